@@ -1,0 +1,37 @@
+package io.llmclient.application.provider;
+
+import io.llmclient.domain.chat.ProviderId;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a provider factory is given to build its adapter: whether it is switched on, its key
+ * and base URL when it has them, timeouts, and provider-specific options (string values, read
+ * by the adapter that owns them).
+ */
+public record ProviderSettings(
+        ProviderId id,
+        boolean enabled,
+        Optional<ApiKey> apiKey,
+        Optional<URI> baseUrl,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        Map<String, String> options) {
+
+    public ProviderSettings {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        options = Map.copyOf(options);
+    }
+
+    /** A provider-specific option, if configured. */
+    public Optional<String> option(String name) {
+        return Optional.ofNullable(options.get(name));
+    }
+}

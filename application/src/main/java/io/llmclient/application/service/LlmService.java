@@ -1,0 +1,211 @@
+package io.llmclient.application.service;
+
+import io.llmclient.application.provider.CallContext;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.StreamSink;
+import io.llmclient.application.registry.ProviderRegistry;
+import io.llmclient.application.telemetry.AuditPort;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.RequestLog;
+import io.llmclient.application.telemetry.RequestRecord;
+import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.InvalidParams;
+import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.governance.GovernanceViolation;
+import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.domain.selection.ModelSelector;
+import io.llmclient.domain.selection.SelectionOutcome;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.validation.ChatRequestParser;
+import io.llmclient.domain.validation.Validated;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one entry point of the use case "ask a model": validate, govern, select, call the
+ * provider with the A2A context, and report metrics and logs. Inbound adapters (JSON-RPC,
+ * the OpenAI-compatible surface) only translate to and from it.
+ */
+public final class LlmService {
+    private static final String OP_COMPLETE = "complete";
+    private static final String OP_STREAM = "stream";
+
+    private final ModelPolicy policy;
+    private final ModelSelector selector;
+    private final ProviderRegistry registry;
+    private final MetricsPort metrics;
+    private final AuditPort audit;
+    private final RequestLog requestLog;
+    private final TimeSource time;
+
+    public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
+                      RequestLog requestLog, TimeSource time) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.selector = new ModelSelector(policy);
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.requestLog = Objects.requireNonNull(requestLog, "requestLog");
+        this.time = Objects.requireNonNull(time, "time");
+    }
+
+    /** Validates, governs and selects; throws {@link LlmFailureException} when any of them refuses. */
+    public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders) {
+        long start = time.nanoTime();
+        ChatRequest request = switch (ChatRequestParser.parse(params, fromHeaders)) {
+            case Validated.Valid<ChatRequest> valid -> valid.value();
+            case Validated.Invalid<ChatRequest> invalid -> throw refused(
+                    ChatRequestParser.bestEffortContext(params, fromHeaders), start, Optional.empty(),
+                    new InvalidParams(invalid.errors()));
+        };
+        SelectionOutcome outcome = selector.select(request, registry::available);
+        requestLog.selection(request.context(), outcome.rationale());
+        return switch (outcome) {
+            case SelectionOutcome.Selected selected -> new PreparedRequest(request, selected.model(), start);
+            case SelectionOutcome.Refused(ModelNotAllowed notAllowed, String rationale) -> {
+                governanceViolation(request.context(), notAllowed, rationale);
+                throw refused(request.context(), start, Optional.of(notAllowed.model()), notAllowed);
+            }
+            case SelectionOutcome.Refused refusal -> throw refused(request.context(), start,
+                    request.model(), refusal.failure());
+        };
+    }
+
+    /** Validates, selects and calls the provider, waiting for the whole answer. */
+    public ChatResponse complete(Map<String, ?> params, A2aContext fromHeaders) {
+        return complete(prepare(params, fromHeaders));
+    }
+
+    /** Calls the provider for a prepared request, waiting for the whole answer. */
+    public ChatResponse complete(PreparedRequest prepared) {
+        ModelEntry model = prepared.model();
+        LlmProvider provider = providerFor(model);
+        metrics.started(model);
+        try {
+            ChatResponse response = provider.complete(prepared.request(), callContext(prepared));
+            return succeeded(prepared, OP_COMPLETE, response);
+        } catch (LlmFailureException failure) {
+            failed(prepared, OP_COMPLETE, failure.failure().type());
+            throw failure;
+        } catch (RuntimeException bug) {
+            failed(prepared, OP_COMPLETE, "InternalError");
+            throw bug;
+        }
+    }
+
+    /**
+     * Streams a prepared request to the sink: deltas, then exactly one {@code Completed} or
+     * {@code Failed}. A failure before the first event is thrown instead, so the caller can
+     * still answer it as an ordinary error.
+     */
+    public void stream(PreparedRequest prepared, StreamSink sink) {
+        ModelEntry model = prepared.model();
+        LlmProvider provider = providerFor(model);
+        var tracking = new TrackingSink(prepared, sink);
+        metrics.started(model);
+        try {
+            provider.stream(prepared.request(), callContext(prepared), tracking);
+            if (tracking.completed == null) {
+                throw new IllegalStateException("provider " + model.provider() + " ended a stream without completing it");
+            }
+            sink.accept(new StreamEvent.Completed(succeeded(prepared, OP_STREAM, tracking.completed)));
+        } catch (LlmFailureException failure) {
+            failed(prepared, OP_STREAM, failure.failure().type());
+            if (!tracking.started) {
+                throw failure;
+            }
+            sink.accept(new StreamEvent.Failed(failure.failure()));
+        } catch (RuntimeException bug) {
+            failed(prepared, OP_STREAM, "InternalError");
+            throw bug;
+        }
+    }
+
+    /** The allowed models, the default, and which are available now. */
+    public ModelListing models() {
+        var listed = policy.allowList().models().stream()
+                .map(id -> policy.catalog().find(id))
+                .flatMap(Optional::stream)
+                .map(entry -> new ModelListing.Listed(entry, registry.available(entry.provider())))
+                .toList();
+        return new ModelListing(policy.defaultModel(), listed);
+    }
+
+    // Holds back the provider's Completed event so that it goes out with the latency measured
+    // here, and records time to first token on the first delta.
+    private final class TrackingSink implements StreamSink {
+        private final PreparedRequest prepared;
+        private final StreamSink downstream;
+        private boolean started;
+        private ChatResponse completed;
+
+        TrackingSink(PreparedRequest prepared, StreamSink downstream) {
+            this.prepared = prepared;
+            this.downstream = downstream;
+        }
+
+        @Override
+        public void accept(StreamEvent event) {
+            switch (event) {
+                case StreamEvent.Delta delta -> {
+                    if (!started) {
+                        started = true;
+                        metrics.firstToken(prepared.model(), since(prepared.startNanos()));
+                    }
+                    downstream.accept(delta);
+                }
+                case StreamEvent.Completed done -> completed = done.response();
+                case StreamEvent.Failed failed -> throw new LlmFailureException(failed.failure());
+            }
+        }
+    }
+
+    private LlmProvider providerFor(ModelEntry model) {
+        return registry.provider(model.provider()).orElseThrow(() -> new IllegalStateException(
+                "selection chose model " + model.id() + " of unregistered provider " + model.provider()));
+    }
+
+    private static CallContext callContext(PreparedRequest prepared) {
+        return new CallContext(prepared.model(), prepared.request().context());
+    }
+
+    private ChatResponse succeeded(PreparedRequest prepared, String operation, ChatResponse response) {
+        Duration latency = since(prepared.startNanos());
+        metrics.succeeded(prepared.model(), latency, response.usage());
+        requestLog.completed(new RequestRecord(prepared.request().context(), operation,
+                Optional.of(prepared.model().id()), Optional.of(prepared.model().provider().value()), latency,
+                RequestRecord.Status.SUCCESS, Optional.empty()));
+        return response.withLatency(latency);
+    }
+
+    private void failed(PreparedRequest prepared, String operation, String errorType) {
+        Duration latency = since(prepared.startNanos());
+        metrics.failed(prepared.model(), latency, errorType);
+        requestLog.completed(new RequestRecord(prepared.request().context(), operation,
+                Optional.of(prepared.model().id()), Optional.of(prepared.model().provider().value()), latency,
+                RequestRecord.Status.ERROR, Optional.of(errorType)));
+    }
+
+    private LlmFailureException refused(A2aContext context, long start, Optional<String> model, LlmFailure failure) {
+        requestLog.completed(new RequestRecord(context, "prepare", model, Optional.empty(), since(start),
+                RequestRecord.Status.ERROR, Optional.of(failure.type())));
+        return new LlmFailureException(failure);
+    }
+
+    private void governanceViolation(A2aContext context, ModelNotAllowed refusal, String rationale) {
+        metrics.governanceViolation(refusal.model(), context.sourceAgentOrUnknown());
+        audit.record(new GovernanceViolation(time.now(), context, refusal.model(), rationale));
+    }
+
+    private Duration since(long startNanos) {
+        return Duration.ofNanos(time.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,53 @@
+package io.llmclient.application.telemetry;
+
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.Usage;
+import java.time.Duration;
+
+/**
+ * Where the service reports what happens, for the contract's Prometheus series. Calls are
+ * cheap and never throw; one request reports {@code started} and then exactly one of
+ * {@code succeeded} or {@code failed}.
+ */
+public interface MetricsPort {
+
+    /** A call to the model's provider begins (active requests go up). */
+    void started(ModelEntry model);
+
+    /** The first delta of a stream arrived, this long after the call began. */
+    void firstToken(ModelEntry model, Duration timeToFirstToken);
+
+    /** The call ended well (active requests go down). */
+    void succeeded(ModelEntry model, Duration latency, Usage usage);
+
+    /** The call ended with a failure of the contract type named (active requests go down). */
+    void failed(ModelEntry model, Duration latency, String errorType);
+
+    /** Governance refused a model; counted apart from provider calls, which it never reaches. */
+    void governanceViolation(String attemptedModel, String sourceAgent);
+
+    /** A port that records nothing, for tests and tools. */
+    static MetricsPort none() {
+        return new MetricsPort() {
+            @Override
+            public void started(ModelEntry model) {
+            }
+
+            @Override
+            public void firstToken(ModelEntry model, Duration timeToFirstToken) {
+            }
+
+            @Override
+            public void succeeded(ModelEntry model, Duration latency, Usage usage) {
+            }
+
+            @Override
+            public void failed(ModelEntry model, Duration latency, String errorType) {
+            }
+
+            @Override
+            public void governanceViolation(String attemptedModel, String sourceAgent) {
+            }
+        };
+    }
+}

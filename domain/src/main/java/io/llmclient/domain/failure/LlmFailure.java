@@ -1,0 +1,147 @@
+package io.llmclient.domain.failure;
+
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.ProviderId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Every way a request can fail that the contract names. One record per contract error code;
+ * inbound adapters map this family to JSON-RPC codes and HTTP statuses in one place each.
+ */
+public sealed interface LlmFailure {
+
+    /** A human-readable sentence, safe to return to callers (no secrets, no stack traces). */
+    String message();
+
+    /** The contract's name for this failure: {@code data.type} in JSON-RPC, {@code error_type} in metrics. */
+    default String type() {
+        return switch (this) {
+            case InvalidParams ignored -> "InvalidParams";
+            case ModelNotAllowed ignored -> "ModelNotAllowedError";
+            case ProviderFailed ignored -> "ProviderError";
+            case ProviderTimedOut ignored -> "ProviderTimeoutError";
+            case RateLimited ignored -> "RateLimitedError";
+            case ProviderUnavailable ignored -> "ProviderUnavailableError";
+            case Overloaded ignored -> "OverloadedError";
+        };
+    }
+
+    /** Validation failed; every broken field is listed. */
+    record InvalidParams(List<FieldError> errors) implements LlmFailure {
+        public InvalidParams {
+            errors = List.copyOf(errors);
+            if (errors.isEmpty()) {
+                throw new IllegalArgumentException("InvalidParams needs at least one field error");
+            }
+        }
+
+        @Override
+        public String message() {
+            return "Invalid params: " + errors.stream().map(e -> e.field() + " " + e.message())
+                    .reduce((a, b) -> a + "; " + b).orElseThrow();
+        }
+    }
+
+    /** Governance refused the model: it is not on the allow-list. */
+    record ModelNotAllowed(String model, List<String> allowedModels) implements LlmFailure {
+        public ModelNotAllowed {
+            Objects.requireNonNull(model, "model");
+            allowedModels = List.copyOf(allowedModels);
+        }
+
+        @Override
+        public String message() {
+            return "Model '" + model + "' is not allowed; allowed models: " + String.join(", ", allowedModels);
+        }
+    }
+
+    /**
+     * The upstream refused or failed after retries. {@code status} is the upstream HTTP status,
+     * absent for a connection failure.
+     */
+    record ProviderFailed(ProviderId provider, OptionalInt status, String providerMessage) implements LlmFailure {
+        public ProviderFailed {
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(providerMessage, "providerMessage");
+        }
+
+        @Override
+        public String message() {
+            return "Provider " + provider + " failed"
+                    + (status.isPresent() ? " with HTTP " + status.getAsInt() : "") + ": " + providerMessage;
+        }
+    }
+
+    /** The upstream did not answer in time, after retries. */
+    record ProviderTimedOut(ProviderId provider, Duration timeout) implements LlmFailure {
+        public ProviderTimedOut {
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+
+        @Override
+        public String message() {
+            return "Provider " + provider + " timed out after " + timeout.toMillis() + " ms";
+        }
+    }
+
+    /** Still rate limited after retries, or the wait the provider asked for is above the cap. */
+    record RateLimited(ProviderId provider, Optional<Duration> retryAfter) implements LlmFailure {
+        public RateLimited {
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(retryAfter, "retryAfter");
+        }
+
+        @Override
+        public String message() {
+            return "Provider " + provider + " is rate limiting requests"
+                    + retryAfter.map(d -> "; retry after " + d.toMillis() / 1000.0 + " s").orElse("");
+        }
+    }
+
+    /**
+     * No available provider can serve the request: the model's provider has no key or its
+     * circuit is open, or no allowed model exists for the requested tier.
+     */
+    record ProviderUnavailable(Optional<ProviderId> provider, Optional<String> model, Optional<ModelTier> tier,
+                               String reason) implements LlmFailure {
+        public ProviderUnavailable {
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(tier, "tier");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        /** The model's provider cannot take requests now. */
+        public static ProviderUnavailable forModel(String model, ProviderId provider, String reason) {
+            return new ProviderUnavailable(Optional.of(provider), Optional.of(model), Optional.empty(), reason);
+        }
+
+        /** No allowed, available model serves the tier. */
+        public static ProviderUnavailable forTier(ModelTier tier, String reason) {
+            return new ProviderUnavailable(Optional.empty(), Optional.empty(), Optional.of(tier), reason);
+        }
+
+        @Override
+        public String message() {
+            return reason;
+        }
+    }
+
+    /** The queue of requests waiting for a rate-limited provider is full. */
+    record Overloaded(ProviderId provider, int queueSize) implements LlmFailure {
+        public Overloaded {
+            Objects.requireNonNull(provider, "provider");
+        }
+
+        @Override
+        public String message() {
+            return "Too many requests waiting for provider " + provider + " (queue of " + queueSize + " is full)";
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.llmclient.domain.selection;
+
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.selection.SelectionOutcome.Refused;
+import io.llmclient.domain.selection.SelectionOutcome.Selected;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Picks the model for a request. An explicit model is governed and used as asked (never
+ * swapped for another); a tier, a complexity or the default picks the first allowed model of
+ * the tier whose provider is available, trying providers in preference order. No outcome is
+ * ever a model the allow-list refuses.
+ */
+public final class ModelSelector {
+    private final ModelPolicy policy;
+
+    public ModelSelector(ModelPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** Selects with the given provider availability (typically the registry's). */
+    public SelectionOutcome select(ChatRequest request, Predicate<ProviderId> available) {
+        if (request.model().isPresent()) {
+            return explicitModel(request.model().get(), available);
+        }
+        if (request.tier().isPresent()) {
+            ModelTier tier = request.tier().get();
+            return fromTier(tier, Optional.empty(), available, "tier=" + tier.wireName());
+        }
+        if (request.complexity().isPresent()) {
+            ModelTier tier = policy.tierFor(request.complexity().get());
+            return fromTier(tier, Optional.empty(), available,
+                    "complexity=" + request.complexity().get().wireName() + " -> tier=" + tier.wireName());
+        }
+        return defaultModel(available);
+    }
+
+    private SelectionOutcome explicitModel(String model, Predicate<ProviderId> available) {
+        var refusal = policy.allowList().check(model);
+        if (refusal.isPresent()) {
+            return new Refused(refusal.get(), "model=" + model + " refused: not in ALLOWED_MODELS");
+        }
+        Optional<ModelEntry> entry = policy.catalog().find(model);
+        if (entry.isEmpty()) {
+            return new Refused(new ProviderUnavailable(Optional.empty(), Optional.of(model), Optional.empty(),
+                    "Model '" + model + "' is allowed but no provider serves it (not in the model catalog)"),
+                    "model=" + model + " refused: not in the catalog");
+        }
+        ModelEntry chosen = entry.get();
+        if (!available.test(chosen.provider())) {
+            return new Refused(ProviderUnavailable.forModel(model, chosen.provider(),
+                    "Provider '" + chosen.provider() + "' for model '" + model + "' is unavailable"),
+                    "model=" + model + " refused: provider " + chosen.provider() + " unavailable");
+        }
+        return new Selected(chosen, "model=" + model + " as requested (provider " + chosen.provider() + ")");
+    }
+
+    private SelectionOutcome defaultModel(Predicate<ProviderId> available) {
+        String model = policy.defaultModel();
+        Optional<ModelEntry> entry = policy.catalog().find(model).filter(e -> policy.allowList().allows(model));
+        if (entry.isPresent() && available.test(entry.get().provider())) {
+            return new Selected(entry.get(), "default model " + model + " (provider " + entry.get().provider() + ")");
+        }
+        if (entry.isEmpty()) {
+            return new Refused(new ProviderUnavailable(Optional.empty(), Optional.of(model), Optional.empty(),
+                    "Default model '" + model + "' is not routable"), "default model " + model + " not routable");
+        }
+        return fromTier(entry.get().tier(), Optional.of(model), available,
+                "default model " + model + " unavailable (provider " + entry.get().provider() + "), same tier "
+                        + entry.get().tier().wireName());
+    }
+
+    private SelectionOutcome fromTier(ModelTier tier, Optional<String> skip, Predicate<ProviderId> available,
+                                      String why) {
+        List<ModelEntry> allowed = policy.candidatesOf(tier).stream()
+                .filter(model -> policy.allowList().allows(model))
+                .map(model -> policy.catalog().find(model))
+                .flatMap(Optional::stream)
+                .filter(entry -> skip.map(s -> !s.equals(entry.id())).orElse(true))
+                .sorted(Comparator.comparingInt(this::preferenceRank))
+                .toList();
+        if (allowed.isEmpty() && skip.isEmpty()) {
+            return new Refused(ProviderUnavailable.forTier(tier,
+                    "No allowed model serves tier '" + tier.wireName() + "'"), why + ": no allowed model in tier");
+        }
+        var skipped = new ArrayList<String>();
+        for (ModelEntry candidate : allowed) {
+            if (available.test(candidate.provider())) {
+                String rationale = why + " -> " + candidate.id() + " (provider " + candidate.provider() + ")"
+                        + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped));
+                return new Selected(candidate, rationale);
+            }
+            skipped.add(candidate.id() + " (provider " + candidate.provider() + " unavailable)");
+        }
+        return new Refused(ProviderUnavailable.forTier(tier,
+                "No available provider for tier '" + tier.wireName() + "'"),
+                why + ": every allowed model's provider is unavailable" + (skipped.isEmpty() ? "" : ": "
+                        + String.join(", ", skipped)));
+    }
+
+    // Providers earlier in the preference list come first; unlisted providers keep config order after them.
+    private int preferenceRank(ModelEntry entry) {
+        int rank = policy.providerPreference().indexOf(entry.provider());
+        return rank < 0 ? Integer.MAX_VALUE : rank;
+    }
+}
