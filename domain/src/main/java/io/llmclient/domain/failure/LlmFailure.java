@@ -61,13 +61,33 @@ public sealed interface LlmFailure {
 
     /**
      * The upstream refused or failed after retries. {@code status} is the upstream HTTP status,
-     * absent for a connection failure.
+     * absent for a connection failure. {@code transientFailure} says whether trying again may
+     * help; the retry policy in the application reads it.
      */
-    record ProviderFailed(ProviderId provider, OptionalInt status, String providerMessage) implements LlmFailure {
+    record ProviderFailed(ProviderId provider, OptionalInt status, String providerMessage, boolean transientFailure)
+            implements LlmFailure {
         public ProviderFailed {
             Objects.requireNonNull(provider, "provider");
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(providerMessage, "providerMessage");
+        }
+
+        /** A failure whose transience follows the contract's rule for its status. */
+        public ProviderFailed(ProviderId provider, OptionalInt status, String providerMessage) {
+            this(provider, status, providerMessage, isTransientStatus(status));
+        }
+
+        /**
+         * The contract's transient set (section 2, LLM_MAX_RETRIES): a connection failure (no
+         * status), 408, 409, any 5xx, and 529. Providers override it when they know better,
+         * for example from an {@code x-should-retry} header.
+         */
+        public static boolean isTransientStatus(OptionalInt status) {
+            if (status.isEmpty()) {
+                return true;
+            }
+            int code = status.getAsInt();
+            return code == 408 || code == 409 || code >= 500;
         }
 
         @Override
