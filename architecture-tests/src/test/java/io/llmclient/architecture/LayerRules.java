@@ -1,0 +1,102 @@
+package io.llmclient.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+
+/**
+ * The dependency rules of the layout: domain at the centre, application around it, adapters and
+ * bootstrap outside, every arrow pointing inward. Rules are written over package patterns, not
+ * over classes, so that a new provider module or a new feature package is covered without an edit.
+ */
+final class LayerRules {
+
+    static final String DOMAIN = "io.llmclient.domain..";
+    static final String APPLICATION = "io.llmclient.application..";
+    static final String PROVIDERS = "io.llmclient.provider..";
+    static final String INBOUND = "io.llmclient.jsonrpc..";
+    static final String BOOTSTRAP = "io.llmclient.bootstrap..";
+    /** The JDK's own API; records, enums and pattern switches also land here (java.lang.runtime, java.lang.invoke). */
+    static final String JDK = "java..";
+
+    static final ArchRule DOMAIN_DEPENDS_ON_THE_JDK_ONLY = classes()
+            .that().resideInAPackage(DOMAIN)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(DOMAIN, JDK)
+            .because("the domain says what a chat request is and what governance means; "
+                    + "that must not change when a library or framework does");
+
+    static final ArchRule APPLICATION_DEPENDS_ON_DOMAIN_AND_JDK_ONLY = classes()
+            .that().resideInAPackage(APPLICATION)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(APPLICATION, DOMAIN, JDK)
+            .because("use cases talk to the outside only through their own ports, "
+                    + "so every adapter can be replaced without touching them");
+
+    /**
+     * Partly implied by the two rules above, but not wholly: java.net.http is inside {@code java..},
+     * so only this rule keeps the network client out of the core.
+     */
+    static final ArchRule CORE_USES_NO_FRAMEWORK_HTTP_JSON_OR_LOGGING_LIBRARY = noClasses()
+            .that().resideInAnyPackage(DOMAIN, APPLICATION)
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "io.helidon..",
+                    "com.fasterxml.jackson..",
+                    "tools.jackson..",
+                    "java.net.http..",
+                    "org.apache.logging..",
+                    "org.slf4j..")
+            .because("Helidon, Jackson, the HTTP client and the logging back-end belong to the adapters "
+                    + "and bootstrap; domain and application log through System.Logger and reach the "
+                    + "network only through the provider port");
+
+    static final ArchRule PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER = slices()
+            .matching("io.llmclient.provider.(*)..")
+            .namingSlices("provider '$1'")
+            .should().notDependOnEachOther()
+            .because("each provider is a plug-in module found by ServiceLoader; "
+                    + "removing one must never break another");
+
+    static final ArchRule PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_INBOUND_ADAPTER_OR_BOOTSTRAP = noClasses()
+            .that().resideInAPackage(PROVIDERS)
+            .should().dependOnClassesThat().resideInAnyPackage(INBOUND, BOOTSTRAP)
+            .because("a provider adapter sees only the application's provider port and the domain; "
+                    + "bootstrap hands it its settings through that port");
+
+    static final ArchRule INBOUND_ADAPTER_DOES_NOT_DEPEND_ON_PROVIDERS_OR_BOOTSTRAP = noClasses()
+            .that().resideInAPackage(INBOUND)
+            .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, BOOTSTRAP)
+            .because("the JSON-RPC adapter reaches providers only through the LlmService facade, "
+                    + "and bootstrap wires it, not the other way round");
+
+    static final ArchRule CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP = noClasses()
+            .that().resideInAnyPackage(DOMAIN, APPLICATION)
+            .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, INBOUND, BOOTSTRAP)
+            .because("dependency arrows point inward: adapters and bootstrap know the core, never the reverse");
+
+    /**
+     * {@code (**)} captures the whole package below io.llmclient, so every package is its own slice,
+     * a sub-package included: {@code domain.chat} and {@code domain.chat.x} are two slices and a cycle
+     * between them is reported (shown by the nested fixture in LayerRulesFailWhenBrokenTest).
+     */
+    static final ArchRule NO_CYCLES_BETWEEN_PACKAGES = slices()
+            .matching("io.llmclient.(**)")
+            .namingSlices("package io.llmclient.$1")
+            .should().beFreeOfCycles()
+            .because("a cycle welds packages together: neither can be understood, tested or moved alone");
+
+    /** Every rule above, for tests that check a fixture breaks no rule other than the ones it targets. */
+    static final List<ArchRule> ALL = List.of(
+            DOMAIN_DEPENDS_ON_THE_JDK_ONLY,
+            APPLICATION_DEPENDS_ON_DOMAIN_AND_JDK_ONLY,
+            CORE_USES_NO_FRAMEWORK_HTTP_JSON_OR_LOGGING_LIBRARY,
+            PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER,
+            PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_INBOUND_ADAPTER_OR_BOOTSTRAP,
+            INBOUND_ADAPTER_DOES_NOT_DEPEND_ON_PROVIDERS_OR_BOOTSTRAP,
+            CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP,
+            NO_CYCLES_BETWEEN_PACKAGES);
+
+    private LayerRules() {
+    }
+}

@@ -1,0 +1,88 @@
+package io.llmclient.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Checks every rule against the main classes of all modules, as the build packages them. */
+class ProductionCodeFollowsTheLayoutTest {
+
+    /**
+     * DoNotIncludeTests drops every target/test-classes directory, which is where this module's
+     * fixtures (deliberate violations) and every other module's tests live.
+     */
+    private static final JavaClasses PRODUCTION = new ClassFileImporter()
+            .withImportOption(new ImportOption.DoNotIncludeTests())
+            .importPackages("io.llmclient");
+
+    @Test
+    void importHoldsNoArchitectureFixture() {
+        List<String> fixtures = PRODUCTION.stream()
+                .map(JavaClass::getName)
+                .filter(name -> name.contains(".archfixture."))
+                .toList();
+        assertEquals(List.of(), fixtures);
+    }
+
+    @Test
+    void importHoldsClassesOfEveryModule() {
+        // Guards against a rule passing only because its classes were not found.
+        List<String> modulesWithoutClasses = List.of(
+                        "io.llmclient.domain", "io.llmclient.application", "io.llmclient.provider",
+                        "io.llmclient.jsonrpc", "io.llmclient.bootstrap")
+                .stream()
+                .filter(root -> PRODUCTION.stream().noneMatch(c -> c.getPackageName().startsWith(root)))
+                .toList();
+        assertEquals(List.of(), modulesWithoutClasses);
+    }
+
+    @Test
+    void domainDependsOnTheJdkOnly() {
+        LayerRules.DOMAIN_DEPENDS_ON_THE_JDK_ONLY.check(PRODUCTION);
+    }
+
+    @Test
+    void applicationDependsOnDomainAndTheJdkOnly() {
+        LayerRules.APPLICATION_DEPENDS_ON_DOMAIN_AND_JDK_ONLY.check(PRODUCTION);
+    }
+
+    @Test
+    void domainAndApplicationUseNoFrameworkHttpJsonOrLoggingLibrary() {
+        LayerRules.CORE_USES_NO_FRAMEWORK_HTTP_JSON_OR_LOGGING_LIBRARY.check(PRODUCTION);
+    }
+
+    @Test
+    void providerAdaptersDoNotDependOnEachOther() {
+        LayerRules.PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER.check(PRODUCTION);
+    }
+
+    @Test
+    void providerAdaptersDoNotDependOnTheInboundAdapterOrBootstrap() {
+        LayerRules.PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_INBOUND_ADAPTER_OR_BOOTSTRAP.check(PRODUCTION);
+    }
+
+    @Test
+    void inboundAdapterDoesNotDependOnProvidersOrBootstrap() {
+        LayerRules.INBOUND_ADAPTER_DOES_NOT_DEPEND_ON_PROVIDERS_OR_BOOTSTRAP.check(PRODUCTION);
+    }
+
+    @Test
+    void domainAndApplicationDoNotDependOnAdaptersOrBootstrap() {
+        LayerRules.CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP.check(PRODUCTION);
+    }
+
+    @Test
+    void noTwoPackagesDependOnEachOther() {
+        LayerRules.NO_CYCLES_BETWEEN_PACKAGES.check(PRODUCTION);
+    }
+
+    @Test
+    void everyProviderFactoryIsListedForServiceLoader() {
+        ProviderPluginRules.PROVIDER_FACTORIES_ARE_LISTED_FOR_SERVICE_LOADER.check(PRODUCTION);
+    }
+}

@@ -1,0 +1,55 @@
+package io.llmclient.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static java.util.stream.Collectors.toUnmodifiableSet;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.llmclient.application.provider.LlmProviderFactory;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/**
+ * Provider modules are plug-ins: the registry finds them only through {@link ServiceLoader}. A
+ * factory that its module forgets to list in META-INF/services compiles, passes its own tests
+ * and is then silently absent at run time; this rule turns that into a failing build.
+ */
+final class ProviderPluginRules {
+
+    static final String SERVICES_FILE = "META-INF/services/" + LlmProviderFactory.class.getName();
+
+    static final ArchRule PROVIDER_FACTORIES_ARE_LISTED_FOR_SERVICE_LOADER = classes()
+            .that().resideInAPackage(LayerRules.PROVIDERS)
+            .and().implement(LlmProviderFactory.class)
+            .and().areNotInterfaces()
+            .and().doNotHaveModifier(JavaModifier.ABSTRACT)
+            .should(beListedForServiceLoader())
+            .because("ProviderRegistry finds providers with java.util.ServiceLoader only; "
+                    + "an unlisted factory is a provider that never runs");
+
+    private ProviderPluginRules() {
+    }
+
+    private static ArchCondition<JavaClass> beListedForServiceLoader() {
+        return new ArchCondition<>("be listed in " + SERVICES_FILE) {
+            @Override
+            public void check(JavaClass factory, ConditionEvents events) {
+                boolean listed = factoriesServiceLoaderFinds().contains(factory.getName());
+                String message = factory.getName() + (listed ? " is" : " is not") + " listed in any "
+                        + SERVICES_FILE + " on the class path";
+                events.add(new SimpleConditionEvent(factory, listed, message));
+            }
+        };
+    }
+
+    /** Class names only: {@code Provider.type()} loads a class without constructing the factory. */
+    static Set<String> factoriesServiceLoaderFinds() {
+        return ServiceLoader.load(LlmProviderFactory.class).stream()
+                .map(provider -> provider.type().getName())
+                .collect(toUnmodifiableSet());
+    }
+}
