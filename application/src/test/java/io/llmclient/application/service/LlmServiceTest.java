@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
+import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.RequestRecord.Status;
@@ -193,6 +194,16 @@ class LlmServiceTest {
         }
     }
 
+    @Test
+    void aPreparedRequestForAnUnregisteredProviderIsABugNotAProviderCall() {
+        var prepared = service.prepare(params("model", "gpt-4.1-mini"), HEADERS);
+        var orphan = ModelEntry.of("orphan", new ProviderId("nobody"), ModelTier.FAST);
+        var error = assertThrows(IllegalStateException.class,
+                () -> service.complete(new PreparedRequest(prepared.request(), orphan, prepared.startNanos())));
+        assertEquals("selection chose model orphan of unregistered provider nobody", error.getMessage());
+        assertEquals(List.of(), journal.metrics());
+    }
+
     @Nested
     class Refusals {
 
@@ -284,7 +295,8 @@ class LlmServiceTest {
             service.stream(prepared(), received::add);
         }
 
-        private ChatResponse helloStream(StreamSinkAction sink, CallContext context) {
+        /** Streams "Hel", "lo" and the provider's Completed, 100 ms, 50 ms and 50 ms apart. */
+        private ChatResponse helloStream(StreamSink sink, CallContext context) {
             time.advance(Duration.ofMillis(100));
             sink.accept(new StreamEvent.Delta("Hel"));
             time.advance(Duration.ofMillis(50));
@@ -296,7 +308,7 @@ class LlmServiceTest {
 
         @Test
         void deltasAreForwardedAndCompletedComesLastWithTheMeasuredLatency() {
-            streamWith((request, context, sink) -> helloStream(sink::accept, context));
+            streamWith((request, context, sink) -> helloStream(sink, context));
             var done = FakeProvider.response(new CallContext(MINI, PARAMS_CONTEXT), "Hello")
                     .withLatency(Duration.ofMillis(200));
             assertEquals(List.of(new StreamEvent.Delta("Hel"), new StreamEvent.Delta("lo"),
@@ -305,14 +317,14 @@ class LlmServiceTest {
 
         @Test
         void timeToFirstTokenIsRecordedOnceAtTheFirstDelta() {
-            streamWith((request, context, sink) -> helloStream(sink::accept, context));
+            streamWith((request, context, sink) -> helloStream(sink, context));
             assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.firstToken gpt-4.1-mini 100ms",
                     "metrics.succeeded gpt-4.1-mini 200ms 9+3"), journal.metrics());
         }
 
         @Test
         void theStreamIsLoggedAsOneSuccessfulRequest() {
-            streamWith((request, context, sink) -> helloStream(sink::accept, context));
+            streamWith((request, context, sink) -> helloStream(sink, context));
             assertEquals(List.of(new RequestRecord(PARAMS_CONTEXT, "stream", Optional.of("gpt-4.1-mini"),
                     Optional.of("openai"), Duration.ofMillis(200), Status.SUCCESS, Optional.empty())),
                     journal.records);
@@ -322,7 +334,7 @@ class LlmServiceTest {
         void latencyIsMeasuredFromTheStartOfPrepare() {
             var prepared = prepared();
             time.advance(Duration.ofMillis(7));
-            openai.behaviour = (request, context, sink) -> helloStream(sink::accept, context);
+            openai.behaviour = (request, context, sink) -> helloStream(sink, context);
             service.stream(prepared, received::add);
             var completed = assertInstanceOf(StreamEvent.Completed.class, received.getLast());
             assertEquals(Duration.ofMillis(207), completed.response().latency());
@@ -384,7 +396,7 @@ class LlmServiceTest {
 
         @Test
         void aCallerGoneAtTheLastEventEndsTheRequestOnceAsSucceeded() {
-            openai.behaviour = (request, context, sink) -> helloStream(sink::accept, context);
+            openai.behaviour = (request, context, sink) -> helloStream(sink, context);
             var gone = new IllegalStateException("client disconnected");
             assertSame(gone, assertThrows(IllegalStateException.class, () -> service.stream(prepared(), event -> {
                 if (event instanceof StreamEvent.Completed) {
@@ -398,16 +410,10 @@ class LlmServiceTest {
 
         @Test
         void theProviderGetsTheStreamRequestAndItsContext() {
-            streamWith((request, context, sink) -> helloStream(sink::accept, context));
+            streamWith((request, context, sink) -> helloStream(sink, context));
             assertTrue(openai.requests.getFirst().stream());
             assertEquals(List.of(new CallContext(MINI, PARAMS_CONTEXT)), openai.contexts);
         }
-    }
-
-    /** The sink as {@link Stream#helloStream} uses it. */
-    @FunctionalInterface
-    private interface StreamSinkAction {
-        void accept(StreamEvent event);
     }
 
     @Nested
