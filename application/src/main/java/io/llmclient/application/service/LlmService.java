@@ -111,22 +111,27 @@ public final class LlmService {
         LlmProvider provider = providerFor(model);
         var tracking = new TrackingSink(prepared, sink);
         metrics.started(model);
+        ChatResponse done;
         try {
             provider.stream(prepared.request(), callContext(prepared), tracking);
             if (tracking.completed == null) {
                 throw new IllegalStateException("provider " + model.provider() + " ended a stream without completing it");
             }
-            sink.accept(new StreamEvent.Completed(succeeded(prepared, OP_STREAM, tracking.completed)));
+            done = succeeded(prepared, OP_STREAM, tracking.completed);
         } catch (LlmFailureException failure) {
             failed(prepared, OP_STREAM, failure.failure().type());
             if (!tracking.started) {
                 throw failure;
             }
             sink.accept(new StreamEvent.Failed(failure.failure()));
+            return;
         } catch (RuntimeException bug) {
             failed(prepared, OP_STREAM, "InternalError");
             throw bug;
         }
+        // Outside the try: the call is already recorded as a success, and a sink that throws here
+        // (the caller went away) must not record it a second time as a failure.
+        sink.accept(new StreamEvent.Completed(done));
     }
 
     /** The allowed models, the default, and which are available now. */

@@ -43,23 +43,22 @@ public final class StartupPolicy {
     public static Result resolve(ModelPolicy configured, boolean simulatorEnabled, ProviderRegistry registry) {
         var knownProviders = new HashSet<ProviderId>(ProviderId.WELL_KNOWN);
         knownProviders.addAll(registry.idSet());
-        List<String> errors = configured.startupErrors(knownProviders);
+        // Checked after the simulator's models join the allow-list: while it is on they are allowed
+        // (contract section 9), so LLM_DEFAULT_MODEL=sim-fast is a valid configuration.
+        ModelPolicy policy = simulatorEnabled ? configured.withSimulator(ProviderId.SIMULATOR) : configured;
+        List<String> errors = policy.startupErrors(knownProviders);
         if (!errors.isEmpty()) {
             return new Result.Rejected(errors);
         }
         var notices = new ArrayList<String>();
-        ModelPolicy policy = configured;
-        if (simulatorEnabled) {
-            policy = policy.withSimulator(ProviderId.SIMULATOR);
-            if (!policy.defaultModelAvailable(registry::available)) {
-                Optional<ModelEntry> fast = policy.catalog().servedBy(ProviderId.SIMULATOR).stream()
-                        .filter(entry -> entry.tier() == ModelTier.FAST).findFirst();
-                if (fast.isPresent()) {
-                    notices.add("default model " + configured.defaultModel() + " is unavailable ("
-                            + providerReason(configured, registry) + "); the default is now " + fast.get().id()
-                            + " from the offline simulator");
-                    policy = policy.withDefaultModel(fast.get().id());
-                }
+        if (simulatorEnabled && !policy.defaultModelAvailable(registry::available)) {
+            Optional<ModelEntry> fast = policy.catalog().servedBy(ProviderId.SIMULATOR).stream()
+                    .filter(entry -> entry.tier() == ModelTier.FAST).findFirst();
+            if (fast.isPresent()) {
+                notices.add("default model " + configured.defaultModel() + " is unavailable ("
+                        + providerReason(configured, registry) + "); the default is now " + fast.get().id()
+                        + " from the offline simulator");
+                policy = policy.withDefaultModel(fast.get().id());
             }
         }
         for (ModelTier tier : policy.tiersWithoutAllowedModel()) {

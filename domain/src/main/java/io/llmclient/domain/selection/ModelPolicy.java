@@ -8,6 +8,7 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.governance.AllowList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ public record ModelPolicy(
         Objects.requireNonNull(allowList, "allowList");
         var tiers = new EnumMap<ModelTier, List<String>>(ModelTier.class);
         tierModels.forEach((tier, models) -> tiers.put(tier, List.copyOf(models)));
-        tierModels = Map.copyOf(tiers);
+        // Unmodifiable EnumMap, not Map.copyOf: start-up errors must list tiers in a stable order.
+        tierModels = Collections.unmodifiableMap(tiers);
         complexityTiers = Map.copyOf(complexityTiers);
         providerPreference = List.copyOf(providerPreference);
         Objects.requireNonNull(defaultModel, "defaultModel");
@@ -71,7 +73,8 @@ public record ModelPolicy(
         for (ModelEntry entry : catalog.entries()) {
             if (!knownProviders.contains(entry.provider())) {
                 errors.add("llm.catalog." + entry.id() + ".provider: provider '" + entry.provider()
-                        + "' does not exist; known providers: " + knownProviders);
+                        + "' does not exist; known providers: "
+                        + knownProviders.stream().map(ProviderId::value).sorted().toList());
             }
         }
         return errors;

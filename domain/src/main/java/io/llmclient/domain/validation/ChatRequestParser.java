@@ -130,7 +130,8 @@ public final class ChatRequestParser {
                 .forEach(key -> errors.add(new FieldError(path + "." + key, "is not a known field")));
         Optional<Role> role = Optional.empty();
         Object rawRole = map.get("role");
-        if (rawRole == null) {
+        // An explicit JSON null is there but not a string; only an absent key is "required".
+        if (!map.containsKey("role")) {
             errors.add(new FieldError(path + ".role", "is required"));
         } else if (!(rawRole instanceof String roleName)) {
             errors.add(new FieldError(path + ".role", "must be a string, one of: " + ROLES));
@@ -141,7 +142,7 @@ public final class ChatRequestParser {
             }
         }
         Object rawContent = map.get("content");
-        if (rawContent == null) {
+        if (!map.containsKey("content")) {
             errors.add(new FieldError(path + ".content", "is required"));
         } else if (!(rawContent instanceof String)) {
             errors.add(new FieldError(path + ".content", "must be a string"));
