@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,6 +22,7 @@ import io.llmclient.jsonrpc.protocol.Responses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * JSON-RPC 2.0 at {@code POST /jsonrpc}: translates requests to {@link LlmService} calls and back
@@ -46,14 +48,18 @@ import java.util.Objects;
  *   <li><b>Batches</b> run their calls concurrently (a virtual thread each) and answer in request
  *       order. The response's {@code X-Trace-Id} is the header's, or a generated one; each entry's
  *       {@code trace_id} is its own.</li>
- *   <li><b>Too large</b>: decided from {@code Content-Length} without reading; a chunked body is
- *       read up to the limit plus one byte. The 413 answer closes the connection so that the
- *       rest of the body is never read.</li>
+ *   <li><b>Too large</b>: decided from {@code Content-Length} before a byte is read; a chunked
+ *       body is read up to the limit plus one byte. After the 413 has been sent, at most
+ *       16 MiB more are read and discarded so that a client still writing its body can read the
+ *       answer (otherwise it sees a reset connection); a larger body gets the connection closed
+ *       at once.</li>
  *   <li>The {@code Content-Type} of a request is not checked: the body is JSON or it is not.</li>
  * </ul>
  */
 public final class JsonRpcEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(JsonRpcEndpoint.class.getName());
+    /** How much of a refused body is read and thrown away so the client can read the 413. */
+    private static final long DRAIN_CAP = 16L * 1024 * 1024;
 
     private final LlmService service;
     private final InboundLimits limits;
@@ -74,33 +80,35 @@ public final class JsonRpcEndpoint implements HttpService {
 
     private void handle(ServerRequest req, ServerResponse res) {
         A2aContext fromHeaders = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
-        Reply reply;
+        BoundedBody.Outcome body;
         try {
-            BoundedBody.Outcome body = BoundedBody.read(req.headers().contentLength(),
-                    () -> req.content().inputStream(), limits.maxRequestBytes());
-            reply = switch (body) {
-                case BoundedBody.Outcome.TooLarge ignored -> {
-                    tooLarge(res, fromHeaders.traceId());
-                    yield null;
-                }
-                case BoundedBody.Outcome.Read read -> switch (codec.parse(read.bytes())) {
-                    case JsonCodec.Parsed.NotJson notJson -> dispatcher.notJson(notJson.reason(), fromHeaders);
-                    case JsonCodec.Parsed.Json json -> dispatcher.process(json.value(), fromHeaders);
-                };
-            };
+            body = BoundedBody.read(req.headers().contentLength(), () -> req.content().inputStream(),
+                    limits.maxRequestBytes());
         } catch (IOException | UncheckedIOException unreadable) {
-            // The client went away or broke the framing mid-body: nobody is left to answer.
+            // The client went away mid-body: nobody is left to answer.
             LOG.log(System.Logger.Level.DEBUG, "request body unreadable (trace_id {0}): {1}",
                     fromHeaders.traceId(), unreadable.getClass().getName());
             return;
+        }
+        switch (body) {
+            case BoundedBody.Outcome.TooLarge tooLarge -> refuseTooLarge(req, res, tooLarge, fromHeaders.traceId());
+            case BoundedBody.Outcome.Read read -> send(res, answer(read.bytes(), fromHeaders));
+        }
+    }
+
+    private Reply answer(byte[] body, A2aContext fromHeaders) {
+        try {
+            return switch (codec.parse(body)) {
+                case JsonCodec.Parsed.NotJson notJson -> dispatcher.notJson(notJson.reason(), fromHeaders);
+                case JsonCodec.Parsed.Json json -> dispatcher.process(json.value(), fromHeaders);
+            };
         } catch (RuntimeException bug) {
+            // Calls catch their own failures; this is a bug in the dispatch itself. Its message may
+            // quote anything, so only the class is logged and nothing of it is returned.
             LOG.log(System.Logger.Level.ERROR, "internal error at /jsonrpc (trace_id {0}): {1}",
                     fromHeaders.traceId(), bug.getClass().getName());
-            reply = new Reply.Body(dispatcher.unidentifiedError(JsonRpcError.internalError(), fromHeaders.traceId()),
+            return new Reply.Body(dispatcher.unidentifiedError(JsonRpcError.internalError(), fromHeaders.traceId()),
                     fromHeaders.traceId());
-        }
-        if (reply != null) {
-            send(res, reply);
         }
     }
 
@@ -112,12 +120,34 @@ public final class JsonRpcEndpoint implements HttpService {
         }
     }
 
-    private void tooLarge(ServerResponse res, String traceId) {
+    // The answer goes out before any more of the body is read. A client that writes its whole body
+    // before reading (most do) would see a reset connection instead of the 413 if the server closed
+    // with unread bytes, so up to DRAIN_CAP more bytes are read and thrown away after answering:
+    // a declared length by Helidon itself (keeping the connection), a chunked body here. A larger
+    // body, or a client still waiting for "100 Continue", gets the connection closed at once.
+    private void refuseTooLarge(ServerRequest req, ServerResponse res, BoundedBody.Outcome.TooLarge tooLarge,
+                                String traceId) {
+        long drainCap = Math.max(DRAIN_CAP, limits.maxRequestBytes());
+        OptionalLong declared = req.headers().contentLength();
+        boolean waitsForContinue = req.headers().contains(HeaderValues.EXPECT_100);
+        boolean keepConnection = declared.isPresent() && declared.getAsLong() <= drainCap && !waitsForContinue;
         res.header(TraceIdFilter.TRACE_ID, traceId);
-        // Closing the connection is what lets the server skip the unread rest of the body.
-        res.header(HeaderValues.CONNECTION_CLOSE);
+        if (!keepConnection) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
         sendJson(res, Status.REQUEST_ENTITY_TOO_LARGE_413,
                 dispatcher.unidentifiedError(JsonRpcError.payloadTooLarge(limits.maxRequestBytes()), traceId));
+        if (tooLarge.rest().isPresent()) {
+            try {
+                BoundedBody.discard(tooLarge.rest().get(), drainCap);
+            } catch (IOException | UncheckedIOException gone) {
+                return;
+            }
+        }
+        if (!keepConnection) {
+            // Without this Helidon would parse the unread rest of the body as the next request.
+            throw new CloseConnectionException("request body over the limit: connection closed unread");
+        }
     }
 
     private void sendJson(ServerResponse res, Status status, JsonNode json) {

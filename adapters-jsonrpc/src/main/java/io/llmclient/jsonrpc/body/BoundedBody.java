@@ -3,6 +3,8 @@ package io.llmclient.jsonrpc.body;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -22,8 +24,14 @@ public final class BoundedBody {
         record Read(byte[] bytes) implements Outcome {
         }
 
-        /** The body is larger than the limit; the rest of it was left unread. */
-        record TooLarge() implements Outcome {
+        /**
+         * The body is larger than the limit; the rest of it was left unread. {@code rest} is the
+         * half-read stream when reading had begun (a body of unknown length), else empty.
+         */
+        record TooLarge(Optional<InputStream> rest) implements Outcome {
+            public TooLarge {
+                Objects.requireNonNull(rest, "rest");
+            }
         }
     }
 
@@ -33,13 +41,13 @@ public final class BoundedBody {
      */
     public static Outcome read(OptionalLong declaredLength, StreamSource body, long limit) throws IOException {
         if (declaredLength.isPresent() && declaredLength.getAsLong() > limit) {
-            return new Outcome.TooLarge();
+            return new Outcome.TooLarge(Optional.empty());
         }
         if (declaredLength.isPresent() && declaredLength.getAsLong() == 0) {
             return new Outcome.Read(new byte[0]);
         }
         // Not closed when too large: closing an entity stream may drain the rest of the body, which is
-        // what this class exists to avoid. The caller answers with Connection: close instead.
+        // the caller's decision (see discard).
         InputStream in = body.open();
         var out = new ByteArrayOutputStream();
         byte[] buffer = new byte[CHUNK];
@@ -53,9 +61,25 @@ public final class BoundedBody {
             }
             total += n;
             if (total > limit) {
-                return new Outcome.TooLarge();
+                return new Outcome.TooLarge(Optional.of(in));
             }
             out.write(buffer, 0, n);
+        }
+    }
+
+    /**
+     * Reads and throws away at most {@code max} more bytes. Used after a 413
+     * has been sent, so that a client still writing its body gets to read the answer.
+     */
+    public static void discard(InputStream rest, long max) throws IOException {
+        byte[] buffer = new byte[CHUNK];
+        long left = max;
+        while (left > 0) {
+            int n = rest.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                break;
+            }
+            left -= n;
         }
     }
 
