@@ -53,7 +53,13 @@ import java.util.OptionalLong;
  *       16 MiB more are read and discarded so that a client still writing its body can read the
  *       answer (otherwise it sees a reset connection); a larger body gets the connection closed
  *       at once.</li>
+ *   <li>A well-formed notification is executed (JSON-RPC 2.0 says so), only its answer is dropped.</li>
+ *   <li>Extra {@code data} members beyond the contract's: {@code max_bytes} on PayloadTooLarge,
+ *       {@code queue_size} on OverloadedError.</li>
  *   <li>The {@code Content-Type} of a request is not checked: the body is JSON or it is not.</li>
+ *   <li>Whoever starts the server must not set Helidon's own {@code max-payload-size} below
+ *       {@link InboundLimits#maxRequestBytes()}: Helidon's 413 would come first, without the
+ *       JSON-RPC body.</li>
  * </ul>
  */
 public final class JsonRpcEndpoint implements HttpService {
@@ -61,16 +67,15 @@ public final class JsonRpcEndpoint implements HttpService {
     /** How much of a refused body is read and thrown away so the client can read the 413. */
     private static final long DRAIN_CAP = 16L * 1024 * 1024;
 
-    private final LlmService service;
     private final InboundLimits limits;
     private final JsonCodec codec;
     private final Dispatcher dispatcher;
 
     public JsonRpcEndpoint(LlmService service, InboundLimits limits) {
-        this.service = Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(service, "service");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.codec = new JsonCodec(limits.maxRequestBytes());
-        this.dispatcher = new Dispatcher(LlmMethods.table(this.service, codec.nodes()), new Responses(codec.nodes()));
+        this.dispatcher = new Dispatcher(LlmMethods.table(service, codec.nodes()), new Responses(codec.nodes()));
     }
 
     @Override

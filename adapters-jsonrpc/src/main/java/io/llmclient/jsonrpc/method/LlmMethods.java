@@ -9,6 +9,7 @@ import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,7 +51,7 @@ public final class LlmMethods {
             var errors = new ArrayList<FieldError>();
             if (params.get().isObject()) {
                 params.get().fieldNames().forEachRemaining(name -> errors.add(
-                        new FieldError(name, "is not a known field; llm.models takes no params")));
+                        new FieldError(shortened(name), "is not a known field; llm.models takes no params")));
             } else {
                 errors.add(new FieldError("params", "llm.models takes no params"));
             }
@@ -59,9 +60,14 @@ public final class LlmMethods {
         return ResultMapping.models(service.models(), nodes);
     }
 
+    // A field name comes from the caller and may be long: only its start is echoed.
+    private static String shortened(String name) {
+        return name.length() > 64 ? name.substring(0, 64) + "..." : name;
+    }
+
     private static Map<String, Object> byName(JsonNode params) {
         if (!params.isObject()) {
-            throw new LlmFailureException(new LlmFailure.InvalidParams(java.util.List.of(new FieldError("params",
+            throw new LlmFailureException(new LlmFailure.InvalidParams(List.of(new FieldError("params",
                     "by-position (array) params are not supported; pass params as an object by name"))));
         }
         return JsonCodec.toJavaMap(params);

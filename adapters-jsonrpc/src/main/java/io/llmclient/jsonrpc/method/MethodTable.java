@@ -1,6 +1,7 @@
 package io.llmclient.jsonrpc.method;
 
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -68,7 +69,7 @@ public final class MethodTable {
     public static final class Builder {
         private final Map<String, RpcMethod> methods = new LinkedHashMap<>();
         private final Map<String, String> later = new LinkedHashMap<>();
-        private final java.util.HashSet<String> notInBatch = new java.util.HashSet<>();
+        private final Set<String> notInBatch = new HashSet<>();
 
         private Builder() {
         }

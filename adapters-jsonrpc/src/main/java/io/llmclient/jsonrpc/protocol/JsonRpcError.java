@@ -1,5 +1,6 @@
 package io.llmclient.jsonrpc.protocol;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +22,7 @@ public record JsonRpcError(int code, String type, String message, Map<String, Ob
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(message, "message");
         // Insertion order is kept so the written data reads in the order the mapper chose.
-        data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
     }
 
     /** The body is not JSON, or JSON the hardened parser refuses. */
