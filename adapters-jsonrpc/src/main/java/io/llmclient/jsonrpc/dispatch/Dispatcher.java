@@ -1,0 +1,163 @@
+package io.llmclient.jsonrpc.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.validation.ChatRequestParser;
+import io.llmclient.jsonrpc.method.MethodTable;
+import io.llmclient.jsonrpc.method.RpcMethod;
+import io.llmclient.jsonrpc.protocol.Envelope;
+import io.llmclient.jsonrpc.protocol.FailureMapping;
+import io.llmclient.jsonrpc.protocol.JsonRpcError;
+import io.llmclient.jsonrpc.protocol.Responses;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a parsed JSON-RPC body: one request or a batch. Knows nothing of HTTP. Every call is
+ * answered by exactly one response or, for a notification, none; no exception escapes a call.
+ * A batch's calls run concurrently, one virtual thread each, and are answered in request order.
+ */
+public final class Dispatcher {
+    /** The most requests one batch may hold (contract section 9). */
+    public static final int MAX_BATCH = 100;
+    private static final List<String> CONTEXT_FIELDS = List.of("trace_id", "source_agent", "session_id");
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+
+    private final MethodTable methods;
+    private final Responses responses;
+
+    public Dispatcher(MethodTable methods, Responses responses) {
+        this.methods = Objects.requireNonNull(methods, "methods");
+        this.responses = Objects.requireNonNull(responses, "responses");
+    }
+
+    /** Answers a body that parsed as JSON, with the A2A context its headers gave. */
+    public Reply process(JsonNode body, A2aContext fromHeaders) {
+        if (!body.isArray()) {
+            Answer answer = call(body, fromHeaders, false);
+            return answer.response()
+                    .<Reply>map(response -> new Reply.Body(response, answer.traceId()))
+                    .orElseGet(() -> new Reply.NoContent(answer.traceId()));
+        }
+        String batchTrace = fromHeaders.traceId();
+        if (body.isEmpty()) {
+            return refuseBatch("an empty batch holds no request", batchTrace);
+        }
+        if (body.size() > MAX_BATCH) {
+            return refuseBatch("a batch holds at most " + MAX_BATCH + " requests, this one " + body.size(), batchTrace);
+        }
+        ArrayNode answered = responses.array();
+        batch(body, fromHeaders).forEach(answer -> answer.response().ifPresent(answered::add));
+        return answered.isEmpty() ? new Reply.NoContent(batchTrace) : new Reply.Body(answered, batchTrace);
+    }
+
+    /** A body the parser refused: -32700, id null. */
+    public Reply notJson(String reason, A2aContext fromHeaders) {
+        return new Reply.Body(responses.error(NullNode.getInstance(), JsonRpcError.parseError(reason),
+                fromHeaders.traceId()), fromHeaders.traceId());
+    }
+
+    /** A single error response with id null, for failures found before any call was read. */
+    public ObjectNode unidentifiedError(JsonRpcError error, String traceId) {
+        return responses.error(NullNode.getInstance(), error, traceId);
+    }
+
+    private Reply refuseBatch(String reason, String traceId) {
+        return new Reply.Body(unidentifiedError(JsonRpcError.invalidRequest(reason), traceId), traceId);
+    }
+
+    private List<Answer> batch(JsonNode body, A2aContext fromHeaders) {
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var pending = new ArrayList<Future<Answer>>(body.size());
+            body.forEach(element -> pending.add(threads.submit(() -> call(element, fromHeaders, true))));
+            var answers = new ArrayList<Answer>(pending.size());
+            for (Future<Answer> future : pending) {
+                answers.add(await(future, fromHeaders));
+            }
+            return answers;
+        }
+    }
+
+    private Answer await(Future<Answer> future, A2aContext fromHeaders) {
+        try {
+            return future.get();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a batch was running", interrupted);
+        } catch (ExecutionException bug) {
+            // call() catches every exception; only an Error can land here.
+            logBug("batch entry", fromHeaders.traceId(), bug.getCause());
+            return new Answer(Optional.of(unidentifiedError(JsonRpcError.internalError(), fromHeaders.traceId())),
+                    fromHeaders.traceId());
+        }
+    }
+
+    private Answer call(JsonNode element, A2aContext fromHeaders, boolean inBatch) {
+        Envelope envelope = Envelope.read(element);
+        String traceId = traceId(envelope.params(), fromHeaders);
+        return switch (envelope) {
+            case Envelope.Invalid invalid -> new Answer(Optional.of(responses.error(invalid.id(),
+                    JsonRpcError.invalidRequest(invalid.reason()), traceId)), traceId);
+            case Envelope.Call call -> switch (methods.find(call.method(), inBatch)) {
+                // An invalid request is answered even without an id, as for a malformed envelope.
+                case MethodTable.Lookup.Refused(JsonRpcError error)
+                        when error.code() == JsonRpcError.INVALID_REQUEST ->
+                        new Answer(Optional.of(responses.error(call.id().orElse(NullNode.getInstance()), error,
+                                traceId)), traceId);
+                case MethodTable.Lookup.Refused(JsonRpcError error) -> answer(call, error, traceId);
+                case MethodTable.Lookup.Found(var method) -> run(call, method, fromHeaders, traceId);
+            };
+        };
+    }
+
+    private Answer run(Envelope.Call call, RpcMethod method, A2aContext fromHeaders,
+                       String traceId) {
+        try {
+            JsonNode result = method.call(call.params(), fromHeaders);
+            return new Answer(call.id().map(id -> responses.success(id, result)), traceId);
+        } catch (LlmFailureException failure) {
+            return answer(call, FailureMapping.toError(failure.failure()), traceId);
+        } catch (RuntimeException bug) {
+            logBug(call.method(), traceId, bug);
+            return answer(call, JsonRpcError.internalError(), traceId);
+        }
+    }
+
+    // A notification gets no response, not even an error (JSON-RPC 2.0, section 4.1).
+    private Answer answer(Envelope.Call call, JsonRpcError error, String traceId) {
+        return new Answer(call.id().map(id -> responses.error(id, error, traceId)), traceId);
+    }
+
+    // params first, then the header, then the generated id; only well-formed ids are taken.
+    private static String traceId(Optional<JsonNode> params, A2aContext fromHeaders) {
+        var ids = new HashMap<String, Object>();
+        params.filter(JsonNode::isObject).ifPresent(object -> CONTEXT_FIELDS.forEach(name -> {
+            JsonNode value = object.get(name);
+            if (value != null && value.isTextual()) {
+                ids.put(name, value.textValue());
+            }
+        }));
+        return ChatRequestParser.bestEffortContext(ids, fromHeaders).traceId();
+    }
+
+    // The exception's message may quote anything, a key included: only its class is logged.
+    private static void logBug(String method, String traceId, Throwable bug) {
+        String where = bug == null || bug.getStackTrace().length == 0 ? "" : " at " + bug.getStackTrace()[0];
+        LOG.log(System.Logger.Level.ERROR, "internal error in {0} (trace_id {1}): {2}{3}", method, traceId,
+                bug == null ? "unknown" : bug.getClass().getName(), where);
+    }
+
+    private record Answer(Optional<ObjectNode> response, String traceId) {
+    }
+}

@@ -1,0 +1,75 @@
+package io.llmclient.jsonrpc.method;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.llmclient.application.service.LlmService;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.failure.FieldError;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.jsonrpc.body.JsonCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The contract's {@code llm.*} methods on top of {@link LlmService}. */
+public final class LlmMethods {
+    public static final String COMPLETE = "llm.complete";
+    public static final String MODELS = "llm.models";
+    public static final String STREAM = "llm.stream";
+    public static final String METRICS = "llm.metrics";
+
+    private final LlmService service;
+    private final JsonNodeFactory nodes;
+
+    private LlmMethods(LlmService service, JsonNodeFactory nodes) {
+        this.service = service;
+        this.nodes = nodes;
+    }
+
+    /** The method table of the JSON-RPC surface. */
+    public static MethodTable table(LlmService service, JsonNodeFactory nodes) {
+        var methods = new LlmMethods(service, nodes);
+        return MethodTable.builder()
+                .method(COMPLETE, methods::complete)
+                .method(MODELS, methods::models)
+                .later(STREAM, "is not available yet: streaming lands in a later release; use llm.complete")
+                .later(METRICS, "is not available yet: use GET /metrics")
+                .notInBatch(STREAM)
+                .build();
+    }
+
+    private JsonNode complete(Optional<JsonNode> params, A2aContext fromHeaders) {
+        // No params is an empty object: validation then names each required field.
+        Map<String, Object> byName = params.map(LlmMethods::byName).orElseGet(Map::of);
+        return ResultMapping.completion(service.complete(byName, fromHeaders), nodes);
+    }
+
+    private JsonNode models(Optional<JsonNode> params, A2aContext fromHeaders) {
+        if (params.isPresent() && !params.get().isEmpty()) {
+            var errors = new ArrayList<FieldError>();
+            if (params.get().isObject()) {
+                params.get().fieldNames().forEachRemaining(name -> errors.add(
+                        new FieldError(shortened(name), "is not a known field; llm.models takes no params")));
+            } else {
+                errors.add(new FieldError("params", "llm.models takes no params"));
+            }
+            throw new LlmFailureException(new LlmFailure.InvalidParams(errors));
+        }
+        return ResultMapping.models(service.models(), nodes);
+    }
+
+    // A field name comes from the caller and may be long: only its start is echoed.
+    private static String shortened(String name) {
+        return name.length() > 64 ? name.substring(0, 64) + "..." : name;
+    }
+
+    private static Map<String, Object> byName(JsonNode params) {
+        if (!params.isObject()) {
+            throw new LlmFailureException(new LlmFailure.InvalidParams(List.of(new FieldError("params",
+                    "by-position (array) params are not supported; pass params as an object by name"))));
+        }
+        return JsonCodec.toJavaMap(params);
+    }
+}

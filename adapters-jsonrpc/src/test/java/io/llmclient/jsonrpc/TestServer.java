@@ -1,0 +1,98 @@
+package io.llmclient.jsonrpc;
+
+import io.helidon.webserver.WebServer;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.registry.ProviderRegistry;
+import io.llmclient.application.service.LlmService;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.RequestLog;
+import io.llmclient.application.telemetry.RequestRecord;
+import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.domain.catalog.ModelCatalog;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.governance.AllowList;
+import io.llmclient.domain.governance.GovernanceViolation;
+import io.llmclient.domain.selection.ModelPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A real Helidon server on a free port with the endpoint and the trace filter, built on the real
+ * domain and application classes; only the providers are fakes.
+ */
+final class TestServer implements AutoCloseable {
+    static final long MAX_BYTES = 64 * 1024;
+    static final List<String> ALLOWED = List.of("ok-model", "fail-model", "refused-model", "slow-model",
+            "limited-model", "limited-unknown-model", "busy-model", "buggy-model", "down-model");
+
+    final FakeProvider fake = new FakeProvider(FakeProvider.FAKE, true);
+    final FakeProvider down = new FakeProvider(FakeProvider.DOWN, false);
+    final List<GovernanceViolation> audited = new CopyOnWriteArrayList<>();
+    final WebServer server;
+
+    TestServer() {
+        var entries = new java.util.ArrayList<ModelEntry>();
+        entries.add(new ModelEntry("ok-model", FakeProvider.FAKE, ModelTier.FAST, "ok-model-2025-01-01"));
+        ALLOWED.stream().filter(id -> !id.equals("ok-model") && !id.equals("down-model"))
+                .forEach(id -> entries.add(ModelEntry.of(id, FakeProvider.FAKE, ModelTier.FAST)));
+        entries.add(ModelEntry.of("down-model", FakeProvider.DOWN, ModelTier.BALANCED));
+        entries.add(ModelEntry.of("forbidden-model", FakeProvider.FAKE, ModelTier.PREMIUM));
+        var policy = new ModelPolicy(new ModelCatalog(entries), new AllowList(ALLOWED),
+                Map.of(ModelTier.FAST, List.of("ok-model"), ModelTier.BALANCED, List.of("down-model"),
+                        ModelTier.PREMIUM, List.of("forbidden-model")),
+                Map.of(), List.of(FakeProvider.FAKE), "ok-model");
+        var registry = new ProviderRegistry(List.of(FakeProvider.factory(fake), FakeProvider.factory(down)),
+                id -> new ProviderSettings(id, true, Optional.empty(), Optional.empty(), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), Map.of()));
+        var service = new LlmService(policy, registry, MetricsPort.none(), audited::add, new QuietLog(),
+                new FrozenTime());
+        var endpoint = new JsonRpcEndpoint(service, new InboundLimits(MAX_BYTES));
+        server = WebServer.builder()
+                .port(0)
+                .host("127.0.0.1")
+                .routing(routing -> routing
+                        .addFilter(new TraceIdFilter())
+                        .register(endpoint)
+                        .get("/other", (req, res) -> res.send("other")))
+                .build()
+                .start();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** Latency is measured with this clock: always zero, so result bodies compare exactly. */
+    private static final class FrozenTime implements TimeSource {
+        @Override
+        public Instant now() {
+            return Instant.parse("2025-01-01T00:00:00Z");
+        }
+
+        @Override
+        public long nanoTime() {
+            return 0;
+        }
+    }
+
+    private static final class QuietLog implements RequestLog {
+        @Override
+        public void selection(A2aContext context, String rationale) {
+        }
+
+        @Override
+        public void completed(RequestRecord record) {
+        }
+    }
+}
