@@ -77,7 +77,9 @@ public final class LlmClientServer {
                 config.simulator().enabled() ? "enabled" : "disabled", registry.ids());
 
         JsonLinesAuditLog audit = openAudit(config.auditLogFile());
-        MeterRegistry meters = MeterRegistry.create(MetricsConfig.create());
+        // One registry per started server, so that servers started side by side (tests) keep
+        // their own series; Helidon warns about a second registry unless told it is meant.
+        MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
         var service = new LlmService(policy, registry, new HelidonMetrics(meters, policy.catalog()::contains),
                 audit, new Log4jRequestLog(), TimeSource.system());
 

@@ -98,7 +98,10 @@ public final class HelidonMetrics implements MetricsPort {
     }
 
     private Timer timer(String name, Duration[] buckets, ModelEntry model) {
-        return registry.getOrCreate(Timer.builder(name).buckets(buckets).tags(providerModel(model)));
+        // No client-side percentiles: they would add quantile samples to a histogram family, which
+        // Prometheus's text format does not allow; quantiles come from the buckets.
+        return registry.getOrCreate(Timer.builder(name).buckets(buckets).percentiles(new double[0])
+                .tags(providerModel(model)));
     }
 
     private static List<Tag> providerModel(ModelEntry model, Tag... more) {
