@@ -42,8 +42,8 @@ public final class ConfigLayers {
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         sources.add(ConfigSources.create(env).name("environment variables"));
         sources.add(ConfigSources.create(dotEnv).name(".env"));
-        configFile(env, dotEnv, workingDir).ifPresent(file -> sources.add(
-                ConfigSources.file(file).mediaType(MediaTypes.APPLICATION_X_YAML)));
+        Optional<Path> file = configFile(env, dotEnv, workingDir);
+        file.ifPresent(path -> sources.add(ConfigSources.file(path).mediaType(MediaTypes.APPLICATION_X_YAML)));
         sources.add(ConfigSources.classpath(BUNDLED).mediaType(MediaTypes.APPLICATION_X_YAML));
         try {
             return Config.builder()
@@ -56,6 +56,9 @@ public final class ConfigLayers {
                     .sources(sources)
                     .build();
         } catch (ConfigException e) {
+            if (file.isEmpty()) {
+                throw e;
+            }
             throw InvalidConfigException.of(CONFIG_FILE, "must name a readable YAML file (it could not be parsed)");
         }
     }
