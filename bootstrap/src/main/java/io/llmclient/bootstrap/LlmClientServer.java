@@ -1,0 +1,156 @@
+package io.llmclient.bootstrap;
+
+import io.helidon.config.Config;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.MetricsConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.registry.ProviderRegistry;
+import io.llmclient.application.service.LlmService;
+import io.llmclient.application.service.StartupPolicy;
+import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.bootstrap.config.ConfigLayers;
+import io.llmclient.bootstrap.config.DotEnvFile;
+import io.llmclient.bootstrap.config.InvalidConfigException;
+import io.llmclient.bootstrap.config.SecretScrubber;
+import io.llmclient.bootstrap.config.ServiceConfig;
+import io.llmclient.bootstrap.config.ServiceConfigReader;
+import io.llmclient.bootstrap.health.HealthEndpoint;
+import io.llmclient.bootstrap.logging.Log4jRequestLog;
+import io.llmclient.bootstrap.telemetry.HelidonMetrics;
+import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.jsonrpc.InboundLimits;
+import io.llmclient.jsonrpc.JsonRpcEndpoint;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Wires the service together and starts it: configuration, provider discovery, the start-up
+ * policy, {@link LlmService}, and the Helidon WebServer (virtual threads) with
+ * {@code POST /jsonrpc}, {@code GET /health} and {@code GET /metrics}. {@link Main} calls it with
+ * the real environment; tests call it with their own.
+ */
+public final class LlmClientServer {
+    private static final Logger LOG = LogManager.getLogger(LlmClientServer.class);
+
+    private LlmClientServer() {
+    }
+
+    /** Starts with every provider module on the class path. */
+    public static RunningServer start(Map<String, String> environment, Path workingDir) {
+        List<LlmProviderFactory> factories = ServiceLoader.load(LlmProviderFactory.class).stream()
+                .map(ServiceLoader.Provider::get).toList();
+        return start(environment, workingDir, factories);
+    }
+
+    /**
+     * Starts with the given provider modules.
+     *
+     * @throws StartupFailure when the configuration or the model policy is refused
+     */
+    public static RunningServer start(Map<String, String> environment, Path workingDir,
+                                      List<LlmProviderFactory> factories) {
+        List<ProviderId> pluginIds = factories.stream().map(LlmProviderFactory::id).toList();
+        ServiceConfig config = readConfig(environment, workingDir, pluginIds);
+        ProviderRegistry registry = new ProviderRegistry(factories, config::providerSettings);
+        ModelPolicy policy = switch (StartupPolicy.resolve(config.modelPolicy(), config.simulator().enabled(),
+                registry)) {
+            case StartupPolicy.Result.Rejected rejected -> throw new StartupFailure(rejected.errors().getFirst());
+            case StartupPolicy.Result.Ready ready -> {
+                ready.notices().forEach(LOG::warn);
+                yield ready.policy();
+            }
+        };
+        LOG.info("simulator {}; providers registered: {}",
+                config.simulator().enabled() ? "enabled" : "disabled", registry.ids());
+
+        JsonLinesAuditLog audit = openAudit(config.auditLogFile());
+        // One registry per started server, so that servers started side by side (tests) keep
+        // their own series; Helidon warns about a second registry unless told it is meant.
+        MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
+        var service = new LlmService(policy, registry, new HelidonMetrics(meters, policy.catalog()::contains),
+                audit, new Log4jRequestLog(), TimeSource.system());
+
+        var healthChecks = new LinkedHashSet<ProviderId>(policy.catalog().providers());
+        healthChecks.addAll(registry.ids());
+        WebServer server = WebServer.builder()
+                .host(config.server().host())
+                .port(config.server().port())
+                // Only what is added here: no feature or observer found on the class path by
+                // itself may add endpoints (such as /observe/health) behind our back.
+                .featuresDiscoverServices(false)
+                .addFeature(ObserveFeature.just(MetricsObserver.builder()
+                        .endpoint("/metrics")
+                        .meterRegistry(meters)
+                        .build()))
+                // io.llmclient.jsonrpc.TraceIdFilter will be registered here, before the services.
+                .routing(routing -> routing
+                        .register(new JsonRpcEndpoint(service, new InboundLimits(config.limits().maxRequestBytes())))
+                        .register(new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability)))
+                .build()
+                .start();
+        LOG.info("listening on port {}", server.port());
+        return new Started(server, service, audit);
+    }
+
+    private static ServiceConfig readConfig(Map<String, String> environment, Path workingDir,
+                                            List<ProviderId> pluginIds) {
+        var scrubber = new SecretScrubber(SecretScrubber.secretsIn(environment));
+        try {
+            Map<String, String> dotEnv = DotEnvFile.read(workingDir);
+            var secrets = new ArrayList<>(SecretScrubber.secretsIn(environment));
+            secrets.addAll(SecretScrubber.secretsIn(dotEnv));
+            scrubber = new SecretScrubber(secrets);
+            Config layered = ConfigLayers.load(environment, workingDir);
+            secrets.addAll(ServiceConfigReader.secrets(layered, pluginIds));
+            scrubber = new SecretScrubber(secrets);
+            return ServiceConfigReader.read(layered, workingDir, pluginIds);
+        } catch (InvalidConfigException e) {
+            throw new StartupFailure(scrubber.scrub(e).getMessage());
+        } catch (UncheckedIOException e) {
+            throw new StartupFailure(".env: cannot be read");
+        }
+    }
+
+    private static JsonLinesAuditLog openAudit(Path file) {
+        try {
+            return JsonLinesAuditLog.open(file);
+        } catch (UncheckedIOException e) {
+            throw new StartupFailure(InvalidConfigException.of("LLM_AUDIT_LOG_FILE",
+                    "must be a file that can be created and appended to", file.toString()).getMessage());
+        }
+    }
+
+    private record Started(WebServer server, LlmService service, JsonLinesAuditLog audit, AtomicBoolean stopped)
+            implements RunningServer {
+        Started(WebServer server, LlmService service, JsonLinesAuditLog audit) {
+            this(server, service, audit, new AtomicBoolean());
+        }
+
+        @Override
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void stop() {
+            if (stopped.compareAndSet(false, true)) {
+                server.stop();
+                audit.close();
+                LOG.info("stopped");
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.llmclient.bootstrap.config;
+
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.catalog.ModelCatalog;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.Complexity;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.governance.AllowList;
+import io.llmclient.domain.selection.ModelPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every setting of the service, read and validated once at start-up ({@link ServiceConfigReader}).
+ * Immutable; nothing below bootstrap reads the environment, it is handed what it needs from here.
+ */
+public record ServiceConfig(
+        ServerSettings server,
+        Map<ProviderId, ProviderSettings> providers,
+        Governance governance,
+        RetrySettings retry,
+        RateLimitSettings rateLimit,
+        CircuitSettings circuit,
+        SimulatorSettings simulator,
+        Limits limits,
+        Path auditLogFile,
+        InboundAuth inboundAuth,
+        PolicySettings policy) {
+
+    public ServiceConfig {
+        Objects.requireNonNull(server, "server");
+        providers = Map.copyOf(providers);
+        Objects.requireNonNull(governance, "governance");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(circuit, "circuit");
+        Objects.requireNonNull(simulator, "simulator");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(auditLogFile, "auditLogFile");
+        Objects.requireNonNull(inboundAuth, "inboundAuth");
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Where the HTTP server listens; port 0 binds any free port. */
+    public record ServerSettings(String host, int port) {
+        public ServerSettings {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /** {@code ALLOWED_MODELS} and {@code LLM_DEFAULT_MODEL}. */
+    public record Governance(List<String> allowedModels, String defaultModel) {
+        public Governance {
+            allowedModels = List.copyOf(allowedModels);
+            Objects.requireNonNull(defaultModel, "defaultModel");
+        }
+    }
+
+    /** Retries of transient and rate-limit failures, with exponential back-off. */
+    public record RetrySettings(int maxRetries, int rateLimitMaxRetries, Duration initialDelay,
+                                double exponentialBase, Duration maxDelay) {
+        public RetrySettings {
+            Objects.requireNonNull(initialDelay, "initialDelay");
+            Objects.requireNonNull(maxDelay, "maxDelay");
+        }
+    }
+
+    /** Requests allowed to wait for a rate-limited provider; one more is refused at once. */
+    public record RateLimitSettings(int queueSize) {
+    }
+
+    /** When a provider's circuit opens and how long it stays open before one probe. */
+    public record CircuitSettings(int failureThreshold, Duration openFor) {
+        public CircuitSettings {
+            Objects.requireNonNull(openFor, "openFor");
+        }
+    }
+
+    /** The offline simulator: switched on, time to first token, delay between tokens. */
+    public record SimulatorSettings(boolean enabled, Duration timeToFirstToken, Duration interTokenDelay) {
+        public SimulatorSettings {
+            Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
+            Objects.requireNonNull(interTokenDelay, "interTokenDelay");
+        }
+    }
+
+    /** Inbound limits: bodies above {@code maxRequestBytes} get HTTP 413. */
+    public record Limits(long maxRequestBytes) {
+    }
+
+    /** Keys callers must present as {@code Authorization: Bearer}; none means no inbound auth. */
+    public record InboundAuth(List<ApiKey> keys) {
+        public InboundAuth {
+            keys = List.copyOf(keys);
+        }
+
+        public boolean required() {
+            return !keys.isEmpty();
+        }
+    }
+
+    /** The model catalog, tier candidates, complexity map and provider preference from YAML. */
+    public record PolicySettings(List<ModelEntry> catalog, Map<ModelTier, List<String>> tiers,
+                                 Map<Complexity, ModelTier> complexity, List<ProviderId> providerPreference) {
+        public PolicySettings {
+            catalog = List.copyOf(catalog);
+            tiers = Map.copyOf(tiers);
+            complexity = Map.copyOf(complexity);
+            providerPreference = List.copyOf(providerPreference);
+        }
+    }
+
+    /** The settings a provider module is built with; a disabled, keyless entry for an unknown id. */
+    public ProviderSettings providerSettings(ProviderId id) {
+        ProviderSettings known = providers.get(id);
+        if (known != null) {
+            return known;
+        }
+        ProviderSettings any = providers.values().iterator().next();
+        return new ProviderSettings(id, false, Optional.empty(), Optional.empty(), any.connectTimeout(),
+                any.requestTimeout(), Map.of());
+    }
+
+    /** The domain policy as configured, before the simulator and provider availability are applied. */
+    public ModelPolicy modelPolicy() {
+        return new ModelPolicy(new ModelCatalog(policy.catalog()), new AllowList(governance.allowedModels()),
+                policy.tiers(), policy.complexity(), policy.providerPreference(), governance.defaultModel());
+    }
+}

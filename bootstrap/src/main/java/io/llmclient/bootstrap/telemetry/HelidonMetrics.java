@@ -1,0 +1,130 @@
+package io.llmclient.bootstrap.telemetry;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.Usage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The metrics port on Helidon's metrics API, exposed at {@code /metrics} in Prometheus text
+ * (contract section 7). Meter names are given without the suffixes Prometheus adds
+ * ({@code _total} for counters, the unit {@code _seconds} for timers).
+ */
+public final class HelidonMetrics implements MetricsPort {
+    private static final Logger LOG = LogManager.getLogger(HelidonMetrics.class);
+    private static final Duration[] LATENCY_BUCKETS = buckets(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120);
+    private static final Duration[] FIRST_TOKEN_BUCKETS = buckets(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10);
+
+    private final MeterRegistry registry;
+    private final Predicate<String> catalogModel;
+    private final ConcurrentHashMap<String, AtomicLong> active = new ConcurrentHashMap<>();
+
+    /** {@code catalogModel} says whether a model id is in the catalog; others are labelled {@code other}. */
+    public HelidonMetrics(MeterRegistry registry, Predicate<String> catalogModel) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.catalogModel = Objects.requireNonNull(catalogModel, "catalogModel");
+    }
+
+    @Override
+    public void started(ModelEntry model) {
+        guarded(() -> activeRequests(model).incrementAndGet());
+    }
+
+    @Override
+    public void firstToken(ModelEntry model, Duration timeToFirstToken) {
+        guarded(() -> timer("llm_time_to_first_token", FIRST_TOKEN_BUCKETS, model).record(timeToFirstToken));
+    }
+
+    @Override
+    public void succeeded(ModelEntry model, Duration latency, Usage usage) {
+        guarded(() -> {
+            ended(model, latency, "success");
+            counter("llm_tokens", providerModel(model, Tag.create("token_type", "prompt")))
+                    .increment(usage.promptTokens());
+            counter("llm_tokens", providerModel(model, Tag.create("token_type", "completion")))
+                    .increment(usage.completionTokens());
+        });
+    }
+
+    @Override
+    public void failed(ModelEntry model, Duration latency, String errorType) {
+        guarded(() -> {
+            ended(model, latency, "error");
+            counter("llm_errors", providerModel(model, Tag.create("error_type", errorType))).increment();
+        });
+    }
+
+    @Override
+    public void governanceViolation(String attemptedModel, String sourceAgent) {
+        // Model label values are catalog ids, else "other": a caller must not be able to
+        // create series at will by inventing model names.
+        guarded(() -> counter("llm_governance_violations", List.of(
+                Tag.create("model", catalogModel.test(attemptedModel) ? attemptedModel : "other"),
+                Tag.create("source_agent", sourceAgent))).increment());
+    }
+
+    private void ended(ModelEntry model, Duration latency, String status) {
+        activeRequests(model).decrementAndGet();
+        counter("llm_requests", providerModel(model, Tag.create("status", status))).increment();
+        timer("llm_requests_duration", LATENCY_BUCKETS, model).record(latency);
+    }
+
+    private AtomicLong activeRequests(ModelEntry model) {
+        String provider = model.provider().value();
+        return active.computeIfAbsent(provider, key -> {
+            var count = new AtomicLong();
+            registry.getOrCreate(Gauge.builder("llm_active_requests", count, AtomicLong::doubleValue)
+                    .tags(List.of(Tag.create("provider", key)))
+                    .description("Provider calls in flight"));
+            return count;
+        });
+    }
+
+    private Counter counter(String name, List<Tag> tags) {
+        return registry.getOrCreate(Counter.builder(name).tags(tags));
+    }
+
+    private Timer timer(String name, Duration[] buckets, ModelEntry model) {
+        // No client-side percentiles: they would add quantile samples to a histogram family, which
+        // Prometheus's text format does not allow; quantiles come from the buckets.
+        return registry.getOrCreate(Timer.builder(name).buckets(buckets).percentiles(new double[0])
+                .tags(providerModel(model)));
+    }
+
+    private static List<Tag> providerModel(ModelEntry model, Tag... more) {
+        var tags = new ArrayList<Tag>(List.of(Tag.create("provider", model.provider().value()),
+                Tag.create("model", model.id())));
+        tags.addAll(List.of(more));
+        return tags;
+    }
+
+    private static void guarded(Runnable update) {
+        try {
+            update.run();
+        } catch (RuntimeException e) {
+            // The port promises never to throw: a metrics fault must not fail a request.
+            LOG.warn("metrics update failed: {}", e.toString());
+        }
+    }
+
+    private static Duration[] buckets(double... seconds) {
+        var durations = new Duration[seconds.length];
+        for (int i = 0; i < seconds.length; i++) {
+            durations[i] = Duration.ofNanos(Math.round(seconds[i] * 1e9));
+        }
+        return durations;
+    }
+}
