@@ -25,6 +25,7 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
+import io.llmclient.jsonrpc.TraceIdFilter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,8 +96,8 @@ public final class LlmClientServer {
                         .endpoint("/metrics")
                         .meterRegistry(meters)
                         .build()))
-                // io.llmclient.jsonrpc.TraceIdFilter will be registered here, before the services.
                 .routing(routing -> routing
+                        .addFilter(new TraceIdFilter())
                         .register(new JsonRpcEndpoint(service, new InboundLimits(config.limits().maxRequestBytes())))
                         .register(new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability)))
                 .build()

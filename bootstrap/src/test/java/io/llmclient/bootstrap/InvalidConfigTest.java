@@ -56,8 +56,10 @@ class InvalidConfigTest {
 
     @Test
     void defaultModelThatIsNotAllowedStopsStartUp() {
+        // No key is set, so the simulator is on and its models count as allowed (contract section 9).
         assertEquals("LLM_DEFAULT_MODEL: 'gpt-5' must be one of ALLOWED_MODELS "
-                        + "[gpt-4.1-mini, gpt-5-mini, claude-3-5-haiku-20241022, gemini-1.5-flash]",
+                        + "[gpt-4.1-mini, gpt-5-mini, claude-3-5-haiku-20241022, gemini-1.5-flash, "
+                        + "sim-fast, sim-balanced, sim-premium]",
                 failureOf(Map.of("LLM_DEFAULT_MODEL", "gpt-5")));
     }
 

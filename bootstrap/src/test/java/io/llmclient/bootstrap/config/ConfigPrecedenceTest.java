@@ -52,9 +52,9 @@ class ConfigPrecedenceTest {
     void bundledYamlGivesWhatNoStrongerSourceSays() throws IOException {
         configFile("llm:", "  tiers:", "    fast: [gemini-1.5-flash]");
         var config = read(Map.of("LLM_CONFIG_FILE", "custom.yaml"));
-        assertEquals(List.of("gpt-5-mini", "claude-sonnet-4-5", "gemini-2.5-flash"),
-                config.policy().tiers().get(ModelTier.BALANCED));
-        assertEquals(13, config.policy().catalog().size());
+        assertEquals(List.of("gpt-5-mini", "claude-sonnet-4-5", "claude-3-5-sonnet", "gemini-2.5-flash",
+                        "gemini-2.0-flash-exp"), config.policy().tiers().get(ModelTier.BALANCED));
+        assertEquals(17, config.policy().catalog().size());
     }
 
     @Test
