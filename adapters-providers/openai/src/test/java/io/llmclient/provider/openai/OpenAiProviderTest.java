@@ -462,6 +462,40 @@ class OpenAiProviderTest {
         }
     }
 
+    @Test
+    void aThreadInterruptedBetweenEventsStopsReadingAndCancels() {
+        answer(sse(Fixtures.bytes("chat-stream.sse")));
+        List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
+        assertThrows(java.util.concurrent.CancellationException.class, () -> assertTimeoutPreemptively(HANG_GUARD,
+                () -> provider(TIMEOUT).stream(TestRequests.helloRequest(true), TestRequests.CONTEXT, event -> {
+                    events.add(event);
+                    Thread.currentThread().interrupt();
+                })));
+        assertEquals(1, events.size(), () -> "nothing after the interrupt: " + events);
+    }
+
+    @Test
+    void aThreadInterruptedWhileWaitingForAChunkIsReleased() throws InterruptedException {
+        try (var upstream = new StallingUpstream(firstEvents(3).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            var firstDelta = new java.util.concurrent.CountDownLatch(1);
+            var outcome = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            // Virtual, as in the service: its blocking socket reads are interruptible. The read
+            // timeout is far beyond the join below, so only the interrupt can release the read.
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    provider(upstream.baseUrl(), Duration.ofMinutes(5)).stream(TestRequests.helloRequest(true), TestRequests.CONTEXT,
+                            event -> firstDelta.countDown());
+                } catch (RuntimeException e) {
+                    outcome.set(e);
+                }
+            });
+            assertTrue(firstDelta.await(HANG_GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            caller.interrupt();
+            assertTrue(caller.join(HANG_GUARD), "the interrupted stream returned");
+            assertInstanceOf(java.util.concurrent.CancellationException.class, outcome.get());
+        }
+    }
+
     /** The first {@code count} events of the recorded stream, each with its closing blank line. */
     private static String firstEvents(int count) {
         String[] events = Fixtures.text("chat-stream.sse").split("\n\n");
