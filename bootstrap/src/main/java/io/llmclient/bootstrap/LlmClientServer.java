@@ -4,8 +4,10 @@ import io.helidon.config.Config;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.service.LlmService;
@@ -26,6 +28,7 @@ import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.jsonrpc.TraceIdFilter;
+import io.llmclient.jsonrpc.auth.InboundAuthFilter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,14 +99,23 @@ public final class LlmClientServer {
                         .endpoint("/metrics")
                         .meterRegistry(meters)
                         .build()))
-                .routing(routing -> routing
-                        .addFilter(new TraceIdFilter())
-                        .register(new JsonRpcEndpoint(service, new InboundLimits(config.limits().maxRequestBytes())))
-                        .register(new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability)))
+                .routing(routing -> routes(routing, config, service,
+                        new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability)))
                 .build()
                 .start();
         LOG.info("listening on port {}", server.port());
         return new Started(server, service, audit);
+    }
+
+    // Filters run in the order added: every response gets its trace id, even an auth refusal.
+    private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
+                               HealthEndpoint health) {
+        routing.addFilter(new TraceIdFilter());
+        if (!config.inboundAuth().keys().isEmpty()) {
+            routing.addFilter(new InboundAuthFilter(config.inboundAuth().keys().stream().map(ApiKey::value).toList()));
+        }
+        routing.register(new JsonRpcEndpoint(service, new InboundLimits(config.limits().maxRequestBytes())))
+                .register(health);
     }
 
     private static ServiceConfig readConfig(Map<String, String> environment, Path workingDir,

@@ -132,4 +132,21 @@ class EndToEndTest {
             }
         }
     }
+
+    @Test
+    void withInboundKeysSetJsonRpcNeedsOneAndHealthDoesNot() throws Exception {
+        try (var server = start(Map.of("LLM_INBOUND_API_KEYS", "inbound-key-0123456789,other-key-9876543210"))) {
+            String call = """
+                    {"jsonrpc":"2.0","id":1,"method":"llm.models"}""";
+            assertEquals(401, rpc(server, call).statusCode());
+            var authorised = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/jsonrpc"))
+                    .header("Authorization", "Bearer other-key-9876543210")
+                    .POST(HttpRequest.BodyPublishers.ofString(call)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, authorised.statusCode());
+            var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+        }
+    }
 }

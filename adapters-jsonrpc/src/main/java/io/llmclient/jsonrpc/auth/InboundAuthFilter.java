@@ -1,0 +1,88 @@
+package io.llmclient.jsonrpc.auth;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.llmclient.jsonrpc.context.A2aHeaders;
+import io.llmclient.jsonrpc.protocol.JsonRpcError;
+import io.llmclient.jsonrpc.protocol.Responses;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Optional inbound authentication (contract section 9, {@code LLM_INBOUND_API_KEYS}): every
+ * route except {@code /health} and {@code /metrics} needs {@code Authorization: Bearer <key>}.
+ * Refusals are HTTP 401, as a JSON-RPC error at {@code /jsonrpc} and in OpenAI's error shape
+ * elsewhere. Keys are compared in constant time, and nothing of a presented key is echoed.
+ */
+public final class InboundAuthFilter implements Filter {
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/metrics");
+    private static final String BEARER = "Bearer ";
+    private static final String MESSAGE = "Missing or invalid API key: send Authorization: Bearer <key>";
+
+    private final List<byte[]> keys;
+    private final Responses responses = new Responses(JsonNodeFactory.instance);
+
+    /** @param keys the accepted keys; must not be empty (leave the filter out for no auth) */
+    public InboundAuthFilter(List<String> keys) {
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("inbound auth needs at least one key");
+        }
+        this.keys = keys.stream().map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String path = req.path().path();
+        if (OPEN_PATHS.contains(path) || presentsAKnownKey(req.headers().first(HeaderNames.AUTHORIZATION))) {
+            chain.proceed();
+            return;
+        }
+        String traceId = A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name)));
+        res.status(Status.UNAUTHORIZED_401);
+        res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        res.send(("/jsonrpc".equals(path) ? jsonRpcRefusal(traceId) : openAiRefusal()).toString());
+    }
+
+    private boolean presentsAKnownKey(Optional<String> authorization) {
+        if (authorization.isEmpty() || !authorization.get().startsWith(BEARER)) {
+            return false;
+        }
+        byte[] presented = authorization.get().substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);
+        boolean known = false;
+        for (byte[] key : keys) {
+            // No early exit: the time taken does not tell which key, or how much of one, matched.
+            known |= MessageDigest.isEqual(key, presented);
+        }
+        return known;
+    }
+
+    private ObjectNode jsonRpcRefusal(String traceId) {
+        var error = new JsonRpcError(JsonRpcError.INVALID_REQUEST, "Unauthorized", MESSAGE, Map.of());
+        return responses.error(NullNode.getInstance(), error, traceId);
+    }
+
+    private static ObjectNode openAiRefusal() {
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        error.put("message", MESSAGE);
+        error.put("type", "invalid_request_error");
+        error.putNull("param");
+        error.put("code", "invalid_api_key");
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.set("error", error);
+        return body;
+    }
+}
