@@ -19,6 +19,7 @@ import java.io.StringReader;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -122,7 +123,7 @@ class StreamAssemblerTest {
         String transcript = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
                 + "\"message\":\"Please retry after 30 seconds\"}}\n\n";
         LlmFailureException thrown = assertThrows(LlmFailureException.class, () -> feed(transcript));
-        assertEquals(new LlmFailure.RateLimited(ProviderId.ANTHROPIC, java.util.Optional.empty()), thrown.failure());
+        assertEquals(new LlmFailure.RateLimited(ProviderId.ANTHROPIC, Optional.empty()), thrown.failure());
     }
 
     @Test
