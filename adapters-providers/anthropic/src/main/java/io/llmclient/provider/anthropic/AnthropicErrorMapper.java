@@ -1,0 +1,125 @@
+package io.llmclient.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
+import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Turns an Anthropic error answer into the failure the contract names. The documented body is
+ * {@code {"type":"error","error":{"type","message"},"request_id"}}, both for an HTTP error and
+ * for an {@code event: error} inside a stream.
+ *
+ * <ul>
+ *   <li>HTTP 429 is RateLimited, with the wait from {@code retry-after-ms} / {@code retry-after}
+ *       only, unless {@code x-should-retry: false} forbids retrying (then ProviderFailed, not
+ *       transient);</li>
+ *   <li>every other status is ProviderFailed with that status, transient by the contract's
+ *       status rule (so 529 and 5xx are) unless {@code x-should-retry} says otherwise, as the
+ *       official SDKs obey it;</li>
+ *   <li>an error event after HTTP 200 has no status of its own: its {@code error.type} decides
+ *       ({@code rate_limit_error} is RateLimited; {@code overloaded_error}, {@code api_error},
+ *       {@code timeout_error} are transient; the rest are not).</li>
+ * </ul>
+ * The provider message is {@code "<error.type>: <error.message>"}, minus anything like the key.
+ */
+final class AnthropicErrorMapper {
+    private static final int TOO_MANY_REQUESTS = 429;
+    private static final String RATE_LIMIT_ERROR = "rate_limit_error";
+    private static final Set<String> TRANSIENT_STREAM_ERRORS = Set.of("overloaded_error", "api_error", "timeout_error");
+
+    private final ObjectMapper json;
+    private final SecretScrubber scrubber;
+    private final Clock clock;
+
+    AnthropicErrorMapper(ObjectMapper json, SecretScrubber scrubber, Clock clock) {
+        this.json = json;
+        this.scrubber = scrubber;
+        this.clock = clock;
+    }
+
+    /**
+     * The failure for an HTTP error answer.
+     *
+     * @param header looks a response header up by its lower-case name
+     */
+    LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
+        String message = scrubber.scrub(errorObject(body).map(AnthropicErrorMapper::describe)
+                .orElseGet(() -> describeUnreadable(status, header, body)));
+        Optional<Boolean> shouldRetry = header.apply("x-should-retry").flatMap(AnthropicErrorMapper::bool);
+        OptionalInt code = OptionalInt.of(status);
+        if (status == TOO_MANY_REQUESTS && !shouldRetry.equals(Optional.of(false))) {
+            return new RateLimited(ProviderId.ANTHROPIC,
+                    RetryAfter.parse(header.apply("retry-after-ms"), header.apply("retry-after"), clock.instant()));
+        }
+        return new ProviderFailed(ProviderId.ANTHROPIC, code, message,
+                shouldRetry.orElseGet(() -> ProviderFailed.isTransientStatus(code)));
+    }
+
+    /** The failure for the {@code error} object of an {@code event: error} in a stream. */
+    LlmFailure fromStream(JsonNode error) {
+        String type = text(error, "type").orElse("");
+        if (RATE_LIMIT_ERROR.equals(type)) {
+            // No headers come with an event, so there is no wait hint (never read from the text).
+            return new RateLimited(ProviderId.ANTHROPIC, Optional.empty());
+        }
+        return new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(), scrubber.scrub(describe(error)),
+                TRANSIENT_STREAM_ERRORS.contains(type));
+    }
+
+    /** The {@code error} object of a body, when the body has the documented error shape. */
+    private Optional<JsonNode> errorObject(byte[] body) {
+        if (body.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode root = json.readTree(body);
+            return root != null && root.path("error").isObject() ? Optional.of(root.get("error")) : Optional.empty();
+        } catch (IOException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    private static String describe(JsonNode error) {
+        Optional<String> type = text(error, "type");
+        Optional<String> message = text(error, "message").filter(m -> !m.isBlank());
+        if (type.isPresent() && message.isPresent()) {
+            return type.get() + ": " + message.get();
+        }
+        return message.or(() -> type).orElse("error without a message");
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static String describeUnreadable(int status, Function<String, Optional<String>> header, byte[] body) {
+        if (body.length == 0) {
+            return "HTTP " + status + " with an empty body";
+        }
+        // An HTML page from a proxy or load balancer says nothing useful in its markup.
+        String type = header.apply("content-type").orElse("no content type");
+        String start = new String(body, 0, Math.min(body.length, 16), StandardCharsets.UTF_8).strip();
+        return "HTTP " + status + " with a body that is not an Anthropic error (" + type + ", " + body.length
+                + " bytes" + (start.startsWith("<") ? ", HTML" : "") + ")";
+    }
+
+    private static Optional<Boolean> bool(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> Optional.of(true);
+            case "false" -> Optional.of(false);
+            default -> Optional.empty();
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package io.llmclient.provider.anthropic;
+
+import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.chat.ProviderId;
+import java.net.URI;
+import java.time.Clock;
+
+/**
+ * Registers the Anthropic adapter. Without a key the provider is built but unavailable; without
+ * a base URL it talks to {@code https://api.anthropic.com}. Options: {@code default_max_tokens}
+ * and {@code default_max_tokens.<model>} (see {@link MaxTokensDefaults}). Creating it touches
+ * no network.
+ */
+public final class AnthropicProviderFactory implements LlmProviderFactory {
+    /** Where Anthropic serves its API when {@code ANTHROPIC_BASE_URL} is not set. */
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
+
+    @Override
+    public ProviderId id() {
+        return ProviderId.ANTHROPIC;
+    }
+
+    @Override
+    public LlmProvider create(ProviderSettings settings) {
+        MaxTokensDefaults maxTokens = MaxTokensDefaults.from(settings.options());
+        WebClient client = WebClient.builder()
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.requestTimeout())
+                // A redirect would carry the x-api-key header to wherever it points.
+                .followRedirects(false)
+                .build();
+        return new AnthropicProvider(settings.enabled(), settings.apiKey(), settings.baseUrl().orElse(DEFAULT_BASE_URL),
+                client, settings.connectTimeout(), settings.requestTimeout(), maxTokens, Clock.systemUTC());
+    }
+}

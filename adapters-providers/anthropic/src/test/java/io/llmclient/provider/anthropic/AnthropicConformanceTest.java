@@ -1,0 +1,196 @@
+package io.llmclient.provider.anthropic;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.llmclient.provider.anthropic.TestRequests.system;
+import static io.llmclient.provider.anthropic.TestRequests.user;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Usage;
+import io.llmclient.provider.conformance.ProviderConformanceSuite;
+import io.llmclient.provider.conformance.Staged;
+import io.llmclient.provider.conformance.StallPoint;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Anthropic against the shared provider suite, each scenario staged on WireMock from the
+ * recorded Anthropic fixtures. Where no recording exists (a completion whose stop reason is not
+ * end_turn, a 5xx body other than 529's) the staged body is composed in the documented shape
+ * from recorded pieces, as noted.
+ */
+class AnthropicConformanceTest extends ProviderConformanceSuite {
+    private static final String KEY = "sk-ant-api03-conformance-0123456789abcdefghij-KL9Z";
+    private static final String PATH = "/v1/messages";
+
+    @RegisterExtension
+    static final WireMockExtension ANTHROPIC = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort()).build();
+
+    private URI baseUrl;
+    private StallingServer stalling;
+
+    @AfterEach
+    void releaseTheStall() {
+        if (stalling != null) {
+            stalling.close();
+        }
+    }
+
+    @Override
+    protected LlmProvider provider(Duration requestTimeout) {
+        URI target = baseUrl != null ? baseUrl : URI.create(ANTHROPIC.baseUrl());
+        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
+                Optional.of(new ApiKey(KEY)), Optional.of(target), Duration.ofSeconds(2), requestTimeout, Map.of()));
+    }
+
+    @Override
+    protected ModelEntry model() {
+        return TestRequests.HAIKU;
+    }
+
+    @Override
+    protected Optional<String> secret() {
+        return Optional.of(KEY);
+    }
+
+    private static ChatRequest ask(boolean stream) {
+        return new ChatRequest(Optional.empty(), List.of(system("Be brief."), user("What is the weather in SF?")),
+                OptionalDouble.of(0.2), OptionalInt.empty(), stream, Optional.empty(), Optional.empty(), A2A);
+    }
+
+    /** Answers requests of one kind: a stream asks for {@code text/event-stream}, a completion for JSON. */
+    private static void answer(boolean stream, ResponseDefinitionBuilder response) {
+        ANTHROPIC.stubFor(post(urlEqualTo(PATH))
+                .withHeader("accept", equalTo(stream ? "text/event-stream" : "application/json"))
+                .willReturn(response));
+    }
+
+    private static ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("content-type", "application/json").withBody(body);
+    }
+
+    private static ResponseDefinitionBuilder sse(String transcript) {
+        return aResponse().withStatus(200).withHeader("content-type", "text/event-stream; charset=utf-8")
+                .withHeader("cache-control", "no-cache").withBody(transcript.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Composed: the documented stream {@code messages-stream-docs.sse} as one message object
+     * (same id, model, text and counts), with the given stop reason.
+     */
+    private static String docsAnswerAsMessage(String stopReason) {
+        return """
+                {"id":"msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY","type":"message","role":"assistant",
+                 "content":[{"type":"text","text":"Hello!"}],"model":"claude-sonnet-4-5-20250929",
+                 "stop_reason":"%s","stop_sequence":null,"usage":{"input_tokens":25,"output_tokens":15}}"""
+                .formatted(stopReason);
+    }
+
+    @Override
+    protected Staged stageCompletion() {
+        answer(false, json(200, Fixtures.text("messages-response.json")));
+        return Staged.answer(ask(false), "The weather in SF is currently **20°C** (68°F) and **Sunny**!", new Usage(705, 25));
+    }
+
+    @Override
+    protected Staged stageStream() {
+        answer(true, sse(Fixtures.text("messages-stream.sse")));
+        return Staged.answer(ask(true), "The weather in San Francisco, CA is currently:\n- **Temperature:** 68°F\n- "
+                + "**Condition:** Sunny\n\nIt's a nice sunny day!", new Usage(770, 38));
+    }
+
+    @Override
+    protected ChatRequest stageSameAnswerForCompleteAndStream() {
+        answer(false, json(200, docsAnswerAsMessage("end_turn")));
+        answer(true, sse(Fixtures.text("messages-stream-docs.sse")));
+        return ask(false);
+    }
+
+    @Override
+    protected ChatRequest stageFinish(FinishReason reason, boolean stream) {
+        String stopReason = switch (reason) {
+            case STOP -> "end_turn";
+            case LENGTH -> "max_tokens";
+            case CONTENT_FILTER -> "refusal";
+            case TOOL_CALLS -> "tool_use";
+            case ERROR -> notApplicable("error is not a stop reason Anthropic reports");
+        };
+        if (!stream) {
+            answer(false, json(200, docsAnswerAsMessage(stopReason)));
+        } else if (reason == FinishReason.TOOL_CALLS) {
+            answer(true, sse(Fixtures.text("messages-stream-tooluse.sse")));
+        } else {
+            answer(true, sse(Fixtures.text("messages-stream-docs.sse")
+                    .replace("\"stop_reason\": \"end_turn\"", "\"stop_reason\": \"" + stopReason + "\"")));
+        }
+        return ask(stream);
+    }
+
+    @Override
+    protected ChatRequest stageBadAuth() {
+        answer(false, json(401, Fixtures.text("error-401.json")));
+        return ask(false);
+    }
+
+    @Override
+    protected ChatRequest stageRateLimit(Duration retryAfter) {
+        ResponseDefinitionBuilder response = json(429, Fixtures.text("error-429.json"))
+                .withHeader("x-should-retry", "true")
+                .withHeader("retry-after", Long.toString(retryAfter.toSeconds()));
+        answer(false, response);
+        return ask(false);
+    }
+
+    @Override
+    protected ChatRequest stageServerError(int status) {
+        // Composed: the documented api_error type in the recorded error envelope.
+        answer(false, json(status, """
+                {"type":"error","error":{"type":"api_error","message":"Internal server error"},
+                 "request_id":"req_011CX7J5ZXp3npD8nY7VYZvm"}"""));
+        return ask(false);
+    }
+
+    @Override
+    protected ChatRequest stageFailureAfterFirstChunk() {
+        answer(true, sse(Fixtures.text("messages-stream-error.sse")));
+        return ask(true);
+    }
+
+    @Override
+    protected ChatRequest stageStall(StallPoint where) {
+        switch (where) {
+            case BEFORE_ANSWER -> {
+                answer(false, json(200, Fixtures.text("messages-response.json")).withFixedDelay(2_000));
+                answer(true, sse(Fixtures.text("messages-stream.sse")).withFixedDelay(2_000));
+            }
+            case MID_STREAM -> {
+                String transcript = Fixtures.text("messages-stream-docs.sse");
+                String firstDelta = transcript.substring(0, transcript.indexOf("event: content_block_delta",
+                        transcript.indexOf("\"Hello\"")));
+                stalling = new StallingServer(firstDelta.getBytes(StandardCharsets.UTF_8));
+                baseUrl = stalling.baseUrl();
+            }
+        }
+        return ask(where == StallPoint.MID_STREAM);
+    }
+}

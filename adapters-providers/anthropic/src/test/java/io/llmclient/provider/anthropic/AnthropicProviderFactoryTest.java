@@ -1,0 +1,71 @@
+package io.llmclient.provider.anthropic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.Availability;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.chat.ProviderId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class AnthropicProviderFactoryTest {
+    private static final String KEY = "sk-ant-api03-factorytestkey0123456789-ABCD";
+
+    private static LlmProvider create(boolean enabled, Optional<ApiKey> key, Map<String, String> options) {
+        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, enabled, key,
+                Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(5), options));
+    }
+
+    @Test
+    void theFactoryIsFoundThroughServiceLoader() {
+        List<ProviderId> ids = ServiceLoader.load(LlmProviderFactory.class).stream()
+                .map(provider -> provider.get().id())
+                .toList();
+        assertEquals(List.of(ProviderId.ANTHROPIC), ids);
+    }
+
+    @Test
+    void withAKeyTheProviderIsAvailable() {
+        assertEquals(Availability.up(), create(true, Optional.of(new ApiKey(KEY)), Map.of()).availability());
+    }
+
+    @Test
+    void withoutAKeyTheProviderIsUnavailableAndSaysWhichVariableIsMissing() {
+        assertEquals(Availability.down("no API key (ANTHROPIC_API_KEY)"),
+                create(true, Optional.empty(), Map.of()).availability());
+    }
+
+    @Test
+    void aSwitchedOffProviderIsUnavailable() {
+        assertEquals(Availability.down("switched off by configuration"),
+                create(false, Optional.of(new ApiKey(KEY)), Map.of()).availability());
+    }
+
+    @Test
+    void withoutABaseUrlTheProviderTalksToApiAnthropicCom() {
+        assertEquals("AnthropicProvider[https://api.anthropic.com/v1/messages, key ****ABCD]",
+                create(true, Optional.of(new ApiKey(KEY)), Map.of()).toString());
+    }
+
+    @Test
+    void theProviderNeverShowsItsKey() {
+        String shown = create(true, Optional.of(new ApiKey(KEY)), Map.of()).toString();
+        assertFalse(shown.contains("factorytest"), shown);
+    }
+
+    @Test
+    void aBrokenMaxTokensOptionIsRefusedWhenTheProviderIsBuilt() {
+        var refused = assertThrows(IllegalArgumentException.class,
+                () -> create(true, Optional.of(new ApiKey(KEY)), Map.of("default_max_tokens", "lots")));
+        assertEquals("anthropic option default_max_tokens must be a whole number > 0, got 'lots'", refused.getMessage());
+    }
+}

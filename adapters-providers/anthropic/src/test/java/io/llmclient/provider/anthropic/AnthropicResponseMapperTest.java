@@ -1,0 +1,76 @@
+package io.llmclient.provider.anthropic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.Usage;
+import java.io.IOException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class AnthropicResponseMapperTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(String text) throws IOException {
+        return JSON.readTree(text);
+    }
+
+    @Test
+    void theRecordedResponseIsNormalised() {
+        var completion = AnthropicResponseMapper.completion(Fixtures.json("messages-response.json"));
+        assertEquals(new AnthropicResponseMapper.Completion("msg_01LzoWDaDa7jiMvVbBiguxJy", "claude-haiku-4-5-20251001",
+                "The weather in SF is currently **20°C** (68°F) and **Sunny**!", FinishReason.STOP, new Usage(705, 25)),
+                completion);
+    }
+
+    @Test
+    void textBlocksAreJoinedAndOtherBlocksLeftOut() throws IOException {
+        var completion = AnthropicResponseMapper.completion(json("""
+                {"id":"m1","model":"x","content":[{"type":"text","text":"Let me check. "},
+                 {"type":"tool_use","id":"t","name":"get_weather","input":{"city":"SF"}},
+                 {"type":"text","text":"Done."}],
+                 "stop_reason":"tool_use","usage":{"input_tokens":3,"output_tokens":4}}"""));
+        assertEquals("Let me check. Done.", completion.content());
+    }
+
+    @Test
+    void cachedInputCountsAsPromptTokens() throws IOException {
+        var completion = AnthropicResponseMapper.completion(json("""
+                {"id":"m1","model":"x","content":[],"stop_reason":"end_turn",
+                 "usage":{"input_tokens":10,"cache_creation_input_tokens":200,"cache_read_input_tokens":3000,
+                          "output_tokens":7}}"""));
+        assertEquals(new Usage(3210, 7), completion.usage());
+        assertEquals(3217, completion.usage().totalTokens());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "end_turn, STOP",
+        "stop_sequence, STOP",
+        "max_tokens, LENGTH",
+        "model_context_window_exceeded, LENGTH",
+        "tool_use, TOOL_CALLS",
+        "refusal, CONTENT_FILTER",
+        "pause_turn, STOP",
+        "a_reason_from_the_future, STOP"
+    })
+    void stopReasonsAreMappedToTheContractsSet(String stopReason, FinishReason expected) {
+        assertEquals(expected, AnthropicResponseMapper.finishReason(stopReason));
+    }
+
+    @Test
+    void anAnswerWithoutAContentArrayIsAWireFormatError() throws IOException {
+        JsonNode answer = json("{\"id\":\"m1\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}");
+        assertThrows(WireFormatException.class, () -> AnthropicResponseMapper.completion(answer));
+    }
+
+    @Test
+    void aNegativeTokenCountIsAWireFormatError() throws IOException {
+        JsonNode answer = json("{\"content\":[],\"usage\":{\"input_tokens\":-1,\"output_tokens\":1}}");
+        assertThrows(WireFormatException.class, () -> AnthropicResponseMapper.completion(answer));
+    }
+}

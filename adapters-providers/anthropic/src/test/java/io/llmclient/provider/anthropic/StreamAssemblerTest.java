@@ -1,0 +1,137 @@
+package io.llmclient.provider.anthropic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.provider.anthropic.AnthropicResponseMapper.Completion;
+import io.llmclient.provider.anthropic.sse.EventStreamReader;
+import io.llmclient.provider.anthropic.sse.ServerSentEvent;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class StreamAssemblerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StreamAssembler assembler = new StreamAssembler(JSON,
+            new AnthropicErrorMapper(JSON, new SecretScrubber("", "****"), Clock.systemUTC()));
+
+    /** Feeds a whole transcript; returns the non-empty deltas in order. */
+    private List<String> feed(String transcript) throws IOException {
+        var reader = new EventStreamReader(new StringReader(transcript));
+        List<String> deltas = new ArrayList<>();
+        for (ServerSentEvent event = reader.next(); event != null; event = reader.next()) {
+            String delta = assembler.accept(event);
+            if (!delta.isEmpty()) {
+                deltas.add(delta);
+            }
+        }
+        return deltas;
+    }
+
+    @Test
+    void theRecordedStreamYieldsEachTextDeltaAndTheFinalAnswer() throws IOException {
+        List<String> deltas = feed(Fixtures.text("messages-stream.sse"));
+        assertEquals(List.of("The weather in San Francisco, CA is", " currently", ":", "\n- **Temperature:**",
+                " 68°F\n- **", "Condition:** Sunny\n\nIt", "'s", " a nice", " sunny day!"), deltas);
+        assertTrue(assembler.done());
+        assertEquals(new Completion("msg_016HxyUMAncysqX7dn1kWNRx", "claude-haiku-4-5-20251001", String.join("", deltas),
+                FinishReason.STOP, new Usage(770, 38)), assembler.result());
+    }
+
+    @Test
+    void theGaEndpointStreamYieldsItsJsonTextAndUsage() throws IOException {
+        List<String> deltas = feed(Fixtures.text("messages-stream-ga.sse"));
+        assertEquals(List.of("[", "12", "345,", "67890]"), deltas);
+        assertEquals(new Completion("msg_013nnniYDrJDocdy5nrMU7cH", "claude-sonnet-4-5-20250929", "[12345,67890]",
+                FinishReason.STOP, new Usage(135, 10)), assembler.result());
+    }
+
+    @Test
+    void theDocumentedStreamTakesInputFromMessageStartAndOutputFromMessageDelta() throws IOException {
+        List<String> deltas = feed(Fixtures.text("messages-stream-docs.sse"));
+        assertEquals(List.of("Hello", "!"), deltas);
+        assertEquals(new Completion("msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY", "claude-sonnet-4-5-20250929", "Hello!",
+                FinishReason.STOP, new Usage(25, 15)), assembler.result());
+    }
+
+    @Test
+    void toolInputJsonNeverLeaksIntoTheText() throws IOException {
+        List<String> deltas = feed(Fixtures.text("messages-stream-tooluse.sse"));
+        assertEquals(List.of(), deltas);
+        assertEquals(new Completion("msg_01AusY9WEbCaj3N7Tv5J4YjH", "claude-haiku-4-5-20251001", "",
+                FinishReason.TOOL_CALLS, new Usage(656, 74)), assembler.result());
+    }
+
+    @Test
+    void anOverloadedErrorEventEndsTheStreamWithATransientProviderError() {
+        LlmFailureException thrown = assertThrows(LlmFailureException.class,
+                () -> feed(Fixtures.text("messages-stream-error.sse")));
+        assertEquals(new LlmFailure.ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(),
+                "overloaded_error: Overloaded", true), thrown.failure());
+    }
+
+    @Test
+    void unknownEventTypesAreIgnored() throws IOException {
+        String transcript = Fixtures.text("messages-stream-docs.sse").replace("event: ping\n",
+                "event: thinking_about_it\ndata: {\"type\":\"thinking_about_it\",\"whatever\":[1,2]}\n\nevent: ping\n");
+        assertEquals(List.of("Hello", "!"), feed(transcript));
+        assertEquals("Hello!", assembler.result().content());
+    }
+
+    @Test
+    void unknownDeltaTypesAreNotText() throws IOException {
+        String transcript = """
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hmm"}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Hi"}}
+
+                """;
+        assertEquals(List.of("Hi"), feed(transcript));
+    }
+
+    @Test
+    void truncatedJsonInAKnownEventIsAWireFormatError() {
+        String transcript = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"te\n\n";
+        assertThrows(WireFormatException.class, () -> feed(transcript));
+    }
+
+    @Test
+    void aStreamWithoutMessageStopIsNotDone() throws IOException {
+        String transcript = Fixtures.text("messages-stream-docs.sse");
+        feed(transcript.substring(0, transcript.indexOf("event: message_stop")));
+        assertFalse(assembler.done());
+    }
+
+    @Test
+    void aRateLimitErrorEventIsRateLimitedWithoutAWait() {
+        String transcript = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
+                + "\"message\":\"Please retry after 30 seconds\"}}\n\n";
+        LlmFailureException thrown = assertThrows(LlmFailureException.class, () -> feed(transcript));
+        assertEquals(new LlmFailure.RateLimited(ProviderId.ANTHROPIC, Optional.empty()), thrown.failure());
+    }
+
+    @Test
+    void anInvalidRequestErrorEventIsNotTransient() {
+        String transcript = "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                + "\"message\":\"bad\"}}\n\n";
+        LlmFailureException thrown = assertThrows(LlmFailureException.class, () -> feed(transcript));
+        assertEquals(new LlmFailure.ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(),
+                "invalid_request_error: bad", false), thrown.failure());
+    }
+}
