@@ -506,6 +506,20 @@ class GeminiProviderTest {
     }
 
     @Test
+    void aSilenceAfterTheFinishReasonEndsTheStreamNormally() {
+        String[] events = Fixtures.text("stream.sse").split("\r\n\r\n");
+        List<StreamEvent> received = new ArrayList<>();
+        try (var upstream = new StallingUpstream(utf8(events[5] + "\r\n\r\n"))) {
+            var provider = provider(Duration.ofMillis(300), upstream.baseUrl());
+            assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> provider.stream(highRequest(), CONTEXT, received::add));
+        }
+        assertEquals(new StreamEvent.Delta(" rather than violet."), received.getFirst());
+        var completed = assertInstanceOf(StreamEvent.Completed.class, received.getLast()).response();
+        assertEquals(FinishReason.STOP, completed.finishReason());
+    }
+
+    @Test
     void aSinkThatThrowsStopsTheStreamWithItsOwnException() {
         var gone = new IllegalStateException("caller disconnected");
         try (var upstream = new StallingUpstream(firstEvent())) {
