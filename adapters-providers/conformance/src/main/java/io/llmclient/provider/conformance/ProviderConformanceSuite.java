@@ -1,0 +1,325 @@
+package io.llmclient.provider.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.llmclient.application.provider.CallContext;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.stream.StreamEvent;
+import java.io.Serial;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The behaviour every provider adapter must show, whatever its wire protocol: a provider
+ * module's test extends this class and says how to stage each scenario on its stand-in server
+ * (usually WireMock, programmed with that provider's own recorded fixtures).
+ *
+ * <p>A scenario that cannot apply to a provider (the simulator has no HTTP, so no 401 and no
+ * 5xx) is declared so by calling {@link #notApplicable(String)} from its staging method: JUnit
+ * then reports the test as skipped with the reason, never as passed.
+ *
+ * <p>Every call runs under a hang guard: a provider that never returns fails the test instead
+ * of blocking the build.
+ */
+public abstract class ProviderConformanceSuite {
+    /** The request timeout of every scenario but the stalls. */
+    protected static final Duration NORMAL_TIMEOUT = Duration.ofSeconds(10);
+    /** The request timeout of the stall scenarios: a staged stall must last well beyond it. */
+    protected static final Duration STALL_TIMEOUT = Duration.ofMillis(300);
+    /** The A2A context every scenario sends; providers forward it upstream. */
+    protected static final A2aContext A2A =
+            new A2aContext("conformance-trace-1", Optional.of("conformance-agent"), Optional.of("conformance-session"));
+
+    private static final Duration HANG_GUARD = Duration.ofSeconds(20);
+
+    // ---- What the provider module supplies ----------------------------------------------
+
+    /** A fresh provider under test, pointed at the stand-in server, with this request timeout. */
+    protected abstract LlmProvider provider(Duration requestTimeout);
+
+    /** The catalog entry the scenarios call. */
+    protected abstract ModelEntry model();
+
+    /** The credential the provider was built with, to prove it never comes back; empty if none. */
+    protected abstract Optional<String> secret();
+
+    /** Stages a plain successful completion. */
+    protected abstract Staged stageCompletion();
+
+    /** Stages a successful stream of several deltas followed by its usage. */
+    protected abstract Staged stageStream();
+
+    /** Stages the same answer for one {@code complete} and one {@code stream} of the returned request. */
+    protected abstract ChatRequest stageSameAnswerForCompleteAndStream();
+
+    /** Stages an answer that ends for {@code reason}, streamed or not. */
+    protected abstract ChatRequest stageFinish(FinishReason reason, boolean stream);
+
+    /** Stages the provider's answer to a wrong key. */
+    protected abstract ChatRequest stageBadAuth();
+
+    /** Stages a rate-limit answer that asks the caller to wait {@code retryAfter}. */
+    protected abstract ChatRequest stageRateLimit(Duration retryAfter);
+
+    /** Stages a server-side failure with this HTTP status. */
+    protected abstract ChatRequest stageServerError(int status);
+
+    /** Stages a stream that sends at least one delta, then fails. */
+    protected abstract ChatRequest stageFailureAfterFirstChunk();
+
+    /** Stages an upstream that goes silent at {@code where} for much longer than {@link #STALL_TIMEOUT}. */
+    protected abstract ChatRequest stageStall(StallPoint where);
+
+    /** Declares the current scenario not applicable to this provider: the test is reported skipped. */
+    protected static <T> T notApplicable(String reason) {
+        return Assumptions.abort("not applicable: " + reason);
+    }
+
+    // ---- Scenarios -----------------------------------------------------------------------
+
+    @Test
+    void aSimpleCompletionComesBackNormalised() {
+        Staged staged = stageCompletion();
+        ChatResponse response = complete(provider(NORMAL_TIMEOUT), staged.request());
+        assertIdentity(response);
+        assertEquals(FinishReason.STOP, response.finishReason());
+        assertFalse(response.content().isBlank(), "content");
+        assertTrue(response.usage().promptTokens() > 0 && response.usage().completionTokens() > 0,
+                () -> "usage counts both sides: " + response.usage());
+        staged.content().ifPresent(content -> assertEquals(content, response.content()));
+        staged.usage().ifPresent(usage -> assertEquals(usage, response.usage()));
+    }
+
+    @Test
+    void aStreamDeliversDeltasInOrderThenOneCompletedWithUsage() {
+        Staged staged = stageStream();
+        List<StreamEvent> events = stream(provider(NORMAL_TIMEOUT), staged.request());
+        ChatResponse completed = completedAtTheEnd(events);
+        List<String> deltas = deltas(events);
+        assertTrue(deltas.size() >= 2, () -> "several deltas, got " + deltas);
+        assertEquals(String.join("", deltas), completed.content(), "the deltas in order make the content");
+        assertIdentity(completed);
+        assertTrue(completed.usage().promptTokens() > 0 && completed.usage().completionTokens() > 0,
+                () -> "usage at the end of the stream: " + completed.usage());
+        staged.content().ifPresent(content -> assertEquals(content, completed.content()));
+        staged.usage().ifPresent(usage -> assertEquals(usage, completed.usage()));
+    }
+
+    @Test
+    void usageInAStreamEqualsUsageOfTheSameCompletion() {
+        ChatRequest request = stageSameAnswerForCompleteAndStream();
+        ChatResponse completed = complete(provider(NORMAL_TIMEOUT), request);
+        ChatResponse streamed = completedAtTheEnd(stream(provider(NORMAL_TIMEOUT), request));
+        assertAll(
+                () -> assertEquals(completed.usage(), streamed.usage(), "usage"),
+                () -> assertEquals(completed.content(), streamed.content(), "content"),
+                () -> assertEquals(completed.finishReason(), streamed.finishReason(), "finish reason"));
+    }
+
+    static Stream<Arguments> finishReasons() {
+        return Stream.of(FinishReason.STOP, FinishReason.LENGTH, FinishReason.CONTENT_FILTER, FinishReason.TOOL_CALLS)
+                .flatMap(reason -> Stream.of(Arguments.of(reason, false), Arguments.of(reason, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, streamed: {1}")
+    @MethodSource("finishReasons")
+    void finishReasonsAreNormalisedToTheContractsSet(FinishReason reason, boolean streamed) {
+        ChatRequest request = stageFinish(reason, streamed);
+        ChatResponse response = streamed
+                ? completedAtTheEnd(stream(provider(NORMAL_TIMEOUT), request))
+                : complete(provider(NORMAL_TIMEOUT), request);
+        assertEquals(reason, response.finishReason());
+    }
+
+    @Test
+    void aWrongKeyIsAProviderErrorWith401ThatNeverEchoesTheKey() {
+        ChatRequest request = stageBadAuth();
+        LlmFailure failure = failureOf(() -> provider(NORMAL_TIMEOUT).complete(request, context()));
+        var failed = assertInstanceOf(LlmFailure.ProviderFailed.class, failure);
+        assertEquals(401, failed.status().orElseThrow(), "status");
+        assertFalse(failed.transientFailure(), "a wrong key does not get better by retrying");
+        assertEquals(model().provider(), failed.provider());
+        secret().ifPresent(secret -> assertNoRunOf(secret, failed.message()));
+    }
+
+    @Test
+    void aRateLimitCarriesTheRetryAfterWait() {
+        Duration wait = Duration.ofSeconds(7);
+        ChatRequest request = stageRateLimit(wait);
+        LlmFailure failure = failureOf(() -> provider(NORMAL_TIMEOUT).complete(request, context()));
+        var limited = assertInstanceOf(LlmFailure.RateLimited.class, failure);
+        assertEquals(Optional.of(wait), limited.retryAfter());
+        assertEquals(model().provider(), limited.provider());
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {500, 503})
+    void serverErrorsAreTransientProviderErrorsWithTheirStatus(int status) {
+        ChatRequest request = stageServerError(status);
+        LlmFailure failure = failureOf(() -> provider(NORMAL_TIMEOUT).complete(request, context()));
+        var failed = assertInstanceOf(LlmFailure.ProviderFailed.class, failure);
+        assertEquals(status, failed.status().orElseThrow(), "status");
+        assertTrue(failed.transientFailure(), "a 5xx is worth retrying");
+    }
+
+    @Test
+    void aFailureAfterTheFirstChunkEndsTheStreamWithoutCompleted() {
+        ChatRequest request = stageFailureAfterFirstChunk();
+        List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
+        LlmProvider provider = provider(NORMAL_TIMEOUT);
+        LlmFailure failure = failureOf(() -> provider.stream(request, context(), events::add));
+        assertFalse(deltas(events).isEmpty(), "the first delta reached the caller before the failure");
+        assertTrue(events.stream().noneMatch(StreamEvent.Completed.class::isInstance), () -> "no Completed: " + events);
+        assertEquals(model().provider(), failedProvider(failure));
+    }
+
+    @Test
+    void aCompletionThatStallsTimesOut() {
+        ChatRequest request = stageStall(StallPoint.BEFORE_ANSWER);
+        LlmFailure failure = failureOf(() -> provider(STALL_TIMEOUT).complete(request, context()));
+        assertInstanceOf(LlmFailure.ProviderTimedOut.class, failure);
+    }
+
+    @Test
+    void aStreamThatStallsBeforeItsFirstChunkTimesOut() {
+        ChatRequest request = stageStall(StallPoint.BEFORE_ANSWER);
+        LlmProvider provider = provider(STALL_TIMEOUT);
+        LlmFailure failure = failureOf(() -> provider.stream(request, context(), event -> { }));
+        assertInstanceOf(LlmFailure.ProviderTimedOut.class, failure);
+    }
+
+    @Test
+    void aStreamThatStallsMidWayTimesOut() {
+        ChatRequest request = stageStall(StallPoint.MID_STREAM);
+        List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
+        LlmProvider provider = provider(STALL_TIMEOUT);
+        LlmFailure failure = failureOf(() -> provider.stream(request, context(), events::add));
+        assertInstanceOf(LlmFailure.ProviderTimedOut.class, failure);
+        assertTrue(events.stream().noneMatch(StreamEvent.Completed.class::isInstance), () -> "no Completed: " + events);
+    }
+
+    @Test
+    void aSinkThatThrowsEndsTheStreamWithItsOwnException() {
+        Staged staged = stageStream();
+        List<StreamEvent> seen = Collections.synchronizedList(new ArrayList<>());
+        CallerGone gone = new CallerGone();
+        LlmProvider provider = provider(NORMAL_TIMEOUT);
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> assertTimeoutPreemptively(HANG_GUARD,
+                () -> provider.stream(staged.request(), context(), event -> {
+                    seen.add(event);
+                    throw gone;
+                })));
+        assertSame(gone, thrown, "the sink's exception passes through unchanged");
+        assertEquals(1, seen.size(), () -> "no event after the sink failed: " + seen);
+    }
+
+    // ---- Helpers -------------------------------------------------------------------------
+
+    /** The call context every scenario sends. */
+    protected CallContext context() {
+        return new CallContext(model(), A2A);
+    }
+
+    private ChatResponse complete(LlmProvider provider, ChatRequest request) {
+        return assertTimeoutPreemptively(HANG_GUARD, () -> provider.complete(request, context()));
+    }
+
+    private List<StreamEvent> stream(LlmProvider provider, ChatRequest request) {
+        List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
+        assertTimeoutPreemptively(HANG_GUARD, () -> provider.stream(request, context(), events::add));
+        return List.copyOf(events);
+    }
+
+    private static LlmFailure failureOf(org.junit.jupiter.api.function.Executable call) {
+        LlmFailureException thrown = assertThrows(LlmFailureException.class,
+                () -> assertTimeoutPreemptively(HANG_GUARD, call));
+        return thrown.failure();
+    }
+
+    private static ChatResponse completedAtTheEnd(List<StreamEvent> events) {
+        assertFalse(events.isEmpty(), "the stream delivered nothing");
+        long completed = events.stream().filter(StreamEvent.Completed.class::isInstance).count();
+        assertEquals(1, completed, () -> "exactly one Completed: " + events);
+        if (!(events.getLast() instanceof StreamEvent.Completed last)) {
+            return fail("Completed must be the last event: " + events);
+        }
+        assertTrue(events.stream().limit(events.size() - 1L).allMatch(StreamEvent.Delta.class::isInstance),
+                () -> "only deltas before Completed: " + events);
+        return last.response();
+    }
+
+    private static List<String> deltas(List<StreamEvent> events) {
+        synchronized (events) {
+            return events.stream()
+                    .filter(StreamEvent.Delta.class::isInstance)
+                    .map(event -> ((StreamEvent.Delta) event).text())
+                    .toList();
+        }
+    }
+
+    private void assertIdentity(ChatResponse response) {
+        assertAll(
+                () -> assertEquals(model().provider(), response.provider(), "provider"),
+                () -> assertEquals(model().id(), response.model(), "model is the catalog id"),
+                () -> assertFalse(response.providerModel().isBlank(), "provider model"),
+                () -> assertFalse(response.id().isBlank(), "response id"),
+                () -> assertEquals(A2A.traceId(), response.traceId(), "trace id"),
+                () -> assertFalse(response.latency().isNegative(), "latency"));
+    }
+
+    private static Object failedProvider(LlmFailure failure) {
+        return switch (failure) {
+            case LlmFailure.ProviderFailed failed -> failed.provider();
+            case LlmFailure.ProviderTimedOut timedOut -> timedOut.provider();
+            case LlmFailure.RateLimited limited -> limited.provider();
+            case LlmFailure.Overloaded overloaded -> overloaded.provider();
+            case LlmFailure.ProviderUnavailable unavailable -> unavailable.provider().orElse(null);
+            case LlmFailure.InvalidParams ignored -> fail("a provider never reports InvalidParams");
+            case LlmFailure.ModelNotAllowed ignored -> fail("a provider never reports ModelNotAllowed");
+        };
+    }
+
+    /** The contract's rule: no run of 8 or more of the key's characters in any output. */
+    private static void assertNoRunOf(String secret, String text) {
+        int run = Math.min(8, secret.length());
+        for (int start = 0; start + run <= secret.length(); start++) {
+            String piece = secret.substring(start, start + run);
+            assertFalse(text.contains(piece), () -> "the message carries part of the key: " + text);
+        }
+    }
+
+    /** What a sink throws when its caller has gone away. */
+    private static final class CallerGone extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        CallerGone() {
+            super("caller disconnected", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.llmclient.provider.openai;
+
+import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.chat.ProviderId;
+import java.net.URI;
+import java.time.Clock;
+
+/**
+ * Registers the OpenAI adapter. Without a key the provider is built but unavailable; without a
+ * base URL it talks to {@code https://api.openai.com/v1}. Creating it touches no network.
+ */
+public final class OpenAiProviderFactory implements LlmProviderFactory {
+    /** Where OpenAI serves its API when {@code OPENAI_BASE_URL} is not set. */
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
+
+    @Override
+    public ProviderId id() {
+        return ProviderId.OPENAI;
+    }
+
+    @Override
+    public LlmProvider create(ProviderSettings settings) {
+        WebClient client = WebClient.builder()
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.requestTimeout())
+                // A redirect would carry the Authorization header to wherever it points.
+                .followRedirects(false)
+                .build();
+        return new OpenAiProvider(settings.enabled(), settings.apiKey(), settings.baseUrl().orElse(DEFAULT_BASE_URL), client,
+                settings.connectTimeout(), settings.requestTimeout(), Clock.systemUTC());
+    }
+}

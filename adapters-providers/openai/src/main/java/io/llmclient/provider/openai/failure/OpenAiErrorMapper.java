@@ -1,0 +1,123 @@
+package io.llmclient.provider.openai.failure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
+import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+
+/**
+ * Turns an OpenAI error answer (a non-2xx status, or an {@code error} object inside a stream)
+ * into the failure the contract names. The body's shape is OpenAPI's {@code ErrorResponse}:
+ * {@code {"error":{"message","type","param","code"}}}.
+ *
+ * <ul>
+ *   <li>429 {@code insufficient_quota} is billing, not load: ProviderFailed, not transient;</li>
+ *   <li>any other 429 is RateLimited with the {@code retry-after-ms}/{@code retry-after} wait,
+ *       unless {@code x-should-retry: false} forbids retrying (then ProviderFailed, not transient);</li>
+ *   <li>every other status is ProviderFailed, transient by the contract's status rule unless
+ *       {@code x-should-retry} says otherwise (the official SDKs obey that header too).</li>
+ * </ul>
+ * The provider's message is kept verbatim, minus anything that looks like the API key.
+ */
+public final class OpenAiErrorMapper {
+    private static final int TOO_MANY_REQUESTS = 429;
+    private static final String INSUFFICIENT_QUOTA = "insufficient_quota";
+
+    private final ObjectMapper json;
+    private final SecretScrubber scrubber;
+    private final Clock clock;
+
+    public OpenAiErrorMapper(ObjectMapper json, SecretScrubber scrubber, Clock clock) {
+        this.json = json;
+        this.scrubber = scrubber;
+        this.clock = clock;
+    }
+
+    /**
+     * The failure for an HTTP error answer.
+     *
+     * @param header looks a response header up by its lower-case name
+     */
+    public LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
+        Optional<JsonNode> error = errorObject(body);
+        String message = scrubber.scrub(error.map(OpenAiErrorMapper::message)
+                .orElseGet(() -> describeUnreadable(status, header, body)));
+        Optional<Boolean> shouldRetry = header.apply("x-should-retry").flatMap(OpenAiErrorMapper::bool);
+        if (status == TOO_MANY_REQUESTS) {
+            boolean quota = error.map(e -> INSUFFICIENT_QUOTA.equals(text(e, "code"))
+                    || INSUFFICIENT_QUOTA.equals(text(e, "type"))).orElse(false);
+            if (quota || shouldRetry.equals(Optional.of(false))) {
+                return new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(status), message, false);
+            }
+            return new RateLimited(ProviderId.OPENAI,
+                    RetryAfter.parse(header.apply("retry-after-ms"), header.apply("retry-after"), clock.instant()));
+        }
+        OptionalInt code = OptionalInt.of(status);
+        return new ProviderFailed(ProviderId.OPENAI, code, message,
+                shouldRetry.orElseGet(() -> ProviderFailed.isTransientStatus(code)));
+    }
+
+    /**
+     * The failure for an {@code error} object that arrived inside a stream, after HTTP 200: no
+     * status describes it, and only a {@code server_error} is worth trying again.
+     */
+    public LlmFailure fromStream(JsonNode error) {
+        return new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), scrubber.scrub(message(error)),
+                "server_error".equals(text(error, "type")));
+    }
+
+    /** The {@code error} object of a body, when the body is the documented error shape. */
+    private Optional<JsonNode> errorObject(byte[] body) {
+        if (body.length == 0) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode root = json.readTree(body);
+            return root != null && root.path("error").isObject() ? Optional.of(root.get("error")) : Optional.empty();
+        } catch (IOException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    private static String message(JsonNode error) {
+        String message = text(error, "message");
+        String code = text(error, "code");
+        if (message == null || message.isBlank()) {
+            return code != null ? code : "error without a message";
+        }
+        return message;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static String describeUnreadable(int status, Function<String, Optional<String>> header, byte[] body) {
+        if (body.length == 0) {
+            return "HTTP " + status + " with an empty body";
+        }
+        // An HTML error page from a proxy or load balancer says nothing useful in its markup.
+        String type = header.apply("content-type").orElse("no content type");
+        String start = new String(body, 0, Math.min(body.length, 16), StandardCharsets.UTF_8).strip();
+        return "HTTP " + status + " with a body that is not an OpenAI error (" + type + ", " + body.length
+                + " bytes" + (start.startsWith("<") ? ", HTML" : "") + ")";
+    }
+
+    private static Optional<Boolean> bool(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> Optional.of(true);
+            case "false" -> Optional.of(false);
+            default -> Optional.empty();
+        };
+    }
+}

@@ -1,0 +1,200 @@
+package io.llmclient.provider.openai;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.Usage;
+import io.llmclient.provider.conformance.ProviderConformanceSuite;
+import io.llmclient.provider.conformance.Staged;
+import io.llmclient.provider.conformance.StallPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * OpenAI against the shared provider suite, each scenario staged on WireMock from the recorded
+ * OpenAI fixtures. Where no recording exists (a 5xx body, a mid-stream error, a completion
+ * identical to the recorded stream) the staged body is composed from recorded pieces, as noted.
+ */
+class OpenAiConformanceTest extends ProviderConformanceSuite {
+    private static final String KEY = "sk-proj-conformance0123456789WXYZ";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STREAM_TEXT = "I'm unable to provide real-time weather updates. To get the current "
+            + "weather in San Francisco, I recommend checking a reliable weather website or a weather app.";
+
+    @RegisterExtension
+    static final WireMockExtension OPENAI = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort()).build();
+
+    private URI baseUrl;
+    private StallingUpstream stalling;
+
+    @AfterEach
+    void releaseTheStall() {
+        if (stalling != null) {
+            stalling.close();
+        }
+    }
+
+    @Override
+    protected LlmProvider provider(Duration requestTimeout) {
+        URI target = baseUrl != null ? baseUrl : URI.create(OPENAI.baseUrl() + "/v1");
+        WebClient client = WebClient.builder().connectTimeout(Duration.ofSeconds(2)).readTimeout(requestTimeout)
+                .followRedirects(false).build();
+        return new OpenAiProvider(true, Optional.of(new ApiKey(KEY)), target, client, Duration.ofSeconds(2),
+                requestTimeout, Clock.systemUTC());
+    }
+
+    @Override
+    protected ModelEntry model() {
+        return TestRequests.GPT_41_MINI;
+    }
+
+    @Override
+    protected Optional<String> secret() {
+        return Optional.of(KEY);
+    }
+
+    private static void answer(boolean stream, ResponseDefinitionBuilder response) {
+        OPENAI.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withHeader("Accept", equalTo(stream ? "text/event-stream" : "application/json"))
+                .willReturn(response));
+    }
+
+    private static ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    private static ResponseDefinitionBuilder sse(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                .withBody(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ObjectNode recordedCompletion() {
+        try {
+            return (ObjectNode) JSON.readTree(Fixtures.bytes("chat-response-recorded.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String withFinish(ObjectNode body, String finish) {
+        ((ObjectNode) body.at("/choices/0")).put("finish_reason", finish);
+        return body.toString();
+    }
+
+    @Override
+    protected Staged stageCompletion() {
+        answer(false, json(200, Fixtures.text("chat-response.json")));
+        return Staged.answer(TestRequests.helloRequest(false), "Hello! How can I assist you today?", new Usage(19, 10));
+    }
+
+    @Override
+    protected Staged stageStream() {
+        answer(true, sse(Fixtures.text("chat-stream.sse")));
+        return Staged.answer(TestRequests.weatherRequest(), STREAM_TEXT, new Usage(14, 30));
+    }
+
+    @Override
+    protected ChatRequest stageSameAnswerForCompleteAndStream() {
+        // Composed: the recorded completion and the recorded stream are two runs with different
+        // text, so the completion is given the stream's content and usage.
+        answer(true, sse(Fixtures.text("chat-stream.sse")));
+        ObjectNode completion = recordedCompletion();
+        ((ObjectNode) completion.at("/choices/0/message")).put("content", STREAM_TEXT);
+        ObjectNode usage = (ObjectNode) completion.get("usage");
+        usage.put("prompt_tokens", 14).put("completion_tokens", 30).put("total_tokens", 44);
+        answer(false, json(200, completion.toString()));
+        return TestRequests.weatherRequest();
+    }
+
+    @Override
+    protected ChatRequest stageFinish(FinishReason reason, boolean stream) {
+        String wire = switch (reason) {
+            case STOP -> "stop";
+            case LENGTH -> "length";
+            case CONTENT_FILTER -> "content_filter";
+            case TOOL_CALLS -> "tool_calls";
+            case ERROR -> notApplicable("not a finish reason OpenAI sends");
+        };
+        if (!stream) {
+            answer(false, json(200, withFinish(recordedCompletion(), wire)));
+        } else if (reason == FinishReason.TOOL_CALLS) {
+            answer(true, sse(Fixtures.text("chat-stream-toolcall.sse")));
+        } else {
+            answer(true, sse(Fixtures.text("chat-stream.sse")
+                    .replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"" + wire + "\"")));
+        }
+        return TestRequests.weatherRequest();
+    }
+
+    @Override
+    protected ChatRequest stageBadAuth() {
+        // OpenAI quotes the wrong key back, masked in the middle: its first 8 characters would leak.
+        String quoted = KEY.substring(0, 8) + "*".repeat(20) + KEY.substring(KEY.length() - 4);
+        answer(false, json(401, Fixtures.text("error-401.json").replace("CHANGE_ME", quoted)));
+        return TestRequests.helloRequest(false);
+    }
+
+    @Override
+    protected ChatRequest stageRateLimit(Duration retryAfter) {
+        answer(false, json(429, Fixtures.text("error-429.json"))
+                .withHeader("retry-after", Long.toString(retryAfter.toSeconds())));
+        return TestRequests.helloRequest(false);
+    }
+
+    @Override
+    protected ChatRequest stageServerError(int status) {
+        // Composed: the ErrorResponse shape of the OpenAPI spec with OpenAI's server_error type.
+        answer(false, json(status, "{\"error\":{\"message\":\"The server had an error while processing your request.\","
+                + "\"type\":\"server_error\",\"param\":null,\"code\":null}}"));
+        return TestRequests.helloRequest(false);
+    }
+
+    @Override
+    protected ChatRequest stageFailureAfterFirstChunk() {
+        answer(true, sse(firstEvents(3) + "data: {\"error\":{\"message\":\"The server had an error while processing "
+                + "your request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n"));
+        return TestRequests.weatherRequest();
+    }
+
+    @Override
+    protected ChatRequest stageStall(StallPoint where) {
+        switch (where) {
+            case BEFORE_ANSWER -> {
+                answer(false, json(200, Fixtures.text("chat-response.json")).withFixedDelay(5_000));
+                answer(true, sse(Fixtures.text("chat-stream.sse")).withFixedDelay(5_000));
+            }
+            case MID_STREAM -> {
+                // WireMock waits before its first dribbled chunk too; see StallingUpstream.
+                stalling = new StallingUpstream(firstEvents(3).getBytes(StandardCharsets.UTF_8));
+                baseUrl = stalling.baseUrl();
+            }
+        }
+        return TestRequests.weatherRequest();
+    }
+
+    private static String firstEvents(int count) {
+        String[] events = Fixtures.text("chat-stream.sse").split("\n\n");
+        return String.join("\n\n", java.util.List.of(events).subList(0, count)) + "\n\n";
+    }
+}

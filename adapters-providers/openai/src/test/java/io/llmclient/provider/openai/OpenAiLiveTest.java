@@ -1,0 +1,75 @@
+package io.llmclient.provider.openai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.CallContext;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.stream.StreamEvent;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * One completion and one stream against the real API. Runs only when {@code OPENAI_API_KEY} is
+ * set (and then honours {@code OPENAI_BASE_URL}); otherwise JUnit reports it skipped. Costs a
+ * few dozen tokens of gpt-4.1-mini.
+ */
+@EnabledIfEnvironmentVariable(named = "OPENAI_API_KEY", matches = ".+")
+class OpenAiLiveTest {
+    private static final ModelEntry MODEL = ModelEntry.of("gpt-4.1-mini", ProviderId.OPENAI, ModelTier.FAST);
+    private static final CallContext CONTEXT =
+            new CallContext(MODEL, new A2aContext("live-test", Optional.of("openai-live-test"), Optional.empty()));
+
+    // Tests may read the environment; production code below bootstrap never does.
+    private static LlmProvider provider() {
+        var settings = new ProviderSettings(ProviderId.OPENAI, true,
+                Optional.of(new ApiKey(System.getenv("OPENAI_API_KEY"))),
+                Optional.ofNullable(System.getenv("OPENAI_BASE_URL")).filter(url -> !url.isBlank()).map(URI::create),
+                Duration.ofSeconds(10), Duration.ofSeconds(60), Map.of());
+        return new OpenAiProviderFactory().create(settings);
+    }
+
+    private static ChatRequest request(boolean stream) {
+        return new ChatRequest(Optional.of("gpt-4.1-mini"),
+                List.of(new Message(Role.SYSTEM, "Answer in one word."), new Message(Role.USER, "What is 1+1?")),
+                OptionalDouble.of(0), OptionalInt.of(16), stream, Optional.empty(), Optional.empty(), CONTEXT.a2a());
+    }
+
+    @Test
+    void aRealCompletionComesBackNormalised() {
+        ChatResponse response = provider().complete(request(false), CONTEXT);
+        assertFalse(response.content().isBlank());
+        assertEquals("gpt-4.1-mini", response.model());
+        assertTrue(response.providerModel().startsWith("gpt-4.1-mini"), response.providerModel());
+        assertTrue(response.usage().promptTokens() > 0 && response.usage().completionTokens() > 0);
+    }
+
+    @Test
+    void aRealStreamEndsWithUsage() {
+        List<StreamEvent> events = new ArrayList<>();
+        provider().stream(request(true), CONTEXT, events::add);
+        var completed = assertInstanceOf(StreamEvent.Completed.class, events.getLast()).response();
+        assertFalse(completed.content().isBlank());
+        assertTrue(completed.usage().promptTokens() > 0 && completed.usage().completionTokens() > 0);
+    }
+}

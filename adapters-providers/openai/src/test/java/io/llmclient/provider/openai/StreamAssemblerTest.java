@@ -1,0 +1,36 @@
+package io.llmclient.provider.openai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.Usage;
+import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
+import io.llmclient.provider.openai.failure.SecretScrubber;
+import io.llmclient.provider.openai.sse.ServerSentEvent;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+class StreamAssemblerTest {
+    private final ObjectMapper json = new ObjectMapper();
+    private final StreamAssembler assembler = new StreamAssembler(json,
+            new OpenAiErrorMapper(json, new SecretScrubber("unused-secret", "****"), Clock.systemUTC()));
+
+    private String accept(String data) {
+        return assembler.accept(new ServerSentEvent(ServerSentEvent.DEFAULT_TYPE, data, ""));
+    }
+
+    @Test
+    void currentStreamsWithUsageNullAndObfuscationOnEveryChunkStillSumUp() {
+        // Documented for current streams (fixture SOURCES.md, "Gaps"): "usage": null and an
+        // "obfuscation" string on every non-final chunk.
+        assertEquals("Hi", accept("{\"id\":\"c1\",\"model\":\"gpt-5-mini-2025-08-07\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"x1\"}"));
+        assertEquals("", accept("{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
+                + "\"usage\":null,\"obfuscation\":\"y2\"}"));
+        accept("{\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}");
+        accept("[DONE]");
+        assertEquals(new OpenAiResponseMapper.Completion("c1", "gpt-5-mini-2025-08-07", "Hi", FinishReason.LENGTH,
+                new Usage(5, 1)), assembler.result());
+    }
+}

@@ -1,0 +1,102 @@
+package io.llmclient.provider.simulator;
+
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Role;
+import io.llmclient.provider.conformance.ProviderConformanceSuite;
+import io.llmclient.provider.conformance.Staged;
+import io.llmclient.provider.conformance.StallPoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * The simulator against the shared provider suite. It has no upstream: nothing to stage, and
+ * the scenarios about HTTP statuses, keys, rate limits and stalls are reported skipped.
+ */
+class SimulatorConformanceTest extends ProviderConformanceSuite {
+    private static final String NO_UPSTREAM = "the simulator has no upstream server";
+
+    @Override
+    protected LlmProvider provider(Duration requestTimeout) {
+        var settings = new ProviderSettings(ProviderId.SIMULATOR, true, Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(1), requestTimeout, Map.of());
+        return new SimulatorProviderFactory().create(settings);
+    }
+
+    @Override
+    protected ModelEntry model() {
+        return ModelEntry.of("sim-balanced", ProviderId.SIMULATOR, ModelTier.BALANCED);
+    }
+
+    @Override
+    protected Optional<String> secret() {
+        return Optional.empty();
+    }
+
+    private static ChatRequest ask(OptionalInt maxTokens) {
+        return new ChatRequest(Optional.of("sim-balanced"),
+                List.of(new Message(Role.SYSTEM, "Be brief."), new Message(Role.USER, "Tell me about gateways")),
+                OptionalDouble.of(0.2), maxTokens, false, Optional.empty(), Optional.empty(), A2A);
+    }
+
+    @Override
+    protected Staged stageCompletion() {
+        return Staged.request(ask(OptionalInt.empty()));
+    }
+
+    @Override
+    protected Staged stageStream() {
+        return Staged.request(ask(OptionalInt.empty()));
+    }
+
+    @Override
+    protected ChatRequest stageSameAnswerForCompleteAndStream() {
+        return ask(OptionalInt.empty());
+    }
+
+    @Override
+    protected ChatRequest stageFinish(FinishReason reason, boolean stream) {
+        return switch (reason) {
+            case STOP -> ask(OptionalInt.empty());
+            case LENGTH -> ask(OptionalInt.of(3));
+            case CONTENT_FILTER -> notApplicable("the simulator filters no content");
+            case TOOL_CALLS -> notApplicable("the simulator calls no tools");
+            case ERROR -> notApplicable("not a finish reason a provider reports");
+        };
+    }
+
+    @Override
+    protected ChatRequest stageBadAuth() {
+        return notApplicable("the simulator takes no key");
+    }
+
+    @Override
+    protected ChatRequest stageRateLimit(Duration retryAfter) {
+        return notApplicable(NO_UPSTREAM + " to rate limit it");
+    }
+
+    @Override
+    protected ChatRequest stageServerError(int status) {
+        return notApplicable(NO_UPSTREAM + " (no HTTP status)");
+    }
+
+    @Override
+    protected ChatRequest stageFailureAfterFirstChunk() {
+        return notApplicable(NO_UPSTREAM + " to fail mid-stream");
+    }
+
+    @Override
+    protected ChatRequest stageStall(StallPoint where) {
+        return notApplicable(NO_UPSTREAM + " to stall");
+    }
+}
