@@ -83,6 +83,14 @@ public abstract class ProviderConformanceSuite {
     /** Stages the provider's answer to a wrong key. */
     protected abstract ChatRequest stageBadAuth();
 
+    /**
+     * The HTTP status the provider answers a wrong key with: 401 unless the provider's own API
+     * says otherwise (Gemini answers 400 with reason {@code API_KEY_INVALID}).
+     */
+    protected int badAuthStatus() {
+        return 401;
+    }
+
     /** Stages a rate-limit answer that asks the caller to wait {@code retryAfter}. */
     protected abstract ChatRequest stageRateLimit(Duration retryAfter);
 
@@ -157,11 +165,11 @@ public abstract class ProviderConformanceSuite {
     }
 
     @Test
-    void aWrongKeyIsAProviderErrorWith401ThatNeverEchoesTheKey() {
+    void aWrongKeyIsAPermanentProviderErrorWithItsStatusThatNeverEchoesTheKey() {
         ChatRequest request = stageBadAuth();
         LlmFailure failure = failureOf(() -> provider(NORMAL_TIMEOUT).complete(request, context()));
         var failed = assertInstanceOf(LlmFailure.ProviderFailed.class, failure);
-        assertEquals(401, failed.status().orElseThrow(), "status");
+        assertEquals(badAuthStatus(), failed.status().orElseThrow(), "status");
         assertFalse(failed.transientFailure(), "a wrong key does not get better by retrying");
         assertEquals(model().provider(), failed.provider());
         secret().ifPresent(secret -> assertNoRunOf(secret, failed.message()));

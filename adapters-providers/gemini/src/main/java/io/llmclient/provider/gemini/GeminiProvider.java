@@ -1,0 +1,229 @@
+package io.llmclient.provider.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.llmclient.application.provider.Availability;
+import io.llmclient.application.provider.CallContext;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.StreamSink;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
+import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
+import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.provider.gemini.sse.SseEvent;
+import io.llmclient.provider.gemini.sse.SseReader;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Google Gemini through {@code generateContent} and {@code streamGenerateContent?alt=sse}.
+ * Classifies every failure into the port's error contract and throws; retries are the
+ * application's.
+ */
+final class GeminiProvider implements LlmProvider {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Optional<GeminiHttp> http;
+    private final Availability availability;
+    private final Duration requestTimeout;
+    private final KeyScrubber scrubber;
+
+    /** {@code http} is empty when the provider cannot be called; {@code availability} says why. */
+    GeminiProvider(Optional<GeminiHttp> http, Availability availability, Duration requestTimeout,
+                   KeyScrubber scrubber) {
+        this.http = http;
+        this.availability = availability;
+        this.requestTimeout = requestTimeout;
+        this.scrubber = scrubber;
+    }
+
+    @Override
+    public ProviderId id() {
+        return ProviderId.GEMINI;
+    }
+
+    @Override
+    public Availability availability() {
+        return availability;
+    }
+
+    @Override
+    public ChatResponse complete(ChatRequest request, CallContext context) {
+        GeminiHttp client = client(context);
+        var body = GeminiRequestMapper.map(request);
+        long start = System.nanoTime();
+        HttpReply reply = withinRequestTimeout(() -> GeminiHttp.readWhole(
+                client.post(context.model().providerModel() + ":generateContent", false, body, context.a2a())));
+        if (!reply.successful()) {
+            throw new LlmFailureException(
+                    GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), scrubber, Instant.now()));
+        }
+        JsonNode root = parse(reply.body());
+        failIfError(root);
+        var assembler = new ReplyAssembler();
+        assembler.add(GeminiChunk.read(root));
+        return assembler.finish(context, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public void stream(ChatRequest request, CallContext context, StreamSink sink) {
+        GeminiHttp client = client(context);
+        var body = GeminiRequestMapper.map(request);
+        long start = System.nanoTime();
+        HttpClientResponse response;
+        try {
+            response = client.post(context.model().providerModel() + ":streamGenerateContent", true, body,
+                    context.a2a());
+        } catch (RuntimeException thrown) {
+            throw transportFailure(thrown);
+        }
+        // Closing the response on every way out (sink threw, interrupted, failure) drops the upstream
+        // connection: Helidon closes, rather than drains, a connection whose entity was not read to the end.
+        try (response) {
+            int status = response.status().code();
+            if (status < 200 || status >= 300) {
+                // The error body is plain JSON even though Content-Type says text/event-stream.
+                HttpReply reply = readErrorBody(response);
+                throw new LlmFailureException(
+                        GeminiErrors.fromResponse(status, reply::header, reply.body(), scrubber, Instant.now()));
+            }
+            var assembler = new ReplyAssembler();
+            var events = new SseReader(new BufferedInputStream(response.inputStream()));
+            while (true) {
+                Optional<SseEvent> event = nextEvent(events, assembler);
+                if (event.isEmpty()) {
+                    break;
+                }
+                JsonNode root = parse(event.get().data().getBytes(StandardCharsets.UTF_8));
+                failIfError(root);
+                GeminiChunk chunk = GeminiChunk.read(root);
+                assembler.add(chunk);
+                if (!chunk.text().isEmpty()) {
+                    sink.accept(new StreamEvent.Delta(chunk.text()));
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("stream cancelled: the caller went away");
+                }
+            }
+            if (!assembler.ended()) {
+                // No [DONE] in Gemini's protocol: the end of the body after a finishReason is the end. A body
+                // that ends before one was cut off, like a dropped connection.
+                throw new LlmFailureException(new ProviderFailed(ProviderId.GEMINI, OptionalInt.empty(),
+                        "Gemini's stream ended before a finishReason", true));
+            }
+            sink.accept(new StreamEvent.Completed(assembler.finish(context, Duration.ofNanos(System.nanoTime() - start))));
+        }
+    }
+
+    /** The next event; the end of the stream is empty. A silence after the answer ended also counts as the end. */
+    private Optional<SseEvent> nextEvent(SseReader events, ReplyAssembler assembler) {
+        try {
+            return events.next();
+        } catch (IOException | RuntimeException thrown) {
+            // Only the reader runs in this try: whatever it throws is about the connection, never the sink.
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("stream cancelled: the caller went away");
+            }
+            LlmFailure failure = Transport.classify(thrown, requestTimeout, scrubber);
+            if (failure instanceof ProviderTimedOut && assembler.ended()) {
+                return Optional.empty();
+            }
+            throw new LlmFailureException(failure, thrown);
+        }
+    }
+
+    private HttpReply readErrorBody(HttpClientResponse response) {
+        try {
+            return GeminiHttp.readWhole(response);
+        } catch (RuntimeException thrown) {
+            // The status is known even when its body could not be read.
+            return new HttpReply(response.status().code(), Map.of(), new byte[0]);
+        }
+    }
+
+    private GeminiHttp client(CallContext context) {
+        return http.orElseThrow(() -> new LlmFailureException(
+                ProviderUnavailable.forModel(context.model().id(), ProviderId.GEMINI, availability.reason())));
+    }
+
+    /**
+     * Runs the whole non-streamed exchange on its own virtual thread and waits at most the request
+     * timeout: the socket read timeout alone bounds each silence, not a body that trickles in. On
+     * expiry the worker is interrupted, which closes its socket.
+     */
+    private HttpReply withinRequestTimeout(Callable<HttpReply> exchange) {
+        var task = new FutureTask<>(exchange);
+        Thread.ofVirtual().name("gemini-complete").start(task);
+        try {
+            return task.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException expired) {
+            task.cancel(true);
+            throw new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout));
+        } catch (InterruptedException interrupted) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("completion cancelled: the caller went away");
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            if (cause instanceof LlmFailureException failure) {
+                throw failure;
+            }
+            throw transportFailure(cause);
+        }
+    }
+
+    private LlmFailureException transportFailure(Throwable thrown) {
+        if (thrown instanceof LlmFailureException failure) {
+            return failure;
+        }
+        return new LlmFailureException(Transport.classify(thrown, requestTimeout, scrubber), thrown);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode root = JSON.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw malformed("not a JSON object");
+            }
+            return root;
+        } catch (IOException broken) {
+            throw malformed("malformed JSON (" + broken.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static LlmFailureException malformed(String what) {
+        return new LlmFailureException(new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(200),
+                "Gemini answered HTTP 200 with " + what));
+    }
+
+    /** An {@code error} envelope can arrive with HTTP 200 inside a stream. */
+    private void failIfError(JsonNode root) {
+        JsonNode error = root.path("error");
+        if (error.isObject()) {
+            throw new LlmFailureException(GeminiErrors.fromStreamError(error, scrubber));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GeminiProvider[" + availability.reason() + ", " + http.map(GeminiHttp::toString).orElse("no client") + "]";
+    }
+}

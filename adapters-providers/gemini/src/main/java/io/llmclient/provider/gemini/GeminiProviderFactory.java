@@ -1,0 +1,39 @@
+package io.llmclient.provider.gemini;
+
+import io.llmclient.application.provider.Availability;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.chat.ProviderId;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Registers the Gemini adapter. Without a key (GOOGLE_API_KEY, read by bootstrap) the provider
+ * exists but is unavailable, and builds no HTTP client.
+ */
+public final class GeminiProviderFactory implements LlmProviderFactory {
+    /** Where Gemini's public API lives when {@code GEMINI_BASE_URL} is not set. */
+    public static final URI DEFAULT_BASE_URL = URI.create("https://generativelanguage.googleapis.com");
+
+    @Override
+    public ProviderId id() {
+        return ProviderId.GEMINI;
+    }
+
+    @Override
+    public LlmProvider create(ProviderSettings settings) {
+        var scrubber = new KeyScrubber(settings.apiKey());
+        if (!settings.enabled()) {
+            return new GeminiProvider(Optional.empty(), Availability.down("switched off by configuration"),
+                    settings.requestTimeout(), scrubber);
+        }
+        return settings.apiKey()
+                .map(key -> new GeminiProvider(
+                        Optional.of(new GeminiHttp(settings.baseUrl().orElse(DEFAULT_BASE_URL), key,
+                                settings.connectTimeout(), settings.requestTimeout())),
+                        Availability.up(), settings.requestTimeout(), scrubber))
+                .orElseGet(() -> new GeminiProvider(Optional.empty(), Availability.down("no API key (GOOGLE_API_KEY)"),
+                        settings.requestTimeout(), scrubber));
+    }
+}

@@ -1,0 +1,201 @@
+package io.llmclient.provider.gemini;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.chat.Usage;
+import io.llmclient.provider.conformance.ProviderConformanceSuite;
+import io.llmclient.provider.conformance.Staged;
+import io.llmclient.provider.conformance.StallPoint;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Gemini against the shared provider suite, each scenario staged on WireMock from the recorded
+ * Gemini fixtures. Where no recording exists (a 5xx body, a completion identical to the recorded
+ * stream) the staged body is composed from recorded pieces, as noted.
+ */
+class GeminiConformanceTest extends ProviderConformanceSuite {
+    private static final String KEY = "AIzaSy-conformance-0123456789WXYZ";
+    private static final ModelEntry MODEL = ModelEntry.of("gemini-1.5-flash", ProviderId.GEMINI, ModelTier.FAST);
+    private static final String GENERATE = "/v1beta/models/gemini-1.5-flash:generateContent";
+    private static final String STREAM = "/v1beta/models/gemini-1.5-flash:streamGenerateContent";
+    private static final String SEPARATOR = "\r\n\r\n";
+    private static final List<String> EVENTS = List.of(Fixtures.text("stream.sse").split(SEPARATOR));
+    private static final String STREAM_TEXT = EVENTS.stream()
+            .map(event -> Fixtures.parse(event.substring("data: ".length())).at("/candidates/0/content/parts/0/text")
+                    .asText())
+            .reduce("", String::concat);
+
+    @RegisterExtension
+    static final WireMockExtension GEMINI = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort())
+            .build();
+
+    private StallingUpstream stalling;
+
+    @AfterEach
+    void releaseTheStall() {
+        if (stalling != null) {
+            stalling.close();
+        }
+    }
+
+    @Override
+    protected LlmProvider provider(Duration requestTimeout) {
+        URI base = stalling != null ? stalling.baseUrl() : URI.create(GEMINI.baseUrl());
+        return new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true,
+                Optional.of(new ApiKey(KEY)), Optional.of(base), Duration.ofSeconds(2), requestTimeout, Map.of()));
+    }
+
+    @Override
+    protected ModelEntry model() {
+        return MODEL;
+    }
+
+    @Override
+    protected Optional<String> secret() {
+        return Optional.of(KEY);
+    }
+
+    @Override
+    protected int badAuthStatus() {
+        // Recorded in error-400-api-key-invalid.json: Gemini answers a wrong key with 400, not 401.
+        return 400;
+    }
+
+    private static ChatRequest request() {
+        return ChatRequest.of(MODEL.id(), List.of(new Message(Role.USER, "high")), A2A);
+    }
+
+    private static void onGenerate(ResponseDefinitionBuilder response) {
+        GEMINI.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(response));
+    }
+
+    private static void onStream(ResponseDefinitionBuilder response) {
+        GEMINI.stubFor(post(urlPathEqualTo(STREAM)).willReturn(response));
+    }
+
+    private static ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=UTF-8")
+                .withBody(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ResponseDefinitionBuilder sse(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                .withBody(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String events(int count) {
+        return String.join(SEPARATOR, EVENTS.subList(0, count)) + SEPARATOR;
+    }
+
+    private static String geminiFinish(FinishReason reason) {
+        return switch (reason) {
+            case STOP -> "STOP";
+            case LENGTH -> "MAX_TOKENS";
+            case CONTENT_FILTER -> "SAFETY";
+            case TOOL_CALLS -> notApplicable("Gemini has no tool-call finish reason (a functionCall part ends with "
+                    + "STOP) and this adapter maps text only");
+            case ERROR -> notApplicable("the suite does not stage error");
+        };
+    }
+
+    @Override
+    protected Staged stageCompletion() {
+        onGenerate(json(200, Fixtures.text("generate-response.json")));
+        return Staged.answer(request(), "low", new Usage(9, 1 + 20));
+    }
+
+    @Override
+    protected Staged stageStream() {
+        onStream(sse(Fixtures.text("stream.sse")));
+        return Staged.answer(request(), STREAM_TEXT, new Usage(20, 253 + 260));
+    }
+
+    @Override
+    protected ChatRequest stageSameAnswerForCompleteAndStream() {
+        onStream(sse(Fixtures.text("stream.sse")));
+        // Composed: the stream's last event (finishReason and final usage) carrying the whole text is
+        // what generateContent answers for the same run.
+        ObjectNode whole = (ObjectNode) Fixtures.parse(EVENTS.getLast().substring("data: ".length()));
+        ((ObjectNode) whole.at("/candidates/0/content/parts/0")).put("text", STREAM_TEXT);
+        onGenerate(json(200, whole.toString()));
+        return request();
+    }
+
+    @Override
+    protected ChatRequest stageFinish(FinishReason reason, boolean stream) {
+        String wire = geminiFinish(reason);
+        if (stream) {
+            onStream(sse(Fixtures.text("stream.sse").replace("\"finishReason\": \"STOP\"", "\"finishReason\": \"" + wire + "\"")));
+        } else {
+            onGenerate(json(200, Fixtures.text("generate-response.json")
+                    .replace("\"finishReason\": \"STOP\"", "\"finishReason\": \"" + wire + "\"")));
+        }
+        return request();
+    }
+
+    @Override
+    protected ChatRequest stageBadAuth() {
+        onGenerate(json(400, Fixtures.text("error-400-api-key-invalid.json")));
+        return request();
+    }
+
+    @Override
+    protected ChatRequest stageRateLimit(Duration retryAfter) {
+        onGenerate(json(429, Fixtures.text("error-429.json")
+                .replace("\"retryDelay\": \"56s\"", "\"retryDelay\": \"" + retryAfter.toSeconds() + "s\"")));
+        return request();
+    }
+
+    @Override
+    protected ChatRequest stageServerError(int status) {
+        // Composed: no recorded Gemini 5xx body exists; the google.rpc.Status envelope of the recorded errors
+        // with the status names of Google's troubleshooting table.
+        String name = status == 503 ? "UNAVAILABLE" : "INTERNAL";
+        onGenerate(json(status, "{\"error\":{\"code\":" + status + ",\"message\":\"An internal error has occurred.\","
+                + "\"status\":\"" + name + "\"}}"));
+        return request();
+    }
+
+    @Override
+    protected ChatRequest stageFailureAfterFirstChunk() {
+        // The recorded stream cut after its second event: no finishReason ever arrives.
+        onStream(sse(events(2)));
+        return request();
+    }
+
+    @Override
+    protected ChatRequest stageStall(StallPoint where) {
+        switch (where) {
+            case BEFORE_ANSWER -> {
+                onGenerate(json(200, Fixtures.text("generate-response.json")).withFixedDelay(5_000));
+                onStream(sse(Fixtures.text("stream.sse")).withFixedDelay(5_000));
+            }
+            // WireMock sleeps before its first dribbled chunk too; StallingUpstream sends one chunk at once.
+            case MID_STREAM -> stalling = new StallingUpstream(events(1).getBytes(StandardCharsets.UTF_8));
+        }
+        return request();
+    }
+}
