@@ -46,6 +46,7 @@ final class FakeProvider implements LlmProvider {
     final AtomicReference<Boolean> firstSeenBeforeSecond = new AtomicReference<>();
     private final boolean available;
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
+    final AtomicReference<ChatRequest> lastRequest = new AtomicReference<>();
 
     FakeProvider(ProviderId id, boolean available) {
         this.id = id;
@@ -79,6 +80,7 @@ final class FakeProvider implements LlmProvider {
     @Override
     public ChatResponse complete(ChatRequest request, CallContext context) {
         lastCall.set(context);
+        lastRequest.set(request);
         return switch (context.model().id()) {
             case "fail-model" -> throw new LlmFailureException(
                     new LlmFailure.ProviderFailed(id, OptionalInt.of(502), "upstream exploded"));

@@ -14,6 +14,9 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.governance.GovernanceViolation;
 import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +30,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TestServer implements AutoCloseable {
     static final long MAX_BYTES = 64 * 1024;
+    /** The service's start, every model's {@code created}. */
+    static final Instant STARTED = Instant.parse("2025-01-01T00:00:00Z");
+    /** The clock of the OpenAI surface: each completion's {@code created}. */
+    static final Instant NOW = Instant.parse("2025-01-02T00:00:00Z");
     static final List<String> ALLOWED = List.of("ok-model", "fail-model", "refused-model", "slow-model",
             "limited-model", "limited-unknown-model", "busy-model", "buggy-model", "stall-model", "midfail-model",
             "midbug-model", "drip-model", "flood-model", "ttft-model", "down-model");
@@ -58,12 +65,14 @@ final class TestServer implements AutoCloseable {
         var service = new LlmService(policy, registry, metrics, audited::add, new QuietLog(),
                 new FrozenTime());
         var endpoint = new JsonRpcEndpoint(service, limits);
+        var openAi = new OpenAiCompatibleEndpoint(service, limits, STARTED, Clock.fixed(NOW, ZoneOffset.UTC));
         server = WebServer.builder()
                 .port(0)
                 .host("127.0.0.1")
                 .routing(routing -> routing
                         .addFilter(new TraceIdFilter())
                         .register(endpoint)
+                        .register(openAi)
                         .get("/other", (req, res) -> res.send("other")))
                 .build()
                 .start();
