@@ -1,28 +1,24 @@
 package io.llmclient.jsonrpc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
-import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.domain.chat.A2aContext;
-import io.llmclient.jsonrpc.body.BoundedBody;
 import io.llmclient.jsonrpc.body.JsonCodec;
+import io.llmclient.jsonrpc.body.RequestBody;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.dispatch.Dispatcher;
 import io.llmclient.jsonrpc.dispatch.Reply;
 import io.llmclient.jsonrpc.method.LlmMethods;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Objects;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * JSON-RPC 2.0 at {@code POST /jsonrpc}: translates requests to {@link LlmService} calls and back
@@ -41,18 +37,18 @@ import java.util.OptionalLong;
  *       object to call invalid.</li>
  *   <li><b>Invalid requests are always answered</b>, even without an {@code id} (JSON-RPC 2.0
  *       answers an Invalid Request with id null); only a well-formed notification goes
- *       unanswered, whatever its outcome. {@code llm.stream} inside a batch is such an invalid
- *       request.</li>
+ *       unanswered, whatever its outcome.</li>
+ *   <li><b>{@code llm.stream} inside a batch</b> is such an invalid request: a batch's answer is
+ *       one JSON array, which cannot carry an event stream, and holding the batch until its
+ *       longest stream ended would defeat streaming. A single {@code llm.stream} is answered as
+ *       {@code text/event-stream} by {@link JsonRpcStream}; as a notification it runs with its
+ *       events dropped and gets HTTP 204.</li>
  *   <li><b>{@code id} of a wrong type</b> (object, array, boolean) is -32600 with id null: it
  *       cannot be echoed as a JSON-RPC id.</li>
  *   <li><b>Batches</b> run their calls concurrently (a virtual thread each) and answer in request
  *       order. The response's {@code X-Trace-Id} is the header's, or a generated one; each entry's
  *       {@code trace_id} is its own.</li>
- *   <li><b>Too large</b>: decided from {@code Content-Length} before a byte is read; a chunked
- *       body is read up to the limit plus one byte. After the 413 has been sent, at most
- *       16 MiB more are read and discarded so that a client still writing its body can read the
- *       answer (otherwise it sees a reset connection); a larger body gets the connection closed
- *       at once.</li>
+ *   <li><b>Too large</b>: see {@link RequestBody}, shared with the OpenAI-compatible surface.</li>
  *   <li>A well-formed notification is executed (JSON-RPC 2.0 says so), only its answer is dropped.</li>
  *   <li>Extra {@code data} members beyond the contract's: {@code max_bytes} on PayloadTooLarge,
  *       {@code queue_size} on OverloadedError.</li>
@@ -64,18 +60,22 @@ import java.util.OptionalLong;
  */
 public final class JsonRpcEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(JsonRpcEndpoint.class.getName());
-    /** How much of a refused body is read and thrown away so the client can read the 413. */
-    private static final long DRAIN_CAP = 16L * 1024 * 1024;
 
+    private final LlmService service;
     private final InboundLimits limits;
     private final JsonCodec codec;
     private final Dispatcher dispatcher;
+    private final RequestBody requestBody;
+    private final JsonRpcStream streams;
 
     public JsonRpcEndpoint(LlmService service, InboundLimits limits) {
-        Objects.requireNonNull(service, "service");
+        this.service = Objects.requireNonNull(service, "service");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.codec = new JsonCodec(limits.maxRequestBytes());
-        this.dispatcher = new Dispatcher(LlmMethods.table(service, codec.nodes()), new Responses(codec.nodes()));
+        var responses = new Responses(codec.nodes());
+        this.dispatcher = new Dispatcher(LlmMethods.table(service, codec.nodes()), responses);
+        this.requestBody = new RequestBody(limits.maxRequestBytes());
+        this.streams = new JsonRpcStream(codec, responses, limits.streamWriteLimit());
     }
 
     @Override
@@ -84,28 +84,21 @@ public final class JsonRpcEndpoint implements HttpService {
     }
 
     private void handle(ServerRequest req, ServerResponse res) {
+        long arrived = service.arrival();
         A2aContext fromHeaders = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
-        BoundedBody.Outcome body;
-        try {
-            body = BoundedBody.read(req.headers().contentLength(), () -> req.content().inputStream(),
-                    limits.maxRequestBytes());
-        } catch (IOException | UncheckedIOException unreadable) {
-            // The client went away mid-body: nobody is left to answer.
-            LOG.log(System.Logger.Level.DEBUG, "request body unreadable (trace_id {0}): {1}",
-                    fromHeaders.traceId(), unreadable.getClass().getName());
-            return;
-        }
-        switch (body) {
-            case BoundedBody.Outcome.TooLarge tooLarge -> refuseTooLarge(req, res, tooLarge, fromHeaders.traceId());
-            case BoundedBody.Outcome.Read read -> send(res, answer(read.bytes(), fromHeaders));
+        Optional<byte[]> body = requestBody.read(req, res, fromHeaders.traceId(), () -> codec.write(
+                dispatcher.unidentifiedError(JsonRpcError.payloadTooLarge(limits.maxRequestBytes()),
+                        fromHeaders.traceId())));
+        if (body.isPresent()) {
+            send(req, res, answer(body.get(), fromHeaders, arrived));
         }
     }
 
-    private Reply answer(byte[] body, A2aContext fromHeaders) {
+    private Reply answer(byte[] body, A2aContext fromHeaders, long arrived) {
         try {
             return switch (codec.parse(body)) {
                 case JsonCodec.Parsed.NotJson notJson -> dispatcher.notJson(notJson.reason(), fromHeaders);
-                case JsonCodec.Parsed.Json json -> dispatcher.process(json.value(), fromHeaders);
+                case JsonCodec.Parsed.Json json -> dispatcher.process(json.value(), fromHeaders, arrived);
             };
         } catch (RuntimeException bug) {
             // Calls catch their own failures; this is a bug in the dispatch itself. Its message may
@@ -117,47 +110,16 @@ public final class JsonRpcEndpoint implements HttpService {
         }
     }
 
-    private void send(ServerResponse res, Reply reply) {
+    private void send(ServerRequest req, ServerResponse res, Reply reply) {
         res.header(TraceIdFilter.TRACE_ID, reply.traceId());
         switch (reply) {
             case Reply.NoContent ignored -> res.status(Status.NO_CONTENT_204).send();
-            case Reply.Body body -> sendJson(res, Status.OK_200, body.json());
-        }
-    }
-
-    // The answer goes out before any more of the body is read. A client that writes its whole body
-    // before reading (most do) would see a reset connection instead of the 413 if the server closed
-    // with unread bytes, so up to DRAIN_CAP more bytes are read and thrown away after answering:
-    // a declared length by Helidon itself (keeping the connection), a chunked body here. A larger
-    // body, or a client still waiting for "100 Continue", gets the connection closed at once.
-    private void refuseTooLarge(ServerRequest req, ServerResponse res, BoundedBody.Outcome.TooLarge tooLarge,
-                                String traceId) {
-        long drainCap = Math.max(DRAIN_CAP, limits.maxRequestBytes());
-        OptionalLong declared = req.headers().contentLength();
-        boolean waitsForContinue = req.headers().contains(HeaderValues.EXPECT_100);
-        boolean keepConnection = declared.isPresent() && declared.getAsLong() <= drainCap && !waitsForContinue;
-        res.header(TraceIdFilter.TRACE_ID, traceId);
-        if (!keepConnection) {
-            res.header(HeaderValues.CONNECTION_CLOSE);
-        }
-        sendJson(res, Status.REQUEST_ENTITY_TOO_LARGE_413,
-                dispatcher.unidentifiedError(JsonRpcError.payloadTooLarge(limits.maxRequestBytes()), traceId));
-        if (tooLarge.rest().isPresent()) {
-            try {
-                BoundedBody.discard(tooLarge.rest().get(), drainCap);
-            } catch (IOException | UncheckedIOException gone) {
-                return;
+            case Reply.Body body -> {
+                res.status(Status.OK_200);
+                res.header(HeaderValues.CONTENT_TYPE_JSON);
+                res.send(codec.write(body.json()));
             }
+            case Reply.Stream stream -> streams.run(req, res, stream);
         }
-        if (!keepConnection) {
-            // Without this Helidon would parse the unread rest of the body as the next request.
-            throw new CloseConnectionException("request body over the limit: connection closed unread");
-        }
-    }
-
-    private void sendJson(ServerResponse res, Status status, JsonNode json) {
-        res.status(status);
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(codec.write(json));
     }
 }

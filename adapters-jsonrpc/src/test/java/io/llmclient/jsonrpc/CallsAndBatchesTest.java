@@ -187,17 +187,6 @@ class CallsAndBatchesTest extends HttpTestSupport {
     }
 
     @Test
-    void aSingleLlmStreamIsMethodNotFoundUntilStreamingLands() {
-        HttpResponse<String> response = post("{\"jsonrpc\":\"2.0\",\"method\":\"llm.stream\",\"params\":{" + HELLO
-                + "},\"id\":10}", TRACE_HEADER, "t-s1");
-
-        assertJsonBody("""
-                {"jsonrpc":"2.0","id":10,"error":{"code":-32601,
-                 "message":"Method not found: llm.stream is not available yet: streaming lands in a later release; use llm.complete",
-                 "data":{"type":"MethodNotFound","trace_id":"t-s1"}}}""", response);
-    }
-
-    @Test
     void llmMetricsIsMethodNotFoundForNow() {
         HttpResponse<String> response = post("{\"jsonrpc\":\"2.0\",\"method\":\"llm.metrics\",\"id\":11}",
                 TRACE_HEADER, "t-met");

@@ -17,6 +17,9 @@ import io.llmclient.domain.stream.StreamEvent;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,9 +32,21 @@ final class FakeProvider implements LlmProvider {
     /** A made-up key that a buggy provider puts in its exception; it must never reach a response. */
     static final String SECRET = "sk-fake-secret-0123456789abcdefXYZ9";
 
+    static final Duration DRIP_GAP = Duration.ofMillis(20);
+    static final int DRIP_COUNT = 500;
+    static final int FLOOD_DELTA_CHARS = 64 * 1024;
+    static final int FLOOD_COUNT = 100_000;
+
     private final ProviderId id;
+    final Counted drip = new Counted();
+    final Counted flood = new Counted();
+    /** Opened by the test once its client has read the first chunk of {@code ttft-model}. */
+    final CountDownLatch firstSeen = new CountDownLatch(1);
+    /** Whether {@link #firstSeen} was open before the second token was produced. */
+    final AtomicReference<Boolean> firstSeenBeforeSecond = new AtomicReference<>();
     private final boolean available;
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
+    final AtomicReference<ChatRequest> lastRequest = new AtomicReference<>();
 
     FakeProvider(ProviderId id, boolean available) {
         this.id = id;
@@ -65,6 +80,7 @@ final class FakeProvider implements LlmProvider {
     @Override
     public ChatResponse complete(ChatRequest request, CallContext context) {
         lastCall.set(context);
+        lastRequest.set(request);
         return switch (context.model().id()) {
             case "fail-model" -> throw new LlmFailureException(
                     new LlmFailure.ProviderFailed(id, OptionalInt.of(502), "upstream exploded"));
@@ -85,8 +101,90 @@ final class FakeProvider implements LlmProvider {
 
     @Override
     public void stream(ChatRequest request, CallContext context, StreamSink sink) {
-        ChatResponse response = complete(request, context);
-        sink.accept(new StreamEvent.Delta(response.content()));
-        sink.accept(new StreamEvent.Completed(response));
+        switch (context.model().id()) {
+            case "stall-model" -> {
+                // Sends one delta, then nothing until its idle timeout: what an adapter reports then.
+                sink.accept(new StreamEvent.Delta("Hel"));
+                throw new LlmFailureException(new LlmFailure.ProviderTimedOut(id, Duration.ofSeconds(60)));
+            }
+            case "midfail-model" -> {
+                sink.accept(new StreamEvent.Delta("Hel"));
+                throw new LlmFailureException(new LlmFailure.ProviderFailed(id, OptionalInt.of(502), "upstream broke"));
+            }
+            case "midbug-model" -> {
+                sink.accept(new StreamEvent.Delta("Hel"));
+                throw new IllegalStateException("bug with key " + SECRET);
+            }
+            case "drip-model" -> drip.run(sink, () -> paced(DRIP_GAP), new StreamEvent.Delta("drip "), DRIP_COUNT,
+                    response(context, "drip"));
+            case "flood-model" -> flood.run(sink, () -> { }, new StreamEvent.Delta("x".repeat(FLOOD_DELTA_CHARS)),
+                    FLOOD_COUNT, response(context, "flood"));
+            case "ttft-model" -> ttft(sink, context);
+            default -> {
+                ChatResponse response = complete(request, context);
+                for (String piece : response.content().split("(?<= )")) {
+                    sink.accept(new StreamEvent.Delta(piece));
+                }
+                sink.accept(new StreamEvent.Completed(response));
+            }
+        }
+    }
+
+    /** First token after 200 ms; the second only once the test has seen the first (or after 10 s). */
+    private void ttft(StreamSink sink, CallContext context) {
+        paced(Duration.ofMillis(200));
+        sink.accept(new StreamEvent.Delta("first"));
+        try {
+            firstSeenBeforeSecond.set(firstSeen.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        sink.accept(new StreamEvent.Delta(" second"));
+        sink.accept(new StreamEvent.Completed(response(context, "first second")));
+    }
+
+    private ChatResponse response(CallContext context, String content) {
+        return new ChatResponse("fake-s", context.model().id(), context.model().providerModel(), id, content,
+                FinishReason.STOP, new Usage(9, 3), context.a2a().traceId(), Duration.ZERO);
+    }
+
+    private static void paced(Duration gap) {
+        try {
+            Thread.sleep(gap);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * A long stream that counts how its calls end: started, finished (by any way out), stopped
+     * because the sink threw (the caller went away), or run to its end.
+     */
+    static final class Counted {
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+        final AtomicInteger sinkThrew = new AtomicInteger();
+        final AtomicInteger ranToEnd = new AtomicInteger();
+
+        void run(StreamSink sink, Runnable pace, StreamEvent.Delta delta, int count, ChatResponse done) {
+            started.incrementAndGet();
+            try {
+                for (int i = 0; i < count; i++) {
+                    try {
+                        sink.accept(delta);
+                    } catch (RuntimeException gone) {
+                        sinkThrew.incrementAndGet();
+                        throw gone;
+                    }
+                    pace.run();
+                }
+                ranToEnd.incrementAndGet();
+                sink.accept(new StreamEvent.Completed(done));
+            } finally {
+                finished.incrementAndGet();
+            }
+        }
     }
 }

@@ -67,6 +67,25 @@ abstract class HttpTestSupport {
         return exchange(request.build());
     }
 
+    static HttpResponse<String> postTo(String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return exchange(request.build());
+    }
+
+    static HttpResponse<String> get(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return exchange(request.build());
+    }
+
     static HttpResponse<String> exchange(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

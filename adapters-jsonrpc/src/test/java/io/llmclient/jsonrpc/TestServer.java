@@ -4,7 +4,6 @@ import io.helidon.webserver.WebServer;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.service.LlmService;
-import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
 import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.TimeSource;
@@ -15,6 +14,9 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.governance.GovernanceViolation;
 import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,15 +30,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TestServer implements AutoCloseable {
     static final long MAX_BYTES = 64 * 1024;
+    /** The service's start, every model's {@code created}. */
+    static final Instant STARTED = Instant.parse("2025-01-01T00:00:00Z");
+    /** The clock of the OpenAI surface: each completion's {@code created}. */
+    static final Instant NOW = Instant.parse("2025-01-02T00:00:00Z");
     static final List<String> ALLOWED = List.of("ok-model", "fail-model", "refused-model", "slow-model",
-            "limited-model", "limited-unknown-model", "busy-model", "buggy-model", "down-model");
+            "limited-model", "limited-unknown-model", "busy-model", "buggy-model", "stall-model", "midfail-model",
+            "midbug-model", "drip-model", "flood-model", "ttft-model", "down-model");
 
     final FakeProvider fake = new FakeProvider(FakeProvider.FAKE, true);
     final FakeProvider down = new FakeProvider(FakeProvider.DOWN, false);
     final List<GovernanceViolation> audited = new CopyOnWriteArrayList<>();
+    final RecordingMetrics metrics = new RecordingMetrics();
     final WebServer server;
 
     TestServer() {
+        this(new InboundLimits(MAX_BYTES));
+    }
+
+    TestServer(InboundLimits limits) {
         var entries = new java.util.ArrayList<ModelEntry>();
         entries.add(new ModelEntry("ok-model", FakeProvider.FAKE, ModelTier.FAST, "ok-model-2025-01-01"));
         ALLOWED.stream().filter(id -> !id.equals("ok-model") && !id.equals("down-model"))
@@ -50,15 +62,17 @@ final class TestServer implements AutoCloseable {
         var registry = new ProviderRegistry(List.of(FakeProvider.factory(fake), FakeProvider.factory(down)),
                 id -> new ProviderSettings(id, true, Optional.empty(), Optional.empty(), Duration.ofSeconds(1),
                         Duration.ofSeconds(1), Map.of()));
-        var service = new LlmService(policy, registry, MetricsPort.none(), audited::add, new QuietLog(),
+        var service = new LlmService(policy, registry, metrics, audited::add, new QuietLog(),
                 new FrozenTime());
-        var endpoint = new JsonRpcEndpoint(service, new InboundLimits(MAX_BYTES));
+        var endpoint = new JsonRpcEndpoint(service, limits);
+        var openAi = new OpenAiCompatibleEndpoint(service, limits, STARTED, Clock.fixed(NOW, ZoneOffset.UTC));
         server = WebServer.builder()
                 .port(0)
                 .host("127.0.0.1")
                 .routing(routing -> routing
                         .addFilter(new TraceIdFilter())
                         .register(endpoint)
+                        .register(openAi)
                         .get("/other", (req, res) -> res.send("other")))
                 .build()
                 .start();

@@ -9,6 +9,7 @@ import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.validation.ChatRequestParser;
 import io.llmclient.jsonrpc.method.MethodTable;
 import io.llmclient.jsonrpc.method.RpcMethod;
+import io.llmclient.jsonrpc.method.StreamMethod;
 import io.llmclient.jsonrpc.protocol.Envelope;
 import io.llmclient.jsonrpc.protocol.FailureMapping;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
@@ -26,6 +27,8 @@ import java.util.concurrent.Future;
 /**
  * Runs a parsed JSON-RPC body: one request or a batch. Knows nothing of HTTP. Every call is
  * answered by exactly one response or, for a notification, none; no exception escapes a call.
+ * A single call to a streaming method that passes its checks is handed back as a
+ * {@link Reply.Stream} for the endpoint to run.
  * A batch's calls run concurrently, one virtual thread each, and are answered in request order.
  */
 public final class Dispatcher {
@@ -42,13 +45,18 @@ public final class Dispatcher {
         this.responses = Objects.requireNonNull(responses, "responses");
     }
 
-    /** Answers a body that parsed as JSON, with the A2A context its headers gave. */
-    public Reply process(JsonNode body, A2aContext fromHeaders) {
+    /**
+     * Answers a body that parsed as JSON, with the A2A context its headers gave; the request
+     * arrived at {@code arrivedNanos} (the service's clock).
+     */
+    public Reply process(JsonNode body, A2aContext fromHeaders, long arrivedNanos) {
         if (!body.isArray()) {
-            Answer answer = call(body, fromHeaders, false);
-            return answer.response()
-                    .<Reply>map(response -> new Reply.Body(response, answer.traceId()))
-                    .orElseGet(() -> new Reply.NoContent(answer.traceId()));
+            Envelope envelope = Envelope.read(body);
+            if (envelope instanceof Envelope.Call call
+                    && methods.find(call.method(), false) instanceof MethodTable.Lookup.Streaming streaming) {
+                return stream(call, streaming.method(), fromHeaders, arrivedNanos);
+            }
+            return reply(call(body, fromHeaders, false));
         }
         String batchTrace = fromHeaders.traceId();
         if (body.isEmpty()) {
@@ -117,6 +125,10 @@ public final class Dispatcher {
                                 traceId)), traceId);
                 case MethodTable.Lookup.Refused(JsonRpcError error) -> answer(call, error, traceId);
                 case MethodTable.Lookup.Found(var method) -> run(call, method, fromHeaders, traceId);
+                // Reached only inside a batch, where the table refuses streaming methods first.
+                case MethodTable.Lookup.Streaming ignored -> new Answer(Optional.of(responses.error(
+                        call.id().orElse(NullNode.getInstance()), JsonRpcError.invalidRequest(call.method()
+                                + " cannot be called inside a batch"), traceId)), traceId);
             };
         };
     }
@@ -132,6 +144,36 @@ public final class Dispatcher {
             logBug(call.method(), traceId, bug);
             return answer(call, JsonRpcError.internalError(), traceId);
         }
+    }
+
+    // Prepared here so that a refusal before streaming is an ordinary response. A notification is
+    // run like any other (JSON-RPC 2.0 says so) with its events dropped, and gets no answer.
+    private Reply stream(Envelope.Call call, StreamMethod method, A2aContext fromHeaders, long arrivedNanos) {
+        String traceId = traceId(call.params(), fromHeaders);
+        StreamMethod.Prepared prepared;
+        try {
+            prepared = method.prepare(call.params(), fromHeaders, arrivedNanos);
+        } catch (LlmFailureException failure) {
+            return reply(answer(call, FailureMapping.toError(failure.failure()), traceId));
+        } catch (RuntimeException bug) {
+            logBug(call.method(), traceId, bug);
+            return reply(answer(call, JsonRpcError.internalError(), traceId));
+        }
+        if (call.isNotification()) {
+            try {
+                prepared.run(event -> { });
+            } catch (RuntimeException ignored) {
+                // Nobody asked for the outcome; the service has recorded it.
+            }
+            return new Reply.NoContent(traceId);
+        }
+        return new Reply.Stream(call.id().orElseThrow(), prepared, traceId);
+    }
+
+    private static Reply reply(Answer answer) {
+        return answer.response()
+                .<Reply>map(response -> new Reply.Body(response, answer.traceId()))
+                .orElseGet(() -> new Reply.NoContent(answer.traceId()));
     }
 
     // A notification gets no response, not even an error (JSON-RPC 2.0, section 4.1).

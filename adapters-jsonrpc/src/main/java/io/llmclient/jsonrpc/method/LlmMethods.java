@@ -3,6 +3,7 @@ package io.llmclient.jsonrpc.method;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.llmclient.application.service.LlmService;
+import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
@@ -34,9 +35,8 @@ public final class LlmMethods {
         return MethodTable.builder()
                 .method(COMPLETE, methods::complete)
                 .method(MODELS, methods::models)
-                .later(STREAM, "is not available yet: streaming lands in a later release; use llm.complete")
+                .streaming(STREAM, methods::stream)
                 .later(METRICS, "is not available yet: use GET /metrics")
-                .notInBatch(STREAM)
                 .build();
     }
 
@@ -44,6 +44,12 @@ public final class LlmMethods {
         // No params is an empty object: validation then names each required field.
         Map<String, Object> byName = params.map(LlmMethods::byName).orElseGet(Map::of);
         return ResultMapping.completion(service.complete(byName, fromHeaders), nodes);
+    }
+
+    private StreamMethod.Prepared stream(Optional<JsonNode> params, A2aContext fromHeaders, long arrivedNanos) {
+        Map<String, Object> byName = params.map(LlmMethods::byName).orElseGet(Map::of);
+        PreparedRequest prepared = service.prepare(byName, fromHeaders, arrivedNanos);
+        return sink -> service.stream(prepared, sink);
     }
 
     private JsonNode models(Optional<JsonNode> params, A2aContext fromHeaders) {

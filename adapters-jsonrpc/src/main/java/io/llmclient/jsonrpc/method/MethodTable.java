@@ -9,15 +9,18 @@ import java.util.Set;
 
 /**
  * Which method names exist, and which of them may run inside a batch. Adding a method is one
- * {@link Builder#method} line; a method announced but not built yet is {@link Builder#later}.
+ * {@link Builder#method} line (or {@link Builder#streaming} for one answered with a stream); a
+ * method announced but not built yet is {@link Builder#later}.
  */
 public final class MethodTable {
     private final Map<String, RpcMethod> methods;
+    private final Map<String, StreamMethod> streaming;
     private final Map<String, String> later;
     private final Set<String> notInBatch;
 
     private MethodTable(Builder builder) {
         this.methods = Map.copyOf(builder.methods);
+        this.streaming = Map.copyOf(builder.streaming);
         this.later = Map.copyOf(builder.later);
         this.notInBatch = Set.copyOf(builder.notInBatch);
     }
@@ -31,6 +34,13 @@ public final class MethodTable {
         /** The method to run. */
         record Found(RpcMethod method) implements Lookup {
             public Found {
+                Objects.requireNonNull(method, "method");
+            }
+        }
+
+        /** The method to run, answered with a stream of events. Never found inside a batch. */
+        record Streaming(StreamMethod method) implements Lookup {
+            public Streaming {
                 Objects.requireNonNull(method, "method");
             }
         }
@@ -53,6 +63,10 @@ public final class MethodTable {
         if (method != null) {
             return new Lookup.Found(method);
         }
+        StreamMethod stream = streaming.get(name);
+        if (stream != null) {
+            return new Lookup.Streaming(stream);
+        }
         String why = later.get(name);
         if (why != null) {
             return new Lookup.Refused(JsonRpcError.methodNotFound("Method not found: " + name + " " + why));
@@ -68,6 +82,7 @@ public final class MethodTable {
     /** Collects the table. */
     public static final class Builder {
         private final Map<String, RpcMethod> methods = new LinkedHashMap<>();
+        private final Map<String, StreamMethod> streaming = new LinkedHashMap<>();
         private final Map<String, String> later = new LinkedHashMap<>();
         private final Set<String> notInBatch = new HashSet<>();
 
@@ -77,6 +92,17 @@ public final class MethodTable {
         /** A method that can be called now. */
         public Builder method(String name, RpcMethod method) {
             methods.put(name, Objects.requireNonNull(method, "method"));
+            return this;
+        }
+
+        /**
+         * A method answered with a stream. It is refused inside a batch: a batch's answer is one
+         * JSON array, which cannot hold an event stream, and answering it would mean holding the
+         * whole batch until the longest stream ended.
+         */
+        public Builder streaming(String name, StreamMethod method) {
+            streaming.put(name, Objects.requireNonNull(method, "method"));
+            notInBatch.add(name);
             return this;
         }
 

@@ -59,7 +59,16 @@ public final class LlmService {
 
     /** Validates, governs and selects; throws {@link LlmFailureException} when any of them refuses. */
     public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders) {
-        long start = time.nanoTime();
+        return prepare(params, fromHeaders, time.nanoTime());
+    }
+
+    /**
+     * As {@link #prepare(Map, A2aContext)}, for a request that arrived at {@code arrivedNanos}
+     * (a value of {@link #arrival()}): latency and time to first token are then measured from
+     * the request's arrival, reading its body included, not from the start of validation.
+     */
+    public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, long arrivedNanos) {
+        long start = arrivedNanos;
         ChatRequest request = switch (ChatRequestParser.parse(params, fromHeaders)) {
             case Validated.Valid<ChatRequest> valid -> valid.value();
             case Validated.Invalid<ChatRequest> invalid -> throw refused(
@@ -77,6 +86,11 @@ public final class LlmService {
             case SelectionOutcome.Refused refusal -> throw refused(request.context(), start,
                     request.model(), refusal.failure());
         };
+    }
+
+    /** Marks a request's arrival on the service's monotonic clock, for {@link #prepare(Map, A2aContext, long)}. */
+    public long arrival() {
+        return time.nanoTime();
     }
 
     /** Validates, selects and calls the provider, waiting for the whole answer. */
@@ -105,6 +119,11 @@ public final class LlmService {
      * Streams a prepared request to the sink: deltas, then exactly one {@code Completed} or
      * {@code Failed}. A failure before the first event is thrown instead, so the caller can
      * still answer it as an ordinary error.
+     *
+     * <p>When the sink throws while taking a delta (its caller went away), the provider is
+     * expected to stop; whatever it then throws, the request is recorded as cancelled by the
+     * client ({@link MetricsPort#cancelled}), not as a provider or internal error, and the
+     * sink's own exception is rethrown so the caller recognises it.
      */
     public void stream(PreparedRequest prepared, StreamSink sink) {
         ModelEntry model = prepared.model();
@@ -114,20 +133,29 @@ public final class LlmService {
         ChatResponse done;
         try {
             provider.stream(prepared.request(), callContext(prepared), tracking);
+            if (tracking.callerGone != null) {
+                // The provider swallowed the sink's exception and ended quietly.
+                throw tracking.callerGone;
+            }
             if (tracking.completed == null) {
                 throw new IllegalStateException("provider " + model.provider() + " ended a stream without completing it");
             }
             done = succeeded(prepared, OP_STREAM, tracking.completed);
-        } catch (LlmFailureException failure) {
+        } catch (RuntimeException thrown) {
+            if (tracking.callerGone != null) {
+                cancelled(prepared);
+                throw tracking.callerGone;
+            }
+            if (!(thrown instanceof LlmFailureException failure)) {
+                failed(prepared, OP_STREAM, "InternalError");
+                throw thrown;
+            }
             failed(prepared, OP_STREAM, failure.failure().type());
             if (!tracking.started) {
                 throw failure;
             }
             sink.accept(new StreamEvent.Failed(failure.failure()));
             return;
-        } catch (RuntimeException bug) {
-            failed(prepared, OP_STREAM, "InternalError");
-            throw bug;
         }
         // Outside the try: the call is already recorded as a success, and a sink that throws here
         // (the caller went away) must not record it a second time as a failure.
@@ -145,12 +173,14 @@ public final class LlmService {
     }
 
     // Holds back the provider's Completed event so that it goes out with the latency measured
-    // here, and records time to first token on the first delta.
+    // here, records time to first token once the first delta has been handed on, and remembers
+    // when the downstream sink threw (its caller went away).
     private final class TrackingSink implements StreamSink {
         private final PreparedRequest prepared;
         private final StreamSink downstream;
         private boolean started;
         private ChatResponse completed;
+        private RuntimeException callerGone;
 
         TrackingSink(PreparedRequest prepared, StreamSink downstream) {
             this.prepared = prepared;
@@ -161,11 +191,21 @@ public final class LlmService {
         public void accept(StreamEvent event) {
             switch (event) {
                 case StreamEvent.Delta delta -> {
-                    if (!started) {
-                        started = true;
+                    if (callerGone != null) {
+                        // The provider did not stop at the first exception: keep refusing.
+                        throw callerGone;
+                    }
+                    boolean first = !started;
+                    started = true;
+                    try {
+                        downstream.accept(delta);
+                    } catch (RuntimeException gone) {
+                        callerGone = gone;
+                        throw gone;
+                    }
+                    if (first) {
                         metrics.firstToken(prepared.model(), since(prepared.startNanos()));
                     }
-                    downstream.accept(delta);
                 }
                 case StreamEvent.Completed done -> completed = done.response();
                 case StreamEvent.Failed failed -> throw new LlmFailureException(failed.failure());
@@ -197,6 +237,14 @@ public final class LlmService {
         requestLog.completed(new RequestRecord(prepared.request().context(), operation,
                 Optional.of(prepared.model().id()), Optional.of(prepared.model().provider().value()), latency,
                 RequestRecord.Status.ERROR, Optional.of(errorType)));
+    }
+
+    private void cancelled(PreparedRequest prepared) {
+        Duration latency = since(prepared.startNanos());
+        metrics.cancelled(prepared.model(), latency);
+        requestLog.completed(new RequestRecord(prepared.request().context(), OP_STREAM,
+                Optional.of(prepared.model().id()), Optional.of(prepared.model().provider().value()), latency,
+                RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED)));
     }
 
     private LlmFailureException refused(A2aContext context, long start, Optional<String> model, LlmFailure failure) {

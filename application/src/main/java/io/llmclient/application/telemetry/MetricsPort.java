@@ -7,14 +7,17 @@ import java.time.Duration;
 /**
  * Where the service reports what happens, for the contract's Prometheus series. Calls are
  * cheap and never throw; one request reports {@code started} and then exactly one of
- * {@code succeeded} or {@code failed}.
+ * {@code succeeded}, {@code failed} or {@code cancelled}.
  */
 public interface MetricsPort {
+
+    /** The error type a stream whose caller went away is recorded with, when not told apart otherwise. */
+    String CLIENT_CANCELLED = "ClientCancelled";
 
     /** A call to the model's provider begins (active requests go up). */
     void started(ModelEntry model);
 
-    /** The first delta of a stream arrived, this long after the call began. */
+    /** The first delta of a stream was handed to the caller, this long after the request arrived. */
     void firstToken(ModelEntry model, Duration timeToFirstToken);
 
     /** The call ended well (active requests go down). */
@@ -22,6 +25,15 @@ public interface MetricsPort {
 
     /** The call ended with a failure of the contract type named (active requests go down). */
     void failed(ModelEntry model, Duration latency, String errorType);
+
+    /**
+     * The caller of a stream went away before it ended (active requests go down). Not a provider
+     * failure and not a bug; by default counted as a failure of type {@value #CLIENT_CANCELLED},
+     * so that the request still appears once in the request counters.
+     */
+    default void cancelled(ModelEntry model, Duration latency) {
+        failed(model, latency, CLIENT_CANCELLED);
+    }
 
     /** Governance refused a model; counted apart from provider calls, which it never reaches. */
     void governanceViolation(String attemptedModel, String sourceAgent);

@@ -409,6 +409,71 @@ class LlmServiceTest {
         }
 
         @Test
+        void aCallerGoneMidStreamIsRecordedAsCancelledAndTheSinksExceptionRethrown() {
+            var gone = new IllegalStateException("client disconnected");
+            openai.behaviour = (request, context, sink) -> helloStream(sink, context);
+            assertSame(gone, assertThrows(IllegalStateException.class, () -> service.stream(prepared(), event -> {
+                throw gone;
+            })));
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 100ms ClientCancelled"),
+                    journal.metrics());
+            assertEquals(List.of(new RequestRecord(PARAMS_CONTEXT, "stream", Optional.of("gpt-4.1-mini"),
+                    Optional.of("openai"), Duration.ofMillis(100), Status.ERROR, Optional.of("ClientCancelled"))),
+                    journal.records);
+        }
+
+        @Test
+        void aProviderTurningTheCallerGoneIntoItsOwnFailureIsStillACancellation() {
+            var gone = new IllegalStateException("client disconnected");
+            openai.behaviour = (request, context, sink) -> {
+                try {
+                    sink.accept(new StreamEvent.Delta("Hel"));
+                } catch (RuntimeException e) {
+                    throw new LlmFailureException(new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), "closed"));
+                }
+                return null;
+            };
+            assertSame(gone, assertThrows(IllegalStateException.class, () -> service.stream(prepared(), event -> {
+                throw gone;
+            })));
+            assertEquals("metrics.failed gpt-4.1-mini 0ms ClientCancelled", journal.metrics().getLast());
+        }
+
+        @Test
+        void aProviderSwallowingTheCallerGoneAndEndingQuietlyIsACancellation() {
+            var gone = new IllegalStateException("client disconnected");
+            var refusedAgain = new ArrayList<RuntimeException>();
+            openai.behaviour = (request, context, sink) -> {
+                for (String piece : List.of("Hel", "lo")) {
+                    try {
+                        sink.accept(new StreamEvent.Delta(piece));
+                    } catch (RuntimeException e) {
+                        refusedAgain.add(e);
+                    }
+                }
+                sink.accept(new StreamEvent.Completed(FakeProvider.response(context, "Hello")));
+                return null;
+            };
+            assertSame(gone, assertThrows(IllegalStateException.class, () -> service.stream(prepared(), event -> {
+                throw gone;
+            })));
+            assertEquals(List.of(gone, gone), refusedAgain);
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms ClientCancelled"),
+                    journal.metrics());
+        }
+
+        @Test
+        void latencyAndTimeToFirstTokenAreMeasuredFromTheRequestsArrival() {
+            long arrived = service.arrival();
+            time.advance(Duration.ofMillis(30));
+            var prepared = service.prepare(params("model", "gpt-4.1-mini", "stream", true), HEADERS, arrived);
+            openai.behaviour = (request, context, sink) -> helloStream(sink, context);
+            service.stream(prepared, received::add);
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.firstToken gpt-4.1-mini 130ms",
+                    "metrics.succeeded gpt-4.1-mini 230ms 9+3"), journal.metrics());
+        }
+
+        @Test
         void theProviderGetsTheStreamRequestAndItsContext() {
             streamWith((request, context, sink) -> helloStream(sink, context));
             assertTrue(openai.requests.getFirst().stream());

@@ -1,0 +1,88 @@
+package io.llmclient.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.jsonrpc.body.JsonCodec;
+import io.llmclient.jsonrpc.dispatch.Reply;
+import io.llmclient.jsonrpc.method.ResultMapping;
+import io.llmclient.jsonrpc.protocol.FailureMapping;
+import io.llmclient.jsonrpc.protocol.JsonRpcError;
+import io.llmclient.jsonrpc.protocol.Responses;
+import io.llmclient.jsonrpc.sse.ClientGone;
+import io.llmclient.jsonrpc.sse.EventStream;
+import java.time.Duration;
+
+/**
+ * Runs one {@code llm.stream} call over SSE (contract section 4): {@code event: chunk} with
+ * {@code {"delta":"..."}} per delta, then exactly one {@code event: done} carrying the JSON-RPC
+ * response (the {@code llm.complete} result shape, whole content), or {@code event: error}
+ * carrying a JSON-RPC error response. A failure before the first delta is an ordinary
+ * {@code application/json} JSON-RPC error, since nothing has been sent yet.
+ */
+final class JsonRpcStream {
+    private static final System.Logger LOG = System.getLogger(JsonRpcStream.class.getName());
+
+    private final JsonCodec codec;
+    private final Responses responses;
+    private final Duration writeLimit;
+
+    JsonRpcStream(JsonCodec codec, Responses responses, Duration writeLimit) {
+        this.codec = codec;
+        this.responses = responses;
+        this.writeLimit = writeLimit;
+    }
+
+    void run(ServerRequest req, ServerResponse res, Reply.Stream call) {
+        var out = new EventStream(req, res, call.traceId(), writeLimit);
+        try {
+            call.call().run(event -> {
+                switch (event) {
+                    case StreamEvent.Delta delta -> {
+                        ObjectNode chunk = responses.object();
+                        chunk.put("delta", delta.text());
+                        out.event("chunk", codec.write(chunk));
+                    }
+                    case StreamEvent.Completed done -> out.event("done", codec.write(
+                            responses.success(call.id(), ResultMapping.completion(done.response(), codec.nodes()))));
+                    case StreamEvent.Failed failed -> out.event("error", codec.write(
+                            responses.error(call.id(), FailureMapping.toError(failed.failure()), call.traceId())));
+                }
+            });
+        } catch (ClientGone gone) {
+            LOG.log(System.Logger.Level.DEBUG, "stream client gone (trace_id {0}): {1}", call.traceId(),
+                    gone.getMessage());
+        } catch (LlmFailureException failure) {
+            end(res, out, call, FailureMapping.toError(failure.failure()));
+        } catch (RuntimeException bug) {
+            // The message may quote anything, a key included: only the class is logged.
+            LOG.log(System.Logger.Level.ERROR, "internal error in llm.stream (trace_id {0}): {1}", call.traceId(),
+                    bug.getClass().getName());
+            end(res, out, call, JsonRpcError.internalError());
+        } finally {
+            out.close();
+        }
+    }
+
+    // Before the first event the answer is an ordinary JSON-RPC error; after it, the stream's last event.
+    private void end(ServerResponse res, EventStream out, Reply.Stream call, JsonRpcError error) {
+        JsonNode response = responses.error(call.id(), error, call.traceId());
+        if (!out.isOpen()) {
+            res.header(TraceIdFilter.TRACE_ID, call.traceId());
+            res.status(Status.OK_200);
+            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.send(codec.write(response));
+            return;
+        }
+        try {
+            out.event("error", codec.write(response));
+        } catch (ClientGone gone) {
+            // Nobody is left to read it.
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.llmclient.jsonrpc.body;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.jsonrpc.context.A2aHeaders;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * Reads an HTTP request body within the inbound limit, for both surfaces. A body over the limit
+ * is answered here with HTTP 413 and the surface's own error body, so the limit and its handling
+ * exist once.
+ *
+ * <p>Too large is decided from {@code Content-Length} before a byte is read; a chunked body is
+ * read up to the limit plus one byte. After the 413 has been sent, at most 16 MiB more are read
+ * and discarded so that a client still writing its body can read the answer (otherwise it sees
+ * a reset connection); a larger body, or a client waiting for "100 Continue", gets the
+ * connection closed at once.
+ */
+public final class RequestBody {
+    private static final System.Logger LOG = System.getLogger(RequestBody.class.getName());
+    /** How much of a refused body is read and thrown away so the client can read the 413. */
+    private static final long DRAIN_CAP = 16L * 1024 * 1024;
+
+    private final long limit;
+
+    public RequestBody(long limit) {
+        this.limit = limit;
+    }
+
+    /**
+     * The whole body; empty when there is nothing left to do: the body was over the limit and
+     * the 413 with {@code tooLargeJson} has been sent, or the client went away mid-body.
+     */
+    public Optional<byte[]> read(ServerRequest req, ServerResponse res, String traceId,
+                                 Supplier<byte[]> tooLargeJson) {
+        BoundedBody.Outcome body;
+        try {
+            body = BoundedBody.read(req.headers().contentLength(), () -> req.content().inputStream(), limit);
+        } catch (IOException | UncheckedIOException unreadable) {
+            // The client went away mid-body: nobody is left to answer.
+            LOG.log(System.Logger.Level.DEBUG, "request body unreadable (trace_id {0}): {1}", traceId,
+                    unreadable.getClass().getName());
+            return Optional.empty();
+        }
+        return switch (body) {
+            case BoundedBody.Outcome.Read read -> Optional.of(read.bytes());
+            case BoundedBody.Outcome.TooLarge tooLarge -> {
+                refuse(req, res, tooLarge, traceId, tooLargeJson.get());
+                yield Optional.empty();
+            }
+        };
+    }
+
+    // The answer goes out before any more of the body is read. A client that writes its whole body
+    // before reading (most do) would see a reset connection instead of the 413 if the server closed
+    // with unread bytes, so up to DRAIN_CAP more bytes are read and thrown away after answering:
+    // a declared length by Helidon itself (keeping the connection), a chunked body here.
+    private void refuse(ServerRequest req, ServerResponse res, BoundedBody.Outcome.TooLarge tooLarge, String traceId,
+                        byte[] json) {
+        long drainCap = Math.max(DRAIN_CAP, limit);
+        OptionalLong declared = req.headers().contentLength();
+        boolean waitsForContinue = req.headers().contains(HeaderValues.EXPECT_100);
+        boolean keepConnection = declared.isPresent() && declared.getAsLong() <= drainCap && !waitsForContinue;
+        res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
+        if (!keepConnection) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        res.status(Status.REQUEST_ENTITY_TOO_LARGE_413);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(json);
+        if (tooLarge.rest().isPresent()) {
+            try {
+                BoundedBody.discard(tooLarge.rest().get(), drainCap);
+            } catch (IOException | UncheckedIOException gone) {
+                return;
+            }
+        }
+        if (!keepConnection) {
+            // Without this Helidon would parse the unread rest of the body as the next request.
+            throw new CloseConnectionException("request body over the limit: connection closed unread");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.llmclient.jsonrpc.method;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmclient.application.provider.StreamSink;
+import io.llmclient.domain.chat.A2aContext;
+import java.util.Optional;
+
+/**
+ * A JSON-RPC method answered with a stream of events instead of one result ({@code llm.stream}).
+ * It runs in two steps so that every refusal that can come before streaming (params, governance,
+ * selection) is answered as an ordinary JSON-RPC error, and only a call that passed them opens
+ * the stream.
+ */
+@FunctionalInterface
+public interface StreamMethod {
+
+    /**
+     * Checks and prepares the call; throws {@link io.llmclient.domain.failure.LlmFailureException}
+     * to refuse it. {@code arrivedNanos} marks the request's arrival, from which latency and time
+     * to first token are measured.
+     */
+    Prepared prepare(Optional<JsonNode> params, A2aContext fromHeaders, long arrivedNanos);
+
+    /** A call that passed every check and streams when run. */
+    @FunctionalInterface
+    interface Prepared {
+        /**
+         * Streams to the sink: deltas, then one {@code Completed} or {@code Failed}. A failure
+         * before the first event is thrown as {@link io.llmclient.domain.failure.LlmFailureException}.
+         */
+        void run(StreamSink sink);
+    }
+}

@@ -1,0 +1,105 @@
+package io.llmclient.jsonrpc.openai;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.application.service.LlmService;
+import io.llmclient.application.service.PreparedRequest;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.jsonrpc.body.JsonCodec;
+import io.llmclient.jsonrpc.sse.ClientGone;
+import io.llmclient.jsonrpc.sse.EventStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Runs one {@code stream: true} chat completion as OpenAI streams it: a chunk with the assistant
+ * role first, one chunk per delta, a finish chunk, a usage chunk with {@code choices: []} when
+ * {@code stream_options.include_usage} is true, then {@code data: [DONE]}. A failure after the
+ * first chunk ends the stream with {@code data: {"error":{...}}} and no {@code [DONE]} (contract
+ * section 9); one before it is an ordinary error response.
+ *
+ * <p>Every chunk carries one id, made here: the provider's own id is known only at the end.
+ */
+final class OpenAiStream {
+    private static final System.Logger LOG = System.getLogger(OpenAiStream.class.getName());
+
+    private final LlmService service;
+    private final JsonCodec codec;
+    private final OpenAiShapes shapes;
+    private final Replies replies;
+    private final Clock clock;
+    private final Duration writeLimit;
+
+    OpenAiStream(LlmService service, JsonCodec codec, Replies replies, Clock clock, Duration writeLimit) {
+        this.service = service;
+        this.codec = codec;
+        this.shapes = new OpenAiShapes(codec.nodes());
+        this.replies = replies;
+        this.clock = clock;
+        this.writeLimit = writeLimit;
+    }
+
+    void run(ServerRequest req, ServerResponse res, PreparedRequest prepared, ChatCompletionRequest request) {
+        String traceId = prepared.request().context().traceId();
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        String model = prepared.model().id();
+        long created = clock.instant().getEpochSecond();
+        var out = new EventStream(req, res, traceId, writeLimit);
+        Runnable roleFirst = () -> {
+            if (!out.isOpen()) {
+                out.data(codec.write(shapes.roleChunk(id, model, created)));
+            }
+        };
+        try {
+            service.stream(prepared, event -> {
+                switch (event) {
+                    case StreamEvent.Delta delta -> {
+                        roleFirst.run();
+                        out.data(codec.write(shapes.contentChunk(id, model, created, delta.text())));
+                    }
+                    case StreamEvent.Completed done -> {
+                        roleFirst.run();
+                        Optional<String> finish = OpenAiShapes.finishReason(done.response().finishReason());
+                        if (finish.isEmpty()) {
+                            out.data(codec.write(OpenAiErrors.endedWithError().body(codec.nodes())));
+                            return;
+                        }
+                        out.data(codec.write(shapes.finishChunk(id, model, created, finish.get())));
+                        if (request.includeUsage()) {
+                            out.data(codec.write(shapes.usageChunk(id, model, created, done.response().usage())));
+                        }
+                        out.data("[DONE]");
+                    }
+                    case StreamEvent.Failed failed ->
+                            out.data(codec.write(OpenAiErrors.of(failed.failure()).body(codec.nodes())));
+                }
+            });
+        } catch (ClientGone gone) {
+            LOG.log(System.Logger.Level.DEBUG, "stream client gone (trace_id {0}): {1}", traceId, gone.getMessage());
+        } catch (LlmFailureException failure) {
+            end(res, out, OpenAiErrors.of(failure.failure()));
+        } catch (RuntimeException bug) {
+            // The message may quote anything, a key included: only the class is logged.
+            LOG.log(System.Logger.Level.ERROR, "internal error in a chat completion stream (trace_id {0}): {1}",
+                    traceId, bug.getClass().getName());
+            end(res, out, OpenAiErrors.internal());
+        } finally {
+            out.close();
+        }
+    }
+
+    private void end(ServerResponse res, EventStream out, OpenAiError error) {
+        if (!out.isOpen()) {
+            replies.error(res, error);
+            return;
+        }
+        try {
+            out.data(codec.write(error.body(codec.nodes())));
+        } catch (ClientGone gone) {
+            // Nobody is left to read it.
+        }
+    }
+}
