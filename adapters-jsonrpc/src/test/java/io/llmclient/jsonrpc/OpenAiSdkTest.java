@@ -140,9 +140,17 @@ class OpenAiSdkTest extends HttpTestSupport {
     }
 
     @Test
+    void aFullQueueIsTheSdksRateLimitException() {
+        var refused = assertThrows(RateLimitException.class,
+                () -> openAi.chat().completions().create(ask("busy-model").build()));
+
+        assertEquals(Optional.of("overloaded"), refused.code());
+    }
+
+    @Test
     void upstreamFailuresAreTheSdksInternalServerErrorWithTheirStatus() {
-        assertEquals(List.of(502, 503, 504, 503, 500), List.of("fail-model", "down-model", "slow-model",
-                "busy-model", "buggy-model").stream().map(model -> assertThrows(InternalServerException.class,
+        assertEquals(List.of(502, 503, 504, 500), List.of("fail-model", "down-model", "slow-model",
+                "buggy-model").stream().map(model -> assertThrows(InternalServerException.class,
                         () -> openAi.chat().completions().create(ask(model).build())))
                 .map(OpenAIServiceException::statusCode).toList());
     }

@@ -151,8 +151,11 @@ class OpenAiSurfaceTest extends HttpTestSupport {
     }
 
     @Test
-    void aFullQueueIs503Overloaded() {
-        assertEquals("overloaded", parse(chatWith("busy-model", "").body()).at("/error/code").textValue());
+    void aFullQueueIs429Overloaded() {
+        HttpResponse<String> response = chatWith("busy-model", "");
+        assertEquals(429, response.statusCode());
+        assertEquals("overloaded", parse(response.body()).at("/error/code").textValue());
+        assertEquals("rate_limit_error", parse(response.body()).at("/error/type").textValue());
     }
 
     @Test

@@ -28,9 +28,11 @@ import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.jsonrpc.TraceIdFilter;
+import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.jsonrpc.auth.InboundAuthFilter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -100,7 +102,7 @@ public final class LlmClientServer {
                         .meterRegistry(meters)
                         .build()))
                 .routing(routing -> routes(routing, config, service,
-                        new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability)))
+                        new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability), Instant.now()))
                 .build()
                 .start();
         LOG.info("listening on port {}", server.port());
@@ -109,12 +111,14 @@ public final class LlmClientServer {
 
     // Filters run in the order added: every response gets its trace id, even an auth refusal.
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
-                               HealthEndpoint health) {
+                               HealthEndpoint health, Instant serviceStart) {
         routing.addFilter(new TraceIdFilter());
         if (!config.inboundAuth().keys().isEmpty()) {
             routing.addFilter(new InboundAuthFilter(config.inboundAuth().keys().stream().map(ApiKey::value).toList()));
         }
-        routing.register(new JsonRpcEndpoint(service, new InboundLimits(config.limits().maxRequestBytes())))
+        var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit());
+        routing.register(new JsonRpcEndpoint(service, limits))
+                .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
                 .register(health);
     }
 

@@ -149,4 +149,39 @@ class EndToEndTest {
             assertEquals(200, health.statusCode());
         }
     }
+
+    @Test
+    void theSimulatorGivesTheSameTextStreamedOrNotOnBothSurfaces() throws Exception {
+        try (var server = start(Map.of())) {
+            String params = """
+                    {"model":"sim-balanced","messages":[{"role":"user","content":"Same text please"}]}""";
+            String completed = JSON.readTree(rpc(server, """
+                    {"jsonrpc":"2.0","id":1,"method":"llm.complete","params":%s}""".formatted(params)).body())
+                    .at("/result/content").asText();
+
+            HttpResponse<String> stream = rpc(server, """
+                    {"jsonrpc":"2.0","id":2,"method":"llm.stream","params":%s}""".formatted(params));
+            assertTrue(stream.headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"));
+            var deltas = new StringBuilder();
+            JsonNode done = null;
+            for (String event : stream.body().split("\n\n")) {
+                String data = event.substring(event.indexOf("data: ") + "data: ".length());
+                if (event.startsWith("event: chunk")) {
+                    deltas.append(JSON.readTree(data).path("delta").asText());
+                } else if (event.startsWith("event: done")) {
+                    done = JSON.readTree(data);
+                }
+            }
+            assertEquals(completed, deltas.toString());
+            assertEquals(completed, done.at("/result/content").asText());
+
+            HttpResponse<String> openAi = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(params)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode completion = JSON.readTree(openAi.body());
+            assertEquals("chat.completion", completion.path("object").asText(), openAi.body());
+            assertEquals(completed, completion.at("/choices/0/message/content").asText());
+        }
+    }
 }

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.jsonrpc.context.A2aHeaders;
+import io.llmclient.jsonrpc.openai.OpenAiErrors;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,8 @@ public final class InboundAuthFilter implements Filter {
         res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-        res.send(("/jsonrpc".equals(path) ? jsonRpcRefusal(traceId) : openAiRefusal()).toString());
+        res.send(("/jsonrpc".equals(path) ? jsonRpcRefusal(traceId)
+                : OpenAiErrors.invalidApiKey(MESSAGE).body(JsonNodeFactory.instance)).toString());
     }
 
     private boolean presentsAKnownKey(Optional<String> authorization) {
@@ -73,16 +75,5 @@ public final class InboundAuthFilter implements Filter {
     private ObjectNode jsonRpcRefusal(String traceId) {
         var error = new JsonRpcError(JsonRpcError.INVALID_REQUEST, "Unauthorized", MESSAGE, Map.of());
         return responses.error(NullNode.getInstance(), error, traceId);
-    }
-
-    private static ObjectNode openAiRefusal() {
-        ObjectNode error = JsonNodeFactory.instance.objectNode();
-        error.put("message", MESSAGE);
-        error.put("type", "invalid_request_error");
-        error.putNull("param");
-        error.put("code", "invalid_api_key");
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.set("error", error);
-        return body;
     }
 }

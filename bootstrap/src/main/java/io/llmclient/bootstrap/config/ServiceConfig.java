@@ -90,8 +90,14 @@ public record ServiceConfig(
         }
     }
 
-    /** Inbound limits: bodies above {@code maxRequestBytes} get HTTP 413. */
-    public record Limits(long maxRequestBytes) {
+    /**
+     * Inbound limits: bodies above {@code maxRequestBytes} get HTTP 413; a stream whose client
+     * leaves a write blocked for {@code streamWriteLimit} (the request timeout) is cut off.
+     */
+    public record Limits(long maxRequestBytes, Duration streamWriteLimit) {
+        public Limits {
+            Objects.requireNonNull(streamWriteLimit, "streamWriteLimit");
+        }
     }
 
     /** Keys callers must present as {@code Authorization: Bearer}; none means no inbound auth. */

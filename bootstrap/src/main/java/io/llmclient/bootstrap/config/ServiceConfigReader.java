@@ -101,7 +101,7 @@ public final class ServiceConfigReader {
                         values.atLeast("LLM_CIRCUIT_FAILURE_THRESHOLD", 1, 5),
                         values.seconds("LLM_CIRCUIT_OPEN_SECONDS", true, 30.0)),
                 simulator,
-                new Limits(values.positiveLong("LLM_MAX_REQUEST_BYTES", 1_048_576L)),
+                new Limits(values.positiveLong("LLM_MAX_REQUEST_BYTES", 1_048_576L), requestTimeout),
                 path(values, workingDir, "LLM_AUDIT_LOG_FILE", "logs/governance-audit.jsonl"),
                 new InboundAuth(values.list("LLM_INBOUND_API_KEYS").orElse(List.of()).stream()
                         .map(ApiKey::new).toList()),
