@@ -16,9 +16,8 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.provider.gemini.sse.SseEvent;
-import io.llmclient.provider.gemini.sse.SseReader;
-import java.io.BufferedInputStream;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -106,9 +105,9 @@ final class GeminiProvider implements LlmProvider {
                         GeminiErrors.fromResponse(status, reply::header, reply.body(), scrubber, Instant.now()));
             }
             var assembler = new ReplyAssembler();
-            var events = new SseReader(new BufferedInputStream(response.inputStream()));
+            var events = new EventStreamReader(response.inputStream());
             while (true) {
-                Optional<SseEvent> event = nextEvent(events, assembler);
+                Optional<ServerSentEvent> event = nextEvent(events, assembler);
                 if (event.isEmpty()) {
                     break;
                 }
@@ -134,7 +133,7 @@ final class GeminiProvider implements LlmProvider {
     }
 
     /** The next event; the end of the stream is empty. A silence after the answer ended also counts as the end. */
-    private Optional<SseEvent> nextEvent(SseReader events, ReplyAssembler assembler) {
+    private Optional<ServerSentEvent> nextEvent(EventStreamReader events, ReplyAssembler assembler) {
         try {
             return events.next();
         } catch (IOException | RuntimeException thrown) {

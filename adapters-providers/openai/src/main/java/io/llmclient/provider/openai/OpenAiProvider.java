@@ -23,17 +23,15 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
 import io.llmclient.provider.openai.failure.SecretScrubber;
-import io.llmclient.provider.openai.sse.EventStreamReader;
-import io.llmclient.provider.openai.sse.ServerSentEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -141,10 +139,10 @@ final class OpenAiProvider implements LlmProvider {
                 HttpReply reply = readWhole(response);
                 throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
             }
-            var events = new EventStreamReader(new InputStreamReader(response.inputStream(), StandardCharsets.UTF_8));
+            var events = new EventStreamReader(response.inputStream());
             var assembler = new StreamAssembler(json, errors);
-            ServerSentEvent event;
-            while ((event = nextEvent(events)) != null) {
+            for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
+                ServerSentEvent event = next.get();
                 String delta = acceptChunk(assembler, event, status);
                 if (!delta.isEmpty()) {
                     // Outside every try: an exception from the sink is the caller's and passes unchanged.
@@ -172,7 +170,7 @@ final class OpenAiProvider implements LlmProvider {
         }
     }
 
-    private ServerSentEvent nextEvent(EventStreamReader events) {
+    private Optional<ServerSentEvent> nextEvent(EventStreamReader events) {
         try {
             return events.next();
         } catch (IOException | RuntimeException failure) {
