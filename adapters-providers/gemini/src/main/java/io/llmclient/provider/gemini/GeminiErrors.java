@@ -6,14 +6,12 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.provider.support.retry.RetryAfter;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -32,7 +30,6 @@ final class GeminiErrors {
     private static final String ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo";
     // A protobuf Duration in JSON: seconds with up to nine fractional digits and an "s" suffix.
     private static final Pattern PROTO_DURATION = Pattern.compile("(\\d{1,12})(\\.\\d{1,9})?s");
-    private static final Pattern DECIMAL = Pattern.compile("\\d{1,12}(\\.\\d{1,9})?");
     private static final int MAX_MESSAGE_CHARS = 500;
 
     private GeminiErrors() {
@@ -52,7 +49,8 @@ final class GeminiErrors {
         if (quota) {
             // Wait hints come from RetryInfo first, then the standard headers; never from the message text
             // ("Please retry in 56.18s" in the fixture is prose, RetryInfo is the API).
-            Optional<Duration> wait = error.flatMap(GeminiErrors::retryDelay).or(() -> retryAfter(header, now));
+            Optional<Duration> wait = error.flatMap(GeminiErrors::retryDelay)
+                    .or(() -> RetryAfter.parse(header.apply("retry-after-ms"), header.apply("retry-after"), now));
             return new RateLimited(ProviderId.GEMINI, wait);
         }
         String message = error.map(GeminiErrors::describe)
@@ -120,27 +118,6 @@ final class GeminiErrors {
             return Optional.empty();
         }
         return Optional.of(seconds(matcher.group(1) + (matcher.group(2) == null ? "" : matcher.group(2))));
-    }
-
-    /** {@code retry-after-ms} (milliseconds), else {@code retry-after} (seconds or an HTTP-date). */
-    static Optional<Duration> retryAfter(Function<String, Optional<String>> header, Instant now) {
-        Optional<Duration> millis = header.apply("retry-after-ms").map(String::strip)
-                .filter(value -> DECIMAL.matcher(value).matches())
-                .map(value -> Duration.ofNanos(new BigDecimal(value).movePointRight(6).longValue()));
-        if (millis.isPresent()) {
-            return millis;
-        }
-        return header.apply("retry-after").map(String::strip).flatMap(value -> {
-            if (DECIMAL.matcher(value).matches()) {
-                return Optional.of(seconds(value));
-            }
-            try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
-            } catch (DateTimeParseException notADate) {
-                return Optional.empty();
-            }
-        });
     }
 
     private static Duration seconds(String decimal) {

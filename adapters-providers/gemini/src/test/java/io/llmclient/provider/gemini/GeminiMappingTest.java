@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.FinishReason;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,22 +37,6 @@ class GeminiMappingTest {
     @ValueSource(strings = {"", "56", "-1s", "abc", "1.2345678901s", "56 seconds"})
     void aRetryDelayThatIsNotAProtobufDurationIsIgnored(String text) {
         assertEquals(Optional.empty(), GeminiErrors.protoDuration(text));
-    }
-
-    @Test
-    void retryAfterMsWinsOverRetryAfter() {
-        var headers = Map.of("retry-after-ms", "1500", "retry-after", "9");
-        assertEquals(Optional.of(Duration.ofMillis(1500)),
-                GeminiErrors.retryAfter(name -> Optional.ofNullable(headers.get(name)), Instant.EPOCH));
-    }
-
-    @Test
-    void retryAfterAcceptsSecondsAndHttpDates() {
-        Instant now = Instant.parse("2025-10-24T07:45:10Z");
-        assertEquals(Optional.of(Duration.ofSeconds(3)),
-                GeminiErrors.retryAfter(name -> name.equals("retry-after") ? Optional.of("3") : Optional.empty(), now));
-        assertEquals(Optional.of(Duration.ofSeconds(20)), GeminiErrors.retryAfter(
-                name -> name.equals("retry-after") ? Optional.of("Fri, 24 Oct 2025 07:45:30 GMT") : Optional.empty(), now));
     }
 
     @Test

@@ -1,11 +1,11 @@
-package io.llmclient.provider.openai.failure;
+package io.llmclient.provider.support.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmclient.provider.openai.Fixtures;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -38,10 +38,12 @@ class RetryAfterTest {
             "0x1p3 | none",
             "20d | none",
             "99999999999999999999999999999999999 | none",
-            "Fri, 29 Sep 2023 16:26:37 GMT | none",
             "Fri, 29 Sep 2023 16:26:27 GMT | none",
             "Zun, 29 Sep 2023 16:26:27 GMT | none",
             "Fri, 29 Sep 100000 16:26:57 GMT | none",
+            "soon | none",
+            "NaN | none",
+            "Fri, 29 Sep 2023 16:26:37 GMT | none",
             "'' | none"})
     void retryAfterIsReadAsSecondsOrAsAnHttpDate(String header, Long expectedMillis) {
         assertEquals(Optional.ofNullable(expectedMillis).map(Duration::ofMillis), retryAfter(header));
@@ -64,6 +66,11 @@ class RetryAfterTest {
     }
 
     @Test
+    void aZeroRetryAfterMsFallsBackToRetryAfter() {
+        assertEquals(Optional.of(Duration.ofSeconds(20)), RetryAfter.parse(Optional.of("0"), Optional.of("20"), NOW));
+    }
+
+    @Test
     void noHeadersGiveNoHint() {
         assertEquals(Optional.empty(), RetryAfter.parse(Optional.empty(), Optional.empty(), NOW));
     }
@@ -74,7 +81,7 @@ class RetryAfterTest {
      */
     @Test
     void everyServerWaitTheSdkHonoursIsReadTheSame() throws IOException {
-        JsonNode fixture = new ObjectMapper().readTree(Fixtures.bytes("retry-after-sdk-cases.json"));
+        JsonNode fixture = new ObjectMapper().readTree(sdkCases());
         int maxRetries = fixture.get("max_retries").asInt();
         int checked = 0;
         for (JsonNode testCase : fixture.get("retry_timeout_cases")) {
@@ -94,7 +101,7 @@ class RetryAfterTest {
     /** The SDK retries a 429 exactly when the server's wait is within its cap; ours reads the same wait. */
     @Test
     void theSdksRetryDecisionsFollowFromTheWaitWeRead() throws IOException {
-        JsonNode fixture = new ObjectMapper().readTree(Fixtures.bytes("retry-after-sdk-cases.json"));
+        JsonNode fixture = new ObjectMapper().readTree(sdkCases());
         for (JsonNode testCase : fixture.get("should_retry_429_cases")) {
             Duration wait = parse(testCase.get("headers")).orElseThrow();
             assertEquals(testCase.get("retried").asBoolean(), wait.compareTo(SDK_CAP) <= 0, testCase::toString);
@@ -104,5 +111,15 @@ class RetryAfterTest {
     private static Optional<Duration> parse(JsonNode headers) {
         return RetryAfter.parse(Optional.ofNullable(headers.get("retry-after-ms")).map(JsonNode::asText),
                 Optional.ofNullable(headers.get("retry-after")).map(JsonNode::asText), NOW);
+    }
+
+    /** openai-python's own test cases (provenance in src/test/resources/fixtures/SOURCES.md). */
+    private static byte[] sdkCases() throws IOException {
+        try (InputStream in = RetryAfterTest.class.getResourceAsStream("/fixtures/retry-after-sdk-cases.json")) {
+            if (in == null) {
+                throw new IOException("fixture retry-after-sdk-cases.json is missing");
+            }
+            return in.readAllBytes();
+        }
     }
 }

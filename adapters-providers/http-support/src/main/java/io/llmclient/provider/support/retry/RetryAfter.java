@@ -1,4 +1,4 @@
-package io.llmclient.provider.openai.failure;
+package io.llmclient.provider.support.retry;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -10,12 +10,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Reads the wait a 429 asks for, the way the official OpenAI SDKs do: {@code retry-after-ms}
- * (milliseconds, fractions allowed) first, else {@code retry-after} as seconds (fractions
- * allowed), else {@code retry-after} as an HTTP-date. Missing, zero, negative, non-numeric,
- * non-finite, unrepresentable or past values give no hint (the caller then backs off on its
- * own). Unlike the SDKs it applies no upper cap: the wait is reported as the server gave it,
- * and the application's {@code LLM_RETRY_MAX_DELAY} decides whether to wait.
+ * Reads the wait a rate-limited (or overloaded) answer asks for from its headers, the way the
+ * official OpenAI and Anthropic SDKs do: {@code retry-after-ms} (milliseconds, fractions allowed)
+ * first, else {@code retry-after} as seconds (fractions allowed), else {@code retry-after} as an
+ * HTTP-date. Missing, zero, negative, non-numeric, non-finite, unrepresentable or past values
+ * give no hint (the caller then backs off on its own). Unlike the SDKs it applies no upper cap:
+ * the wait is reported as the server gave it, and the application's {@code LLM_RETRY_MAX_DELAY}
+ * decides whether to wait. Message text is never read (contract: wait hints come from headers).
  */
 public final class RetryAfter {
     // Plain decimals only: Double.parseDouble would also take "Infinity", "0x1p3" and "20d".
