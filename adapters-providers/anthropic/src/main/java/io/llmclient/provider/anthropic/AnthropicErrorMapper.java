@@ -2,6 +2,7 @@ package io.llmclient.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
@@ -40,12 +41,12 @@ final class AnthropicErrorMapper {
     private static final Set<String> TRANSIENT_STREAM_ERRORS = Set.of("overloaded_error", "api_error", "timeout_error");
 
     private final ObjectMapper json;
-    private final SecretScrubber scrubber;
+    private final Optional<ApiKey> key;
     private final Clock clock;
 
-    AnthropicErrorMapper(ObjectMapper json, SecretScrubber scrubber, Clock clock) {
+    AnthropicErrorMapper(ObjectMapper json, Optional<ApiKey> key, Clock clock) {
         this.json = json;
-        this.scrubber = scrubber;
+        this.key = key;
         this.clock = clock;
     }
 
@@ -55,7 +56,7 @@ final class AnthropicErrorMapper {
      * @param header looks a response header up by its lower-case name
      */
     LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
-        String message = scrubber.scrub(errorObject(body).map(AnthropicErrorMapper::describe)
+        String message = redact(errorObject(body).map(AnthropicErrorMapper::describe)
                 .orElseGet(() -> describeUnreadable(status, header, body)));
         Optional<Boolean> shouldRetry = header.apply("x-should-retry").flatMap(AnthropicErrorMapper::bool);
         OptionalInt code = OptionalInt.of(status);
@@ -74,7 +75,7 @@ final class AnthropicErrorMapper {
             // No headers come with an event, so there is no wait hint (never read from the text).
             return new RateLimited(ProviderId.ANTHROPIC, Optional.empty());
         }
-        return new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(), scrubber.scrub(describe(error)),
+        return new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(), redact(describe(error)),
                 TRANSIENT_STREAM_ERRORS.contains(type));
     }
 
@@ -122,5 +123,10 @@ final class AnthropicErrorMapper {
             case "false" -> Optional.of(false);
             default -> Optional.empty();
         };
+    }
+
+    /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
+    private String redact(String text) {
+        return key.map(apiKey -> apiKey.redactFrom(text)).orElse(text);
     }
 }

@@ -92,9 +92,7 @@ final class AnthropicProvider implements LlmProvider {
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.maxTokens = maxTokens;
-        SecretScrubber scrubber = apiKey.map(key -> new SecretScrubber(key.value(), key.masked()))
-                .orElseGet(() -> new SecretScrubber("", "****"));
-        this.errors = new AnthropicErrorMapper(json, scrubber, clock);
+        this.errors = new AnthropicErrorMapper(json, apiKey, clock);
     }
 
     /** {@code https://api.anthropic.com} -> {@code https://api.anthropic.com/v1/messages}, with or without a trailing slash. */

@@ -28,7 +28,7 @@ class StreamAssemblerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StreamAssembler assembler = new StreamAssembler(JSON,
-            new AnthropicErrorMapper(JSON, new SecretScrubber("", "****"), Clock.systemUTC()));
+            new AnthropicErrorMapper(JSON, Optional.empty(), Clock.systemUTC()));
 
     /** Feeds a whole transcript; returns the non-empty deltas in order. */
     private List<String> feed(String transcript) throws IOException {

@@ -2,6 +2,7 @@ package io.llmclient.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
@@ -42,7 +43,7 @@ final class GeminiErrors {
      * @param now    the time an HTTP-date {@code retry-after} is measured from
      */
     static LlmFailure fromResponse(int status, Function<String, Optional<String>> header, byte[] body,
-                                   KeyScrubber scrubber, Instant now) {
+                                   Optional<ApiKey> key, Instant now) {
         Optional<JsonNode> error = errorObject(body);
         boolean quota = status == 429 || error.map(e -> "RESOURCE_EXHAUSTED".equals(e.path("status").asText()))
                 .orElse(false);
@@ -55,19 +56,19 @@ final class GeminiErrors {
         }
         String message = error.map(GeminiErrors::describe)
                 .orElseGet(() -> body.length == 0 ? "HTTP " + status : rawText(body));
-        return new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(status), scrubber.scrub(clip(message)));
+        return new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(status), redact(key, clip(message)));
     }
 
     /**
      * The failure for an {@code error} object inside a stream event (the HTTP status was 200):
      * classified by the {@code code} it carries, as if it had been the response status.
      */
-    static LlmFailure fromStreamError(JsonNode error, KeyScrubber scrubber) {
+    static LlmFailure fromStreamError(JsonNode error, Optional<ApiKey> key) {
         int code = error.path("code").asInt(0);
         if (code == 429 || "RESOURCE_EXHAUSTED".equals(error.path("status").asText())) {
             return new RateLimited(ProviderId.GEMINI, retryDelay(error));
         }
-        String message = scrubber.scrub(clip(describe(error)));
+        String message = redact(key, clip(describe(error)));
         return code >= 100 && code <= 599
                 ? new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(code), message)
                 // No status to judge by: an upstream that fails mid-answer is worth another try.
@@ -130,5 +131,10 @@ final class GeminiErrors {
 
     private static String clip(String message) {
         return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+
+    /** Upstream text minus the key: an error (or a proxy in between) may quote it back. */
+    static String redact(Optional<ApiKey> key, String text) {
+        return key.map(apiKey -> apiKey.redactFrom(text)).orElse(text);
     }
 }

@@ -3,6 +3,7 @@ package io.llmclient.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
@@ -43,15 +44,15 @@ final class GeminiProvider implements LlmProvider {
     private final Optional<GeminiHttp> http;
     private final Availability availability;
     private final Duration requestTimeout;
-    private final KeyScrubber scrubber;
+    private final Optional<ApiKey> key;
 
     /** {@code http} is empty when the provider cannot be called; {@code availability} says why. */
     GeminiProvider(Optional<GeminiHttp> http, Availability availability, Duration requestTimeout,
-                   KeyScrubber scrubber) {
+                   Optional<ApiKey> key) {
         this.http = http;
         this.availability = availability;
         this.requestTimeout = requestTimeout;
-        this.scrubber = scrubber;
+        this.key = key;
     }
 
     @Override
@@ -73,7 +74,7 @@ final class GeminiProvider implements LlmProvider {
                 client.post(context.model().providerModel() + ":generateContent", false, body, context.a2a())));
         if (!reply.successful()) {
             throw new LlmFailureException(
-                    GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), scrubber, Instant.now()));
+                    GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), key, Instant.now()));
         }
         JsonNode root = parse(reply.body());
         failIfError(root);
@@ -102,7 +103,7 @@ final class GeminiProvider implements LlmProvider {
                 // The error body is plain JSON even though Content-Type says text/event-stream.
                 HttpReply reply = readErrorBody(response);
                 throw new LlmFailureException(
-                        GeminiErrors.fromResponse(status, reply::header, reply.body(), scrubber, Instant.now()));
+                        GeminiErrors.fromResponse(status, reply::header, reply.body(), key, Instant.now()));
             }
             var assembler = new ReplyAssembler();
             var events = new EventStreamReader(response.inputStream());
@@ -141,7 +142,7 @@ final class GeminiProvider implements LlmProvider {
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("stream cancelled: the caller went away");
             }
-            LlmFailure failure = Transport.classify(thrown, requestTimeout, scrubber);
+            LlmFailure failure = Transport.classify(thrown, requestTimeout, key);
             if (failure instanceof ProviderTimedOut && assembler.ended()) {
                 return Optional.empty();
             }
@@ -193,7 +194,7 @@ final class GeminiProvider implements LlmProvider {
         if (thrown instanceof LlmFailureException failure) {
             return failure;
         }
-        return new LlmFailureException(Transport.classify(thrown, requestTimeout, scrubber), thrown);
+        return new LlmFailureException(Transport.classify(thrown, requestTimeout, key), thrown);
     }
 
     private static JsonNode parse(byte[] body) {
@@ -217,7 +218,7 @@ final class GeminiProvider implements LlmProvider {
     private void failIfError(JsonNode root) {
         JsonNode error = root.path("error");
         if (error.isObject()) {
-            throw new LlmFailureException(GeminiErrors.fromStreamError(error, scrubber));
+            throw new LlmFailureException(GeminiErrors.fromStreamError(error, key));
         }
     }
 

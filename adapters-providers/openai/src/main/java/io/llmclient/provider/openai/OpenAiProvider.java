@@ -26,7 +26,6 @@ import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
-import io.llmclient.provider.openai.failure.SecretScrubber;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,9 +89,7 @@ final class OpenAiProvider implements LlmProvider {
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.json = new ObjectMapper();
-        SecretScrubber scrubber = apiKey.map(key -> new SecretScrubber(key.value(), key.masked()))
-                .orElseGet(() -> new SecretScrubber("", "****"));
-        this.errors = new OpenAiErrorMapper(json, scrubber, clock);
+        this.errors = new OpenAiErrorMapper(json, apiKey, clock);
     }
 
     /** {@code https://api.openai.com/v1} -> {@code https://api.openai.com/v1/chat/completions}, with or without a trailing slash. */

@@ -3,10 +3,10 @@ package io.llmclient.provider.openai;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
-import io.llmclient.provider.openai.failure.SecretScrubber;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.ByteArrayInputStream;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class StreamAssemblerTest {
     private final ObjectMapper json = new ObjectMapper();
     private final StreamAssembler assembler = new StreamAssembler(json,
-            new OpenAiErrorMapper(json, new SecretScrubber("unused-secret", "****"), Clock.systemUTC()));
+            new OpenAiErrorMapper(json, Optional.of(new ApiKey("unused-secret")), Clock.systemUTC()));
 
     private String accept(String data) {
         return assembler.accept(new ServerSentEvent(ServerSentEvent.DEFAULT_TYPE, data, ""));

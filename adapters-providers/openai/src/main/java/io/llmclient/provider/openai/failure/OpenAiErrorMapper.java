@@ -2,6 +2,7 @@ package io.llmclient.provider.openai.failure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
@@ -34,12 +35,12 @@ public final class OpenAiErrorMapper {
     private static final String INSUFFICIENT_QUOTA = "insufficient_quota";
 
     private final ObjectMapper json;
-    private final SecretScrubber scrubber;
+    private final Optional<ApiKey> key;
     private final Clock clock;
 
-    public OpenAiErrorMapper(ObjectMapper json, SecretScrubber scrubber, Clock clock) {
+    public OpenAiErrorMapper(ObjectMapper json, Optional<ApiKey> key, Clock clock) {
         this.json = json;
-        this.scrubber = scrubber;
+        this.key = key;
         this.clock = clock;
     }
 
@@ -50,7 +51,7 @@ public final class OpenAiErrorMapper {
      */
     public LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
         Optional<JsonNode> error = errorObject(body);
-        String message = scrubber.scrub(error.map(OpenAiErrorMapper::message)
+        String message = redact(error.map(OpenAiErrorMapper::message)
                 .orElseGet(() -> describeUnreadable(status, header, body)));
         Optional<Boolean> shouldRetry = header.apply("x-should-retry").flatMap(OpenAiErrorMapper::bool);
         if (status == TOO_MANY_REQUESTS) {
@@ -72,7 +73,7 @@ public final class OpenAiErrorMapper {
      * status describes it, and only a {@code server_error} is worth trying again.
      */
     public LlmFailure fromStream(JsonNode error) {
-        return new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), scrubber.scrub(message(error)),
+        return new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), redact(message(error)),
                 "server_error".equals(text(error, "type")));
     }
 
@@ -120,5 +121,10 @@ public final class OpenAiErrorMapper {
             case "false" -> Optional.of(false);
             default -> Optional.empty();
         };
+    }
+
+    /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
+    private String redact(String text) {
+        return key.map(apiKey -> apiKey.redactFrom(text)).orElse(text);
     }
 }
