@@ -7,11 +7,11 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.provider.support.http.ShouldRetryHeader;
+import io.llmclient.provider.support.http.UnreadableErrorBody;
 import io.llmclient.provider.support.retry.RetryAfter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -57,8 +57,8 @@ final class AnthropicErrorMapper {
      */
     LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
         String message = redact(errorObject(body).map(AnthropicErrorMapper::describe)
-                .orElseGet(() -> describeUnreadable(status, header, body)));
-        Optional<Boolean> shouldRetry = header.apply("x-should-retry").flatMap(AnthropicErrorMapper::bool);
+                .orElseGet(() -> UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an Anthropic error")));
+        Optional<Boolean> shouldRetry = header.apply(ShouldRetryHeader.NAME).flatMap(ShouldRetryHeader::parse);
         OptionalInt code = OptionalInt.of(status);
         if (status == TOO_MANY_REQUESTS && !shouldRetry.equals(Optional.of(false))) {
             return new RateLimited(ProviderId.ANTHROPIC,
@@ -104,25 +104,6 @@ final class AnthropicErrorMapper {
     private static Optional<String> text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
-    }
-
-    private static String describeUnreadable(int status, Function<String, Optional<String>> header, byte[] body) {
-        if (body.length == 0) {
-            return "HTTP " + status + " with an empty body";
-        }
-        // An HTML page from a proxy or load balancer says nothing useful in its markup.
-        String type = header.apply("content-type").orElse("no content type");
-        String start = new String(body, 0, Math.min(body.length, 16), StandardCharsets.UTF_8).strip();
-        return "HTTP " + status + " with a body that is not an Anthropic error (" + type + ", " + body.length
-                + " bytes" + (start.startsWith("<") ? ", HTML" : "") + ")";
-    }
-
-    private static Optional<Boolean> bool(String value) {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> Optional.of(true);
-            case "false" -> Optional.of(false);
-            default -> Optional.empty();
-        };
     }
 
     /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */

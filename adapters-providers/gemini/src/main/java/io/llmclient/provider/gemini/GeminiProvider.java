@@ -17,6 +17,8 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.WholeCallDeadline;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
@@ -28,10 +30,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Google Gemini through {@code generateContent} and {@code streamGenerateContent?alt=sse}.
@@ -70,8 +68,14 @@ final class GeminiProvider implements LlmProvider {
         GeminiHttp client = client(context);
         var body = GeminiRequestMapper.map(request);
         long start = System.nanoTime();
-        HttpReply reply = withinRequestTimeout(() -> GeminiHttp.readWhole(
-                client.post(context.model().providerModel() + ":generateContent", false, body, context.a2a())));
+        HttpReply reply = withinRequestTimeout(() -> {
+            try {
+                return GeminiHttp.readWhole(
+                        client.post(context.model().providerModel() + ":generateContent", false, body, context.a2a()));
+            } catch (RuntimeException thrown) {
+                throw transportFailure(thrown);
+            }
+        });
         if (!reply.successful()) {
             throw new LlmFailureException(
                     GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), key, Instant.now()));
@@ -164,30 +168,10 @@ final class GeminiProvider implements LlmProvider {
                 ProviderUnavailable.forModel(context.model().id(), ProviderId.GEMINI, availability.reason())));
     }
 
-    /**
-     * Runs the whole non-streamed exchange on its own virtual thread and waits at most the request
-     * timeout: the socket read timeout alone bounds each silence, not a body that trickles in. On
-     * expiry the worker is interrupted, which closes its socket.
-     */
+    /** Runs the whole non-streamed exchange on its own virtual thread, bounded as a whole by the request timeout. */
     private HttpReply withinRequestTimeout(Callable<HttpReply> exchange) {
-        var task = new FutureTask<>(exchange);
-        Thread.ofVirtual().name("gemini-complete").start(task);
-        try {
-            return task.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException expired) {
-            task.cancel(true);
-            throw new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout));
-        } catch (InterruptedException interrupted) {
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("completion cancelled: the caller went away");
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof LlmFailureException failure) {
-                throw failure;
-            }
-            throw transportFailure(cause);
-        }
+        return WholeCallDeadline.call("gemini-complete", requestTimeout, exchange,
+                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout)));
     }
 
     private LlmFailureException transportFailure(Throwable thrown) {

@@ -7,11 +7,11 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.provider.support.http.ShouldRetryHeader;
+import io.llmclient.provider.support.http.UnreadableErrorBody;
 import io.llmclient.provider.support.retry.RetryAfter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -52,8 +52,8 @@ public final class OpenAiErrorMapper {
     public LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
         Optional<JsonNode> error = errorObject(body);
         String message = redact(error.map(OpenAiErrorMapper::message)
-                .orElseGet(() -> describeUnreadable(status, header, body)));
-        Optional<Boolean> shouldRetry = header.apply("x-should-retry").flatMap(OpenAiErrorMapper::bool);
+                .orElseGet(() -> UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an OpenAI error")));
+        Optional<Boolean> shouldRetry = header.apply(ShouldRetryHeader.NAME).flatMap(ShouldRetryHeader::parse);
         if (status == TOO_MANY_REQUESTS) {
             boolean quota = error.map(e -> INSUFFICIENT_QUOTA.equals(text(e, "code"))
                     || INSUFFICIENT_QUOTA.equals(text(e, "type"))).orElse(false);
@@ -102,25 +102,6 @@ public final class OpenAiErrorMapper {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    private static String describeUnreadable(int status, Function<String, Optional<String>> header, byte[] body) {
-        if (body.length == 0) {
-            return "HTTP " + status + " with an empty body";
-        }
-        // An HTML error page from a proxy or load balancer says nothing useful in its markup.
-        String type = header.apply("content-type").orElse("no content type");
-        String start = new String(body, 0, Math.min(body.length, 16), StandardCharsets.UTF_8).strip();
-        return "HTTP " + status + " with a body that is not an OpenAI error (" + type + ", " + body.length
-                + " bytes" + (start.startsWith("<") ? ", HTML" : "") + ")";
-    }
-
-    private static Optional<Boolean> bool(String value) {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> Optional.of(true);
-            case "false" -> Optional.of(false);
-            default -> Optional.empty();
-        };
     }
 
     /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
