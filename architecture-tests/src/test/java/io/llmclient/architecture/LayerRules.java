@@ -1,9 +1,12 @@
 package io.llmclient.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
 
@@ -17,6 +20,10 @@ final class LayerRules {
     static final String DOMAIN = "io.llmclient.domain..";
     static final String APPLICATION = "io.llmclient.application..";
     static final String PROVIDERS = "io.llmclient.provider..";
+    /** The library every HTTP provider adapter shares (SSE, Retry-After, call plumbing); not a provider. */
+    static final String PROVIDER_SUPPORT = "io.llmclient.provider.support..";
+    /** The conformance suite: test support that provider modules' tests extend, never production code. */
+    static final String PROVIDER_TEST_SUPPORT = "io.llmclient.provider.conformance..";
     static final String INBOUND = "io.llmclient.jsonrpc..";
     static final String BOOTSTRAP = "io.llmclient.bootstrap..";
     /** The JDK's own API; records, enums and pattern switches also land here (java.lang.runtime, java.lang.invoke). */
@@ -55,8 +62,22 @@ final class LayerRules {
             .matching("io.llmclient.provider.(*)..")
             .namingSlices("provider '$1'")
             .should().notDependOnEachOther()
+            .ignoreDependency(DescribedPredicate.alwaysTrue(), resideInAPackage(PROVIDER_SUPPORT))
             .because("each provider is a plug-in module found by ServiceLoader; "
-                    + "removing one must never break another");
+                    + "removing one must never break another (all may share the support library, "
+                    + "which depends on none of them)");
+
+    static final ArchRule PROVIDER_SUPPORT_DEPENDS_ON_NO_PROVIDER_ADAPTER = noClasses()
+            .that().resideInAPackage(PROVIDER_SUPPORT)
+            .should().dependOnClassesThat(resideInAPackage(PROVIDERS).and(resideOutsideOfPackage(PROVIDER_SUPPORT)))
+            .because("the support library is shared by every provider adapter; if it knew one of them, "
+                    + "removing that provider would break all the others");
+
+    static final ArchRule PROVIDER_TEST_SUPPORT_IS_USED_BY_TESTS_ONLY = noClasses()
+            .that().resideOutsideOfPackage(PROVIDER_TEST_SUPPORT)
+            .should().dependOnClassesThat().resideInAPackage(PROVIDER_TEST_SUPPORT)
+            .because("the conformance suite is test code (JUnit at compile scope); "
+                    + "production code that used it would ship the test framework");
 
     static final ArchRule PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_INBOUND_ADAPTER_OR_BOOTSTRAP = noClasses()
             .that().resideInAPackage(PROVIDERS)
@@ -92,6 +113,8 @@ final class LayerRules {
             APPLICATION_DEPENDS_ON_DOMAIN_AND_JDK_ONLY,
             CORE_USES_NO_FRAMEWORK_HTTP_JSON_OR_LOGGING_LIBRARY,
             PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER,
+            PROVIDER_SUPPORT_DEPENDS_ON_NO_PROVIDER_ADAPTER,
+            PROVIDER_TEST_SUPPORT_IS_USED_BY_TESTS_ONLY,
             PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_INBOUND_ADAPTER_OR_BOOTSTRAP,
             INBOUND_ADAPTER_DOES_NOT_DEPEND_ON_PROVIDERS_OR_BOOTSTRAP,
             CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP,

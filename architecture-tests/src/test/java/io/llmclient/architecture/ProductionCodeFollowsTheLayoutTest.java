@@ -34,6 +34,7 @@ class ProductionCodeFollowsTheLayoutTest {
         // Guards against a rule passing only because its classes were not found.
         List<String> modulesWithoutClasses = List.of(
                         "io.llmclient.domain", "io.llmclient.application", "io.llmclient.provider",
+                        "io.llmclient.provider.support",
                         "io.llmclient.jsonrpc", "io.llmclient.bootstrap")
                 .stream()
                 .filter(root -> PRODUCTION.stream().noneMatch(c -> c.getPackageName().startsWith(root)))
@@ -59,6 +60,21 @@ class ProductionCodeFollowsTheLayoutTest {
     @Test
     void providerAdaptersDoNotDependOnEachOther() {
         LayerRules.PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER.check(PRODUCTION);
+    }
+
+    @Test
+    void theSharedProviderSupportDependsOnNoProviderAdapter() {
+        LayerRules.PROVIDER_SUPPORT_DEPENDS_ON_NO_PROVIDER_ADAPTER.check(PRODUCTION);
+    }
+
+    @Test
+    void noProductionCodeUsesTheConformanceSuite() {
+        LayerRules.PROVIDER_TEST_SUPPORT_IS_USED_BY_TESTS_ONLY.check(PRODUCTION);
+    }
+
+    @Test
+    void theSharedProviderSupportHasNoProviderFactory() {
+        ProviderPluginRules.PROVIDER_SUPPORT_IS_NOT_A_PROVIDER.check(PRODUCTION);
     }
 
     @Test

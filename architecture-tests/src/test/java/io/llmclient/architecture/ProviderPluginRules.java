@@ -1,6 +1,7 @@
 package io.llmclient.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static java.util.stream.Collectors.toUnmodifiableSet;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -30,6 +31,12 @@ final class ProviderPluginRules {
             .should(beListedForServiceLoader())
             .because("ProviderRegistry finds providers with java.util.ServiceLoader only; "
                     + "an unlisted factory is a provider that never runs");
+
+    static final ArchRule PROVIDER_SUPPORT_IS_NOT_A_PROVIDER = noClasses()
+            .that().resideInAPackage(LayerRules.PROVIDER_SUPPORT)
+            .should().implement(LlmProviderFactory.class)
+            .because("the support library is linked into every provider adapter; a factory in it "
+                    + "would be a provider found once per adapter, or a library that cannot be left out");
 
     private ProviderPluginRules() {
     }

@@ -16,6 +16,7 @@ import io.llmclient.archfixture.cycle.pong.Pong;
 import io.llmclient.archfixture.nested.Outer;
 import io.llmclient.archfixture.nested.inner.Inner;
 import io.llmclient.bootstrap.archfixture.BootstrapSettings;
+import io.llmclient.bootstrap.archfixture.BootstrapUsesConformance;
 import io.llmclient.domain.archfixture.DomainCallsHttp;
 import io.llmclient.domain.archfixture.DomainCallsProvider;
 import io.llmclient.domain.archfixture.DomainParsesJson;
@@ -23,11 +24,16 @@ import io.llmclient.domain.archfixture.DomainReadsYaml;
 import io.llmclient.jsonrpc.archfixture.JsonRpcCallsProvider;
 import io.llmclient.jsonrpc.archfixture.JsonRpcCodes;
 import io.llmclient.jsonrpc.archfixture.JsonRpcReadsBootstrap;
+import io.llmclient.provider.conformance.archfixture.ConformanceKit;
 import io.llmclient.provider.fakea.archfixture.FakeAReadsBootstrap;
 import io.llmclient.provider.fakea.archfixture.FakeAUsesFakeB;
 import io.llmclient.provider.fakea.archfixture.FakeAUsesJsonRpc;
+import io.llmclient.provider.fakea.archfixture.FakeAUsesSupport;
 import io.llmclient.provider.fakea.archfixture.UnregisteredFactory;
 import io.llmclient.provider.fakeb.archfixture.FakeBCodec;
+import io.llmclient.provider.support.archfixture.SupportCodec;
+import io.llmclient.provider.support.archfixture.SupportFactory;
+import io.llmclient.provider.support.archfixture.SupportUsesFakeB;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -44,7 +50,8 @@ class RulesFailWhenBrokenTest {
 
     private static final List<ArchRule> EVERY_RULE = Stream.concat(
                     LayerRules.ALL.stream(),
-                    Stream.of(ProviderPluginRules.PROVIDER_FACTORIES_ARE_LISTED_FOR_SERVICE_LOADER))
+                    Stream.of(ProviderPluginRules.PROVIDER_FACTORIES_ARE_LISTED_FOR_SERVICE_LOADER,
+                    ProviderPluginRules.PROVIDER_SUPPORT_IS_NOT_A_PROVIDER))
             .toList();
 
     /**
@@ -110,6 +117,18 @@ class RulesFailWhenBrokenTest {
                 Breach.of("provider fakea using provider fakeb breaks 'providers do not depend on each other'",
                         LayerRules.PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER, FakeBCodec.class,
                         FakeAUsesFakeB.class, FakeBCodec.class),
+                Breach.of("the shared support using provider fakeb breaks 'support depends on no adapter'",
+                        LayerRules.PROVIDER_SUPPORT_DEPENDS_ON_NO_PROVIDER_ADAPTER, FakeBCodec.class.getName(),
+                        List.of(LayerRules.PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER),
+                        SupportUsesFakeB.class, FakeBCodec.class),
+                Breach.of("production code using the conformance suite breaks 'test support stays in tests'",
+                        LayerRules.PROVIDER_TEST_SUPPORT_IS_USED_BY_TESTS_ONLY, ConformanceKit.class,
+                        BootstrapUsesConformance.class, ConformanceKit.class),
+                Breach.of("a provider factory in the shared support breaks 'support is not a provider'",
+                        ProviderPluginRules.PROVIDER_SUPPORT_IS_NOT_A_PROVIDER,
+                        "io.llmclient.application.provider.LlmProviderFactory",
+                        List.of(ProviderPluginRules.PROVIDER_FACTORIES_ARE_LISTED_FOR_SERVICE_LOADER),
+                        SupportFactory.class),
                 Breach.of("provider reading bootstrap breaks 'providers see no inbound adapter or bootstrap'",
                         LayerRules.PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_INBOUND_ADAPTER_OR_BOOTSTRAP,
                         BootstrapSettings.class, FakeAReadsBootstrap.class),
@@ -174,6 +193,17 @@ class RulesFailWhenBrokenTest {
                 .map(ArchRule::getDescription)
                 .toList();
         assertEquals(List.of(), notRejecting);
+    }
+
+    @Test
+    void anAdapterUsingTheSharedSupportBreaksNoRule() {
+        JavaClasses classes = new ClassFileImporter().importClasses(FakeAUsesSupport.class, SupportCodec.class);
+
+        List<String> rejecting = EVERY_RULE.stream()
+                .filter(rule -> rule.allowEmptyShould(true).evaluate(classes).hasViolation())
+                .map(ArchRule::getDescription)
+                .toList();
+        assertEquals(List.of(), rejecting);
     }
 
     @Test

@@ -2,14 +2,16 @@ package io.llmclient.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.provider.support.http.ShouldRetryHeader;
+import io.llmclient.provider.support.http.UnreadableErrorBody;
+import io.llmclient.provider.support.retry.RetryAfter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -39,12 +41,12 @@ final class AnthropicErrorMapper {
     private static final Set<String> TRANSIENT_STREAM_ERRORS = Set.of("overloaded_error", "api_error", "timeout_error");
 
     private final ObjectMapper json;
-    private final SecretScrubber scrubber;
+    private final Optional<ApiKey> key;
     private final Clock clock;
 
-    AnthropicErrorMapper(ObjectMapper json, SecretScrubber scrubber, Clock clock) {
+    AnthropicErrorMapper(ObjectMapper json, Optional<ApiKey> key, Clock clock) {
         this.json = json;
-        this.scrubber = scrubber;
+        this.key = key;
         this.clock = clock;
     }
 
@@ -54,9 +56,9 @@ final class AnthropicErrorMapper {
      * @param header looks a response header up by its lower-case name
      */
     LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
-        String message = scrubber.scrub(errorObject(body).map(AnthropicErrorMapper::describe)
-                .orElseGet(() -> describeUnreadable(status, header, body)));
-        Optional<Boolean> shouldRetry = header.apply("x-should-retry").flatMap(AnthropicErrorMapper::bool);
+        String message = redact(errorObject(body).map(AnthropicErrorMapper::describe)
+                .orElseGet(() -> UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an Anthropic error")));
+        Optional<Boolean> shouldRetry = header.apply(ShouldRetryHeader.NAME).flatMap(ShouldRetryHeader::parse);
         OptionalInt code = OptionalInt.of(status);
         if (status == TOO_MANY_REQUESTS && !shouldRetry.equals(Optional.of(false))) {
             return new RateLimited(ProviderId.ANTHROPIC,
@@ -73,7 +75,7 @@ final class AnthropicErrorMapper {
             // No headers come with an event, so there is no wait hint (never read from the text).
             return new RateLimited(ProviderId.ANTHROPIC, Optional.empty());
         }
-        return new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(), scrubber.scrub(describe(error)),
+        return new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(), redact(describe(error)),
                 TRANSIENT_STREAM_ERRORS.contains(type));
     }
 
@@ -104,22 +106,8 @@ final class AnthropicErrorMapper {
         return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
     }
 
-    private static String describeUnreadable(int status, Function<String, Optional<String>> header, byte[] body) {
-        if (body.length == 0) {
-            return "HTTP " + status + " with an empty body";
-        }
-        // An HTML page from a proxy or load balancer says nothing useful in its markup.
-        String type = header.apply("content-type").orElse("no content type");
-        String start = new String(body, 0, Math.min(body.length, 16), StandardCharsets.UTF_8).strip();
-        return "HTTP " + status + " with a body that is not an Anthropic error (" + type + ", " + body.length
-                + " bytes" + (start.startsWith("<") ? ", HTML" : "") + ")";
-    }
-
-    private static Optional<Boolean> bool(String value) {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> Optional.of(true);
-            case "false" -> Optional.of(false);
-            default -> Optional.empty();
-        };
+    /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
+    private String redact(String text) {
+        return key.map(apiKey -> apiKey.redactFrom(text)).orElse(text);
     }
 }

@@ -22,29 +22,24 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.provider.anthropic.sse.EventStreamReader;
-import io.llmclient.provider.anthropic.sse.ServerSentEvent;
+import io.llmclient.provider.support.http.A2aHeaders;
+import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.TransportFailure;
+import io.llmclient.provider.support.http.WholeCallDeadline;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Anthropic Messages ({@code POST {base}/v1/messages}) over one blocking Helidon WebClient.
@@ -68,9 +63,6 @@ final class AnthropicProvider implements LlmProvider {
     private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
     private static final HeaderName API_KEY = HeaderNames.create("x-api-key");
     private static final HeaderName ANTHROPIC_VERSION = HeaderNames.create("anthropic-version");
-    private static final HeaderName TRACE_ID = HeaderNames.create("X-Trace-Id");
-    private static final HeaderName SOURCE_AGENT = HeaderNames.create("X-Source-Agent");
-    private static final HeaderName SESSION_ID = HeaderNames.create("X-Session-Id");
     // The headers the error mapping reads; the rest of an error answer's headers are dropped.
     private static final List<String> KEPT_HEADERS =
             List.of("content-type", "retry-after", "retry-after-ms", "x-should-retry");
@@ -94,9 +86,7 @@ final class AnthropicProvider implements LlmProvider {
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.maxTokens = maxTokens;
-        SecretScrubber scrubber = apiKey.map(key -> new SecretScrubber(key.value(), key.masked()))
-                .orElseGet(() -> new SecretScrubber("", "****"));
-        this.errors = new AnthropicErrorMapper(json, scrubber, clock);
+        this.errors = new AnthropicErrorMapper(json, apiKey, clock);
     }
 
     /** {@code https://api.anthropic.com} -> {@code https://api.anthropic.com/v1/messages}, with or without a trailing slash. */
@@ -142,10 +132,10 @@ final class AnthropicProvider implements LlmProvider {
                 HttpReply reply = readWhole(response);
                 throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
             }
-            var events = new EventStreamReader(new InputStreamReader(response.inputStream(), StandardCharsets.UTF_8));
+            var events = new EventStreamReader(response.inputStream());
             var assembler = new StreamAssembler(json, errors);
-            ServerSentEvent event;
-            while ((event = nextEvent(events)) != null) {
+            for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
+                ServerSentEvent event = next.get();
                 String delta = accept(assembler, event, status);
                 if (!delta.isEmpty()) {
                     // Outside every try: an exception from the sink is the caller's and passes unchanged.
@@ -186,7 +176,7 @@ final class AnthropicProvider implements LlmProvider {
         }
     }
 
-    private ServerSentEvent nextEvent(EventStreamReader events) {
+    private Optional<ServerSentEvent> nextEvent(EventStreamReader events) {
         try {
             return events.next();
         } catch (IOException | RuntimeException failure) {
@@ -216,10 +206,8 @@ final class AnthropicProvider implements LlmProvider {
                 .header(API_KEY, key.value())
                 .header(ANTHROPIC_VERSION, API_VERSION)
                 .contentType(MediaTypes.APPLICATION_JSON)
-                .accept(stream ? MediaTypes.TEXT_EVENT_STREAM : MediaTypes.APPLICATION_JSON)
-                .header(TRACE_ID, context.a2a().traceId());
-        context.a2a().sourceAgent().ifPresent(agent -> request.header(SOURCE_AGENT, agent));
-        context.a2a().sessionId().ifPresent(session -> request.header(SESSION_ID, session));
+                .accept(stream ? MediaTypes.TEXT_EVENT_STREAM : MediaTypes.APPLICATION_JSON);
+        A2aHeaders.of(context.a2a()).forEach((name, value) -> request.header(HeaderNames.create(name), value));
         try {
             return request.submit(body);
         } catch (RuntimeException failure) {
@@ -275,58 +263,13 @@ final class AnthropicProvider implements LlmProvider {
 
     /** A failure below HTTP: a timeout, or a connection refused, reset or closed early. */
     private RuntimeException transportFailure(Throwable failure) {
-        if (failure instanceof LlmFailureException known) {
-            return known;
-        }
-        if (Thread.currentThread().isInterrupted()) {
-            // Not the provider's fault: the caller went away and the socket was closed under us.
-            CancellationException cancelled = new CancellationException("call cancelled by the caller");
-            cancelled.initCause(failure);
-            return cancelled;
-        }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SocketTimeoutException timeout) {
-                boolean connecting = String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
-                return new LlmFailureException(new ProviderTimedOut(ProviderId.ANTHROPIC,
-                        connecting ? connectTimeout : requestTimeout), failure);
-            }
-        }
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String detail = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-        return new LlmFailureException(new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(),
-                "connection failed: " + detail, true), failure);
+        return TransportFailure.classify(ProviderId.ANTHROPIC, failure, connectTimeout, requestTimeout);
     }
 
-    /**
-     * Runs {@code call} on a virtual thread and waits at most the request timeout for it. On
-     * timeout, or when the caller is interrupted, that thread is interrupted, which closes its
-     * socket rather than leaving it hanging.
-     */
+    /** Runs {@code call} on its own virtual thread, bounded as a whole by the request timeout. */
     private HttpReply withinRequestTimeout(Callable<HttpReply> call) {
-        FutureTask<HttpReply> task = new FutureTask<>(call);
-        Thread.ofVirtual().name("anthropic-complete").start(task);
-        try {
-            return task.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException late) {
-            task.cancel(true);
-            throw new LlmFailureException(new ProviderTimedOut(ProviderId.ANTHROPIC, requestTimeout));
-        } catch (InterruptedException interrupted) {
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("call cancelled by the caller");
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new UncheckedIOException(new IOException(cause));
-        }
+        return WholeCallDeadline.call("anthropic-complete", requestTimeout, call,
+                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.ANTHROPIC, requestTimeout)));
     }
 
     private byte[] write(ObjectNode body) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailureException;
-import io.llmclient.provider.anthropic.sse.ServerSentEvent;
+import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
 
 /**

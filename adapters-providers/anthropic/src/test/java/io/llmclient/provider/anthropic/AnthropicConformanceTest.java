@@ -21,6 +21,7 @@ import io.llmclient.domain.chat.Usage;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
+import io.llmclient.provider.conformance.StallingUpstream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class AnthropicConformanceTest extends ProviderConformanceSuite {
             .options(wireMockConfig().dynamicPort()).build();
 
     private URI baseUrl;
-    private StallingServer stalling;
+    private StallingUpstream stalling;
 
     @AfterEach
     void releaseTheStall() {
@@ -187,7 +188,7 @@ class AnthropicConformanceTest extends ProviderConformanceSuite {
                 String transcript = Fixtures.text("messages-stream-docs.sse");
                 String firstDelta = transcript.substring(0, transcript.indexOf("event: content_block_delta",
                         transcript.indexOf("\"Hello\"")));
-                stalling = new StallingServer(firstDelta.getBytes(StandardCharsets.UTF_8));
+                stalling = new StallingUpstream(firstDelta.getBytes(StandardCharsets.UTF_8));
                 baseUrl = stalling.baseUrl();
             }
         }

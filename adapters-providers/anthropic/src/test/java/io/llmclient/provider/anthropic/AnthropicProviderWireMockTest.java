@@ -42,6 +42,7 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.provider.conformance.StallingUpstream;
 import java.io.Serial;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -467,7 +468,7 @@ class AnthropicProviderWireMockTest {
         String transcript = Fixtures.text("messages-stream-docs.sse");
         String firstPart = transcript.substring(0, transcript.indexOf("event: content_block_delta",
                 transcript.indexOf("\"Hello\"")));
-        try (var upstream = new StallingServer(firstPart.getBytes(StandardCharsets.UTF_8))) {
+        try (var upstream = new StallingUpstream(firstPart.getBytes(StandardCharsets.UTF_8))) {
             Outcome outcome = stream(provider(upstream.baseUrl(), STALL_TIMEOUT), TestRequests.weather());
 
             assertEquals(new Outcome(List.of(new StreamEvent.Delta("Hello")),

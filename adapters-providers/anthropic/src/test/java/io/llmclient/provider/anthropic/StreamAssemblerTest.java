@@ -12,10 +12,11 @@ import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.provider.anthropic.AnthropicResponseMapper.Completion;
-import io.llmclient.provider.anthropic.sse.EventStreamReader;
-import io.llmclient.provider.anthropic.sse.ServerSentEvent;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +28,14 @@ class StreamAssemblerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StreamAssembler assembler = new StreamAssembler(JSON,
-            new AnthropicErrorMapper(JSON, new SecretScrubber("", "****"), Clock.systemUTC()));
+            new AnthropicErrorMapper(JSON, Optional.empty(), Clock.systemUTC()));
 
     /** Feeds a whole transcript; returns the non-empty deltas in order. */
     private List<String> feed(String transcript) throws IOException {
-        var reader = new EventStreamReader(new StringReader(transcript));
+        var reader = new EventStreamReader(new ByteArrayInputStream(transcript.getBytes(StandardCharsets.UTF_8)));
         List<String> deltas = new ArrayList<>();
-        for (ServerSentEvent event = reader.next(); event != null; event = reader.next()) {
-            String delta = assembler.accept(event);
+        for (Optional<ServerSentEvent> event = reader.next(); event.isPresent(); event = reader.next()) {
+            String delta = assembler.accept(event.get());
             if (!delta.isEmpty()) {
                 deltas.add(delta);
             }

@@ -2,18 +2,17 @@ package io.llmclient.provider.gemini;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.provider.support.retry.RetryAfter;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -32,7 +31,6 @@ final class GeminiErrors {
     private static final String ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo";
     // A protobuf Duration in JSON: seconds with up to nine fractional digits and an "s" suffix.
     private static final Pattern PROTO_DURATION = Pattern.compile("(\\d{1,12})(\\.\\d{1,9})?s");
-    private static final Pattern DECIMAL = Pattern.compile("\\d{1,12}(\\.\\d{1,9})?");
     private static final int MAX_MESSAGE_CHARS = 500;
 
     private GeminiErrors() {
@@ -45,31 +43,32 @@ final class GeminiErrors {
      * @param now    the time an HTTP-date {@code retry-after} is measured from
      */
     static LlmFailure fromResponse(int status, Function<String, Optional<String>> header, byte[] body,
-                                   KeyScrubber scrubber, Instant now) {
+                                   Optional<ApiKey> key, Instant now) {
         Optional<JsonNode> error = errorObject(body);
         boolean quota = status == 429 || error.map(e -> "RESOURCE_EXHAUSTED".equals(e.path("status").asText()))
                 .orElse(false);
         if (quota) {
             // Wait hints come from RetryInfo first, then the standard headers; never from the message text
             // ("Please retry in 56.18s" in the fixture is prose, RetryInfo is the API).
-            Optional<Duration> wait = error.flatMap(GeminiErrors::retryDelay).or(() -> retryAfter(header, now));
+            Optional<Duration> wait = error.flatMap(GeminiErrors::retryDelay)
+                    .or(() -> RetryAfter.parse(header.apply("retry-after-ms"), header.apply("retry-after"), now));
             return new RateLimited(ProviderId.GEMINI, wait);
         }
         String message = error.map(GeminiErrors::describe)
                 .orElseGet(() -> body.length == 0 ? "HTTP " + status : rawText(body));
-        return new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(status), scrubber.scrub(clip(message)));
+        return new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(status), redact(key, clip(message)));
     }
 
     /**
      * The failure for an {@code error} object inside a stream event (the HTTP status was 200):
      * classified by the {@code code} it carries, as if it had been the response status.
      */
-    static LlmFailure fromStreamError(JsonNode error, KeyScrubber scrubber) {
+    static LlmFailure fromStreamError(JsonNode error, Optional<ApiKey> key) {
         int code = error.path("code").asInt(0);
         if (code == 429 || "RESOURCE_EXHAUSTED".equals(error.path("status").asText())) {
             return new RateLimited(ProviderId.GEMINI, retryDelay(error));
         }
-        String message = scrubber.scrub(clip(describe(error)));
+        String message = redact(key, clip(describe(error)));
         return code >= 100 && code <= 599
                 ? new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(code), message)
                 // No status to judge by: an upstream that fails mid-answer is worth another try.
@@ -122,27 +121,6 @@ final class GeminiErrors {
         return Optional.of(seconds(matcher.group(1) + (matcher.group(2) == null ? "" : matcher.group(2))));
     }
 
-    /** {@code retry-after-ms} (milliseconds), else {@code retry-after} (seconds or an HTTP-date). */
-    static Optional<Duration> retryAfter(Function<String, Optional<String>> header, Instant now) {
-        Optional<Duration> millis = header.apply("retry-after-ms").map(String::strip)
-                .filter(value -> DECIMAL.matcher(value).matches())
-                .map(value -> Duration.ofNanos(new BigDecimal(value).movePointRight(6).longValue()));
-        if (millis.isPresent()) {
-            return millis;
-        }
-        return header.apply("retry-after").map(String::strip).flatMap(value -> {
-            if (DECIMAL.matcher(value).matches()) {
-                return Optional.of(seconds(value));
-            }
-            try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
-            } catch (DateTimeParseException notADate) {
-                return Optional.empty();
-            }
-        });
-    }
-
     private static Duration seconds(String decimal) {
         return Duration.ofNanos(new BigDecimal(decimal).movePointRight(9).longValue());
     }
@@ -153,5 +131,10 @@ final class GeminiErrors {
 
     private static String clip(String message) {
         return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS) + "...";
+    }
+
+    /** Upstream text minus the key: an error (or a proxy in between) may quote it back. */
+    static String redact(Optional<ApiKey> key, String text) {
+        return key.map(apiKey -> apiKey.redactFrom(text)).orElse(text);
     }
 }

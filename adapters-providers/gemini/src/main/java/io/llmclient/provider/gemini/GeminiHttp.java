@@ -11,6 +11,8 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.provider.support.http.A2aHeaders;
+import io.llmclient.provider.support.http.HttpReply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,9 +29,6 @@ import java.util.Objects;
  */
 final class GeminiHttp {
     static final HeaderName API_KEY = HeaderNames.create("x-goog-api-key");
-    static final HeaderName TRACE_ID = HeaderNames.create("X-Trace-Id");
-    static final HeaderName SOURCE_AGENT = HeaderNames.create("X-Source-Agent");
-    static final HeaderName SESSION_ID = HeaderNames.create("X-Session-Id");
     /** Headers an error mapping may read, by lower-case name. */
     private static final List<String> KEPT_HEADERS = List.of("retry-after", "retry-after-ms", "content-type");
     /** A non-streamed answer or error larger than this is not a Gemini answer; refuse to buffer it. */
@@ -58,13 +57,11 @@ final class GeminiHttp {
     HttpClientResponse post(String modelPath, boolean sse, ObjectNode body, A2aContext a2a) {
         HttpClientRequest request = client.post(base + "/v1beta/models/" + modelPath)
                 .header(API_KEY, key.value())
-                .header(TRACE_ID, a2a.traceId())
                 .contentType(MediaTypes.APPLICATION_JSON);
         if (sse) {
             request.queryParam("alt", "sse");
         }
-        a2a.sourceAgent().ifPresent(agent -> request.header(SOURCE_AGENT, agent));
-        a2a.sessionId().ifPresent(session -> request.header(SESSION_ID, session));
+        A2aHeaders.of(a2a).forEach((name, value) -> request.header(HeaderNames.create(name), value));
         return request.submit(bytes(body));
     }
 

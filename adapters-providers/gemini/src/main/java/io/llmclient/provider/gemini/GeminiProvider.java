@@ -3,6 +3,7 @@ package io.llmclient.provider.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
@@ -16,9 +17,10 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.provider.gemini.sse.SseEvent;
-import io.llmclient.provider.gemini.sse.SseReader;
-import java.io.BufferedInputStream;
+import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.WholeCallDeadline;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,10 +30,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Google Gemini through {@code generateContent} and {@code streamGenerateContent?alt=sse}.
@@ -44,15 +42,15 @@ final class GeminiProvider implements LlmProvider {
     private final Optional<GeminiHttp> http;
     private final Availability availability;
     private final Duration requestTimeout;
-    private final KeyScrubber scrubber;
+    private final Optional<ApiKey> key;
 
     /** {@code http} is empty when the provider cannot be called; {@code availability} says why. */
     GeminiProvider(Optional<GeminiHttp> http, Availability availability, Duration requestTimeout,
-                   KeyScrubber scrubber) {
+                   Optional<ApiKey> key) {
         this.http = http;
         this.availability = availability;
         this.requestTimeout = requestTimeout;
-        this.scrubber = scrubber;
+        this.key = key;
     }
 
     @Override
@@ -70,11 +68,17 @@ final class GeminiProvider implements LlmProvider {
         GeminiHttp client = client(context);
         var body = GeminiRequestMapper.map(request);
         long start = System.nanoTime();
-        HttpReply reply = withinRequestTimeout(() -> GeminiHttp.readWhole(
-                client.post(context.model().providerModel() + ":generateContent", false, body, context.a2a())));
+        HttpReply reply = withinRequestTimeout(() -> {
+            try {
+                return GeminiHttp.readWhole(
+                        client.post(context.model().providerModel() + ":generateContent", false, body, context.a2a()));
+            } catch (RuntimeException thrown) {
+                throw transportFailure(thrown);
+            }
+        });
         if (!reply.successful()) {
             throw new LlmFailureException(
-                    GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), scrubber, Instant.now()));
+                    GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), key, Instant.now()));
         }
         JsonNode root = parse(reply.body());
         failIfError(root);
@@ -103,12 +107,12 @@ final class GeminiProvider implements LlmProvider {
                 // The error body is plain JSON even though Content-Type says text/event-stream.
                 HttpReply reply = readErrorBody(response);
                 throw new LlmFailureException(
-                        GeminiErrors.fromResponse(status, reply::header, reply.body(), scrubber, Instant.now()));
+                        GeminiErrors.fromResponse(status, reply::header, reply.body(), key, Instant.now()));
             }
             var assembler = new ReplyAssembler();
-            var events = new SseReader(new BufferedInputStream(response.inputStream()));
+            var events = new EventStreamReader(response.inputStream());
             while (true) {
-                Optional<SseEvent> event = nextEvent(events, assembler);
+                Optional<ServerSentEvent> event = nextEvent(events, assembler);
                 if (event.isEmpty()) {
                     break;
                 }
@@ -134,7 +138,7 @@ final class GeminiProvider implements LlmProvider {
     }
 
     /** The next event; the end of the stream is empty. A silence after the answer ended also counts as the end. */
-    private Optional<SseEvent> nextEvent(SseReader events, ReplyAssembler assembler) {
+    private Optional<ServerSentEvent> nextEvent(EventStreamReader events, ReplyAssembler assembler) {
         try {
             return events.next();
         } catch (IOException | RuntimeException thrown) {
@@ -142,7 +146,7 @@ final class GeminiProvider implements LlmProvider {
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("stream cancelled: the caller went away");
             }
-            LlmFailure failure = Transport.classify(thrown, requestTimeout, scrubber);
+            LlmFailure failure = Transport.classify(thrown, requestTimeout, key);
             if (failure instanceof ProviderTimedOut && assembler.ended()) {
                 return Optional.empty();
             }
@@ -164,37 +168,17 @@ final class GeminiProvider implements LlmProvider {
                 ProviderUnavailable.forModel(context.model().id(), ProviderId.GEMINI, availability.reason())));
     }
 
-    /**
-     * Runs the whole non-streamed exchange on its own virtual thread and waits at most the request
-     * timeout: the socket read timeout alone bounds each silence, not a body that trickles in. On
-     * expiry the worker is interrupted, which closes its socket.
-     */
+    /** Runs the whole non-streamed exchange on its own virtual thread, bounded as a whole by the request timeout. */
     private HttpReply withinRequestTimeout(Callable<HttpReply> exchange) {
-        var task = new FutureTask<>(exchange);
-        Thread.ofVirtual().name("gemini-complete").start(task);
-        try {
-            return task.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException expired) {
-            task.cancel(true);
-            throw new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout));
-        } catch (InterruptedException interrupted) {
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("completion cancelled: the caller went away");
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof LlmFailureException failure) {
-                throw failure;
-            }
-            throw transportFailure(cause);
-        }
+        return WholeCallDeadline.call("gemini-complete", requestTimeout, exchange,
+                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout)));
     }
 
     private LlmFailureException transportFailure(Throwable thrown) {
         if (thrown instanceof LlmFailureException failure) {
             return failure;
         }
-        return new LlmFailureException(Transport.classify(thrown, requestTimeout, scrubber), thrown);
+        return new LlmFailureException(Transport.classify(thrown, requestTimeout, key), thrown);
     }
 
     private static JsonNode parse(byte[] body) {
@@ -218,7 +202,7 @@ final class GeminiProvider implements LlmProvider {
     private void failIfError(JsonNode root) {
         JsonNode error = root.path("error");
         if (error.isObject()) {
-            throw new LlmFailureException(GeminiErrors.fromStreamError(error, scrubber));
+            throw new LlmFailureException(GeminiErrors.fromStreamError(error, key));
         }
     }
 

@@ -23,17 +23,16 @@ public final class GeminiProviderFactory implements LlmProviderFactory {
 
     @Override
     public LlmProvider create(ProviderSettings settings) {
-        var scrubber = new KeyScrubber(settings.apiKey());
         if (!settings.enabled()) {
             return new GeminiProvider(Optional.empty(), Availability.down("switched off by configuration"),
-                    settings.requestTimeout(), scrubber);
+                    settings.requestTimeout(), settings.apiKey());
         }
         return settings.apiKey()
                 .map(key -> new GeminiProvider(
                         Optional.of(new GeminiHttp(settings.baseUrl().orElse(DEFAULT_BASE_URL), key,
                                 settings.connectTimeout(), settings.requestTimeout())),
-                        Availability.up(), settings.requestTimeout(), scrubber))
+                        Availability.up(), settings.requestTimeout(), settings.apiKey()))
                 .orElseGet(() -> new GeminiProvider(Optional.empty(), Availability.down("no API key (GOOGLE_API_KEY)"),
-                        settings.requestTimeout(), scrubber));
+                        settings.requestTimeout(), settings.apiKey()));
     }
 }

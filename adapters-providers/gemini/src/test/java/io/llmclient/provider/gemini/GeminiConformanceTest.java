@@ -22,6 +22,7 @@ import io.llmclient.domain.chat.Usage;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
+import io.llmclient.provider.conformance.StallingUpstream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

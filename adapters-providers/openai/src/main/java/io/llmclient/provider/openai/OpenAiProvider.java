@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaTypes;
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -17,37 +16,30 @@ import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
-import io.llmclient.provider.openai.failure.SecretScrubber;
-import io.llmclient.provider.openai.sse.EventStreamReader;
-import io.llmclient.provider.openai.sse.ServerSentEvent;
+import io.llmclient.provider.support.http.A2aHeaders;
+import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.TransportFailure;
+import io.llmclient.provider.support.http.WholeCallDeadline;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * OpenAI Chat Completions ({@code POST {base}/chat/completions}) over one shared, blocking
@@ -67,9 +59,6 @@ import java.util.concurrent.TimeoutException;
 final class OpenAiProvider implements LlmProvider {
     private static final String COMPLETIONS_PATH = "chat/completions";
     private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
-    private static final HeaderName TRACE_ID = HeaderNames.create("X-Trace-Id");
-    private static final HeaderName SOURCE_AGENT = HeaderNames.create("X-Source-Agent");
-    private static final HeaderName SESSION_ID = HeaderNames.create("X-Session-Id");
     // The headers the error mapping reads; the rest of an error answer's headers are dropped.
     private static final List<String> KEPT_HEADERS =
             List.of("content-type", "retry-after", "retry-after-ms", "x-should-retry");
@@ -92,9 +81,7 @@ final class OpenAiProvider implements LlmProvider {
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.json = new ObjectMapper();
-        SecretScrubber scrubber = apiKey.map(key -> new SecretScrubber(key.value(), key.masked()))
-                .orElseGet(() -> new SecretScrubber("", "****"));
-        this.errors = new OpenAiErrorMapper(json, scrubber, clock);
+        this.errors = new OpenAiErrorMapper(json, apiKey, clock);
     }
 
     /** {@code https://api.openai.com/v1} -> {@code https://api.openai.com/v1/chat/completions}, with or without a trailing slash. */
@@ -141,10 +128,10 @@ final class OpenAiProvider implements LlmProvider {
                 HttpReply reply = readWhole(response);
                 throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
             }
-            var events = new EventStreamReader(new InputStreamReader(response.inputStream(), StandardCharsets.UTF_8));
+            var events = new EventStreamReader(response.inputStream());
             var assembler = new StreamAssembler(json, errors);
-            ServerSentEvent event;
-            while ((event = nextEvent(events)) != null) {
+            for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
+                ServerSentEvent event = next.get();
                 String delta = acceptChunk(assembler, event, status);
                 if (!delta.isEmpty()) {
                     // Outside every try: an exception from the sink is the caller's and passes unchanged.
@@ -172,7 +159,7 @@ final class OpenAiProvider implements LlmProvider {
         }
     }
 
-    private ServerSentEvent nextEvent(EventStreamReader events) {
+    private Optional<ServerSentEvent> nextEvent(EventStreamReader events) {
         try {
             return events.next();
         } catch (IOException | RuntimeException failure) {
@@ -201,10 +188,8 @@ final class OpenAiProvider implements LlmProvider {
                 .readTimeout(requestTimeout)
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + key.value())
                 .contentType(MediaTypes.APPLICATION_JSON)
-                .accept(stream ? MediaTypes.TEXT_EVENT_STREAM : MediaTypes.APPLICATION_JSON)
-                .header(TRACE_ID, context.a2a().traceId());
-        context.a2a().sourceAgent().ifPresent(agent -> request.header(SOURCE_AGENT, agent));
-        context.a2a().sessionId().ifPresent(session -> request.header(SESSION_ID, session));
+                .accept(stream ? MediaTypes.TEXT_EVENT_STREAM : MediaTypes.APPLICATION_JSON);
+        A2aHeaders.of(context.a2a()).forEach((name, value) -> request.header(HeaderNames.create(name), value));
         try {
             return request.submit(body);
         } catch (RuntimeException failure) {
@@ -262,55 +247,13 @@ final class OpenAiProvider implements LlmProvider {
 
     /** A failure below HTTP: a timeout, or a connection refused, reset or closed early. */
     private RuntimeException transportFailure(Throwable failure) {
-        if (Thread.currentThread().isInterrupted()) {
-            // Not the provider's fault: the caller went away and closed the socket under us.
-            CancellationException cancelled = new CancellationException("call cancelled by the caller");
-            cancelled.initCause(failure);
-            return cancelled;
-        }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SocketTimeoutException timeout) {
-                boolean connecting = String.valueOf(timeout.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
-                return new LlmFailureException(new ProviderTimedOut(ProviderId.OPENAI,
-                        connecting ? connectTimeout : requestTimeout), failure);
-            }
-        }
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String detail = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-        return new LlmFailureException(new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(),
-                "connection failed: " + detail, true), failure);
+        return TransportFailure.classify(ProviderId.OPENAI, failure, connectTimeout, requestTimeout);
     }
 
-    /**
-     * Runs {@code call} on a virtual thread and waits at most the request timeout for it. On
-     * timeout the thread is interrupted: blocking socket reads of a virtual thread are
-     * interruptible, so its connection is closed rather than left hanging.
-     */
+    /** Runs {@code call} on its own virtual thread, bounded as a whole by the request timeout. */
     private HttpReply withinRequestTimeout(Callable<HttpReply> call) {
-        FutureTask<HttpReply> task = new FutureTask<>(call);
-        Thread.ofVirtual().name("openai-complete").start(task);
-        try {
-            return task.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException late) {
-            task.cancel(true);
-            throw new LlmFailureException(new ProviderTimedOut(ProviderId.OPENAI, requestTimeout));
-        } catch (InterruptedException interrupted) {
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("call cancelled by the caller");
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new UncheckedIOException(new IOException(cause));
-        }
+        return WholeCallDeadline.call("openai-complete", requestTimeout, call,
+                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.OPENAI, requestTimeout)));
     }
 
     private byte[] write(ObjectNode body) {

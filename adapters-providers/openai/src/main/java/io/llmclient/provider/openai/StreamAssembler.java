@@ -6,7 +6,7 @@ import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
-import io.llmclient.provider.openai.sse.ServerSentEvent;
+import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
 
 /**

@@ -20,6 +20,7 @@ import io.llmclient.domain.chat.Usage;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
+import io.llmclient.provider.conformance.StallingUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -30,6 +30,7 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.provider.conformance.StallingUpstream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -3,18 +3,24 @@ package io.llmclient.provider.openai;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
-import io.llmclient.provider.openai.failure.SecretScrubber;
-import io.llmclient.provider.openai.sse.ServerSentEvent;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class StreamAssemblerTest {
     private final ObjectMapper json = new ObjectMapper();
     private final StreamAssembler assembler = new StreamAssembler(json,
-            new OpenAiErrorMapper(json, new SecretScrubber("unused-secret", "****"), Clock.systemUTC()));
+            new OpenAiErrorMapper(json, Optional.of(new ApiKey("unused-secret")), Clock.systemUTC()));
 
     private String accept(String data) {
         return assembler.accept(new ServerSentEvent(ServerSentEvent.DEFAULT_TYPE, data, ""));
@@ -32,5 +38,17 @@ class StreamAssemblerTest {
         accept("[DONE]");
         assertEquals(new OpenAiResponseMapper.Completion("c1", "gpt-5-mini-2025-08-07", "Hi", FinishReason.LENGTH,
                 new Usage(5, 1)), assembler.result());
+    }
+
+    @Test
+    void theRecordedStreamReadsAsOneEventPerDataLineEndingInDone() throws IOException {
+        var reader = new EventStreamReader(new ByteArrayInputStream(Fixtures.bytes("chat-stream.sse")));
+        List<ServerSentEvent> events = new ArrayList<>();
+        for (Optional<ServerSentEvent> event = reader.next(); event.isPresent(); event = reader.next()) {
+            events.add(event.get());
+        }
+        assertEquals(34, events.size());
+        assertEquals("[DONE]", events.getLast().data());
+        assertEquals(ServerSentEvent.DEFAULT_TYPE, events.getFirst().type());
     }
 }

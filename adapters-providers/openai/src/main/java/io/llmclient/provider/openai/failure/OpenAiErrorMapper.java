@@ -2,14 +2,16 @@ package io.llmclient.provider.openai.failure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.provider.support.http.ShouldRetryHeader;
+import io.llmclient.provider.support.http.UnreadableErrorBody;
+import io.llmclient.provider.support.retry.RetryAfter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
@@ -33,12 +35,12 @@ public final class OpenAiErrorMapper {
     private static final String INSUFFICIENT_QUOTA = "insufficient_quota";
 
     private final ObjectMapper json;
-    private final SecretScrubber scrubber;
+    private final Optional<ApiKey> key;
     private final Clock clock;
 
-    public OpenAiErrorMapper(ObjectMapper json, SecretScrubber scrubber, Clock clock) {
+    public OpenAiErrorMapper(ObjectMapper json, Optional<ApiKey> key, Clock clock) {
         this.json = json;
-        this.scrubber = scrubber;
+        this.key = key;
         this.clock = clock;
     }
 
@@ -49,9 +51,9 @@ public final class OpenAiErrorMapper {
      */
     public LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
         Optional<JsonNode> error = errorObject(body);
-        String message = scrubber.scrub(error.map(OpenAiErrorMapper::message)
-                .orElseGet(() -> describeUnreadable(status, header, body)));
-        Optional<Boolean> shouldRetry = header.apply("x-should-retry").flatMap(OpenAiErrorMapper::bool);
+        String message = redact(error.map(OpenAiErrorMapper::message)
+                .orElseGet(() -> UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an OpenAI error")));
+        Optional<Boolean> shouldRetry = header.apply(ShouldRetryHeader.NAME).flatMap(ShouldRetryHeader::parse);
         if (status == TOO_MANY_REQUESTS) {
             boolean quota = error.map(e -> INSUFFICIENT_QUOTA.equals(text(e, "code"))
                     || INSUFFICIENT_QUOTA.equals(text(e, "type"))).orElse(false);
@@ -71,7 +73,7 @@ public final class OpenAiErrorMapper {
      * status describes it, and only a {@code server_error} is worth trying again.
      */
     public LlmFailure fromStream(JsonNode error) {
-        return new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), scrubber.scrub(message(error)),
+        return new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), redact(message(error)),
                 "server_error".equals(text(error, "type")));
     }
 
@@ -102,22 +104,8 @@ public final class OpenAiErrorMapper {
         return value != null && value.isTextual() ? value.asText() : null;
     }
 
-    private static String describeUnreadable(int status, Function<String, Optional<String>> header, byte[] body) {
-        if (body.length == 0) {
-            return "HTTP " + status + " with an empty body";
-        }
-        // An HTML error page from a proxy or load balancer says nothing useful in its markup.
-        String type = header.apply("content-type").orElse("no content type");
-        String start = new String(body, 0, Math.min(body.length, 16), StandardCharsets.UTF_8).strip();
-        return "HTTP " + status + " with a body that is not an OpenAI error (" + type + ", " + body.length
-                + " bytes" + (start.startsWith("<") ? ", HTML" : "") + ")";
-    }
-
-    private static Optional<Boolean> bool(String value) {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> Optional.of(true);
-            case "false" -> Optional.of(false);
-            default -> Optional.empty();
-        };
+    /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
+    private String redact(String text) {
+        return key.map(apiKey -> apiKey.redactFrom(text)).orElse(text);
     }
 }

@@ -1,0 +1,152 @@
+package io.llmclient.provider.support.sse;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads server-sent events one at a time from a blocking byte stream, by the WHATWG HTML
+ * "event stream interpretation" rules: the stream is UTF-8 and a leading BOM is dropped; a line
+ * ends in CRLF, LF or a lone CR; a line starting with {@code :} is a comment; a line without a
+ * colon is a field with an empty value; one space after the colon is dropped; {@code data}
+ * lines are joined with LF; {@code event} names the type of the next event only; {@code id}
+ * sets the last event id (unless it holds NUL); a blank line dispatches; an event without data
+ * is not dispatched (its type is forgotten); an event cut off by the end of the stream is
+ * discarded. {@code retry} and unknown fields are ignored: the gateway never reconnects, a
+ * dropped stream is a failure its caller sees.
+ *
+ * <p>{@link #next()} returns as soon as one event's blank line has been read (a lone CR ends a
+ * line without waiting for the next byte), so each event reaches the caller as the network
+ * delivers it, not when the body ends.
+ *
+ * <p>Our own reader rather than Helidon's {@code helidon-webclient-sse}: that one joins
+ * multi-line data without the LF, strips every leading space, and fails on an empty first line.
+ */
+public final class EventStreamReader {
+    /** A line longer than this is refused rather than buffered without bound. */
+    public static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+    private static final int CR = '\r';
+    private static final int LF = '\n';
+    private static final char BOM = '\uFEFF';
+
+    private final InputStream in;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private final StringBuilder data = new StringBuilder();
+    private boolean afterCr;
+    private boolean firstLine = true;
+    private boolean hasData;
+    private String type = "";
+    private String lastEventId = "";
+
+    /** Reads {@code source}, buffering it unless it already is; the caller still owns (closes) it. */
+    public EventStreamReader(InputStream source) {
+        Objects.requireNonNull(source, "source");
+        this.in = source instanceof BufferedInputStream buffered ? buffered : new BufferedInputStream(source);
+    }
+
+    /**
+     * The next event, or empty at the end of the stream. Blocks until an event is complete or
+     * the stream ends.
+     *
+     * @throws IOException when reading fails, or a line is longer than {@link #MAX_LINE_BYTES}
+     */
+    public Optional<ServerSentEvent> next() throws IOException {
+        for (Optional<String> read = readLine(); read.isPresent(); read = readLine()) {
+            String text = read.get();
+            if (text.isEmpty()) {
+                Optional<ServerSentEvent> event = dispatch();
+                if (event.isPresent()) {
+                    return event;
+                }
+            } else if (text.charAt(0) != ':') {
+                field(text);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<ServerSentEvent> dispatch() {
+        String eventType = type.isEmpty() ? ServerSentEvent.DEFAULT_TYPE : type;
+        type = "";
+        if (!hasData) {
+            return Optional.empty();
+        }
+        String joined = data.toString();
+        data.setLength(0);
+        hasData = false;
+        return Optional.of(new ServerSentEvent(eventType, joined, lastEventId));
+    }
+
+    private void field(String text) {
+        int colon = text.indexOf(':');
+        String name = colon < 0 ? text : text.substring(0, colon);
+        String value = colon < 0 ? "" : valueAfter(text, colon);
+        switch (name) {
+            case "data" -> {
+                if (hasData) {
+                    data.append('\n');
+                }
+                data.append(value);
+                hasData = true;
+            }
+            case "event" -> type = value;
+            case "id" -> {
+                if (value.indexOf('\0') < 0) {
+                    lastEventId = value;
+                }
+            }
+            default -> {
+                // "retry" and unknown fields: ignored (see the class comment).
+            }
+        }
+    }
+
+    private static String valueAfter(String text, int colon) {
+        int start = colon + 1;
+        if (start < text.length() && text.charAt(start) == ' ') {
+            start++;
+        }
+        return text.substring(start);
+    }
+
+    /** One line without its terminator, or empty at the end of the stream (a partial last line is dropped). */
+    private Optional<String> readLine() throws IOException {
+        line.reset();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return Optional.empty();
+            }
+            if (b == LF && afterCr) {
+                // The LF of a CRLF whose CR already ended the line.
+                afterCr = false;
+                continue;
+            }
+            afterCr = b == CR;
+            if (b == CR || b == LF) {
+                return Optional.of(decode());
+            }
+            if (line.size() >= MAX_LINE_BYTES) {
+                throw new IOException("event-stream line longer than " + MAX_LINE_BYTES + " bytes");
+            }
+            line.write(b);
+        }
+    }
+
+    /** A whole line decodes on its own: no UTF-8 sequence contains the bytes of CR or LF. */
+    private String decode() {
+        String text = line.toString(StandardCharsets.UTF_8);
+        if (firstLine) {
+            firstLine = false;
+            if (!text.isEmpty() && text.charAt(0) == BOM) {
+                return text.substring(1);
+            }
+        }
+        return text;
+    }
+}
