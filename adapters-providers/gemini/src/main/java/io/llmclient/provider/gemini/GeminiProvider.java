@@ -18,6 +18,7 @@ import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.TransportFailure;
 import io.llmclient.provider.support.http.WholeCallDeadline;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
@@ -41,14 +42,16 @@ final class GeminiProvider implements LlmProvider {
 
     private final Optional<GeminiHttp> http;
     private final Availability availability;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Optional<ApiKey> key;
 
     /** {@code http} is empty when the provider cannot be called; {@code availability} says why. */
-    GeminiProvider(Optional<GeminiHttp> http, Availability availability, Duration requestTimeout,
-                   Optional<ApiKey> key) {
+    GeminiProvider(Optional<GeminiHttp> http, Availability availability, Duration connectTimeout,
+                   Duration requestTimeout, Optional<ApiKey> key) {
         this.http = http;
         this.availability = availability;
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.key = key;
     }
@@ -146,11 +149,12 @@ final class GeminiProvider implements LlmProvider {
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("stream cancelled: the caller went away");
             }
-            LlmFailure failure = Transport.classify(thrown, requestTimeout, key);
-            if (failure instanceof ProviderTimedOut && assembler.ended()) {
+            RuntimeException failure = transportFailure(thrown);
+            if (failure instanceof LlmFailureException named && named.failure() instanceof ProviderTimedOut
+                    && assembler.ended()) {
                 return Optional.empty();
             }
-            throw new LlmFailureException(failure, thrown);
+            throw failure;
         }
     }
 
@@ -174,11 +178,8 @@ final class GeminiProvider implements LlmProvider {
                 () -> new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout)));
     }
 
-    private LlmFailureException transportFailure(Throwable thrown) {
-        if (thrown instanceof LlmFailureException failure) {
-            return failure;
-        }
-        return new LlmFailureException(Transport.classify(thrown, requestTimeout, key), thrown);
+    private RuntimeException transportFailure(Throwable thrown) {
+        return TransportFailure.classify(ProviderId.GEMINI, thrown, connectTimeout, requestTimeout);
     }
 
     private static JsonNode parse(byte[] body) {

@@ -25,14 +25,14 @@ public final class GeminiProviderFactory implements LlmProviderFactory {
     public LlmProvider create(ProviderSettings settings) {
         if (!settings.enabled()) {
             return new GeminiProvider(Optional.empty(), Availability.down("switched off by configuration"),
-                    settings.requestTimeout(), settings.apiKey());
+                    settings.connectTimeout(), settings.requestTimeout(), settings.apiKey());
         }
         return settings.apiKey()
                 .map(key -> new GeminiProvider(
                         Optional.of(new GeminiHttp(settings.baseUrl().orElse(DEFAULT_BASE_URL), key,
                                 settings.connectTimeout(), settings.requestTimeout())),
-                        Availability.up(), settings.requestTimeout(), settings.apiKey()))
+                        Availability.up(), settings.connectTimeout(), settings.requestTimeout(), settings.apiKey()))
                 .orElseGet(() -> new GeminiProvider(Optional.empty(), Availability.down("no API key (GOOGLE_API_KEY)"),
-                        settings.requestTimeout(), settings.apiKey()));
+                        settings.connectTimeout(), settings.requestTimeout(), settings.apiKey()));
     }
 }
