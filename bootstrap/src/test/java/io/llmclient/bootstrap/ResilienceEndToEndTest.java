@@ -221,6 +221,39 @@ class ResilienceEndToEndTest {
     }
 
     @Test
+    void anUpstreamThatNeverAcceptsTheConnectionEndsInProviderTimeoutErrorAfterItsRetries() throws Exception {
+        // A listening socket that never accepts: once its backlog is full, Linux drops further SYNs,
+        // so a connect neither succeeds nor is refused, and only the connect timeout ends it.
+        try (var silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var fillers = new ArrayList<java.net.Socket>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    var filler = new java.net.Socket();
+                    try {
+                        filler.connect(silent.getLocalSocketAddress(), 200);
+                        fillers.add(filler);
+                    } catch (java.net.SocketTimeoutException backlogFull) {
+                        filler.close();
+                        break;
+                    }
+                }
+                try (var server = start(clock.timing(0.0), "ANTHROPIC_BASE_URL",
+                        "http://127.0.0.1:" + silent.getLocalPort(), "LLM_CONNECT_TIMEOUT", "0.2",
+                        "LLM_MAX_RETRIES", "1")) {
+                    JsonNode error = complete(server).path("error");
+                    assertEquals(-32003, error.path("code").asInt(), error.toString());
+                    assertSeries(metrics(server),
+                            "llm_retries_total{provider=\"anthropic\",reason=\"timeout\",scope=\"application\"} 1.0");
+                }
+            } finally {
+                for (var filler : fillers) {
+                    filler.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aHundredCallersWaitForTheRateLimitedProviderAndTheNextIsRefusedWithOverloaded() throws Exception {
         // The first call is limited for 3 s; the gate holds every other caller until then.
         upstream.stubFor(post(urlEqualTo("/v1/messages")).inScenario("storm").whenScenarioStateIs(Scenario.STARTED)
