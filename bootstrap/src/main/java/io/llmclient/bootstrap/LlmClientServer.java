@@ -10,9 +10,12 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.registry.ProviderRegistry;
+import io.llmclient.application.resilience.ProviderGuards;
+import io.llmclient.application.resilience.ResilienceSettings;
+import io.llmclient.application.resilience.ResilientCalls;
+import io.llmclient.application.resilience.RetryPolicy;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.StartupPolicy;
-import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.bootstrap.config.ConfigLayers;
 import io.llmclient.bootstrap.config.DotEnvFile;
 import io.llmclient.bootstrap.config.InvalidConfigException;
@@ -56,9 +59,14 @@ public final class LlmClientServer {
 
     /** Starts with every provider module on the class path. */
     public static RunningServer start(Map<String, String> environment, Path workingDir) {
+        return start(environment, workingDir, Timing.system());
+    }
+
+    /** Starts with every provider module on the class path and the given clock, sleeper and randomness. */
+    public static RunningServer start(Map<String, String> environment, Path workingDir, Timing timing) {
         List<LlmProviderFactory> factories = ServiceLoader.load(LlmProviderFactory.class).stream()
                 .map(ServiceLoader.Provider::get).toList();
-        return start(environment, workingDir, factories);
+        return start(environment, workingDir, factories, timing);
     }
 
     /**
@@ -68,9 +76,23 @@ public final class LlmClientServer {
      */
     public static RunningServer start(Map<String, String> environment, Path workingDir,
                                       List<LlmProviderFactory> factories) {
+        return start(environment, workingDir, factories, Timing.system());
+    }
+
+    /**
+     * Starts with the given provider modules, clock, sleeper and randomness.
+     *
+     * @throws StartupFailure when the configuration or the model policy is refused
+     */
+    public static RunningServer start(Map<String, String> environment, Path workingDir,
+                                      List<LlmProviderFactory> factories, Timing timing) {
         List<ProviderId> pluginIds = factories.stream().map(LlmProviderFactory::id).toList();
         ServiceConfig config = readConfig(environment, workingDir, pluginIds);
-        ProviderRegistry registry = new ProviderRegistry(factories, config::providerSettings);
+        ResilienceSettings resilience = resilience(config);
+        // The circuit breakers guard the registry, so an open circuit shows in /health, llm.models
+        // and selection through the one availability answer.
+        var guards = new ProviderGuards(resilience, timing.time(), timing.sleeper());
+        ProviderRegistry registry = new ProviderRegistry(factories, config::providerSettings, guards::availability);
         ModelPolicy policy = switch (StartupPolicy.resolve(config.modelPolicy(), config.simulator().enabled(),
                 registry)) {
             case StartupPolicy.Result.Rejected rejected -> throw new StartupFailure(rejected.errors().getFirst());
@@ -86,8 +108,10 @@ public final class LlmClientServer {
         // One registry per started server, so that servers started side by side (tests) keep
         // their own series; Helidon warns about a second registry unless told it is meant.
         MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
-        var service = new LlmService(policy, registry, new HelidonMetrics(meters, policy.catalog()::contains),
-                audit, new Log4jRequestLog(), TimeSource.system());
+        var metrics = new HelidonMetrics(meters, policy.catalog()::contains);
+        var calls = new ResilientCalls(new RetryPolicy(resilience, timing.random()), policy, registry, guards, metrics,
+                timing.sleeper());
+        var service = new LlmService(policy, registry, metrics, audit, new Log4jRequestLog(), timing.time(), calls);
 
         var healthChecks = new LinkedHashSet<ProviderId>(policy.catalog().providers());
         healthChecks.addAll(registry.ids());
@@ -106,7 +130,14 @@ public final class LlmClientServer {
                 .build()
                 .start();
         LOG.info("listening on port {}", server.port());
-        return new Started(server, service, audit);
+        return new Started(server, service, guards, audit);
+    }
+
+    private static ResilienceSettings resilience(ServiceConfig config) {
+        ServiceConfig.RetrySettings retry = config.retry();
+        return new ResilienceSettings(retry.maxRetries(), retry.rateLimitMaxRetries(), retry.initialDelay(),
+                retry.exponentialBase(), retry.maxDelay(), config.rateLimit().queueSize(),
+                config.circuit().failureThreshold(), config.circuit().openFor());
     }
 
     // Filters run in the order added: every response gets its trace id, even an auth refusal.
@@ -150,10 +181,10 @@ public final class LlmClientServer {
         }
     }
 
-    private record Started(WebServer server, LlmService service, JsonLinesAuditLog audit, AtomicBoolean stopped)
-            implements RunningServer {
-        Started(WebServer server, LlmService service, JsonLinesAuditLog audit) {
-            this(server, service, audit, new AtomicBoolean());
+    private record Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
+                           AtomicBoolean stopped) implements RunningServer {
+        Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit) {
+            this(server, service, guards, audit, new AtomicBoolean());
         }
 
         @Override

@@ -34,7 +34,8 @@ class MetricsEndpointTest {
                 """);
         var env = Map.of("SERVER_PORT", "0", "LLM_CONFIG_FILE", "testprov.yaml", "ALLOWED_MODELS", "test-model",
                 "LLM_DEFAULT_MODEL", "test-model", "LLM_SIMULATOR_ENABLED", "false",
-                "TESTPROV_API_KEY", "tp-key-123456789", "LLM_AUDIT_LOG_FILE", "audit.jsonl");
+                "TESTPROV_API_KEY", "tp-key-123456789", "LLM_AUDIT_LOG_FILE", "audit.jsonl",
+                "LLM_RETRY_INITIAL_DELAY", "0");
         try (var server = LlmClientServer.start(env, dir, List.of(new TestProviderFactory()))) {
             var context = new A2aContext("t-1", Optional.of("planner"), Optional.empty());
             server.service().complete(Map.of("messages", List.of(Map.of("role", "user", "content", "hi"))), context);
@@ -58,6 +59,8 @@ class MetricsEndpointTest {
             assertSeries(lines, "llm_tokens_total{model=\"test-model\",provider=\"testprov\",scope=\"application\",token_type=\"prompt\"} 10.0");
             assertSeries(lines, "llm_tokens_total{model=\"test-model\",provider=\"testprov\",scope=\"application\",token_type=\"completion\"} 6.0");
             assertSeries(lines, "llm_errors_total{error_type=\"ProviderError\",model=\"test-model\",provider=\"testprov\",scope=\"application\"} 1.0");
+            // The 503 was retried LLM_MAX_RETRIES (3) times, without waiting (initial delay 0).
+            assertSeries(lines, "llm_retries_total{provider=\"testprov\",reason=\"server_error\",scope=\"application\"} 3.0");
             assertSeries(lines, "llm_active_requests{provider=\"testprov\",scope=\"application\"} 0.0");
             assertSeries(lines, "llm_requests_duration_seconds_count{model=\"test-model\",provider=\"testprov\",scope=\"application\"} 3.0");
             assertSeries(lines, "# TYPE llm_requests_duration_seconds histogram");

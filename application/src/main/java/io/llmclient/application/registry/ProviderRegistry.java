@@ -18,15 +18,28 @@ import java.util.function.Function;
 /**
  * Every provider the service can call, found with {@link ServiceLoader}. Each provider is
  * built on first use, once, from the settings bootstrap supplies for its id; a provider
- * without a key is registered but unavailable.
+ * without a key is registered but unavailable. A guard (the circuit breakers) may mark an
+ * otherwise available provider unavailable, so health, the model list and selection all see
+ * the same answer.
  */
 public final class ProviderRegistry {
     private final Map<ProviderId, LlmProviderFactory> factories;
     private final Function<ProviderId, ProviderSettings> settings;
     private final List<ProviderId> ids;
+    private final Function<ProviderId, Availability> guard;
     private final ConcurrentHashMap<ProviderId, LlmProvider> created = new ConcurrentHashMap<>();
 
+    /** A registry without a guard: a provider is as available as it says. */
     public ProviderRegistry(Collection<LlmProviderFactory> factories, Function<ProviderId, ProviderSettings> settings) {
+        this(factories, settings, id -> Availability.up());
+    }
+
+    /**
+     * A registry whose providers are also asked of {@code guard}, which may only take
+     * availability away: its answer counts when the provider itself is available.
+     */
+    public ProviderRegistry(Collection<LlmProviderFactory> factories, Function<ProviderId, ProviderSettings> settings,
+                            Function<ProviderId, Availability> guard) {
         var byId = new LinkedHashMap<ProviderId, LlmProviderFactory>();
         for (LlmProviderFactory factory : factories) {
             if (byId.putIfAbsent(factory.id(), factory) != null) {
@@ -36,6 +49,7 @@ public final class ProviderRegistry {
         this.factories = Map.copyOf(byId);
         this.ids = List.copyOf(byId.keySet());
         this.settings = settings;
+        this.guard = guard;
     }
 
     /** A registry of every {@link LlmProviderFactory} on the class path. */
@@ -71,7 +85,8 @@ public final class ProviderRegistry {
 
     /** The provider's availability, or unavailable with a reason when no module registers it. */
     public Availability availability(ProviderId id) {
-        return provider(id).map(LlmProvider::availability)
+        Availability own = provider(id).map(LlmProvider::availability)
                 .orElseGet(() -> Availability.down("no provider module registers '" + id + "'"));
+        return own.available() ? guard.apply(id) : own;
     }
 }

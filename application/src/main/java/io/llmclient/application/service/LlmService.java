@@ -1,9 +1,12 @@
 package io.llmclient.application.service;
 
-import io.llmclient.application.provider.CallContext;
-import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
+import io.llmclient.application.resilience.ProviderGuards;
+import io.llmclient.application.resilience.ResilienceSettings;
+import io.llmclient.application.resilience.ResilientCalls;
+import io.llmclient.application.resilience.RetryPolicy;
+import io.llmclient.application.resilience.Sleeper;
 import io.llmclient.application.telemetry.AuditPort;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
@@ -45,9 +48,20 @@ public final class LlmService {
     private final AuditPort audit;
     private final RequestLog requestLog;
     private final TimeSource time;
+    private final ResilientCalls calls;
 
+    /** A service that calls each provider once: no retries, queue, circuit breaking (fallback still applies). */
     public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
                       RequestLog requestLog, TimeSource time) {
+        this(policy, registry, metrics, audit, requestLog, time, new ResilientCalls(
+                new RetryPolicy(ResilienceSettings.singleAttempt(), () -> 0.5), policy, registry,
+                new ProviderGuards(ResilienceSettings.singleAttempt(), time, Sleeper.system()), metrics,
+                Sleeper.system()));
+    }
+
+    /** A service whose provider calls go through {@code calls} (retries, rate-limit queue, circuit, fallback). */
+    public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
+                      RequestLog requestLog, TimeSource time, ResilientCalls calls) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.selector = new ModelSelector(policy);
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -55,6 +69,7 @@ public final class LlmService {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.requestLog = Objects.requireNonNull(requestLog, "requestLog");
         this.time = Objects.requireNonNull(time, "time");
+        this.calls = Objects.requireNonNull(calls, "calls");
     }
 
     /** Validates, governs and selects; throws {@link LlmFailureException} when any of them refuses. */
@@ -100,17 +115,18 @@ public final class LlmService {
 
     /** Calls the provider for a prepared request, waiting for the whole answer. */
     public ChatResponse complete(PreparedRequest prepared) {
-        ModelEntry model = prepared.model();
-        LlmProvider provider = providerFor(model);
-        metrics.started(model);
+        requireProvider(prepared.model());
+        var current = new Current(prepared);
+        metrics.started(prepared.model());
         try {
-            ChatResponse response = provider.complete(prepared.request(), callContext(prepared));
-            return succeeded(prepared, OP_COMPLETE, response);
+            ChatResponse response = calls.call(prepared.request(), prepared.model(),
+                    (provider, context) -> provider.complete(prepared.request(), context), () -> false, current).value();
+            return succeeded(current.prepared, OP_COMPLETE, response);
         } catch (LlmFailureException failure) {
-            failed(prepared, OP_COMPLETE, failure.failure().type());
+            failed(current.prepared, OP_COMPLETE, failure.failure().type());
             throw failure;
         } catch (RuntimeException bug) {
-            failed(prepared, OP_COMPLETE, "InternalError");
+            failed(current.prepared, OP_COMPLETE, "InternalError");
             throw bug;
         }
     }
@@ -126,31 +142,36 @@ public final class LlmService {
      * sink's own exception is rethrown so the caller recognises it.
      */
     public void stream(PreparedRequest prepared, StreamSink sink) {
-        ModelEntry model = prepared.model();
-        LlmProvider provider = providerFor(model);
-        var tracking = new TrackingSink(prepared, sink);
-        metrics.started(model);
+        requireProvider(prepared.model());
+        var current = new Current(prepared);
+        var tracking = new TrackingSink(current, sink);
+        metrics.started(prepared.model());
         ChatResponse done;
         try {
-            provider.stream(prepared.request(), callContext(prepared), tracking);
+            // Retried and sent to another model only before the first delta reached the caller.
+            calls.call(prepared.request(), prepared.model(), (provider, context) -> {
+                provider.stream(prepared.request(), context, tracking);
+                return Boolean.TRUE;
+            }, () -> tracking.started, current);
             if (tracking.callerGone != null) {
                 // The provider swallowed the sink's exception and ended quietly.
                 throw tracking.callerGone;
             }
             if (tracking.completed == null) {
-                throw new IllegalStateException("provider " + model.provider() + " ended a stream without completing it");
+                throw new IllegalStateException("provider " + current.prepared.model().provider()
+                        + " ended a stream without completing it");
             }
-            done = succeeded(prepared, OP_STREAM, tracking.completed);
+            done = succeeded(current.prepared, OP_STREAM, tracking.completed);
         } catch (RuntimeException thrown) {
             if (tracking.callerGone != null) {
-                cancelled(prepared);
+                cancelled(current.prepared);
                 throw tracking.callerGone;
             }
             if (!(thrown instanceof LlmFailureException failure)) {
-                failed(prepared, OP_STREAM, "InternalError");
+                failed(current.prepared, OP_STREAM, "InternalError");
                 throw thrown;
             }
-            failed(prepared, OP_STREAM, failure.failure().type());
+            failed(current.prepared, OP_STREAM, failure.failure().type());
             if (!tracking.started) {
                 throw failure;
             }
@@ -172,18 +193,36 @@ public final class LlmService {
         return new ModelListing(policy.defaultModel(), listed);
     }
 
+    // The model a request is on now: selection's choice, or the model it fell back to. A fallback
+    // ends the failed model's call in the metrics and starts the next one's, with the rationale logged.
+    private final class Current implements ResilientCalls.FallbackListener {
+        private PreparedRequest prepared;
+
+        Current(PreparedRequest prepared) {
+            this.prepared = prepared;
+        }
+
+        @Override
+        public void fallingBack(ModelEntry failedModel, LlmFailure failure, ModelEntry next, String rationale) {
+            metrics.failed(failedModel, since(prepared.startNanos()), failure.type());
+            requestLog.selection(prepared.request().context(), rationale);
+            prepared = new PreparedRequest(prepared.request(), next, prepared.startNanos());
+            metrics.started(next);
+        }
+    }
+
     // Holds back the provider's Completed event so that it goes out with the latency measured
     // here, records time to first token once the first delta has been handed on, and remembers
     // when the downstream sink threw (its caller went away).
     private final class TrackingSink implements StreamSink {
-        private final PreparedRequest prepared;
+        private final Current current;
         private final StreamSink downstream;
         private boolean started;
         private ChatResponse completed;
         private RuntimeException callerGone;
 
-        TrackingSink(PreparedRequest prepared, StreamSink downstream) {
-            this.prepared = prepared;
+        TrackingSink(Current current, StreamSink downstream) {
+            this.current = current;
             this.downstream = downstream;
         }
 
@@ -204,7 +243,7 @@ public final class LlmService {
                         throw gone;
                     }
                     if (first) {
-                        metrics.firstToken(prepared.model(), since(prepared.startNanos()));
+                        metrics.firstToken(current.prepared.model(), since(current.prepared.startNanos()));
                     }
                 }
                 case StreamEvent.Completed done -> completed = done.response();
@@ -213,13 +252,12 @@ public final class LlmService {
         }
     }
 
-    private LlmProvider providerFor(ModelEntry model) {
-        return registry.provider(model.provider()).orElseThrow(() -> new IllegalStateException(
-                "selection chose model " + model.id() + " of unregistered provider " + model.provider()));
-    }
-
-    private static CallContext callContext(PreparedRequest prepared) {
-        return new CallContext(prepared.model(), prepared.request().context());
+    // A prepared request for a provider no module registers is a bug, found before any metric moves.
+    private void requireProvider(ModelEntry model) {
+        if (registry.provider(model.provider()).isEmpty()) {
+            throw new IllegalStateException(
+                    "selection chose model " + model.id() + " of unregistered provider " + model.provider());
+        }
     }
 
     private ChatResponse succeeded(PreparedRequest prepared, String operation, ChatResponse response) {

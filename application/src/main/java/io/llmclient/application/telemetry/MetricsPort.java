@@ -1,6 +1,7 @@
 package io.llmclient.application.telemetry;
 
 import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import java.time.Duration;
 
@@ -37,6 +38,26 @@ public interface MetricsPort {
 
     /** Governance refused a model; counted apart from provider calls, which it never reaches. */
     void governanceViolation(String attemptedModel, String sourceAgent);
+
+    /**
+     * The provider answered an attempt with a rate limit (HTTP 429 or its quota status), whether
+     * or not the attempt is retried. Default: nothing, so adapters written before resilience
+     * existed still compile; the production metrics implement all three resilience events.
+     */
+    default void rateLimited(ProviderId provider) {
+    }
+
+    /** The wait chosen before retrying a rate-limited attempt (the provider's hint, or back-off). */
+    default void rateLimitRetryDelay(ProviderId provider, Duration delay) {
+    }
+
+    /**
+     * A failed attempt is retried; {@code reason} is one of {@code rate_limit}, {@code timeout},
+     * {@code connection}, {@code request_timeout}, {@code conflict}, {@code overloaded},
+     * {@code server_error}, {@code other}.
+     */
+    default void retried(ProviderId provider, String reason) {
+    }
 
     /** A port that records nothing, for tests and tools. */
     static MetricsPort none() {

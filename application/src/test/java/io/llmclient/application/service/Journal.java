@@ -6,6 +6,7 @@ import io.llmclient.application.telemetry.RequestLog;
 import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.governance.GovernanceViolation;
 import java.time.Duration;
@@ -54,6 +55,21 @@ final class Journal implements MetricsPort, AuditPort, RequestLog {
     @Override
     public void governanceViolation(String attemptedModel, String sourceAgent) {
         add("metrics.governanceViolation " + attemptedModel + " " + sourceAgent);
+    }
+
+    @Override
+    public void rateLimited(ProviderId provider) {
+        add("metrics.rateLimited " + provider);
+    }
+
+    @Override
+    public void rateLimitRetryDelay(ProviderId provider, Duration delay) {
+        add("metrics.rateLimitRetryDelay " + provider + " " + delay.toMillis() + "ms");
+    }
+
+    @Override
+    public void retried(ProviderId provider, String reason) {
+        add("metrics.retried " + provider + " " + reason);
     }
 
     @Override

@@ -174,7 +174,8 @@ class LlmServiceTest {
             var caught = assertThrows(LlmFailureException.class,
                     () -> service.complete(params("model", "gpt-4.1-mini"), HEADERS));
             assertSame(thrown, caught);
-            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 30ms RateLimitedError"),
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.rateLimited openai",
+                    "metrics.failed gpt-4.1-mini 30ms RateLimitedError"),
                     journal.metrics());
             assertEquals(new RequestRecord(PARAMS_CONTEXT, "complete", Optional.of("gpt-4.1-mini"),
                     Optional.of("openai"), Duration.ofMillis(30), Status.ERROR, Optional.of("RateLimitedError")),
@@ -348,7 +349,8 @@ class LlmServiceTest {
             }));
             assertSame(thrown, caught);
             assertEquals(List.of(), received);
-            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms RateLimitedError"),
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.rateLimited openai",
+                    "metrics.failed gpt-4.1-mini 0ms RateLimitedError"),
                     journal.metrics());
         }
 

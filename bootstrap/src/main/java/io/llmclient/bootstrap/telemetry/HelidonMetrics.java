@@ -7,6 +7,7 @@ import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public final class HelidonMetrics implements MetricsPort {
     private static final Logger LOG = LogManager.getLogger(HelidonMetrics.class);
     private static final Duration[] LATENCY_BUCKETS = buckets(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120);
     private static final Duration[] FIRST_TOKEN_BUCKETS = buckets(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10);
+    // Retry waits run from a few milliseconds (retry-after-ms) up to LLM_RETRY_MAX_DELAY (32 s by default).
+    private static final Duration[] RETRY_DELAY_BUCKETS = buckets(0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 60);
 
     private final MeterRegistry registry;
     private final Predicate<String> catalogModel;
@@ -74,6 +77,23 @@ public final class HelidonMetrics implements MetricsPort {
         guarded(() -> counter("llm_governance_violations", List.of(
                 Tag.create("model", catalogModel.test(attemptedModel) ? attemptedModel : "other"),
                 Tag.create("source_agent", sourceAgent))).increment());
+    }
+
+    @Override
+    public void rateLimited(ProviderId provider) {
+        guarded(() -> counter("llm_rate_limit_errors", List.of(Tag.create("provider", provider.value()))).increment());
+    }
+
+    @Override
+    public void rateLimitRetryDelay(ProviderId provider, Duration delay) {
+        guarded(() -> registry.getOrCreate(Timer.builder("llm_rate_limit_retry_delay").buckets(RETRY_DELAY_BUCKETS)
+                .percentiles(new double[0]).tags(List.of(Tag.create("provider", provider.value())))).record(delay));
+    }
+
+    @Override
+    public void retried(ProviderId provider, String reason) {
+        guarded(() -> counter("llm_retries", List.of(Tag.create("provider", provider.value()),
+                Tag.create("reason", reason))).increment());
     }
 
     private void ended(ModelEntry model, Duration latency, String status) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -41,6 +42,25 @@ public final class ModelSelector {
                     "complexity=" + request.complexity().get().wireName() + " -> tier=" + tier.wireName());
         }
         return defaultModel(available);
+    }
+
+    /**
+     * The models a request may fall back to once {@code failed} could not serve it: for a tier, a
+     * complexity or the default model, the other allowed models of the same tier whose provider is
+     * not in {@code triedProviders}, in preference order (availability is the caller's to check, at
+     * the moment it moves on). An explicit model has none: it is never swapped for another.
+     */
+    public List<ModelEntry> fallbacks(ChatRequest request, ModelEntry failed, Set<ProviderId> triedProviders) {
+        if (request.model().isPresent()) {
+            return List.of();
+        }
+        ModelTier tier = request.tier()
+                .or(() -> request.complexity().map(policy::tierFor))
+                .orElse(failed.tier());
+        return allowedOfTier(tier, Optional.of(failed.id())).stream()
+                .filter(entry -> !entry.provider().equals(failed.provider()))
+                .filter(entry -> !triedProviders.contains(entry.provider()))
+                .toList();
     }
 
     private SelectionOutcome explicitModel(String model, Predicate<ProviderId> available) {
@@ -80,13 +100,7 @@ public final class ModelSelector {
 
     private SelectionOutcome fromTier(ModelTier tier, Optional<String> skip, Predicate<ProviderId> available,
                                       String why) {
-        List<ModelEntry> allowed = policy.candidatesOf(tier).stream()
-                .filter(model -> policy.allowList().allows(model))
-                .map(model -> policy.catalog().find(model))
-                .flatMap(Optional::stream)
-                .filter(entry -> skip.map(s -> !s.equals(entry.id())).orElse(true))
-                .sorted(Comparator.comparingInt(this::preferenceRank))
-                .toList();
+        List<ModelEntry> allowed = allowedOfTier(tier, skip);
         if (allowed.isEmpty() && skip.isEmpty()) {
             return new Refused(ProviderUnavailable.forTier(tier,
                     "No allowed model serves tier '" + tier.wireName() + "'"), why + ": no allowed model in tier");
@@ -104,6 +118,17 @@ public final class ModelSelector {
                 "No available provider for tier '" + tier.wireName() + "'"),
                 why + ": every allowed model's provider is unavailable" + (skipped.isEmpty() ? "" : ": "
                         + String.join(", ", skipped)));
+    }
+
+    // The tier's allowed catalog models, minus the one to skip, providers in preference order.
+    private List<ModelEntry> allowedOfTier(ModelTier tier, Optional<String> skip) {
+        return policy.candidatesOf(tier).stream()
+                .filter(model -> policy.allowList().allows(model))
+                .map(model -> policy.catalog().find(model))
+                .flatMap(Optional::stream)
+                .filter(entry -> skip.map(s -> !s.equals(entry.id())).orElse(true))
+                .sorted(Comparator.comparingInt(this::preferenceRank))
+                .toList();
     }
 
     // Providers earlier in the preference list come first; unlisted providers keep config order after them.

@@ -291,4 +291,52 @@ class ModelSelectorTest {
         }
         assertTrue(selections > 1000, "the world must exercise selection, not only refusals: " + selections);
     }
+
+    @Nested
+    class Fallbacks {
+
+        @Test
+        void anExplicitModelHasNoFallbackEvenWhenItsTierHasOthers() {
+            assertEquals(List.of(), selector.fallbacks(forModel("gpt-4.1-mini"), GPT_MINI, Set.of(ProviderId.OPENAI)));
+        }
+
+        @Test
+        void aTierRequestFallsBackToTheTiersOtherProvidersInPreferenceOrder() {
+            assertEquals(List.of(HAIKU, FLASH),
+                    selector.fallbacks(forTier(ModelTier.FAST), GPT_MINI, Set.of(ProviderId.OPENAI)));
+        }
+
+        @Test
+        void providersAlreadyTriedAreNotOfferedAgain() {
+            assertEquals(List.of(FLASH), selector.fallbacks(forTier(ModelTier.FAST), HAIKU,
+                    Set.of(ProviderId.OPENAI, ProviderId.ANTHROPIC)));
+        }
+
+        @Test
+        void aComplexityFallsBackWithinTheTierItMapsTo() {
+            assertEquals(List.of(HAIKU, FLASH),
+                    selector.fallbacks(forComplexity(Complexity.LOW), GPT_MINI, Set.of(ProviderId.OPENAI)));
+        }
+
+        @Test
+        void theDefaultModelFallsBackWithinItsOwnTier() {
+            assertEquals(List.of(HAIKU, FLASH), selector.fallbacks(forDefault(), GPT_MINI, Set.of(ProviderId.OPENAI)));
+        }
+
+        @Test
+        void aModelTheAllowListRefusesIsNeverAFallback() {
+            var narrowed = new ModelPolicy(CATALOG, new AllowList(List.of("gpt-4.1-mini", "gemini-1.5-flash")), TIERS,
+                    Map.of(), PREFERENCE, "gpt-4.1-mini");
+            assertEquals(List.of(FLASH), new ModelSelector(narrowed)
+                    .fallbacks(forTier(ModelTier.FAST), GPT_MINI, Set.of(ProviderId.OPENAI)));
+        }
+
+        @Test
+        void anotherModelOfTheFailedProviderIsNotAFallback() {
+            var tiers = Map.of(ModelTier.BALANCED, List.of("gpt-5-mini", "gpt-4.1-mini"));
+            var policy = new ModelPolicy(CATALOG, new AllowList(ALLOWED), tiers, Map.of(), PREFERENCE, "gpt-4.1-mini");
+            assertEquals(List.of(), new ModelSelector(policy)
+                    .fallbacks(forTier(ModelTier.BALANCED), GPT5_MINI, Set.of(ProviderId.OPENAI)));
+        }
+    }
 }

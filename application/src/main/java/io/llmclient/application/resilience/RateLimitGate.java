@@ -1,0 +1,88 @@
+package io.llmclient.application.resilience;
+
+import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure.Overloaded;
+import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailureException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One provider's rate-limit gate. When the provider answered a rate limit and a retry was
+ * decided, the gate is held shut until that wait ends; every call to the provider first passes
+ * the gate, so other callers wait too instead of earning their own 429. At most
+ * {@code capacity} callers wait; one more is refused at once with Overloaded. The caller whose
+ * attempt was limited sleeps its own retry delay outside the queue, so a queue of 0 still lets
+ * retries happen.
+ */
+final class RateLimitGate {
+    private final ProviderId provider;
+    private final int capacity;
+    private final TimeSource time;
+    private final Sleeper sleeper;
+    private long shutUntilNanos;
+    private boolean shut;
+    private int waiting;
+
+    RateLimitGate(ProviderId provider, int capacity, TimeSource time, Sleeper sleeper) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.capacity = capacity;
+        this.time = Objects.requireNonNull(time, "time");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /** Keeps the gate shut for at least {@code wait} from now (a longer hold already set stays). */
+    synchronized void holdFor(Duration wait) {
+        long until = time.nanoTime() + wait.toNanos();
+        if (!shut || until - shutUntilNanos > 0) {
+            shutUntilNanos = until;
+            shut = true;
+        }
+    }
+
+    /**
+     * Returns when the gate is open: at once, or after waiting in the queue.
+     *
+     * @throws LlmFailureException Overloaded when the queue is full; RateLimited when the
+     *                             thread is interrupted while waiting
+     */
+    void awaitTurn() {
+        Duration remaining;
+        synchronized (this) {
+            remaining = remaining();
+            if (!remaining.isPositive()) {
+                return;
+            }
+            if (waiting >= capacity) {
+                throw new LlmFailureException(new Overloaded(provider, capacity));
+            }
+            waiting++;
+        }
+        try {
+            while (remaining.isPositive()) {
+                sleeper.sleep(remaining);
+                synchronized (this) {
+                    remaining = remaining();
+                }
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new LlmFailureException(new RateLimited(provider, Optional.of(remaining)), interrupted);
+        } finally {
+            synchronized (this) {
+                waiting--;
+            }
+        }
+    }
+
+    /** Callers waiting now. */
+    synchronized int waiting() {
+        return waiting;
+    }
+
+    private Duration remaining() {
+        return shut ? Duration.ofNanos(Math.max(0, shutUntilNanos - time.nanoTime())) : Duration.ZERO;
+    }
+}

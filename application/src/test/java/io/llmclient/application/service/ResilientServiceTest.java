@@ -1,0 +1,406 @@
+package io.llmclient.application.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmclient.application.provider.Availability;
+import io.llmclient.application.registry.ProviderRegistry;
+import io.llmclient.application.resilience.ProviderGuards;
+import io.llmclient.application.resilience.ResilienceSettings;
+import io.llmclient.application.resilience.ResilientCalls;
+import io.llmclient.application.resilience.RetryPolicy;
+import io.llmclient.application.resilience.Sleeper;
+import io.llmclient.domain.catalog.ModelCatalog;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.Overloaded;
+import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
+import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
+import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.governance.AllowList;
+import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.domain.stream.StreamEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** LlmService with resilience on: retries, waits, the circuit and fallback, on fake providers and a fake clock. */
+class ResilientServiceTest {
+    private static final ModelEntry MINI = ModelEntry.of("gpt-4.1-mini", ProviderId.OPENAI, ModelTier.FAST);
+    private static final ModelEntry HAIKU = ModelEntry.of("claude-3-5-haiku-20241022", ProviderId.ANTHROPIC,
+            ModelTier.FAST);
+    private static final A2aContext HEADERS = A2aContext.ofTrace("h-trace");
+    private static final ProviderFailed UNAVAILABLE_503 = new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(503),
+            "Service Unavailable");
+
+    private final FakeTime time = new FakeTime();
+    private final List<Duration> sleeps = new ArrayList<>();
+    /** Runs once, inside the next sleep, before the clock moves: another caller arriving meanwhile. */
+    private Runnable duringNextSleep = () -> { };
+    private final Sleeper sleeper = duration -> {
+        sleeps.add(duration);
+        Runnable during = duringNextSleep;
+        duringNextSleep = () -> { };
+        during.run();
+        time.advance(duration);
+    };
+    private final Journal journal = new Journal();
+    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal);
+    private final FakeProvider anthropic = new FakeProvider(ProviderId.ANTHROPIC, journal);
+    private final ModelPolicy policy = new ModelPolicy(new ModelCatalog(List.of(MINI, HAIKU)),
+            new AllowList(List.of("gpt-4.1-mini", "claude-3-5-haiku-20241022")),
+            Map.of(ModelTier.FAST, List.of("gpt-4.1-mini", "claude-3-5-haiku-20241022")), Map.of(),
+            List.of(ProviderId.OPENAI, ProviderId.ANTHROPIC), "gpt-4.1-mini");
+    // 2 transient retries, 3 rate-limit retries, 1 s initial, base 2, cap 10 s; a circuit of 2 failures, open 30 s.
+    private final ResilienceSettings settings = new ResilienceSettings(2, 3, Duration.ofSeconds(1), 2.0,
+            Duration.ofSeconds(10), 100, 2, Duration.ofSeconds(30));
+    private final ProviderGuards guards = new ProviderGuards(settings, time, sleeper);
+    private final ProviderRegistry registry = new ProviderRegistry(List.of(openai.factory(), anthropic.factory()),
+            id -> null, guards::availability);
+    // The random source always draws 0: equal jitter then waits exactly half the back-off.
+    private final LlmService service = new LlmService(policy, registry, journal, journal, journal, time,
+            new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, registry, guards, journal, sleeper));
+
+    private static Map<String, Object> params(Object... keysAndValues) {
+        var params = new LinkedHashMap<String, Object>();
+        params.put("messages", List.of(Map.of("role", "user", "content", "Hello")));
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            params.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return params;
+    }
+
+    private static Map<String, Object> explicit() {
+        return params("model", "gpt-4.1-mini");
+    }
+
+    /** Fails with the given failures in turn, then answers. */
+    private static FakeProvider.Behaviour failing(LlmFailure... failures) {
+        var calls = new AtomicInteger();
+        return (request, context, sink) -> {
+            int call = calls.getAndIncrement();
+            if (call < failures.length) {
+                throw new LlmFailureException(failures[call]);
+            }
+            return FakeProvider.response(context, "Hi!");
+        };
+    }
+
+    private LlmFailure failureOf(Map<String, Object> params) {
+        return assertThrows(LlmFailureException.class, () -> service.complete(params, HEADERS)).failure();
+    }
+
+    @Nested
+    class Retries {
+
+        @Test
+        void transientFailuresAreRetriedAfterTheExactBackOffAndThenSucceed() {
+            openai.behaviour = failing(UNAVAILABLE_503, new ProviderTimedOut(ProviderId.OPENAI, Duration.ofSeconds(60)));
+            assertEquals("Hi!", service.complete(explicit(), HEADERS).content());
+            assertEquals(List.of(Duration.ofMillis(500), Duration.ofSeconds(1)), sleeps);
+            assertEquals(3, openai.requests.size());
+        }
+
+        @Test
+        void eachRetryIsCountedWithItsReason() {
+            openai.behaviour = failing(UNAVAILABLE_503, new ProviderTimedOut(ProviderId.OPENAI, Duration.ofSeconds(60)));
+            service.complete(explicit(), HEADERS);
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.retried openai server_error",
+                    "metrics.retried openai timeout", "metrics.succeeded gpt-4.1-mini 1500ms 9+3"), journal.metrics());
+        }
+
+        @Test
+        void afterMaxRetriesTheLastFailureIsReturned() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            assertEquals(UNAVAILABLE_503, failureOf(explicit()));
+            assertEquals(3, openai.requests.size());
+        }
+
+        @Test
+        void aRefusalOfTheRequestIsNotRetried() {
+            var unauthorized = new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(401), "invalid_api_key");
+            openai.behaviour = failing(unauthorized);
+            assertEquals(unauthorized, failureOf(explicit()));
+            assertEquals(1, openai.requests.size());
+            assertEquals(List.of(), sleeps);
+        }
+
+        @Test
+        void rateLimitsWaitTheProvidersHintsExactly() {
+            openai.behaviour = failing(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(2))),
+                    new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofMillis(700))));
+            service.complete(explicit(), HEADERS);
+            assertEquals(List.of(Duration.ofSeconds(2), Duration.ofMillis(700)), sleeps);
+        }
+
+        @Test
+        void rateLimitsMoveTheirThreeSeries() {
+            openai.behaviour = failing(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(2))));
+            service.complete(explicit(), HEADERS);
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.rateLimited openai",
+                    "metrics.rateLimitRetryDelay openai 2000ms", "metrics.retried openai rate_limit",
+                    "metrics.succeeded gpt-4.1-mini 2000ms 9+3"), journal.metrics());
+        }
+
+        @Test
+        void aHintAboveTheMaximumDelayIsReturnedAtOnceWithItsWait() {
+            var tooLong = new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(11)));
+            openai.behaviour = failing(tooLong);
+            assertEquals(tooLong, failureOf(explicit()));
+            assertEquals(List.of(), sleeps);
+            assertEquals(1, openai.requests.size());
+        }
+
+        @Test
+        void aCallerArrivingDuringAHoldWaitsTheRestOfItInTheQueue() {
+            var answers = new AtomicInteger();
+            openai.behaviour = (request, context, sink) -> {
+                if (answers.getAndIncrement() == 0) {
+                    throw new LlmFailureException(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(4))));
+                }
+                return FakeProvider.response(context, "answer " + answers.get());
+            };
+            var second = new ArrayList<String>();
+            duringNextSleep = () -> {
+                time.advance(Duration.ofSeconds(1));
+                second.add(service.complete(explicit(), HEADERS).content());
+            };
+            assertEquals("answer 3", service.complete(explicit(), HEADERS).content());
+            assertEquals(List.of("answer 2"), second);
+            assertEquals(List.of(Duration.ofSeconds(4), Duration.ofSeconds(3)), sleeps,
+                    "the limited caller slept its 4 s; the one arriving 1 s later waited the 3 s left");
+        }
+    }
+
+    @Nested
+    class Streams {
+
+        private final List<StreamEvent> received = new ArrayList<>();
+
+        private void stream(Map<String, Object> params) {
+            service.stream(service.prepare(params, HEADERS), received::add);
+        }
+
+        @Test
+        void aStreamFailingBeforeItsFirstDeltaIsRetried() {
+            var calls = new AtomicInteger();
+            openai.behaviour = (request, context, sink) -> {
+                if (calls.getAndIncrement() == 0) {
+                    throw new LlmFailureException(UNAVAILABLE_503);
+                }
+                ChatResponse response = FakeProvider.response(context, "Hi!");
+                sink.accept(new StreamEvent.Delta("Hi!"));
+                sink.accept(new StreamEvent.Completed(response));
+                return response;
+            };
+            stream(explicit());
+            assertEquals(2, openai.requests.size());
+            assertEquals(new StreamEvent.Delta("Hi!"), received.getFirst());
+            assertInstanceOf(StreamEvent.Completed.class, received.getLast());
+        }
+
+        @Test
+        void aStreamFailingAfterItsFirstDeltaIsNeverRetried() {
+            openai.behaviour = (request, context, sink) -> {
+                sink.accept(new StreamEvent.Delta("Hel"));
+                throw new LlmFailureException(UNAVAILABLE_503);
+            };
+            stream(params("tier", "fast"));
+            assertEquals(1, openai.requests.size());
+            assertEquals(0, anthropic.requests.size(), "nor sent to another model");
+            assertEquals(List.of(new StreamEvent.Delta("Hel"), new StreamEvent.Failed(UNAVAILABLE_503)), received);
+        }
+
+        @Test
+        void aStreamFallsBackBeforeItsFirstDeltaAndReportsTheModelThatServedIt() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            anthropic.behaviour = (request, context, sink) -> {
+                ChatResponse response = FakeProvider.response(context, "Hi!");
+                sink.accept(new StreamEvent.Delta("Hi!"));
+                sink.accept(new StreamEvent.Completed(response));
+                return response;
+            };
+            stream(params("tier", "fast"));
+            var done = assertInstanceOf(StreamEvent.Completed.class, received.getLast());
+            assertEquals("claude-3-5-haiku-20241022", done.response().model());
+            assertTrue(journal.metrics().contains("metrics.firstToken claude-3-5-haiku-20241022 1500ms"),
+                    journal.metrics().toString());
+        }
+    }
+
+    @Nested
+    class Circuit {
+
+        private void failTwice() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503,
+                    UNAVAILABLE_503, UNAVAILABLE_503);
+            failureOf(explicit());
+            failureOf(explicit());
+        }
+
+        @Test
+        void consecutiveFailedCallsOpenTheCircuitAndTheProviderIsReportedUnavailable() {
+            failTwice();
+            Availability availability = registry.availability(ProviderId.OPENAI);
+            assertFalse(availability.available());
+            assertTrue(availability.reason().startsWith("circuit open"), availability.reason());
+            assertFalse(service.models().models().getFirst().available());
+        }
+
+        @Test
+        void anExplicitModelOfAnOpenCircuitFailsFastWithoutReachingTheProvider() {
+            failTwice();
+            int before = openai.requests.size();
+            var failure = assertInstanceOf(ProviderUnavailable.class, failureOf(explicit()));
+            assertEquals(Optional.of("gpt-4.1-mini"), failure.model());
+            assertEquals(before, openai.requests.size());
+        }
+
+        @Test
+        void afterTheOpenTimeOneProbeGoesThroughAndItsSuccessClosesTheCircuit() {
+            failTwice();
+            time.advance(Duration.ofSeconds(30));
+            openai.behaviour = failing();
+            assertEquals("Hi!", service.complete(explicit(), HEADERS).content());
+            assertEquals(Availability.up(), registry.availability(ProviderId.OPENAI));
+        }
+
+        @Test
+        void aFailedProbeKeepsTheCircuitOpen() {
+            failTwice();
+            time.advance(Duration.ofSeconds(30));
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            assertEquals(UNAVAILABLE_503, failureOf(explicit()));
+            assertFalse(registry.available(ProviderId.OPENAI));
+        }
+
+        @Test
+        void rateLimitsDoNotOpenTheCircuit() {
+            var limited = new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(60)));
+            openai.behaviour = failing(limited, limited, limited);
+            failureOf(explicit());
+            failureOf(explicit());
+            failureOf(explicit());
+            assertTrue(registry.available(ProviderId.OPENAI));
+        }
+    }
+
+    @Nested
+    class Fallback {
+
+        @Test
+        void aTierRequestWhoseProviderFailsAfterRetriesIsServedByTheNextModelOfTheTier() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            ChatResponse response = service.complete(params("tier", "fast"), HEADERS);
+            assertEquals("claude-3-5-haiku-20241022", response.model());
+            assertEquals(ProviderId.ANTHROPIC, response.provider());
+            assertEquals(3, openai.requests.size());
+        }
+
+        @Test
+        void theFallbackIsCountedAsAFailedCallOfTheFirstModelAndLoggedWithItsReason() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            service.complete(params("tier", "fast"), HEADERS);
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.retried openai server_error",
+                    "metrics.retried openai server_error", "metrics.failed gpt-4.1-mini 1500ms ProviderError",
+                    "metrics.started claude-3-5-haiku-20241022",
+                    "metrics.succeeded claude-3-5-haiku-20241022 1500ms 9+3"), journal.metrics());
+            assertTrue(journal.entries.contains("log.selection h-trace: fallback: gpt-4.1-mini (provider openai) "
+                    + "failed with ProviderError (" + UNAVAILABLE_503.message() + ") -> claude-3-5-haiku-20241022 "
+                    + "(provider anthropic)"), journal.entries.toString());
+            assertEquals(Optional.of("claude-3-5-haiku-20241022"), journal.records.getLast().model());
+        }
+
+        @Test
+        void theDefaultModelFallsBackToo() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            assertEquals("claude-3-5-haiku-20241022", service.complete(params(), HEADERS).model());
+        }
+
+        @Test
+        void anExplicitModelIsNeverSwapped() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            assertEquals(UNAVAILABLE_503, failureOf(explicit()));
+            assertEquals(0, anthropic.requests.size());
+        }
+
+        @Test
+        void anUnavailableFallbackIsSkippedAndTheFailureStands() {
+            anthropic.availability = Availability.down("no API key");
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            assertEquals(UNAVAILABLE_503, failureOf(params("tier", "fast")));
+            assertEquals(0, anthropic.requests.size());
+        }
+
+        @Test
+        void whenEveryModelFailsTheLastFailureIsReturned() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503);
+            var anthropicDown = new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.of(529), "overloaded_error");
+            anthropic.behaviour = failing(anthropicDown, anthropicDown, anthropicDown);
+            assertEquals(anthropicDown, failureOf(params("tier", "fast")));
+        }
+
+        @Test
+        void aTierWhoseFirstProvidersCircuitIsOpenIsServedByTheNextWithoutTryingIt() {
+            openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503,
+                    UNAVAILABLE_503, UNAVAILABLE_503);
+            failureOf(explicit());
+            failureOf(explicit());
+            int before = openai.requests.size();
+            assertEquals("claude-3-5-haiku-20241022", service.complete(params("tier", "fast"), HEADERS).model());
+            assertEquals(before, openai.requests.size());
+        }
+    }
+
+    @Test
+    void aFullRateLimitQueueRefusesWithOverloadedAndATierFallsBack() {
+        var noQueue = new ResilienceSettings(0, 1, Duration.ZERO, 2.0, Duration.ofSeconds(10), 0, 2,
+                Duration.ofSeconds(30));
+        var noQueueGuards = new ProviderGuards(noQueue, time, sleeper);
+        var noQueueRegistry = new ProviderRegistry(List.of(openai.factory(), anthropic.factory()), id -> null,
+                noQueueGuards::availability);
+        var noQueueService = new LlmService(policy, noQueueRegistry, journal, journal, journal, time,
+                new ResilientCalls(new RetryPolicy(noQueue, () -> 0.0), policy, noQueueRegistry, noQueueGuards,
+                        journal, sleeper));
+        openai.behaviour = failing(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(3))));
+        var during = new ArrayList<Object>();
+        duringNextSleep = () -> {
+            during.add(assertThrows(LlmFailureException.class,
+                    () -> noQueueService.complete(explicit(), HEADERS)).failure());
+            during.add(noQueueService.complete(params("tier", "fast"), HEADERS).model());
+        };
+        assertEquals("gpt-4.1-mini", noQueueService.complete(explicit(), HEADERS).model());
+        assertEquals(List.of(new Overloaded(ProviderId.OPENAI, 0), "claude-3-5-haiku-20241022"), during);
+    }
+
+    @Test
+    void anInterruptDuringARetryWaitEndsTheCallWithTheLastFailure() {
+        Sleeper interrupted = duration -> {
+            throw new InterruptedException();
+        };
+        var interruptible = new LlmService(policy, registry, journal, journal, journal, time,
+                new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, registry, guards, journal,
+                        interrupted));
+        openai.behaviour = failing(UNAVAILABLE_503);
+        var thrown = assertThrows(LlmFailureException.class, () -> interruptible.complete(explicit(), HEADERS));
+        assertEquals(UNAVAILABLE_503, thrown.failure());
+        assertTrue(Thread.interrupted());
+        assertEquals(1, openai.requests.size());
+    }
+}
