@@ -23,6 +23,7 @@ import io.llmclient.bootstrap.health.HealthEndpoint;
 import io.llmclient.bootstrap.logging.Log4jRequestLog;
 import io.llmclient.bootstrap.telemetry.HelidonMetrics;
 import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
+import io.llmclient.bootstrap.telemetry.RegistryMetricsReader;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.jsonrpc.InboundLimits;
@@ -101,7 +102,7 @@ public final class LlmClientServer {
                         .endpoint("/metrics")
                         .meterRegistry(meters)
                         .build()))
-                .routing(routing -> routes(routing, config, service,
+                .routing(routing -> routes(routing, config, service, new RegistryMetricsReader(meters),
                         new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability), Instant.now()))
                 .build()
                 .start();
@@ -111,13 +112,13 @@ public final class LlmClientServer {
 
     // Filters run in the order added: every response gets its trace id, even an auth refusal.
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
-                               HealthEndpoint health, Instant serviceStart) {
+                               RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart) {
         routing.addFilter(new TraceIdFilter());
         if (!config.inboundAuth().keys().isEmpty()) {
             routing.addFilter(new InboundAuthFilter(config.inboundAuth().keys().stream().map(ApiKey::value).toList()));
         }
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit());
-        routing.register(new JsonRpcEndpoint(service, limits))
+        routing.register(new JsonRpcEndpoint(service, limits, metrics))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
                 .register(health);
     }
