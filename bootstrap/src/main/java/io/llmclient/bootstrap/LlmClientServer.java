@@ -107,7 +107,7 @@ public final class LlmClientServer {
                 .build()
                 .start();
         LOG.info("listening on port {}", server.port());
-        return new Started(server, service, audit);
+        return new Started(server, service, audit, meters);
     }
 
     // Filters run in the order added: every response gets its trace id, even an auth refusal.
@@ -151,10 +151,10 @@ public final class LlmClientServer {
         }
     }
 
-    private record Started(WebServer server, LlmService service, JsonLinesAuditLog audit, AtomicBoolean stopped)
-            implements RunningServer {
-        Started(WebServer server, LlmService service, JsonLinesAuditLog audit) {
-            this(server, service, audit, new AtomicBoolean());
+    private record Started(WebServer server, LlmService service, JsonLinesAuditLog audit, MeterRegistry meters,
+                           AtomicBoolean stopped) implements RunningServer {
+        Started(WebServer server, LlmService service, JsonLinesAuditLog audit, MeterRegistry meters) {
+            this(server, service, audit, meters, new AtomicBoolean());
         }
 
         @Override
@@ -167,6 +167,9 @@ public final class LlmClientServer {
             if (stopped.compareAndSet(false, true)) {
                 server.stop();
                 audit.close();
+                // Helidon's registries share one Prometheus registry underneath: closing removes this
+                // server's meters, so a server started later in the same JVM (tests) starts from zero.
+                meters.close();
                 LOG.info("stopped");
             }
         }

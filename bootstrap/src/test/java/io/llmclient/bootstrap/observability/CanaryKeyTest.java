@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,8 +54,8 @@ class CanaryKeyTest {
                 "gemini", canary("AIza"));
         var texts = new ArrayList<String>();
         String debugged = "io.llmclient";
-        Level level = LogManager.getLogger(debugged).getLevel();
-        Configurator.setLevel(debugged, Level.DEBUG);
+        // Every logger of ours at DEBUG, those another test configured on its own included.
+        Configurator.setAllLevels(debugged, Level.DEBUG);
         try (var upstreams = new Upstreams(); var logs = CapturedLogs.capture()) {
             keys.forEach((provider, key) -> stubErrorsEchoingTheKey(upstreams, provider, key));
             var env = new HashMap<>(upstreams.env(keys.get("openai"), keys.get("anthropic"), keys.get("gemini")));
@@ -102,7 +101,7 @@ class CanaryKeyTest {
             assertTrue(logs.lines().stream().anyMatch(line -> line.contains("\"level\":\"DEBUG\"")),
                     "DEBUG lines were captured too");
         } finally {
-            Configurator.setLevel(debugged, level);
+            Configurator.setAllLevels(debugged, Level.INFO);
         }
         texts.add(Files.readString(dir.resolve("audit.jsonl")));
         assertTrue(texts.size() > 300, "texts checked: " + texts.size());
