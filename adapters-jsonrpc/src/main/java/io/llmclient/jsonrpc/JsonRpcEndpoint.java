@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.service.LlmService;
+import io.llmclient.application.telemetry.MetricsReader;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.body.RequestBody;
@@ -68,12 +69,14 @@ public final class JsonRpcEndpoint implements HttpService {
     private final RequestBody requestBody;
     private final JsonRpcStream streams;
 
-    public JsonRpcEndpoint(LlmService service, InboundLimits limits) {
+    /** {@code metrics} answers {@code llm.metrics}: the registry {@code /metrics} exposes. */
+    public JsonRpcEndpoint(LlmService service, InboundLimits limits, MetricsReader metrics) {
         this.service = Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(metrics, "metrics");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.codec = new JsonCodec(limits.maxRequestBytes());
         var responses = new Responses(codec.nodes());
-        this.dispatcher = new Dispatcher(LlmMethods.table(service, codec.nodes()), responses);
+        this.dispatcher = new Dispatcher(LlmMethods.table(service, metrics, codec.nodes()), responses);
         this.requestBody = new RequestBody(limits.maxRequestBytes());
         this.streams = new JsonRpcStream(codec, responses, limits.streamWriteLimit());
     }

@@ -187,17 +187,6 @@ class CallsAndBatchesTest extends HttpTestSupport {
     }
 
     @Test
-    void llmMetricsIsMethodNotFoundForNow() {
-        HttpResponse<String> response = post("{\"jsonrpc\":\"2.0\",\"method\":\"llm.metrics\",\"id\":11}",
-                TRACE_HEADER, "t-met");
-
-        assertJsonBody("""
-                {"jsonrpc":"2.0","id":11,"error":{"code":-32601,
-                 "message":"Method not found: llm.metrics is not available yet: use GET /metrics",
-                 "data":{"type":"MethodNotFound","trace_id":"t-met"}}}""", response);
-    }
-
-    @Test
     void anUnknownMethodIsMethodNotFound() {
         HttpResponse<String> response = post("{\"jsonrpc\":\"2.0\",\"method\":\"llm.dance\",\"id\":12}",
                 TRACE_HEADER, "t-u");

@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.service.LlmService;
+import io.llmclient.application.telemetry.MetricsSnapshot;
 import io.llmclient.application.telemetry.RequestLog;
 import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.TimeSource;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real Helidon server on a free port with the endpoint and the trace filter, built on the real
@@ -42,6 +44,8 @@ final class TestServer implements AutoCloseable {
     final FakeProvider down = new FakeProvider(FakeProvider.DOWN, false);
     final List<GovernanceViolation> audited = new CopyOnWriteArrayList<>();
     final RecordingMetrics metrics = new RecordingMetrics();
+    /** What {@code llm.metrics} reads; a test sets it. */
+    final AtomicReference<MetricsSnapshot> snapshot = new AtomicReference<>(new MetricsSnapshot(List.of()));
     final WebServer server;
 
     TestServer() {
@@ -64,7 +68,7 @@ final class TestServer implements AutoCloseable {
                         Duration.ofSeconds(1), Map.of()));
         var service = new LlmService(policy, registry, metrics, audited::add, new QuietLog(),
                 new FrozenTime());
-        var endpoint = new JsonRpcEndpoint(service, limits);
+        var endpoint = new JsonRpcEndpoint(service, limits, snapshot::get);
         var openAi = new OpenAiCompatibleEndpoint(service, limits, STARTED, Clock.fixed(NOW, ZoneOffset.UTC));
         server = WebServer.builder()
                 .port(0)

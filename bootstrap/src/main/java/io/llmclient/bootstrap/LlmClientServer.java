@@ -26,6 +26,7 @@ import io.llmclient.bootstrap.health.HealthEndpoint;
 import io.llmclient.bootstrap.logging.Log4jRequestLog;
 import io.llmclient.bootstrap.telemetry.HelidonMetrics;
 import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
+import io.llmclient.bootstrap.telemetry.RegistryMetricsReader;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.jsonrpc.InboundLimits;
@@ -125,12 +126,12 @@ public final class LlmClientServer {
                         .endpoint("/metrics")
                         .meterRegistry(meters)
                         .build()))
-                .routing(routing -> routes(routing, config, service,
+                .routing(routing -> routes(routing, config, service, new RegistryMetricsReader(meters),
                         new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability), Instant.now()))
                 .build()
                 .start();
         LOG.info("listening on port {}", server.port());
-        return new Started(server, service, guards, audit);
+        return new Started(server, service, guards, audit, meters);
     }
 
     private static ResilienceSettings resilience(ServiceConfig config) {
@@ -142,13 +143,13 @@ public final class LlmClientServer {
 
     // Filters run in the order added: every response gets its trace id, even an auth refusal.
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
-                               HealthEndpoint health, Instant serviceStart) {
+                               RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart) {
         routing.addFilter(new TraceIdFilter());
         if (!config.inboundAuth().keys().isEmpty()) {
             routing.addFilter(new InboundAuthFilter(config.inboundAuth().keys().stream().map(ApiKey::value).toList()));
         }
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit());
-        routing.register(new JsonRpcEndpoint(service, limits))
+        routing.register(new JsonRpcEndpoint(service, limits, metrics))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
                 .register(health);
     }
@@ -182,9 +183,10 @@ public final class LlmClientServer {
     }
 
     private record Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
-                           AtomicBoolean stopped) implements RunningServer {
-        Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit) {
-            this(server, service, guards, audit, new AtomicBoolean());
+                           MeterRegistry meters, AtomicBoolean stopped) implements RunningServer {
+        Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
+                MeterRegistry meters) {
+            this(server, service, guards, audit, meters, new AtomicBoolean());
         }
 
         @Override
@@ -197,6 +199,9 @@ public final class LlmClientServer {
             if (stopped.compareAndSet(false, true)) {
                 server.stop();
                 audit.close();
+                // Helidon's registries share one Prometheus registry underneath: closing removes this
+                // server's meters, so a server started later in the same JVM (tests) starts from zero.
+                meters.close();
                 LOG.info("stopped");
             }
         }

@@ -84,6 +84,30 @@ class ServiceJarIT {
     }
 
     @Test
+    void anAcknowledgedGovernanceViolationSurvivesAKillOfTheProcess() throws Exception {
+        Process process = launch(Map.of("SERVER_PORT", "0", "LLM_AUDIT_LOG_FILE", "audit/trail.jsonl"));
+        var stdout = drain(process.getInputStream());
+        drain(process.getErrorStream());
+        int port = awaitPort(stdout);
+        String reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/jsonrpc"))
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"jsonrpc":"2.0","id":1,"method":"llm.complete","params":{"model":"gpt-5",
+                         "messages":[{"role":"user","content":"Hi"}],"trace_id":"t-crash","source_agent":"a"}}"""))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals(-32001, JSON.readTree(reply).at("/error/code").asInt(), reply);
+
+        // SIGKILL: no shutdown hook, no close, no flush at exit.
+        process.toHandle().destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+
+        List<String> trail = Files.readAllLines(dir.resolve("audit/trail.jsonl"));
+        assertEquals(1, trail.size(), trail.toString());
+        assertEquals("t-crash", JSON.readTree(trail.getFirst()).path("trace_id").asText());
+        assertEquals("gpt-5", JSON.readTree(trail.getFirst()).path("attempted_model").asText());
+    }
+
+    @Test
     void invalidConfigExitsWithTwoAndOneLineThatHoldsNoKey() throws Exception {
         Process process = launch(Map.of("OPENAI_API_KEY", key, "OPENAI_BASE_URL", "not a url"));
         var stdout = drain(process.getInputStream());

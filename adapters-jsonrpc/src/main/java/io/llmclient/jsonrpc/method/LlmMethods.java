@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
+import io.llmclient.application.telemetry.MetricsReader;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
@@ -22,21 +23,23 @@ public final class LlmMethods {
     public static final String METRICS = "llm.metrics";
 
     private final LlmService service;
+    private final MetricsReader metrics;
     private final JsonNodeFactory nodes;
 
-    private LlmMethods(LlmService service, JsonNodeFactory nodes) {
+    private LlmMethods(LlmService service, MetricsReader metrics, JsonNodeFactory nodes) {
         this.service = service;
+        this.metrics = metrics;
         this.nodes = nodes;
     }
 
-    /** The method table of the JSON-RPC surface. */
-    public static MethodTable table(LlmService service, JsonNodeFactory nodes) {
-        var methods = new LlmMethods(service, nodes);
+    /** The method table of the JSON-RPC surface; {@code llm.metrics} reads {@code metrics}. */
+    public static MethodTable table(LlmService service, MetricsReader metrics, JsonNodeFactory nodes) {
+        var methods = new LlmMethods(service, metrics, nodes);
         return MethodTable.builder()
                 .method(COMPLETE, methods::complete)
                 .method(MODELS, methods::models)
                 .streaming(STREAM, methods::stream)
-                .later(METRICS, "is not available yet: use GET /metrics")
+                .method(METRICS, methods::metrics)
                 .build();
     }
 
@@ -53,17 +56,26 @@ public final class LlmMethods {
     }
 
     private JsonNode models(Optional<JsonNode> params, A2aContext fromHeaders) {
+        refuseParams(MODELS, params);
+        return ResultMapping.models(service.models(), nodes);
+    }
+
+    private JsonNode metrics(Optional<JsonNode> params, A2aContext fromHeaders) {
+        refuseParams(METRICS, params);
+        return MetricsResult.of(metrics.snapshot(), nodes);
+    }
+
+    private static void refuseParams(String method, Optional<JsonNode> params) {
         if (params.isPresent() && !params.get().isEmpty()) {
             var errors = new ArrayList<FieldError>();
             if (params.get().isObject()) {
                 params.get().fieldNames().forEachRemaining(name -> errors.add(
-                        new FieldError(shortened(name), "is not a known field; llm.models takes no params")));
+                        new FieldError(shortened(name), "is not a known field; " + method + " takes no params")));
             } else {
-                errors.add(new FieldError("params", "llm.models takes no params"));
+                errors.add(new FieldError("params", method + " takes no params"));
             }
             throw new LlmFailureException(new LlmFailure.InvalidParams(errors));
         }
-        return ResultMapping.models(service.models(), nodes);
     }
 
     // A field name comes from the caller and may be long: only its start is echoed.

@@ -8,16 +8,19 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The request log on Log4j: one JSON line per selection and per finished request, with the
- * contract's fields ({@code trace_id}, {@code source_agent}, {@code session_id}, {@code model},
- * {@code provider}, {@code latency_ms}, {@code status}) as top-level properties.
+ * The request log on Log4j: one JSON line per finished request at INFO, with the contract's
+ * fields ({@code trace_id}, {@code source_agent}, {@code session_id}, {@code model},
+ * {@code provider}, {@code latency_ms}, {@code status}) as top-level properties, and the
+ * selection rationale of each request at DEBUG (shown with {@code LLM_LOG_LEVEL=DEBUG}).
  */
 public final class Log4jRequestLog implements RequestLog {
     private static final Logger LOG = LogManager.getLogger("io.llmclient.request");
 
     @Override
     public void selection(A2aContext context, String rationale) {
-        LOG.info(withContext(new RequestLine("model selection: " + rationale), context));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(withContext(new RequestLine("model selection: " + rationale), context));
+        }
     }
 
     @Override

@@ -26,14 +26,22 @@ import org.apache.logging.log4j.Logger;
  */
 public final class HelidonMetrics implements MetricsPort {
     private static final Logger LOG = LogManager.getLogger(HelidonMetrics.class);
-    private static final Duration[] LATENCY_BUCKETS = buckets(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120);
-    private static final Duration[] FIRST_TOKEN_BUCKETS = buckets(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10);
+    /**
+     * Upper bounds, in seconds, of both latency histograms: 5 ms (the simulator, a cached answer)
+     * to 120 s (a long reasoning completion with retries), about two per decade plus the 20/30/60 s
+     * steps where timeouts sit, so p50/p95/p99 stay within one bucket's width of the truth
+     * (docs/observability.md).
+     */
+    static final double[] LATENCY_BUCKET_SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30,
+        60, 120};
+    private static final Duration[] LATENCY_BUCKETS = buckets(LATENCY_BUCKET_SECONDS);
     // Retry waits run from a few milliseconds (retry-after-ms) up to LLM_RETRY_MAX_DELAY (32 s by default).
     private static final Duration[] RETRY_DELAY_BUCKETS = buckets(0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 60);
 
     private final MeterRegistry registry;
     private final Predicate<String> catalogModel;
     private final ConcurrentHashMap<String, AtomicLong> active = new ConcurrentHashMap<>();
+    private final SourceAgentLabels sourceAgents = new SourceAgentLabels(SourceAgentLabels.DEFAULT_CAP);
 
     /** {@code catalogModel} says whether a model id is in the catalog; others are labelled {@code other}. */
     public HelidonMetrics(MeterRegistry registry, Predicate<String> catalogModel) {
@@ -48,7 +56,7 @@ public final class HelidonMetrics implements MetricsPort {
 
     @Override
     public void firstToken(ModelEntry model, Duration timeToFirstToken) {
-        guarded(() -> timer("llm_time_to_first_token", FIRST_TOKEN_BUCKETS, model).record(timeToFirstToken));
+        guarded(() -> timer("llm_time_to_first_token", LATENCY_BUCKETS, model).record(timeToFirstToken));
     }
 
     @Override
@@ -72,11 +80,11 @@ public final class HelidonMetrics implements MetricsPort {
 
     @Override
     public void governanceViolation(String attemptedModel, String sourceAgent) {
-        // Model label values are catalog ids, else "other": a caller must not be able to
-        // create series at will by inventing model names.
+        // Model label values are catalog ids, else "other", and agent names are capped: a caller
+        // must not be able to create series at will by inventing names.
         guarded(() -> counter("llm_governance_violations", List.of(
                 Tag.create("model", catalogModel.test(attemptedModel) ? attemptedModel : "other"),
-                Tag.create("source_agent", sourceAgent))).increment());
+                Tag.create("source_agent", sourceAgents.label(sourceAgent)))).increment());
     }
 
     @Override

@@ -1,50 +1,117 @@
 package io.llmclient.bootstrap.telemetry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.application.telemetry.AuditPort;
 import io.llmclient.domain.governance.GovernanceViolation;
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.locks.ReentrantLock;
+import java.time.Duration;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AppenderLoggingException;
+import org.apache.logging.log4j.core.appender.RollingFileAppender;
+import org.apache.logging.log4j.core.appender.rolling.CompositeTriggeringPolicy;
+import org.apache.logging.log4j.core.appender.rolling.DefaultRolloverStrategy;
+import org.apache.logging.log4j.core.appender.rolling.SizeBasedTriggeringPolicy;
+import org.apache.logging.log4j.core.appender.rolling.TimeBasedTriggeringPolicy;
+import org.apache.logging.log4j.core.appender.rolling.action.Action;
+import org.apache.logging.log4j.core.appender.rolling.action.DeleteAction;
+import org.apache.logging.log4j.core.appender.rolling.action.IfFileName;
+import org.apache.logging.log4j.core.appender.rolling.action.IfLastModified;
+import org.apache.logging.log4j.core.appender.rolling.action.PathCondition;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.apache.logging.log4j.message.SimpleMessage;
 
 /**
  * The audit trail as JSON lines ({@code LLM_AUDIT_LOG_FILE}): one object per governance
  * violation with {@code timestamp}, {@code trace_id}, {@code source_agent}, {@code session_id},
- * {@code attempted_model}, {@code reason}. Appends, flushes after each line, safe across threads.
+ * {@code attempted_model}, {@code reason}.
+ *
+ * <p>Written by a Log4j {@link RollingFileAppender} of its own (not a logger: the trail must not
+ * depend on log levels or on the stdout configuration): each entry is flushed to the operating
+ * system before the refusal is answered, so a crash of the service loses no entry a caller was
+ * told about. The file rolls over daily and at {@value #MAX_FILE_SIZE} into
+ * {@code <file>.<yyyy-MM-dd>.<n>.gz} beside it; rolled files older than {@value #RETENTION_DAYS}
+ * days are deleted at a rollover. Thread-safe: the appender serialises writes.
  */
 public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
+    static final int RETENTION_DAYS = 90;
+    static final String MAX_FILE_SIZE = "100 MB";
     private static final Logger LOG = LogManager.getLogger(JsonLinesAuditLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AUDIT_LOGGER = "io.llmclient.audit";
 
     private final Path file;
-    private final BufferedWriter writer;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final RollingFileAppender appender;
 
-    private JsonLinesAuditLog(Path file, BufferedWriter writer) {
+    private JsonLinesAuditLog(Path file, RollingFileAppender appender) {
         this.file = file;
-        this.writer = writer;
+        this.appender = appender;
     }
 
-    /** Opens (creating it and its directories if needed) the file for appending. */
+    /**
+     * Opens the trail, creating the file and its directories if needed.
+     *
+     * @throws UncheckedIOException when the file cannot be created or appended to
+     */
     public static JsonLinesAuditLog open(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        // Log4j reports a file it cannot open on its status logger only; checking first turns an
+        // unwritable path into a start-up failure.
         try {
-            Path parent = file.toAbsolutePath().getParent();
+            Path parent = absolute.getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            return new JsonLinesAuditLog(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+            try (OutputStream probe = Files.newOutputStream(absolute, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+                probe.flush();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open audit log " + file, e);
         }
+        RollingFileAppender appender = appender(absolute);
+        if (appender == null) {
+            throw new UncheckedIOException(new IOException("cannot open audit log " + file));
+        }
+        appender.start();
+        return new JsonLinesAuditLog(absolute, appender);
+    }
+
+    private static RollingFileAppender appender(Path file) {
+        Configuration config = LoggerContext.getContext(false).getConfiguration();
+        String name = file.getFileName().toString();
+        PathCondition oldRolledFiles = IfFileName.createNameCondition(name + ".*", null,
+                IfLastModified.newBuilder().setAge(Duration.ofDays(RETENTION_DAYS)).build());
+        Action retention = DeleteAction.createDeleteAction(file.getParent().toString(), false, 1, false, null,
+                new PathCondition[] {oldRolledFiles}, null, config);
+        return RollingFileAppender.newBuilder()
+                .setName("audit:" + file)
+                .setConfiguration(config)
+                .withFileName(file.toString())
+                .withFilePattern(file + ".%d{yyyy-MM-dd}.%i.gz")
+                .withAppend(true)
+                .setImmediateFlush(true)
+                .setIgnoreExceptions(false)
+                .setLayout(PatternLayout.newBuilder().withPattern("%m%n").withCharset(StandardCharsets.UTF_8)
+                        .withConfiguration(config).build())
+                .withPolicy(CompositeTriggeringPolicy.createPolicy(
+                        TimeBasedTriggeringPolicy.newBuilder().withInterval(1).build(),
+                        SizeBasedTriggeringPolicy.createPolicy(MAX_FILE_SIZE)))
+                .withStrategy(DefaultRolloverStrategy.newBuilder().withMax("1000").withConfig(config)
+                        .withCustomActions(new Action[] {retention}).build())
+                .build();
     }
 
     @Override
@@ -57,29 +124,27 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
                 .put("session_id", violation.context().sessionId().orElse(null))
                 .put("attempted_model", violation.attemptedModel())
                 .put("reason", violation.reason());
-        lock.lock();
         try {
-            writer.write(JSON.writeValueAsString(entry));
-            writer.newLine();
-            writer.flush();
-        } catch (IOException e) {
+            appender.append(Log4jLogEvent.newBuilder()
+                    .setLoggerName(AUDIT_LOGGER)
+                    .setLevel(Level.INFO)
+                    .setTimeMillis(violation.timestamp().toEpochMilli())
+                    .setMessage(new SimpleMessage(JSON.writeValueAsString(entry)))
+                    .build());
+        } catch (AppenderLoggingException | JsonProcessingException e) {
             // The request has already been refused; losing its audit line must not turn the
             // refusal into a 500, but it must be visible.
             LOG.error("cannot write audit log {}: {}", file, e.toString());
-        } finally {
-            lock.unlock();
         }
+    }
+
+    /** Rolls the file over now, as the daily policy would: for tests and operators' tools. */
+    void rollOver() {
+        appender.getManager().rollover();
     }
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            writer.close();
-        } catch (IOException e) {
-            LOG.warn("cannot close audit log {}: {}", file, e.toString());
-        } finally {
-            lock.unlock();
-        }
+        appender.stop();
     }
 }

@@ -10,7 +10,11 @@ import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.bootstrap.CapturedLogs;
 import io.llmclient.domain.chat.A2aContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.Test;
 
 class Log4jRequestLogTest {
@@ -56,10 +60,26 @@ class Log4jRequestLogTest {
     }
 
     @Test
-    void selectionRationaleIsLoggedWithTheTrace() throws Exception {
-        JsonNode line = onlyLine(() -> new Log4jRequestLog().selection(A2aContext.ofTrace("t-7"), "tier fast -> sim-fast"));
-        assertEquals("model selection: tier fast -> sim-fast", line.path("message").asText());
-        assertEquals("t-7", line.path("trace_id").asText());
+    void selectionRationaleIsLoggedAtDebugWithTheTrace() throws Exception {
+        Level before = LogManager.getLogger("io.llmclient.request").getLevel();
+        Configurator.setLevel("io.llmclient.request", Level.DEBUG);
+        try {
+            JsonNode line = onlyLine(() -> new Log4jRequestLog().selection(A2aContext.ofTrace("t-7"),
+                    "tier fast -> sim-fast"));
+            assertEquals("DEBUG", line.path("level").asText());
+            assertEquals("model selection: tier fast -> sim-fast", line.path("message").asText());
+            assertEquals("t-7", line.path("trace_id").asText());
+        } finally {
+            Configurator.setLevel("io.llmclient.request", before);
+        }
+    }
+
+    @Test
+    void selectionRationaleIsNotShownAtTheDefaultLevel() {
+        try (var logs = CapturedLogs.capture()) {
+            new Log4jRequestLog().selection(A2aContext.ofTrace("t-8"), "tier fast -> sim-fast");
+            assertEquals(List.of(), logs.lines());
+        }
     }
 
     @Test

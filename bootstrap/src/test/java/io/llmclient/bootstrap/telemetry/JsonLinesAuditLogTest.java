@@ -1,11 +1,20 @@
 package io.llmclient.bootstrap.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.governance.GovernanceViolation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
@@ -78,5 +87,77 @@ class JsonLinesAuditLogTest {
             traces.add(JSON.readTree(line).path("trace_id").asText());
         }
         assertEquals(200, traces.size());
+    }
+
+    @Test
+    void aPathThatCannotBeCreatedIsRefusedAtOnce() throws Exception {
+        Files.writeString(dir.resolve("plain-file"), "x");
+        assertThrows(UncheckedIOException.class, () -> JsonLinesAuditLog.open(dir.resolve("plain-file/audit.jsonl")));
+    }
+
+    @Test
+    void aRolloverMovesTheEntriesToACompressedDatedFileAndStartsAnEmptyOne() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        try (var audit = JsonLinesAuditLog.open(file)) {
+            audit.record(violation("t-old"));
+            audit.rollOver();
+            audit.record(violation("t-new"));
+            // Compression runs after the rename, on Log4j's own thread.
+            await(() -> rolledFiles().stream().anyMatch(path -> path.toString().endsWith(".gz")));
+        }
+        assertEquals(List.of("t-new"), traces(Files.readAllLines(file)));
+        Path rolled = rolledFiles().getFirst();
+        assertTrue(rolled.getFileName().toString().matches("audit\\.jsonl\\.\\d{4}-\\d\\d-\\d\\d\\.1\\.gz"),
+                rolled.toString());
+        try (var in = new GZIPInputStream(Files.newInputStream(rolled))) {
+            assertEquals(List.of("t-old"), traces(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().toList()));
+        }
+    }
+
+    @Test
+    void aRolloverDeletesRolledFilesOlderThanNinetyDaysAndNothingElse() throws Exception {
+        Path expired = aged("audit.jsonl.2024-01-01.1.gz", 91);
+        Path kept = aged("audit.jsonl.2024-03-01.1.gz", 89);
+        Path unrelated = aged("other.log", 400);
+        try (var audit = JsonLinesAuditLog.open(dir.resolve("audit.jsonl"))) {
+            audit.record(violation("t-1"));
+            audit.rollOver();
+            await(() -> !Files.exists(expired));
+        }
+        assertTrue(Files.exists(kept), "89 days old is kept");
+        assertTrue(Files.exists(unrelated), "only the trail's own rolled files are touched");
+        assertFalse(Files.exists(expired));
+    }
+
+    private Path aged(String name, int days) throws IOException {
+        Path path = Files.writeString(dir.resolve(name), "x");
+        Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(Duration.ofDays(days))));
+        return path;
+    }
+
+    private List<Path> rolledFiles() {
+        try (var files = Files.list(dir)) {
+            return files.filter(path -> path.getFileName().toString().startsWith("audit.jsonl.")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> traces(List<String> lines) throws IOException {
+        var traces = new java.util.ArrayList<String>();
+        for (String line : lines) {
+            traces.add(JSON.readTree(line).path("trace_id").asText());
+        }
+        return traces;
+    }
+
+    // Waits for Log4j's asynchronous rollover actions; not a timing assertion.
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "rollover did not finish");
+            Thread.sleep(20);
+        }
     }
 }

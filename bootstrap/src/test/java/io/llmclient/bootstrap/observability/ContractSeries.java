@@ -1,0 +1,39 @@
+package io.llmclient.bootstrap.observability;
+
+import java.util.Map;
+import java.util.Set;
+
+/** Contract section 7, as data: each family's Prometheus type and label names. */
+public final class ContractSeries {
+    /** A family of the contract: its type ({@code counter}, {@code gauge}, {@code histogram}) and labels. */
+    public record Family(String type, Set<String> labels) {
+    }
+
+    public static final Map<String, Family> FAMILIES = Map.of(
+            "llm_requests_total", new Family("counter", Set.of("provider", "model", "status")),
+            "llm_requests_duration_seconds", new Family("histogram", Set.of("provider", "model")),
+            "llm_time_to_first_token_seconds", new Family("histogram", Set.of("provider", "model")),
+            "llm_tokens_total", new Family("counter", Set.of("provider", "model", "token_type")),
+            "llm_errors_total", new Family("counter", Set.of("provider", "model", "error_type")),
+            "llm_active_requests", new Family("gauge", Set.of("provider")),
+            "llm_governance_violations_total", new Family("counter", Set.of("model", "source_agent")),
+            "llm_rate_limit_errors_total", new Family("counter", Set.of("provider")),
+            "llm_rate_limit_retry_delay_seconds", new Family("histogram", Set.of("provider")),
+            "llm_retries_total", new Family("counter", Set.of("provider", "reason")));
+
+    /** The sample-name suffixes the exposition may add to a histogram's family name. */
+    public static final Set<String> HISTOGRAM_SUFFIXES = Set.of("_bucket", "_sum", "_count", "_created");
+
+    private ContractSeries() {
+    }
+
+    /** Whether a name used in a query is a contract family or a sample name of one. */
+    public static boolean isContractName(String name) {
+        if (FAMILIES.containsKey(name)) {
+            return true;
+        }
+        return HISTOGRAM_SUFFIXES.stream().anyMatch(suffix -> name.endsWith(suffix)
+                && FAMILIES.getOrDefault(name.substring(0, name.length() - suffix.length()),
+                        new Family("", Set.of())).type().equals("histogram"));
+    }
+}

@@ -1,0 +1,34 @@
+package io.llmclient.bootstrap.observability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmclient.bootstrap.LlmClientServer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A server's series go with it: one started later in the same JVM scrapes none of them. */
+class RegistryIsolationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStoppedServerLeavesNoSeriesInTheNextServersScrape() {
+        var env = Map.of("SERVER_PORT", "0", "LLM_AUDIT_LOG_FILE", "audit.jsonl");
+        try (var first = LlmClientServer.start(env, dir)) {
+            new ServiceClient(first).rpc("llm.complete", """
+                    {"model":"sim-premium","messages":[{"role":"user","content":"Hi"}],"source_agent":"isolated"}""");
+            new ServiceClient(first).rpc("llm.complete", """
+                    {"model":"gpt-5","messages":[{"role":"user","content":"Hi"}],"source_agent":"isolated"}""");
+            assertEquals(1.0, Scrape.of(first).counter("llm_requests_total",
+                    Map.of("provider", "simulator", "model", "sim-premium", "status", "success")));
+        }
+        try (var second = LlmClientServer.start(env, dir)) {
+            Scrape scrape = Scrape.of(second);
+            assertTrue(scrape.families().stream().noneMatch(family -> family.getName().startsWith("llm_")),
+                    scrape.body());
+        }
+    }
+}
