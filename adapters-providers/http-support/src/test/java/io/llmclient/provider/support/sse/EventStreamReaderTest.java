@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
 class EventStreamReaderTest {
@@ -151,17 +153,62 @@ class EventStreamReaderTest {
 
     @Test
     void anEventIsReturnedBeforeTheRestOfTheStreamHasArrived() throws IOException {
-        var upstream = new PipedOutputStream();
-        var reader = new EventStreamReader(new PipedInputStream(upstream));
+        var upstream = new TrickleInputStream();
+        var reader = new EventStreamReader(upstream);
         // Ends in a lone CR: a reader that waited to see whether an LF follows would block here.
-        upstream.write("event: content_block_delta\rdata: {\"text\":\"Hel\"}\r\r".getBytes(StandardCharsets.UTF_8));
-        upstream.flush();
-        // The writer stays open: a reader that waited for more input would block until the guard fires.
+        upstream.send("event: content_block_delta\rdata: {\"text\":\"Hel\"}\r\r");
+        // The stream stays open: a reader that waited for more input would block until the guard fires.
         Optional<ServerSentEvent> first = assertTimeoutPreemptively(Duration.ofSeconds(5), reader::next);
         assertEquals(Optional.of(ServerSentEvent.of("content_block_delta", "{\"text\":\"Hel\"}")), first);
-        upstream.write("\ndata: second\r\n\r\n".getBytes(StandardCharsets.UTF_8));
-        upstream.close();
+        upstream.send("\ndata: second\r\n\r\n");
+        upstream.end();
         assertEquals("second", reader.next().orElseThrow().data());
         assertTrue(reader.next().isEmpty());
+    }
+
+    // An input stream fed by the test, chunk by chunk, that blocks while empty. Unlike the JDK's
+    // piped streams it does not care which thread reads, so a timeout guard's thread may read it.
+    private static final class TrickleInputStream extends InputStream {
+        private static final byte[] END = new byte[0];
+        private final BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+        private byte[] current = new byte[0];
+        private int position;
+
+        void send(String text) {
+            chunks.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void end() {
+            chunks.add(END);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (position == current.length) {
+                if (current == END) {
+                    return -1;
+                }
+                try {
+                    current = chunks.take();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted");
+                }
+                position = 0;
+                if (current == END) {
+                    return -1;
+                }
+            }
+            int n = Math.min(length, current.length - position);
+            System.arraycopy(current, position, buffer, offset, n);
+            position += n;
+            return n;
+        }
     }
 }

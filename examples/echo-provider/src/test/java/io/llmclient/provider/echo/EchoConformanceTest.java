@@ -1,0 +1,100 @@
+package io.llmclient.provider.echo;
+
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.chat.Usage;
+import io.llmclient.provider.conformance.ProviderConformanceSuite;
+import io.llmclient.provider.conformance.Staged;
+import io.llmclient.provider.conformance.StallPoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/** The echo provider against the suite every provider passes; scenarios that need an upstream are skipped. */
+class EchoConformanceTest extends ProviderConformanceSuite {
+    private static final String NO_UPSTREAM = "the echo provider has no upstream server";
+
+    @Override
+    protected LlmProvider provider(Duration requestTimeout) {
+        var settings = new ProviderSettings(EchoProviderFactory.ID, true, Optional.of(new ApiKey("echo-demo-key")),
+                Optional.empty(), Duration.ofSeconds(1), requestTimeout, Map.of());
+        return new EchoProviderFactory().create(settings);
+    }
+
+    @Override
+    protected ModelEntry model() {
+        return new ModelEntry("echo-1", EchoProviderFactory.ID, ModelTier.FAST, "echo-2025-01");
+    }
+
+    @Override
+    protected Optional<String> secret() {
+        return Optional.of("echo-demo-key");
+    }
+
+    private static ChatRequest ask(OptionalInt maxTokens) {
+        return new ChatRequest(Optional.of("echo-1"),
+                List.of(new Message(Role.SYSTEM, "Repeat after me."), new Message(Role.USER, "one two three")),
+                OptionalDouble.empty(), maxTokens, false, Optional.empty(), Optional.empty(), A2A);
+    }
+
+    @Override
+    protected Staged stageCompletion() {
+        return Staged.answer(ask(OptionalInt.empty()), "one two three", new Usage(6, 3));
+    }
+
+    @Override
+    protected Staged stageStream() {
+        return Staged.answer(ask(OptionalInt.empty()), "one two three", new Usage(6, 3));
+    }
+
+    @Override
+    protected ChatRequest stageSameAnswerForCompleteAndStream() {
+        return ask(OptionalInt.empty());
+    }
+
+    @Override
+    protected ChatRequest stageFinish(FinishReason reason, boolean stream) {
+        return switch (reason) {
+            case STOP -> ask(OptionalInt.empty());
+            case LENGTH -> ask(OptionalInt.of(2));
+            case CONTENT_FILTER -> notApplicable("echo filters nothing");
+            case TOOL_CALLS -> notApplicable("echo calls no tools");
+            case ERROR -> notApplicable("not a finish reason a provider reports");
+        };
+    }
+
+    @Override
+    protected ChatRequest stageBadAuth() {
+        return notApplicable(NO_UPSTREAM + " to refuse a key");
+    }
+
+    @Override
+    protected ChatRequest stageRateLimit(Duration retryAfter) {
+        return notApplicable(NO_UPSTREAM + " to rate limit it");
+    }
+
+    @Override
+    protected ChatRequest stageServerError(int status) {
+        return notApplicable(NO_UPSTREAM + " (no HTTP status)");
+    }
+
+    @Override
+    protected ChatRequest stageFailureAfterFirstChunk() {
+        return notApplicable(NO_UPSTREAM + " to fail mid-stream");
+    }
+
+    @Override
+    protected ChatRequest stageStall(StallPoint where) {
+        return notApplicable(NO_UPSTREAM + " to stall");
+    }
+}
