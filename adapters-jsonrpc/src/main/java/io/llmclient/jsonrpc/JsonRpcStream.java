@@ -11,6 +11,7 @@ import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.dispatch.Reply;
 import io.llmclient.jsonrpc.method.ResultMapping;
+import io.llmclient.jsonrpc.method.ToolCallJson;
 import io.llmclient.jsonrpc.protocol.FailureMapping;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
@@ -20,7 +21,9 @@ import java.time.Duration;
 
 /**
  * Runs one {@code llm.stream} call over SSE (contract section 4): {@code event: chunk} with
- * {@code {"delta":"..."}} per delta, then exactly one {@code event: done} carrying the JSON-RPC
+ * {@code {"delta":"..."}} per delta, {@code event: tool_call} per tool-call fragment (OpenAI's
+ * {@code delta.tool_calls[]} entry; docs/tool-calling.md says why a separate event), then
+ * exactly one {@code event: done} carrying the JSON-RPC
  * response (the {@code llm.complete} result shape, whole content), or {@code event: error}
  * carrying a JSON-RPC error response. A failure before the first delta is an ordinary
  * {@code application/json} JSON-RPC error, since nothing has been sent yet.
@@ -48,6 +51,8 @@ final class JsonRpcStream {
                         chunk.put("delta", delta.text());
                         out.event("chunk", codec.write(chunk));
                     }
+                    case StreamEvent.ToolCallDelta fragment -> out.event("tool_call",
+                            codec.write(ToolCallJson.fragment(fragment, codec.nodes())));
                     case StreamEvent.Completed done -> out.event("done", codec.write(
                             responses.success(call.id(), ResultMapping.completion(done.response(), codec.nodes()))));
                     case StreamEvent.Failed failed -> out.event("error", codec.write(

@@ -31,12 +31,12 @@ class FailuresTest extends HttpTestSupport {
                  "temperature":3,"max_tokens":0,"colour":"red"}""");
 
         assertJsonBody(error(-32602, "Invalid params: colour is not a known field; "
-                + "messages[0].role must be one of: system, user, assistant; "
+                + "messages[0].role must be one of: system, user, assistant, tool; "
                 + "messages[1].content must be a string; messages[2].role is required; "
                 + "temperature must be between 0 and 2; max_tokens must be between 1 and 2147483647",
                 "InvalidParams", """
                 ,"errors":[{"field":"colour","message":"is not a known field"},
-                 {"field":"messages[0].role","message":"must be one of: system, user, assistant"},
+                 {"field":"messages[0].role","message":"must be one of: system, user, assistant, tool"},
                  {"field":"messages[1].content","message":"must be a string"},
                  {"field":"messages[2].role","message":"is required"},
                  {"field":"temperature","message":"must be between 0 and 2"},

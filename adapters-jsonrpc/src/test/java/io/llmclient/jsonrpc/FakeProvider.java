@@ -10,11 +10,14 @@ import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.tools.ToolCall;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -94,6 +97,7 @@ final class FakeProvider implements LlmProvider {
                     new LlmFailure.RateLimited(id, Optional.empty()));
             case "busy-model" -> throw new LlmFailureException(new LlmFailure.Overloaded(id, 100));
             case "buggy-model" -> throw new IllegalStateException("request failed with key " + SECRET);
+            case "tool-model" -> toolAnswer(request, context);
             default -> new ChatResponse("fake-1", context.model().id(), context.model().providerModel(), id,
                     "Hello back", FinishReason.STOP, new Usage(9, 3), context.a2a().traceId(), Duration.ZERO);
         };
@@ -120,6 +124,20 @@ final class FakeProvider implements LlmProvider {
             case "flood-model" -> flood.run(sink, () -> { }, new StreamEvent.Delta("x".repeat(FLOOD_DELTA_CHARS)),
                     FLOOD_COUNT, response(context, "flood"));
             case "ttft-model" -> ttft(sink, context);
+            case "tool-model" -> {
+                ChatResponse response = toolAnswer(request, context);
+                for (int i = 0; i < response.toolCalls().size(); i++) {
+                    ToolCall call = response.toolCalls().get(i);
+                    sink.accept(StreamEvent.ToolCallDelta.start(i, call.id(), call.name(), ""));
+                    int half = call.arguments().length() / 2;
+                    sink.accept(StreamEvent.ToolCallDelta.arguments(i, call.arguments().substring(0, half)));
+                    sink.accept(StreamEvent.ToolCallDelta.arguments(i, call.arguments().substring(half)));
+                }
+                if (response.toolCalls().isEmpty()) {
+                    sink.accept(new StreamEvent.Delta(response.content()));
+                }
+                sink.accept(new StreamEvent.Completed(response));
+            }
             default -> {
                 ChatResponse response = complete(request, context);
                 for (String piece : response.content().split("(?<= )")) {
@@ -128,6 +146,23 @@ final class FakeProvider implements LlmProvider {
                 sink.accept(new StreamEvent.Completed(response));
             }
         }
+    }
+
+    /**
+     * {@code tool-model}: one call per declared tool ({@code call_1}, {@code call_2}, ... with
+     * arguments naming Paris), or, once the conversation ends on tool results, a text answer.
+     */
+    private ChatResponse toolAnswer(ChatRequest request, CallContext context) {
+        if (request.messages().getLast().role() == Role.TOOL || request.tools().isEmpty()) {
+            return new ChatResponse("fake-t", context.model().id(), context.model().providerModel(), id,
+                    "It is 21C in Paris", FinishReason.STOP, new Usage(20, 6), context.a2a().traceId(), Duration.ZERO);
+        }
+        var calls = new ArrayList<ToolCall>();
+        for (int i = 0; i < request.tools().size(); i++) {
+            calls.add(new ToolCall("call_" + (i + 1), request.tools().get(i).name(), "{\"city\":\"Paris\"}"));
+        }
+        return new ChatResponse("fake-t", context.model().id(), context.model().providerModel(), id, "", calls,
+                FinishReason.TOOL_CALLS, new Usage(20, 10), context.a2a().traceId(), Duration.ZERO);
     }
 
     /** First token after 200 ms; the second only once the test has seen the first (or after 10 s). */

@@ -14,13 +14,23 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.SseException;
+import com.openai.core.JsonValue;
+import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessage;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import com.openai.models.models.Model;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,5 +163,62 @@ class OpenAiSdkTest extends HttpTestSupport {
                 "buggy-model").stream().map(model -> assertThrows(InternalServerException.class,
                         () -> openAi.chat().completions().create(ask(model).build())))
                 .map(OpenAIServiceException::statusCode).toList());
+    }
+
+    // ---- Tool calling (docs/tool-calling.md) -----------------------------------------------
+
+    private static final ChatCompletionFunctionTool WEATHER = ChatCompletionFunctionTool.builder()
+            .function(FunctionDefinition.builder().name("get_weather").description("Weather of a city")
+                    .parameters(FunctionParameters.builder()
+                            .putAdditionalProperty("type", JsonValue.from("object"))
+                            .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                            .build())
+                    .build())
+            .build();
+
+    @Test
+    void theSdkMakesAToolCallingRoundTrip() {
+        var first = ChatCompletionCreateParams.builder().model("tool-model").addUserMessage("Weather in Paris?")
+                .addTool(WEATHER).build();
+        ChatCompletion called = openAi.chat().completions().create(first);
+        ChatCompletionMessage message = called.choices().getFirst().message();
+        ChatCompletionMessageFunctionToolCall call = message.toolCalls().orElseThrow().getFirst().asFunction();
+
+        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, called.choices().getFirst().finishReason());
+        assertEquals("call_1", call.id());
+        assertEquals("get_weather", call.function().name());
+        assertEquals("{\"city\":\"Paris\"}", call.function().arguments());
+
+        ChatCompletion answered = openAi.chat().completions().create(first.toBuilder().addMessage(message)
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("21C").build())
+                .build());
+
+        assertEquals("It is 21C in Paris", answered.choices().getFirst().message().content().orElseThrow());
+        assertEquals(ChatCompletion.Choice.FinishReason.STOP, answered.choices().getFirst().finishReason());
+        assertEquals(io.llmclient.domain.chat.Message.toolResult("call_1", "21C"),
+                server.fake.lastRequest.get().messages().getLast());
+    }
+
+    @Test
+    void theSdkAccumulatesAStreamedToolCall() {
+        var params = ChatCompletionCreateParams.builder().model("tool-model").addUserMessage("Weather in Paris?")
+                .addTool(WEATHER).toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build();
+        var accumulator = ChatCompletionAccumulator.create();
+        List<ChatCompletionChunk> chunks;
+        try (StreamResponse<ChatCompletionChunk> stream = openAi.chat().completions().createStreaming(params)) {
+            chunks = stream.stream().peek(accumulator::accumulate).toList();
+        }
+
+        List<Long> indexes = chunks.stream().flatMap(chunk -> chunk.choices().stream())
+                .flatMap(choice -> choice.delta().toolCalls().stream().flatMap(List::stream))
+                .map(ChatCompletionChunk.Choice.Delta.ToolCall::index).toList();
+        assertEquals(List.of(0L, 0L, 0L), indexes, "every fragment carries its call's index");
+        ChatCompletion completion = accumulator.chatCompletion();
+        ChatCompletionMessageFunctionToolCall call = completion.choices().getFirst().message().toolCalls()
+                .orElseThrow().getFirst().asFunction();
+        assertEquals("call_1", call.id());
+        assertEquals("get_weather", call.function().name());
+        assertEquals("{\"city\":\"Paris\"}", call.function().arguments());
+        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, completion.choices().getFirst().finishReason());
     }
 }

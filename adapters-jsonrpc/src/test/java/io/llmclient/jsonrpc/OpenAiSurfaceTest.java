@@ -172,7 +172,7 @@ class OpenAiSurfaceTest extends HttpTestSupport {
         HttpResponse<String> response = chat("{\"model\":\"ok-model\",\"messages\":[{\"role\":\"robot\","
                 + "\"content\":\"hi\"}],\"temperature\":3}");
 
-        assertJson(400, error("Invalid params: messages[0].role must be one of: system, user, assistant; "
+        assertJson(400, error("Invalid params: messages[0].role must be one of: system, user, assistant, tool; "
                 + "temperature must be between 0 and 2", "invalid_request_error", "messages[0].role", "invalid_value"),
                 response);
     }

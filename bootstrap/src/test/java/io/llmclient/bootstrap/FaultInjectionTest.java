@@ -200,7 +200,7 @@ class FaultInjectionTest {
             return switch (events.getLast()) {
                 case StreamEvent.Completed done -> "success";
                 case StreamEvent.Failed failed -> events.size() > 1 ? "stream-failed" : "failed " + failed.failure().type();
-                case StreamEvent.Delta delta -> "ended without an end event";
+                case StreamEvent.Delta _, StreamEvent.ToolCallDelta _ -> "ended without an end event";
             };
         }
         String body = JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", n, "method", "llm.complete",

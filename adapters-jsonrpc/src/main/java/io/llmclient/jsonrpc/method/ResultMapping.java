@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.application.service.ModelListing;
 import io.llmclient.domain.chat.ChatResponse;
 
-/** Domain results as the contract's JSON result shapes (section 4, and section 9 for provider_model). */
+/**
+ * Domain results as the contract's JSON result shapes (section 4, and section 9 for
+ * provider_model; {@code tool_calls} in docs/tool-calling.md).
+ */
 public final class ResultMapping {
     private ResultMapping() {
     }
@@ -19,6 +22,10 @@ public final class ResultMapping {
         result.put("provider", response.provider().value());
         result.put("provider_model", response.providerModel());
         result.put("content", response.content());
+        // Only when there are calls: a text answer keeps the exact shape it had before tool calling.
+        if (!response.toolCalls().isEmpty()) {
+            result.set("tool_calls", ToolCallJson.calls(response.toolCalls(), nodes));
+        }
         result.put("finish_reason", response.finishReason().wireName());
         ObjectNode usage = result.putObject("usage");
         usage.put("prompt_tokens", response.usage().promptTokens());

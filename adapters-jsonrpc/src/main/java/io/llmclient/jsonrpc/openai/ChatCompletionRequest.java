@@ -21,21 +21,27 @@ import java.util.Objects;
  *       Without {@code model} the default model answers, as on JSON-RPC.</li>
  *   <li>{@code max_completion_tokens}, or else {@code max_tokens}, becomes {@code max_tokens}; an
  *       error about it names the field the caller used.</li>
- *   <li>Per message only {@code role} and {@code content} are kept: OpenAI's {@code name} and
- *       other message fields are dropped. Role {@code developer} (OpenAI's newer name for
+ *   <li>{@code tools}, {@code tool_choice} and {@code response_format} are passed on as they are
+ *       (the domain reads OpenAI's shapes, docs/tool-calling.md). The legacy {@code functions}
+ *       and {@code function_call} are refused with 400 naming them: ignoring them would drop
+ *       the caller's functions silently.</li>
+ *   <li>Per message only {@code role}, {@code content}, {@code tool_calls} and
+ *       {@code tool_call_id} are kept: OpenAI's {@code name} and other message fields are dropped. Role {@code developer} (OpenAI's newer name for
  *       system instructions) is read as {@code system}. A {@code content} given as an array of
  *       text parts ({@code {"type":"text","text":"..."}}) is joined into one string; any other
  *       part (images, audio, files) is refused with 400 naming {@code messages[i].content}:
  *       no provider adapter sends them, and dropping them silently would change the question.</li>
  *   <li>{@code stream} must be a boolean, {@code stream_options} an object whose
  *       {@code include_usage} is a boolean.</li>
- *   <li>Every other field (top_p, n, tools, user, ...) is ignored, as the contract asks, so that
+ *   <li>Every other field (top_p, n, parallel_tool_calls, user, ...) is ignored, as the contract asks, so that
  *       SDK defaults never make a request fail.</li>
  * </ul>
  */
 record ChatCompletionRequest(Map<String, Object> params, boolean stream, boolean includeUsage,
                              boolean maxFromCompletionTokens) {
     private static final String MAX_COMPLETION_TOKENS = "max_completion_tokens";
+    private static final List<String> LEGACY_FUNCTION_FIELDS = List.of("functions", "function_call");
+    private static final List<String> KEPT_MESSAGE_FIELDS = List.of("tool_calls", "tool_call_id");
 
     ChatCompletionRequest {
         Objects.requireNonNull(params, "params");
@@ -47,6 +53,14 @@ record ChatCompletionRequest(Map<String, Object> params, boolean stream, boolean
         var params = new LinkedHashMap<String, Object>();
         copy(body, "model", params);
         copy(body, "temperature", params);
+        copy(body, "tools", params);
+        copy(body, "tool_choice", params);
+        copy(body, "response_format", params);
+        for (String legacy : LEGACY_FUNCTION_FIELDS) {
+            if (present(body, legacy)) {
+                errors.add(new FieldError(legacy, "is deprecated and not supported; use tools and tool_choice"));
+            }
+        }
         JsonNode messages = body.get("messages");
         if (messages != null) {
             params.put("messages", messages.isArray() ? messages(messages, errors) : JsonCodec.toJava(messages));
@@ -103,6 +117,12 @@ record ChatCompletionRequest(Map<String, Object> params, boolean stream, boolean
             if (content != null) {
                 kept.put("content", content.isArray() ? text(content, "messages[" + i + "].content", errors)
                         : JsonCodec.toJava(content));
+            }
+            for (String field : KEPT_MESSAGE_FIELDS) {
+                JsonNode value = message.get(field);
+                if (value != null) {
+                    kept.put(field, JsonCodec.toJava(value));
+                }
             }
             list.add(kept);
         }

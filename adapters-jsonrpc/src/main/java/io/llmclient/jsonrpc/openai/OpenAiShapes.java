@@ -7,6 +7,8 @@ import io.llmclient.application.service.ModelListing;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.jsonrpc.method.ToolCallJson;
 import java.util.Optional;
 
 /**
@@ -42,7 +44,16 @@ final class OpenAiShapes {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", response.content());
+        boolean calls = !response.toolCalls().isEmpty();
+        // OpenAI sends null, not "", as the content of a message that only calls tools.
+        if (calls && response.content().isEmpty()) {
+            message.putNull("content");
+        } else {
+            message.put("content", response.content());
+        }
+        if (calls) {
+            message.set("tool_calls", ToolCallJson.calls(response.toolCalls(), nodes));
+        }
         message.putNull("refusal");
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);
@@ -64,6 +75,13 @@ final class OpenAiShapes {
     ObjectNode contentChunk(String id, String model, long created, String text) {
         ObjectNode chunk = chunk(id, model, created);
         choice(chunk).putObject("delta").put("content", text);
+        return finish(chunk, null);
+    }
+
+    /** One tool-call fragment, as in the recorded {@code openai/chat-stream-toolcall*.sse}. */
+    ObjectNode toolCallChunk(String id, String model, long created, StreamEvent.ToolCallDelta fragment) {
+        ObjectNode chunk = chunk(id, model, created);
+        choice(chunk).putObject("delta").putArray("tool_calls").add(ToolCallJson.fragment(fragment, nodes));
         return finish(chunk, null);
     }
 

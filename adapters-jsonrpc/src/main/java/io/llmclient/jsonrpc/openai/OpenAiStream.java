@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * Runs one {@code stream: true} chat completion as OpenAI streams it: a chunk with the assistant
- * role first, one chunk per delta, a finish chunk, a usage chunk with {@code choices: []} when
+ * role first, one chunk per delta (text, or one entry of {@code delta.tool_calls}), a finish chunk, a usage chunk with {@code choices: []} when
  * {@code stream_options.include_usage} is true, then {@code data: [DONE]}. A failure after the
  * first chunk ends the stream with {@code data: {"error":{...}}} and no {@code [DONE]} (contract
  * section 9); one before it is an ordinary error response.
@@ -59,6 +59,10 @@ final class OpenAiStream {
                     case StreamEvent.Delta delta -> {
                         roleFirst.run();
                         out.data(codec.write(shapes.contentChunk(id, model, created, delta.text())));
+                    }
+                    case StreamEvent.ToolCallDelta fragment -> {
+                        roleFirst.run();
+                        out.data(codec.write(shapes.toolCallChunk(id, model, created, fragment)));
                     }
                     case StreamEvent.Completed done -> {
                         roleFirst.run();

@@ -21,6 +21,9 @@ import io.llmclient.domain.chat.ProviderId;
  *       info when given;</li>
  *   <li>{@code ProviderUnavailable} — the provider cannot be called at all (no key).</li>
  * </ul>
+ * A request may use what the provider cannot do (tools, a JSON response format): the provider
+ * then throws {@code InvalidParams} naming the field (such as {@code response_format}), never
+ * drops it silently (docs/tool-calling.md).
  * Retries, rate-limit queues and circuit breaking belong to the application, not here:
  * classify the failure and throw. Any other exception is treated as a bug (-32603).
  *
@@ -55,7 +58,9 @@ public interface LlmProvider {
     ChatResponse complete(ChatRequest request, CallContext context);
 
     /**
-     * Pushes events to the sink as they arrive: deltas, then exactly one {@code Completed}.
+     * Pushes events to the sink as they arrive: deltas ({@code Delta} for text,
+     * {@code ToolCallDelta} for tool-call fragments, see their Javadoc), then exactly one
+     * {@code Completed}, whose tool calls are the fragments reassembled.
      * Returns when the stream ends. A failure before the first event is thrown as for
      * {@link #complete}; a failure after it may be thrown too: the application turns it into
      * the stream's end.

@@ -132,9 +132,9 @@ public final class LlmService {
     }
 
     /**
-     * Streams a prepared request to the sink: deltas, then exactly one {@code Completed} or
-     * {@code Failed}. A failure before the first event is thrown instead, so the caller can
-     * still answer it as an ordinary error.
+     * Streams a prepared request to the sink: deltas (text and tool-call fragments), then
+     * exactly one {@code Completed} or {@code Failed}. A failure before the first event is
+     * thrown instead, so the caller can still answer it as an ordinary error.
      *
      * <p>When the sink throws while taking a delta (its caller went away), the provider is
      * expected to stop; whatever it then throws, the request is recorded as cancelled by the
@@ -229,25 +229,28 @@ public final class LlmService {
         @Override
         public void accept(StreamEvent event) {
             switch (event) {
-                case StreamEvent.Delta delta -> {
-                    if (callerGone != null) {
-                        // The provider did not stop at the first exception: keep refusing.
-                        throw callerGone;
-                    }
-                    boolean first = !started;
-                    started = true;
-                    try {
-                        downstream.accept(delta);
-                    } catch (RuntimeException gone) {
-                        callerGone = gone;
-                        throw gone;
-                    }
-                    if (first) {
-                        metrics.firstToken(current.prepared.model(), since(current.prepared.startNanos()));
-                    }
-                }
+                // A tool-call fragment is output like text: it commits the stream and is its first token.
+                case StreamEvent.Delta _, StreamEvent.ToolCallDelta _ -> handOn(event);
                 case StreamEvent.Completed done -> completed = done.response();
                 case StreamEvent.Failed failed -> throw new LlmFailureException(failed.failure());
+            }
+        }
+
+        private void handOn(StreamEvent delta) {
+            if (callerGone != null) {
+                // The provider did not stop at the first exception: keep refusing.
+                throw callerGone;
+            }
+            boolean first = !started;
+            started = true;
+            try {
+                downstream.accept(delta);
+            } catch (RuntimeException gone) {
+                callerGone = gone;
+                throw gone;
+            }
+            if (first) {
+                metrics.firstToken(current.prepared.model(), since(current.prepared.startNanos()));
             }
         }
     }

@@ -324,6 +324,23 @@ class LlmServiceTest {
         }
 
         @Test
+        void aToolCallFragmentIsHandedOnAndCountsAsTheFirstToken() {
+            var start = StreamEvent.ToolCallDelta.start(0, "call_1", "get_weather", "");
+            var arguments = StreamEvent.ToolCallDelta.arguments(0, "{}");
+            streamWith((request, context, sink) -> {
+                time.advance(Duration.ofMillis(70));
+                sink.accept(start);
+                time.advance(Duration.ofMillis(30));
+                sink.accept(arguments);
+                sink.accept(new StreamEvent.Completed(FakeProvider.response(context, "")));
+                return null;
+            });
+            assertEquals(List.of(start, arguments), received.subList(0, 2));
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.firstToken gpt-4.1-mini 70ms",
+                    "metrics.succeeded gpt-4.1-mini 100ms 9+3"), journal.metrics());
+        }
+
+        @Test
         void theStreamIsLoggedAsOneSuccessfulRequest() {
             streamWith((request, context, sink) -> helloStream(sink, context));
             assertEquals(List.of(new RequestRecord(PARAMS_CONTEXT, "stream", Optional.of("gpt-4.1-mini"),

@@ -1,5 +1,9 @@
 package io.llmclient.domain.chat;
 
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolChoice;
+import io.llmclient.domain.tools.ToolDefinition;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,6 +13,10 @@ import java.util.OptionalInt;
 /**
  * A validated chat request: what to say, how, and which model the caller asked for (a model,
  * a tier, a complexity, or none for the default). Built by {@code validation.ChatRequestParser}, which reports every broken field.
+ *
+ * <p>{@code tools} are the functions the model may call (empty: none); {@code toolChoice} and
+ * {@code responseFormat} are empty when the caller did not say, so that an adapter sends the
+ * provider nothing it was not asked for. See docs/tool-calling.md.
  */
 public record ChatRequest(
         Optional<String> model,
@@ -18,7 +26,10 @@ public record ChatRequest(
         boolean stream,
         Optional<ModelTier> tier,
         Optional<Complexity> complexity,
-        A2aContext context) {
+        A2aContext context,
+        List<ToolDefinition> tools,
+        Optional<ToolChoice> toolChoice,
+        Optional<ResponseFormat> responseFormat) {
 
     public ChatRequest {
         Objects.requireNonNull(model, "model");
@@ -31,11 +42,53 @@ public record ChatRequest(
         Objects.requireNonNull(tier, "tier");
         Objects.requireNonNull(complexity, "complexity");
         Objects.requireNonNull(context, "context");
+        tools = List.copyOf(tools);
+        Objects.requireNonNull(toolChoice, "toolChoice");
+        Objects.requireNonNull(responseFormat, "responseFormat");
+        var names = new HashSet<String>();
+        for (ToolDefinition tool : tools) {
+            if (!names.add(tool.name())) {
+                throw new IllegalArgumentException("tool names must be unique: " + tool.name());
+            }
+        }
+        if (toolChoice.orElse(ToolChoice.AUTO) instanceof ToolChoice.Named(String name) && !names.contains(name)) {
+            throw new IllegalArgumentException("tool choice names an undeclared tool: " + name);
+        }
+        if (toolChoice.orElse(ToolChoice.AUTO) instanceof ToolChoice.Required && tools.isEmpty()) {
+            throw new IllegalArgumentException("tool choice required needs tools");
+        }
+    }
+
+    /** A request without tools or a response format, as every request was before tool calling. */
+    public ChatRequest(Optional<String> model, List<Message> messages, OptionalDouble temperature,
+                       OptionalInt maxTokens, boolean stream, Optional<ModelTier> tier,
+                       Optional<Complexity> complexity, A2aContext context) {
+        this(model, messages, temperature, maxTokens, stream, tier, complexity, context, List.of(),
+                Optional.empty(), Optional.empty());
     }
 
     /** A plain request for one model with default sampling, mostly for tests and tools. */
     public static ChatRequest of(String model, List<Message> messages, A2aContext context) {
         return new ChatRequest(Optional.of(model), messages, OptionalDouble.empty(), OptionalInt.empty(),
                 false, Optional.empty(), Optional.empty(), context);
+    }
+
+    /**
+     * The tool choice in force: the caller's, else {@code auto} when tools are declared and
+     * {@code none} when not (OpenAI's defaults).
+     */
+    public ToolChoice effectiveToolChoice() {
+        return toolChoice.orElse(tools.isEmpty() ? ToolChoice.NONE : ToolChoice.AUTO);
+    }
+
+    /** The response format in force: the caller's, else free text. */
+    public ResponseFormat effectiveResponseFormat() {
+        return responseFormat.orElse(ResponseFormat.TEXT);
+    }
+
+    /** The same request with other messages: a follow-up turn of the same conversation. */
+    public ChatRequest withConversation(List<Message> nextMessages) {
+        return new ChatRequest(model, nextMessages, temperature, maxTokens, stream, tier, complexity, context, tools,
+                toolChoice, responseFormat);
     }
 }

@@ -3,9 +3,12 @@ package io.llmclient.domain.chat;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Who spoke a chat turn. The wire names are the lower-case constant names. */
+/**
+ * Who spoke a chat turn. The wire names are the lower-case constant names. {@code TOOL} is the
+ * result of a function call, answering one tool call of an earlier assistant turn.
+ */
 public enum Role {
-    SYSTEM, USER, ASSISTANT;
+    SYSTEM, USER, ASSISTANT, TOOL;
 
     /** The name used on every wire protocol we speak. */
     public String wireName() {

@@ -3,9 +3,14 @@ package io.llmclient.domain.stream;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.failure.LlmFailure;
 import java.util.Objects;
+import java.util.Optional;
 
-/** What a stream hands its consumer, in order: deltas, then exactly one end. */
-public sealed interface StreamEvent permits StreamEvent.Delta, StreamEvent.Completed, StreamEvent.Failed {
+/**
+ * What a stream hands its consumer, in order: deltas (text or tool-call fragments), then
+ * exactly one end.
+ */
+public sealed interface StreamEvent permits StreamEvent.Delta, StreamEvent.ToolCallDelta, StreamEvent.Completed,
+        StreamEvent.Failed {
 
     /** A piece of generated text, as soon as the provider yields it. */
     record Delta(String text) implements StreamEvent {
@@ -14,7 +19,55 @@ public sealed interface StreamEvent permits StreamEvent.Delta, StreamEvent.Compl
         }
     }
 
-    /** The stream ended normally; the response holds the whole content and the usage. */
+    /**
+     * A fragment of one tool call, as soon as the provider yields it (OpenAI's
+     * {@code delta.tool_calls[]} entry).
+     *
+     * <ul>
+     *   <li>{@code index} is the call's position in {@link ChatResponse#toolCalls()} of the
+     *       {@code Completed} event, counting from 0 in the order the calls started; it is not a
+     *       provider's content-block index.</li>
+     *   <li>The first fragment of an index {@link #starts() starts} the call: it carries the
+     *       call's {@code id} and {@code name}, and may carry the first piece of its arguments
+     *       (often empty). Later fragments of that index carry neither, only arguments.</li>
+     *   <li>The {@code arguments} of all fragments of an index, concatenated in order, are
+     *       exactly that call's {@code arguments} in {@code Completed}: fragments are passed on
+     *       as the provider cut them, never re-cut or re-serialised.</li>
+     *   <li>Calls start in index order (0, 1, 2, ...); fragments of different calls may
+     *       interleave, so consumers key them by index.</li>
+     * </ul>
+     */
+    record ToolCallDelta(int index, Optional<String> id, Optional<String> name, String arguments)
+            implements StreamEvent {
+        public ToolCallDelta {
+            if (index < 0) {
+                throw new IllegalArgumentException("index must be >= 0");
+            }
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(arguments, "arguments");
+            if (id.isPresent() != name.isPresent()) {
+                throw new IllegalArgumentException("the first fragment of a call carries both id and name");
+            }
+        }
+
+        /** The first fragment of call {@code index}. */
+        public static ToolCallDelta start(int index, String id, String name, String arguments) {
+            return new ToolCallDelta(index, Optional.of(id), Optional.of(name), arguments);
+        }
+
+        /** A later piece of call {@code index}'s arguments. */
+        public static ToolCallDelta arguments(int index, String arguments) {
+            return new ToolCallDelta(index, Optional.empty(), Optional.empty(), arguments);
+        }
+
+        /** Whether this fragment starts its call (carries id and name). */
+        public boolean starts() {
+            return id.isPresent();
+        }
+    }
+
+    /** The stream ended normally; the response holds the whole content, the tool calls and the usage. */
     record Completed(ChatResponse response) implements StreamEvent {
         public Completed {
             Objects.requireNonNull(response, "response");

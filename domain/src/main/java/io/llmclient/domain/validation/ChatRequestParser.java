@@ -7,6 +7,10 @@ import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.failure.FieldError;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.domain.tools.ToolChoice;
+import io.llmclient.domain.tools.ToolDefinition;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -24,13 +28,18 @@ import java.util.stream.Collectors;
  * Turns request params, as plain Java values decoded from JSON (maps, lists, strings, numbers,
  * booleans, null), into a {@link ChatRequest}, or into the list of <em>every</em> broken field.
  * Working on plain values keeps the rules free of any JSON library.
+ *
+ * <p>Tool calling ({@code tools}, {@code tool_choice}, {@code response_format}, a message's
+ * {@code tool_calls} and {@code tool_call_id}) uses OpenAI's shapes on every surface; the rules
+ * are in {@code ToolParams} and {@code ToolConversation}, and in docs/tool-calling.md.
  */
 public final class ChatRequestParser {
 
     /** The params a chat request may carry; anything else is refused so typos do not go unnoticed. */
     public static final Set<String> KNOWN_FIELDS = Set.of("model", "messages", "temperature", "max_tokens",
-            "stream", "trace_id", "source_agent", "session_id", "tier", "complexity");
-    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
+            "stream", "trace_id", "source_agent", "session_id", "tier", "complexity", "tools", "tool_choice",
+            "response_format");
+    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "tool_calls", "tool_call_id");
     private static final double MAX_TEMPERATURE = 2.0;
     private static final int MAX_ID_LENGTH = 256;
     private static final int MAX_MODEL_LENGTH = 256;
@@ -68,6 +77,11 @@ public final class ChatRequestParser {
         Optional<String> traceId = headerSafe(params, "trace_id", errors);
         Optional<String> sourceAgent = headerSafe(params, "source_agent", errors);
         Optional<String> sessionId = headerSafe(params, "session_id", errors);
+        int beforeTools = errors.size();
+        List<ToolDefinition> tools = ToolParams.tools(params.get("tools"), errors);
+        Optional<ToolChoice> toolChoice = ToolParams.toolChoice(params.get("tool_choice"), tools,
+                errors.size() == beforeTools, errors);
+        Optional<ResponseFormat> responseFormat = ToolParams.responseFormat(params.get("response_format"), errors);
 
         if (!errors.isEmpty()) {
             return new Validated.Invalid<>(errors);
@@ -75,7 +89,7 @@ public final class ChatRequestParser {
         var context = new A2aContext(traceId.orElse(fromHeaders.traceId()),
                 sourceAgent.or(fromHeaders::sourceAgent), sessionId.or(fromHeaders::sessionId));
         return new Validated.Valid<>(new ChatRequest(model, messages, temperature, maxTokens, stream, tier,
-                complexity, context));
+                complexity, context, tools, toolChoice, responseFormat));
     }
 
     /**
@@ -114,11 +128,12 @@ public final class ChatRequestParser {
             errors.add(new FieldError("messages", "must not be empty"));
             return List.of();
         }
-        var messages = new ArrayList<Message>(list.size());
+        var parsed = new ArrayList<Optional<Message>>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            message(list.get(i), "messages[" + i + "]", errors).ifPresent(messages::add);
+            parsed.add(message(list.get(i), "messages[" + i + "]", errors));
         }
-        return messages;
+        ToolConversation.check(parsed, errors);
+        return parsed.stream().flatMap(Optional::stream).toList();
     }
 
     private static Optional<Message> message(Object value, String path, List<FieldError> errors) {
@@ -126,6 +141,7 @@ public final class ChatRequestParser {
             errors.add(new FieldError(path, "must be an object with role and content"));
             return Optional.empty();
         }
+        int before = errors.size();
         map.keySet().stream().map(String::valueOf).filter(key -> !MESSAGE_FIELDS.contains(key)).sorted()
                 .forEach(key -> errors.add(new FieldError(path + "." + key, "is not a known field")));
         Optional<Role> role = Optional.empty();
@@ -141,16 +157,38 @@ public final class ChatRequestParser {
                 errors.add(new FieldError(path + ".role", "must be one of: " + ROLES));
             }
         }
+        boolean callsTools = map.get("tool_calls") != null;
+        List<ToolCall> toolCalls = List.of();
+        if (callsTools && role.isPresent() && role.get() != Role.ASSISTANT) {
+            errors.add(new FieldError(path + ".tool_calls", "is only allowed on assistant messages"));
+        } else if (callsTools) {
+            toolCalls = ToolParams.toolCalls(map.get("tool_calls"), path + ".tool_calls", errors);
+        }
+        Optional<String> toolCallId = Optional.empty();
+        if (role.isPresent() && role.get() == Role.TOOL) {
+            toolCallId = ToolParams.toolCallId(map, "tool_call_id", path + ".tool_call_id", errors);
+        } else if (map.get("tool_call_id") != null && role.isPresent()) {
+            errors.add(new FieldError(path + ".tool_call_id", "is only allowed on tool messages"));
+        }
+        String content = content(map, callsTools, path, errors);
+        if (errors.size() > before || role.isEmpty() || content == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Message(role.get(), content, toolCalls, toolCallId));
+    }
+
+    // An assistant message that calls tools may leave its content out or null, as OpenAI's do.
+    private static String content(Map<?, ?> map, boolean callsTools, String path, List<FieldError> errors) {
         Object rawContent = map.get("content");
-        if (!map.containsKey("content")) {
-            errors.add(new FieldError(path + ".content", "is required"));
-        } else if (!(rawContent instanceof String)) {
-            errors.add(new FieldError(path + ".content", "must be a string"));
+        if (rawContent instanceof String content) {
+            return content;
         }
-        if (role.isPresent() && rawContent instanceof String content) {
-            return Optional.of(new Message(role.get(), content));
+        if (callsTools && rawContent == null) {
+            return "";
         }
-        return Optional.empty();
+        errors.add(new FieldError(path + ".content", map.containsKey("content") ? "must be a string"
+                : "is required"));
+        return null;
     }
 
     private static OptionalDouble temperature(Object value, List<FieldError> errors) {

@@ -59,7 +59,8 @@ class ChatValuesTest {
         assertEquals(Optional.of(Role.USER), Role.fromWire("user"));
         assertEquals(Optional.of(Role.ASSISTANT), Role.fromWire("assistant"));
         assertEquals(Optional.empty(), Role.fromWire("USER"));
-        assertEquals(Optional.empty(), Role.fromWire("tool"));
+        assertEquals(Optional.of(Role.TOOL), Role.fromWire("tool"));
+        assertEquals(Optional.empty(), Role.fromWire("function"));
         assertEquals(Optional.empty(), Role.fromWire(null));
     }
 

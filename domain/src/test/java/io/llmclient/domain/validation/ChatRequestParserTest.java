@@ -380,8 +380,8 @@ class ChatRequestParserTest {
 
         @Test
         void anUnknownRoleIsRefusedNamingTheAllowedRoles() {
-            assertEquals(List.of(new FieldError("messages[1].role", "must be one of: system, user, assistant")),
-                    errors(params("messages", List.of(message("user", "a"), message("tool", "b")))));
+            assertEquals(List.of(new FieldError("messages[1].role", "must be one of: system, user, assistant, tool")),
+                    errors(params("messages", List.of(message("user", "a"), message("function", "b")))));
         }
 
         @Test
@@ -408,7 +408,7 @@ class ChatRequestParserTest {
 
         @Test
         void aNullRoleIsRefusedAsNotAString() {
-            assertEquals(List.of(new FieldError("messages[0].role", "must be a string, one of: system, user, assistant")),
+            assertEquals(List.of(new FieldError("messages[0].role", "must be a string, one of: system, user, assistant, tool")),
                     errors(params("messages", List.of(params("role", null, "content", "a")))));
         }
 
@@ -534,7 +534,8 @@ class ChatRequestParserTest {
     @Test
     void knownFieldsAreTheContractParams() {
         assertEquals(java.util.Set.of("model", "messages", "temperature", "max_tokens", "stream", "trace_id",
-                "source_agent", "session_id", "tier", "complexity"), ChatRequestParser.KNOWN_FIELDS);
+                "source_agent", "session_id", "tier", "complexity", "tools", "tool_choice", "response_format"),
+                ChatRequestParser.KNOWN_FIELDS);
     }
 
     @Test

@@ -18,14 +18,26 @@ import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.stream.ToolCallAssembler;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.domain.tools.ToolChoice;
+import io.llmclient.domain.tools.ToolDefinition;
 import java.io.Serial;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -42,6 +54,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>A scenario that cannot apply to a provider (the simulator has no HTTP, so no 401 and no
  * 5xx) is declared so by calling {@link #notApplicable(String)} from its staging method: JUnit
  * then reports the test as skipped with the reason, never as passed.
+ *
+ * <p>The tool scenarios (docs/tool-calling.md) also hold the capability rule: a provider that
+ * cannot serve one stages it as {@link ToolStaged#refused} and must then refuse it with
+ * InvalidParams naming the field, never drop it silently.
  *
  * <p>Every call runs under a hang guard: a provider that never returns fails the test instead
  * of blocking the build.
@@ -102,6 +118,39 @@ public abstract class ProviderConformanceSuite {
 
     /** Stages an upstream that goes silent at {@code where} for much longer than {@link #STALL_TIMEOUT}. */
     protected abstract ChatRequest stageStall(StallPoint where);
+
+    // ---- Tool calling and structured output (docs/tool-calling.md) -------------------------
+    //
+    // Each returns ToolStaged.answer(...) when the provider serves the scenario, or
+    // ToolStaged.refused(request, field) when it lacks the capability: it must then throw
+    // InvalidParams naming that field, complete and stream alike, never drop it silently.
+
+    /** Stages {@code tool_choice: auto} with a prompt that leads the model to call a declared tool. */
+    protected abstract ToolStaged stageToolChoiceAuto(boolean stream);
+
+    /** Stages {@code tool_choice: required}: the model calls at least one declared tool. */
+    protected abstract ToolStaged stageToolChoiceRequired(boolean stream);
+
+    /** Stages a named tool choice ({@link io.llmclient.domain.tools.ToolChoice.Named}): every call is to it. */
+    protected abstract ToolStaged stageNamedToolChoice(boolean stream);
+
+    /** Stages {@code tool_choice: none} with tools declared: the model answers in text. */
+    protected abstract ToolStaged stageToolChoiceNone(boolean stream);
+
+    /** Stages an answer with two or more tool calls (parallel calls), in a known order when recorded. */
+    protected abstract ToolStaged stageParallelToolCalls(boolean stream);
+
+    /** Stages a round trip: a call, then the tool results, then the final text answer. */
+    protected abstract ToolRoundTrip stageToolRoundTrip(boolean stream);
+
+    /** Stages {@code response_format: json_object}: the answer's text is one JSON object. */
+    protected abstract ToolStaged stageJsonObject(boolean stream);
+
+    /** Stages {@code response_format: json_schema}: the answer's text follows the request's schema. */
+    protected abstract ToolStaged stageJsonSchema(boolean stream);
+
+    /** Stages a stream whose tool-call arguments arrive in two or more non-empty fragments. */
+    protected abstract ToolStaged stageStreamedToolCallFragments();
 
     /** Declares the current scenario not applicable to this provider: the test is reported skipped. */
     protected static <T> T notApplicable(String reason) {
@@ -246,7 +295,168 @@ public abstract class ProviderConformanceSuite {
         assertEquals(1, seen.size(), () -> "no event after the sink failed: " + seen);
     }
 
+    // ---- Tool scenarios ------------------------------------------------------------------
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void toolChoiceAutoLetsTheModelCallADeclaredTool(boolean streamed) {
+        serveOrRefuse(stageToolChoiceAuto(streamed), streamed, response -> assertCalledTools(response, 1));
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void toolChoiceRequiredMakesTheModelCallATool(boolean streamed) {
+        serveOrRefuse(stageToolChoiceRequired(streamed), streamed, response -> assertCalledTools(response, 1));
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aNamedToolChoiceCallsThatTool(boolean streamed) {
+        ToolStaged staged = stageNamedToolChoice(streamed);
+        if (!(staged.request().effectiveToolChoice() instanceof ToolChoice.Named named)) {
+            fail("stageNamedToolChoice must name a tool in its request's tool choice");
+            return;
+        }
+        serveOrRefuse(staged, streamed, response -> {
+            assertCalledTools(response, 1);
+            response.toolCalls().forEach(call -> assertEquals(named.name(), call.name(), "the named tool"));
+        });
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void toolChoiceNoneAnswersInText(boolean streamed) {
+        ToolStaged staged = stageToolChoiceNone(streamed);
+        assertFalse(staged.request().tools().isEmpty(), "stageToolChoiceNone must declare tools");
+        serveOrRefuse(staged, streamed, response -> {
+            assertEquals(List.of(), response.toolCalls(), "no tool calls");
+            assertEquals(FinishReason.STOP, response.finishReason());
+            assertFalse(response.content().isBlank(), "a text answer");
+        });
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void parallelToolCallsKeepTheirOrderAndIndexes(boolean streamed) {
+        serveOrRefuse(stageParallelToolCalls(streamed), streamed, response -> assertCalledTools(response, 2));
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aToolRoundTripEndsInAFinalTextAnswer(boolean streamed) {
+        ToolRoundTrip trip = stageToolRoundTrip(streamed);
+        ChatResponse called = answer(trip.first(), streamed);
+        assertCalledTools(called, 1);
+        ChatRequest followUp = trip.followUp().apply(called);
+        ChatResponse last = answer(followUp, streamed);
+        assertIdentity(last);
+        assertEquals(List.of(), last.toolCalls(), "the final answer calls no tool");
+        assertEquals(FinishReason.STOP, last.finishReason());
+        assertFalse(last.content().isBlank(), "a final text answer");
+        trip.finalContent().ifPresent(content -> assertEquals(content, last.content()));
+        trip.upstreamCheck().run();
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void jsonModeAnswersWithOneJsonObject(boolean streamed) {
+        serveOrRefuse(stageJsonObject(streamed), streamed, response -> {
+            assertEquals(FinishReason.STOP, response.finishReason());
+            JsonChecks.object(response.content(), "the answer");
+        });
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void aJsonSchemaAnswerFollowsTheSchema(boolean streamed) {
+        ToolStaged staged = stageJsonSchema(streamed);
+        if (!(staged.request().effectiveResponseFormat() instanceof ResponseFormat.JsonSchema format)) {
+            fail("stageJsonSchema must ask for a json_schema response format");
+            return;
+        }
+        serveOrRefuse(staged, streamed, response -> {
+            assertEquals(FinishReason.STOP, response.finishReason());
+            JsonChecks.followsSchema(JsonChecks.object(response.content(), "the answer"), format.schema(), "answer");
+        });
+    }
+
+    @Test
+    void streamedToolCallArgumentsInFragmentsAreReassembledExactly() {
+        ToolStaged staged = stageStreamedToolCallFragments();
+        if (!(staged instanceof ToolStaged.Answer answer)) {
+            serveOrRefuse(staged, true, response -> { });
+            return;
+        }
+        List<StreamEvent> events = stream(provider(NORMAL_TIMEOUT), answer.request());
+        ChatResponse completed = completedAtTheEnd(events);
+        Map<Integer, Long> fragments = events.stream()
+                .filter(StreamEvent.ToolCallDelta.class::isInstance).map(StreamEvent.ToolCallDelta.class::cast)
+                .filter(delta -> !delta.arguments().isEmpty())
+                .collect(Collectors.groupingBy(StreamEvent.ToolCallDelta::index, Collectors.counting()));
+        assertTrue(fragments.values().stream().anyMatch(count -> count >= 2),
+                () -> "some call's arguments arrive in several fragments: " + events);
+        assertCalledTools(completed, 1);
+        answer.toolCalls().ifPresent(calls -> assertEquals(calls, completed.toolCalls(), "tool calls"));
+        answer.upstreamCheck().run();
+    }
+
+    // Runs a staged tool scenario: an answer is checked by the scenario, a refusal must name its field.
+    private void serveOrRefuse(ToolStaged staged, boolean streamed, Consumer<ChatResponse> scenario) {
+        switch (staged) {
+            case ToolStaged.Answer answer -> {
+                ChatResponse response = answer(answer.request(), streamed);
+                assertIdentity(response);
+                scenario.accept(response);
+                answer.toolCalls().ifPresent(calls -> assertEquals(calls, response.toolCalls(), "tool calls"));
+                answer.content().ifPresent(content -> assertEquals(content, response.content(), "content"));
+                answer.upstreamCheck().run();
+            }
+            case ToolStaged.Refusal refusal -> {
+                List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
+                LlmProvider provider = provider(NORMAL_TIMEOUT);
+                LlmFailure failure = failureOf(streamed
+                        ? () -> provider.stream(refusal.request(), context(), events::add)
+                        : () -> provider.complete(refusal.request(), context()));
+                var invalid = assertInstanceOf(LlmFailure.InvalidParams.class, failure,
+                        "a capability the provider lacks is refused as InvalidParams");
+                assertTrue(invalid.errors().stream().anyMatch(error -> error.field().equals(refusal.field())),
+                        () -> "the refusal names " + refusal.field() + ": " + invalid.errors());
+                assertEquals(List.of(), events, "refused before anything was streamed");
+            }
+        }
+    }
+
+    // A complete, or a stream checked event by event and reduced to its Completed response.
+    private ChatResponse answer(ChatRequest request, boolean streamed) {
+        return streamed ? completedAtTheEnd(stream(provider(NORMAL_TIMEOUT), request))
+                : complete(provider(NORMAL_TIMEOUT), request);
+    }
+
+    // At least {@code atLeast} calls, each with an id (unique), a declared name and JSON object arguments.
+    private static void assertCalledTools(ChatResponse response, int atLeast) {
+        List<ToolCall> calls = response.toolCalls();
+        assertTrue(calls.size() >= atLeast, () -> "at least " + atLeast + " tool call(s): " + response);
+        assertEquals(FinishReason.TOOL_CALLS, response.finishReason(), "finish reason");
+        assertEquals(calls.size(), calls.stream().map(ToolCall::id).distinct().count(), () -> "unique ids: " + calls);
+        for (ToolCall call : calls) {
+            assertFalse(call.id().isBlank(), "tool call id");
+            assertFalse(call.name().isBlank(), "tool call name");
+            JsonChecks.object(call.arguments(), "the arguments of " + call.name());
+        }
+    }
+
     // ---- Helpers -------------------------------------------------------------------------
+
+    /**
+     * A request for {@link #model()} with one user message and the given tools, tool choice and
+     * response format, for staging methods that need no more.
+     */
+    protected ChatRequest toolRequest(String prompt, List<ToolDefinition> tools, Optional<ToolChoice> toolChoice,
+                                      Optional<ResponseFormat> responseFormat, boolean stream) {
+        return new ChatRequest(Optional.of(model().id()), List.of(new Message(Role.USER, prompt)),
+                OptionalDouble.empty(), OptionalInt.empty(), stream, Optional.empty(), Optional.empty(), A2A, tools,
+                toolChoice, responseFormat);
+    }
 
     /** The call context every scenario sends. */
     protected CallContext context() {
@@ -276,8 +486,18 @@ public abstract class ProviderConformanceSuite {
         if (!(events.getLast() instanceof StreamEvent.Completed last)) {
             return fail("Completed must be the last event: " + events);
         }
-        assertTrue(events.stream().limit(events.size() - 1L).allMatch(StreamEvent.Delta.class::isInstance),
-                () -> "only deltas before Completed: " + events);
+        List<StreamEvent> before = events.subList(0, events.size() - 1);
+        assertTrue(before.stream().allMatch(event -> event instanceof StreamEvent.Delta
+                        || event instanceof StreamEvent.ToolCallDelta), () -> "only deltas before Completed: " + events);
+        // The fragments' rules (start in index order with id and name, then arguments) and their sum.
+        var assembler = new ToolCallAssembler();
+        before.stream().filter(StreamEvent.ToolCallDelta.class::isInstance)
+                .map(StreamEvent.ToolCallDelta.class::cast).forEach(assembler::add);
+        assertEquals(assembler.toolCalls(), last.response().toolCalls(),
+                "the tool-call fragments reassembled are the completed tool calls");
+        String text = before.stream().filter(StreamEvent.Delta.class::isInstance)
+                .map(event -> ((StreamEvent.Delta) event).text()).collect(Collectors.joining());
+        assertEquals(text, last.response().content(), "the text deltas in order make the content");
         return last.response();
     }
 

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.failure.FieldError;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailureException;
 import java.util.List;
 
 /**
@@ -54,6 +57,9 @@ final class GeminiRequestMapper {
             case USER -> "user";
             case ASSISTANT -> "model";
             case SYSTEM -> throw new IllegalArgumentException("system turns go to systemInstruction");
+            // Tool results become functionResponse parts in part 2 of issue 13; until then refused, never dropped.
+            case TOOL -> throw new LlmFailureException(new LlmFailure.InvalidParams(List.of(new FieldError(
+                    "messages", "tool messages are not supported by provider gemini yet"))));
         };
     }
 }

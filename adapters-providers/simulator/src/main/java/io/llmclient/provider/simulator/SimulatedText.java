@@ -3,16 +3,19 @@ package io.llmclient.provider.simulator;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.tools.ToolCall;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Derives the reply from the request alone, so the same request always gets the same text,
- * streamed or not: it echoes the start of the last user message, then words drawn by a
- * generator seeded from a SHA-256 of the model and the messages.
+ * streamed or not: it echoes the start of the last user message (or, after tool results, names
+ * each tool with the start of its result), then words drawn by a generator seeded from a
+ * SHA-256 of the model and the messages.
  */
 final class SimulatedText {
     private static final int ECHO_WORDS = 8;
@@ -32,9 +35,14 @@ final class SimulatedText {
     static String reply(ChatRequest request, String model) {
         var random = new SplittableRandom(seed(request, model));
         var text = new StringBuilder("Simulated reply from ").append(model);
-        String echo = echo(request.messages());
-        if (!echo.isEmpty()) {
-            text.append(" to \"").append(echo).append('"');
+        List<Message> messages = request.messages();
+        if (messages.getLast().role() == Role.TOOL) {
+            text.append(" using ").append(toolResults(messages));
+        } else {
+            String echo = echo(messages);
+            if (!echo.isEmpty()) {
+                text.append(" to \"").append(echo).append('"');
+            }
         }
         text.append(':');
         int words = MIN_WORDS + random.nextInt(EXTRA_WORDS);
@@ -50,16 +58,35 @@ final class SimulatedText {
     private static String echo(List<Message> messages) {
         for (Message message : messages.reversed()) {
             if (message.role() == Role.USER) {
-                String[] words = message.content().strip().split("\\s+", ECHO_WORDS + 1);
-                int shown = Math.min(words.length, ECHO_WORDS);
-                String echo = String.join(" ", List.of(words).subList(0, shown));
-                return words.length > ECHO_WORDS ? echo + " ..." : echo;
+                return start(message.content());
             }
         }
         return "";
     }
 
-    private static long seed(ChatRequest request, String model) {
+    private static String start(String content) {
+        String[] words = content.strip().split("\\s+", ECHO_WORDS + 1);
+        int shown = Math.min(words.length, ECHO_WORDS);
+        String echo = String.join(" ", List.of(words).subList(0, shown));
+        return words.length > ECHO_WORDS ? echo + " ..." : echo;
+    }
+
+    // The trailing tool messages, each as: name "start of its result".
+    private static String toolResults(List<Message> messages) {
+        var results = new ArrayList<String>();
+        for (Message message : messages.reversed()) {
+            if (message.role() != Role.TOOL) {
+                break;
+            }
+            String id = message.toolCallId().orElseThrow();
+            results.addFirst(SimulatedTools.answeredTool(messages, id).orElse(id) + " \"" + start(message.content())
+                    + '"');
+        }
+        return String.join(", ", results);
+    }
+
+    /** The request's fingerprint: the same model and conversation always give the same seed. */
+    static long seed(ChatRequest request, String model) {
         MessageDigest digest = sha256();
         digest.update(model.getBytes(StandardCharsets.UTF_8));
         for (Message message : request.messages()) {
@@ -67,6 +94,11 @@ final class SimulatedText {
             digest.update(message.role().wireName().getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
             digest.update(message.content().getBytes(StandardCharsets.UTF_8));
+            // Only tool turns add bytes, so every plain conversation keeps the seed it always had.
+            for (ToolCall call : message.toolCalls()) {
+                update(digest, (byte) 1, call.id(), call.name(), call.arguments());
+            }
+            message.toolCallId().ifPresent(id -> update(digest, (byte) 2, id));
         }
         byte[] hash = digest.digest();
         long seed = 0;
@@ -74,6 +106,13 @@ final class SimulatedText {
             seed = (seed << Byte.SIZE) | (hash[i] & 0xFF);
         }
         return seed;
+    }
+
+    private static void update(MessageDigest digest, byte marker, String... parts) {
+        for (String part : parts) {
+            digest.update(marker);
+            digest.update(part.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static MessageDigest sha256() {

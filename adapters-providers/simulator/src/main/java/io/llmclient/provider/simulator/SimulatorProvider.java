@@ -13,7 +13,11 @@ import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.stream.ToolCallAssembler;
+import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.domain.tools.ToolDefinition;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -21,7 +25,12 @@ import java.util.concurrent.CancellationException;
 /**
  * The offline provider: deterministic text derived from the prompt, real usage counts by
  * {@link SimulatorTokenizer}'s rule, {@code max_tokens} honoured with finish reason
- * {@code length}, and configurable pacing so streams look like streams.
+ * {@code length}, and configurable pacing so streams look like streams. It calls tools and
+ * answers in JSON by {@link SimulatedTools}' rules; a tool call streams as a first fragment
+ * with its id and name, then its arguments cut by the same tokenizer.
+ *
+ * <p>An answer is a list of pieces, each one stream event with its token cost; complete and
+ * stream send the same pieces, so they give the same answer and usage.
  */
 final class SimulatorProvider implements LlmProvider {
     // Each message costs one token for its role on top of its content, like a chat template's framing.
@@ -64,12 +73,12 @@ final class SimulatorProvider implements LlmProvider {
         Reply reply = reply(request, context);
         long start = System.nanoTime();
         pause(pacing.timeToFirstToken());
-        List<String> pieces = reply.pieces();
+        List<Piece> pieces = reply.pieces();
         for (int i = 0; i < pieces.size(); i++) {
             if (i > 0) {
                 pause(pacing.interToken());
             }
-            sink.accept(new StreamEvent.Delta(pieces.get(i)));
+            sink.accept(pieces.get(i).event());
         }
         sink.accept(new StreamEvent.Completed(reply.response(context, Duration.ofNanos(System.nanoTime() - start))));
     }
@@ -79,12 +88,45 @@ final class SimulatorProvider implements LlmProvider {
             throw new LlmFailureException(ProviderUnavailable.forModel(context.model().id(), id(),
                     availability().reason()));
         }
-        List<String> pieces = SimulatorTokenizer.pieces(SimulatedText.reply(request, context.model().id()));
+        String model = context.model().id();
+        long seed = SimulatedText.seed(request, model);
+        List<ToolCall> calls = SimulatedTools.calls(request, seed);
+        List<Piece> pieces = calls.isEmpty()
+                ? text(SimulatedTools.formatted(request, SimulatedText.reply(request, model)))
+                : calls(calls);
         int limit = request.maxTokens().orElse(Integer.MAX_VALUE);
-        boolean truncated = pieces.size() > limit;
-        List<String> sent = truncated ? pieces.subList(0, limit) : pieces;
-        return new Reply(List.copyOf(sent), truncated ? FinishReason.LENGTH : FinishReason.STOP,
-                new Usage(promptTokens(request.messages()), sent.size()));
+        var sent = new ArrayList<Piece>();
+        int tokens = 0;
+        for (Piece piece : pieces) {
+            if (tokens + piece.tokens() > limit) {
+                break;
+            }
+            sent.add(piece);
+            tokens += piece.tokens();
+        }
+        boolean truncated = sent.size() < pieces.size();
+        FinishReason finish = truncated ? FinishReason.LENGTH : calls.isEmpty() ? FinishReason.STOP
+                : FinishReason.TOOL_CALLS;
+        return new Reply(List.copyOf(sent), finish, new Usage(promptTokens(request), tokens));
+    }
+
+    private static List<Piece> text(String text) {
+        return SimulatorTokenizer.pieces(text).stream().map(piece -> new Piece(new StreamEvent.Delta(piece), 1))
+                .toList();
+    }
+
+    // A call starts with its id and name (costing the name's tokens), then its arguments token by token.
+    private static List<Piece> calls(List<ToolCall> calls) {
+        var pieces = new ArrayList<Piece>();
+        for (int index = 0; index < calls.size(); index++) {
+            ToolCall call = calls.get(index);
+            pieces.add(new Piece(StreamEvent.ToolCallDelta.start(index, call.id(), call.name(), ""),
+                    Math.max(1, SimulatorTokenizer.count(call.name()))));
+            for (String fragment : SimulatorTokenizer.pieces(call.arguments())) {
+                pieces.add(new Piece(StreamEvent.ToolCallDelta.arguments(index, fragment), 1));
+            }
+        }
+        return pieces;
     }
 
     private void pause(Duration duration) {
@@ -100,18 +142,44 @@ final class SimulatorProvider implements LlmProvider {
         }
     }
 
-    private record Reply(List<String> pieces, FinishReason finishReason, Usage usage) {
+    /** One stream event of the answer and the completion tokens it costs. */
+    private record Piece(StreamEvent event, int tokens) {
+    }
+
+    private record Reply(List<Piece> pieces, FinishReason finishReason, Usage usage) {
         ChatResponse response(CallContext context, Duration latency) {
+            var text = new StringBuilder();
+            var calls = new ToolCallAssembler();
+            for (Piece piece : pieces) {
+                switch (piece.event()) {
+                    case StreamEvent.Delta delta -> text.append(delta.text());
+                    case StreamEvent.ToolCallDelta fragment -> calls.add(fragment);
+                    case StreamEvent.Completed _, StreamEvent.Failed _ ->
+                            throw new IllegalStateException("a piece is a delta");
+                }
+            }
             return new ChatResponse("simcmpl-" + UUID.randomUUID(), context.model().id(),
-                    context.model().providerModel(), ProviderId.SIMULATOR, String.join("", pieces), finishReason,
-                    usage, context.a2a().traceId(), latency);
+                    context.model().providerModel(), ProviderId.SIMULATOR, text.toString(), calls.toolCalls(),
+                    finishReason, usage, context.a2a().traceId(), latency);
         }
     }
 
-    /** Prompt tokens: each message's content tokens plus one for its role. */
-    static int promptTokens(List<Message> messages) {
-        return messages.stream()
-                .mapToInt(message -> ROLE_TOKENS_PER_MESSAGE + SimulatorTokenizer.count(message.content()))
-                .sum();
+    /**
+     * Prompt tokens: each message's content tokens plus one for its role, plus its tool calls'
+     * names and arguments; each declared tool adds its name, description and schema.
+     */
+    static int promptTokens(ChatRequest request) {
+        int tokens = 0;
+        for (Message message : request.messages()) {
+            tokens += ROLE_TOKENS_PER_MESSAGE + SimulatorTokenizer.count(message.content());
+            for (ToolCall call : message.toolCalls()) {
+                tokens += SimulatorTokenizer.count(call.name()) + SimulatorTokenizer.count(call.arguments());
+            }
+        }
+        for (ToolDefinition tool : request.tools()) {
+            tokens += SimulatorTokenizer.count(tool.name()) + SimulatorTokenizer.count(tool.description().orElse(""))
+                    + SimulatorTokenizer.count(SchemaValues.json(tool.parameters()));
+        }
+        return tokens;
     }
 }

@@ -12,6 +12,11 @@ import io.llmclient.domain.chat.Role;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
+import io.llmclient.provider.conformance.ToolRoundTrip;
+import io.llmclient.provider.conformance.ToolStaged;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolChoice;
+import io.llmclient.domain.tools.ToolDefinition;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +75,8 @@ class SimulatorConformanceTest extends ProviderConformanceSuite {
             case STOP -> ask(OptionalInt.empty());
             case LENGTH -> ask(OptionalInt.of(3));
             case CONTENT_FILTER -> notApplicable("the simulator filters no content");
-            case TOOL_CALLS -> notApplicable("the simulator calls no tools");
+            case TOOL_CALLS -> toolRequest("Anything", TOOLS, Optional.of(ToolChoice.REQUIRED), Optional.empty(),
+                    stream);
             case ERROR -> notApplicable("not a finish reason a provider reports");
         };
     }
@@ -98,5 +104,71 @@ class SimulatorConformanceTest extends ProviderConformanceSuite {
     @Override
     protected ChatRequest stageStall(StallPoint where) {
         return notApplicable(NO_UPSTREAM + " to stall");
+    }
+
+    // ---- Tool calling: the simulator's rules (SimulatedTools) --------------------------------
+
+    static final List<ToolDefinition> TOOLS = List.of(
+            ToolDefinition.function("get_weather", "The weather of a city", Map.of("type", "object",
+                    "properties", Map.of("city", Map.of("type", "string")), "required", List.of("city"))),
+            ToolDefinition.function("get_time", "The time in a time zone", Map.of("type", "object",
+                    "properties", Map.of("timezone", Map.of("type", "string")), "required", List.of("timezone"))));
+
+    private ToolStaged ask(String prompt, Optional<ToolChoice> choice, boolean stream) {
+        return ToolStaged.answer(toolRequest(prompt, TOOLS, choice, Optional.empty(), stream));
+    }
+
+    @Override
+    protected ToolStaged stageToolChoiceAuto(boolean stream) {
+        return ask("Use get_weather for the weather in Paris", Optional.of(ToolChoice.AUTO), stream);
+    }
+
+    @Override
+    protected ToolStaged stageToolChoiceRequired(boolean stream) {
+        return ask("Anything new?", Optional.of(ToolChoice.REQUIRED), stream);
+    }
+
+    @Override
+    protected ToolStaged stageNamedToolChoice(boolean stream) {
+        return ask("Use get_weather for Paris", Optional.of(new ToolChoice.Named("get_time")), stream);
+    }
+
+    @Override
+    protected ToolStaged stageToolChoiceNone(boolean stream) {
+        return ask("Use get_weather for Paris", Optional.of(ToolChoice.NONE), stream);
+    }
+
+    @Override
+    protected ToolStaged stageParallelToolCalls(boolean stream) {
+        return ask("Use get_weather and get_time for Paris", Optional.empty(), stream);
+    }
+
+    @Override
+    protected ToolRoundTrip stageToolRoundTrip(boolean stream) {
+        return ToolRoundTrip.of(toolRequest("Use get_weather for Paris", TOOLS, Optional.empty(), Optional.empty(),
+                stream), call -> "{\"temperature\":21}");
+    }
+
+    @Override
+    protected ToolStaged stageJsonObject(boolean stream) {
+        return ToolStaged.answer(toolRequest("Describe Paris as JSON", List.of(), Optional.empty(),
+                Optional.of(ResponseFormat.JSON_OBJECT), stream));
+    }
+
+    @Override
+    protected ToolStaged stageJsonSchema(boolean stream) {
+        var schema = Map.<String, Object>of("type", "object", "properties", Map.of(
+                "city", Map.of("type", "string"),
+                "temperature", Map.of("type", "integer"),
+                "sunny", Map.of("type", "boolean"),
+                "tags", Map.of("type", "array", "items", Map.of("type", "string"))),
+                "required", List.of("city", "temperature", "sunny", "tags"));
+        return ToolStaged.answer(toolRequest("Weather in Paris", List.of(), Optional.empty(),
+                Optional.of(new ResponseFormat.JsonSchema("weather", Optional.empty(), schema, true)), stream));
+    }
+
+    @Override
+    protected ToolStaged stageStreamedToolCallFragments() {
+        return ask("Use get_weather for Paris", Optional.of(ToolChoice.REQUIRED), true);
     }
 }
