@@ -11,8 +11,14 @@ import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.failure.FieldError;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolChoice;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -45,6 +51,7 @@ final class EchoProvider implements LlmProvider {
 
     @Override
     public ChatResponse complete(ChatRequest request, CallContext context) {
+        refuseWhatEchoCannotDo(request);
         List<String> words = words(request.messages().getLast().content());
         int limit = request.maxTokens().orElse(Integer.MAX_VALUE);
         List<String> sent = words.subList(0, Math.min(limit, words.size()));
@@ -66,6 +73,24 @@ final class EchoProvider implements LlmProvider {
             sink.accept(new StreamEvent.Delta(i == 0 ? words.get(i) : " " + words.get(i)));
         }
         sink.accept(new StreamEvent.Completed(whole));
+    }
+
+    // A provider that lacks a capability refuses it by name (-32602 / HTTP 400), never drops it:
+    // a caller who asked for a tool call or JSON would otherwise get plain text and not know why.
+    private static void refuseWhatEchoCannotDo(ChatRequest request) {
+        var errors = new ArrayList<FieldError>();
+        if (!request.tools().isEmpty()) {
+            errors.add(new FieldError("tools", "the echo provider calls no tools"));
+        }
+        if (request.toolChoice().filter(choice -> !(choice instanceof ToolChoice.None)).isPresent()) {
+            errors.add(new FieldError("tool_choice", "the echo provider calls no tools"));
+        }
+        if (request.responseFormat().filter(format -> !(format instanceof ResponseFormat.Text)).isPresent()) {
+            errors.add(new FieldError("response_format", "the echo provider answers plain text only"));
+        }
+        if (!errors.isEmpty()) {
+            throw new LlmFailureException(new LlmFailure.InvalidParams(errors));
+        }
     }
 
     private static List<String> words(String text) {

@@ -10,9 +10,14 @@ import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolChoice;
+import io.llmclient.domain.tools.ToolDefinition;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
+import io.llmclient.provider.conformance.ToolRoundTrip;
+import io.llmclient.provider.conformance.ToolStaged;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -96,5 +101,63 @@ class EchoConformanceTest extends ProviderConformanceSuite {
     @Override
     protected ChatRequest stageStall(StallPoint where) {
         return notApplicable(NO_UPSTREAM + " to stall");
+    }
+
+    // Tool calling and JSON answers: echo lacks both, so the suite checks that it refuses each
+    // request with InvalidParams naming the field, before anything is streamed.
+    private static final ToolDefinition WEATHER = ToolDefinition.function("get_weather", "Weather in a city",
+            Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))));
+
+    private ToolStaged refusedTools(Optional<ToolChoice> choice, boolean stream) {
+        return ToolStaged.refused(toolRequest("Weather in Paris?", List.of(WEATHER), choice, Optional.empty(), stream),
+                "tools");
+    }
+
+    @Override
+    protected ToolStaged stageToolChoiceAuto(boolean stream) {
+        return refusedTools(Optional.of(ToolChoice.AUTO), stream);
+    }
+
+    @Override
+    protected ToolStaged stageToolChoiceRequired(boolean stream) {
+        return refusedTools(Optional.of(ToolChoice.REQUIRED), stream);
+    }
+
+    @Override
+    protected ToolStaged stageNamedToolChoice(boolean stream) {
+        return refusedTools(Optional.of(new ToolChoice.Named("get_weather")), stream);
+    }
+
+    @Override
+    protected ToolStaged stageToolChoiceNone(boolean stream) {
+        return refusedTools(Optional.of(ToolChoice.NONE), stream);
+    }
+
+    @Override
+    protected ToolStaged stageParallelToolCalls(boolean stream) {
+        return refusedTools(Optional.empty(), stream);
+    }
+
+    @Override
+    protected ToolRoundTrip stageToolRoundTrip(boolean stream) {
+        return notApplicable("echo calls no tools, so there is no round trip");
+    }
+
+    @Override
+    protected ToolStaged stageJsonObject(boolean stream) {
+        return ToolStaged.refused(toolRequest("Answer in JSON", List.of(), Optional.empty(),
+                Optional.of(new ResponseFormat.JsonObject()), stream), "response_format");
+    }
+
+    @Override
+    protected ToolStaged stageJsonSchema(boolean stream) {
+        return ToolStaged.refused(toolRequest("Answer in JSON", List.of(), Optional.empty(),
+                Optional.of(new ResponseFormat.JsonSchema("answer", Optional.empty(),
+                        Map.of("type", "object"), true)), stream), "response_format");
+    }
+
+    @Override
+    protected ToolStaged stageStreamedToolCallFragments() {
+        return refusedTools(Optional.of(ToolChoice.REQUIRED), true);
     }
 }
