@@ -1,7 +1,9 @@
 package io.llmclient.application.provider;
 
+import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How an HTTP provider adapter may reach its upstream, the same for every provider: the
@@ -30,6 +32,47 @@ public record Transport(List<X509Certificate> trustedCertificates, boolean allow
     /** The JDK's CAs, HTTPS only (but to loopback), {@link #DEFAULT_MAX_RESPONSE_BYTES}. */
     public static Transport defaults() {
         return new Transport(List.of(), false, DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    /** Whether a call to {@code baseUrl} is allowed: https always, http only to loopback unless opted in. */
+    public boolean permits(URI baseUrl) {
+        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "https" -> true;
+            case "http" -> allowInsecureHttp || isLoopback(baseUrl.getHost());
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether {@code host} names the local machine without asking DNS: {@code localhost} (and
+     * names under {@code .localhost}, RFC 6761), an IPv4 address in 127.0.0.0/8, or {@code ::1}.
+     */
+    public static boolean isLoopback(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return true;
+        }
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        if (name.equals("::1") || name.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        String[] octets = name.split("\\.", -1);
+        if (octets.length != 4 || !octets[0].equals("127")) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.Transport;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Builds the one {@link WebClient} of each HTTP provider adapter, so that every provider
@@ -36,7 +35,7 @@ public final class ProviderClients {
      */
     public static WebClient create(URI baseUrl, ProviderSettings settings) {
         Transport transport = settings.transport();
-        if (!permitted(baseUrl, transport.allowInsecureHttp())) {
+        if (!transport.permits(baseUrl)) {
             throw new IllegalArgumentException("plain http to a host that is not loopback (" + baseUrl.getHost()
                     + ") needs LLM_ALLOW_INSECURE_HTTP=true; use https");
         }
@@ -57,46 +56,5 @@ public final class ProviderClients {
             tls.trust(transport.trustedCertificates());
         }
         return tls.build();
-    }
-
-    /** Whether a call to {@code baseUrl} is allowed: https always, http only to loopback unless opted in. */
-    public static boolean permitted(URI baseUrl, boolean allowInsecureHttp) {
-        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
-        return switch (scheme) {
-            case "https" -> true;
-            case "http" -> allowInsecureHttp || isLoopback(baseUrl.getHost());
-            default -> false;
-        };
-    }
-
-    /**
-     * Whether {@code host} names the local machine without asking DNS: {@code localhost} (and
-     * names under {@code .localhost}, RFC 6761), an IPv4 address in 127.0.0.0/8, or {@code ::1}.
-     */
-    public static boolean isLoopback(String host) {
-        if (host == null || host.isEmpty()) {
-            return false;
-        }
-        String name = host.toLowerCase(Locale.ROOT);
-        if (name.equals("localhost") || name.endsWith(".localhost")) {
-            return true;
-        }
-        if (name.startsWith("[") && name.endsWith("]")) {
-            name = name.substring(1, name.length() - 1);
-        }
-        if (name.equals("::1") || name.equals("0:0:0:0:0:0:0:1")) {
-            return true;
-        }
-        String[] octets = name.split("\\.", -1);
-        if (octets.length != 4 || !octets[0].equals("127")) {
-            return false;
-        }
-        for (String octet : octets) {
-            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(Character::isDigit)
-                    || Integer.parseInt(octet) > 255) {
-                return false;
-            }
-        }
-        return true;
     }
 }
