@@ -53,6 +53,24 @@ class MalformedInputTest extends HttpTestSupport {
     }
 
     @Test
+    void aDecimalWhoseExponentNoBigDecimalHoldsIsAParseErrorNotAnInternalError() {
+        // Found by JsonRpcFuzzTest: Jackson threw a bare NumberFormatException, answered as -32603.
+        HttpResponse<String> response = post("[[1,1,6666666666666666666666666666e666666666666661]1]", TRACE_HEADER,
+                "t-exp");
+
+        assertJsonBody(parseError("a number is out of range", "t-exp"), response);
+    }
+
+    @Test
+    void theSameNumberOnTheOpenAiSurfaceIsA400InvalidJson() {
+        HttpResponse<String> response = postTo("/v1/chat/completions",
+                "{\"model\":\"ok-model\",\"temperature\":1e999999999999999999,\"messages\":[]}");
+
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("invalid_json", parse(response.body()).get("error").get("code").asText());
+    }
+
+    @Test
     void duplicateMemberNamesAreAParseError() {
         HttpResponse<String> response = post("{\"jsonrpc\":\"2.0\",\"method\":\"llm.models\",\"id\":1,\"id\":2}",
                 TRACE_HEADER, "t-dup");

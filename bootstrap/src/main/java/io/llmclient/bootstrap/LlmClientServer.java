@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -29,11 +30,13 @@ import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
 import io.llmclient.bootstrap.telemetry.RegistryMetricsReader;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.domain.validation.RequestLimits;
 import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.jsonrpc.TraceIdFilter;
 import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.jsonrpc.auth.InboundAuthFilter;
+import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -104,6 +107,7 @@ public final class LlmClientServer {
         };
         LOG.info("simulator {}; providers registered: {}",
                 config.simulator().enabled() ? "enabled" : "disabled", registry.ids());
+        warnAboutPlainHttp(config);
 
         JsonLinesAuditLog audit = openAudit(config.auditLogFile());
         // One registry per started server, so that servers started side by side (tests) keep
@@ -112,7 +116,8 @@ public final class LlmClientServer {
         var metrics = new HelidonMetrics(meters, policy.catalog()::contains);
         var calls = new ResilientCalls(new RetryPolicy(resilience, timing.random()), policy, registry, guards, metrics,
                 timing.sleeper());
-        var service = new LlmService(policy, registry, metrics, audit, new Log4jRequestLog(), timing.time(), calls);
+        var service = new LlmService(policy, registry, metrics, audit, new Log4jRequestLog(), timing.time(), calls,
+                new RequestLimits(config.limits().maxMessages()));
 
         var healthChecks = new LinkedHashSet<ProviderId>(policy.catalog().providers());
         healthChecks.addAll(registry.ids());
@@ -122,6 +127,8 @@ public final class LlmClientServer {
                 // Only what is added here: no feature or observer found on the class path by
                 // itself may add endpoints (such as /observe/health) behind our back.
                 .featuresDiscoverServices(false)
+                // LLM_MAX_HEADER_BYTES: larger request headers are refused before any route runs.
+                .addProtocol(Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes()).build())
                 .addFeature(ObserveFeature.just(MetricsObserver.builder()
                         .endpoint("/metrics")
                         .meterRegistry(meters)
@@ -148,10 +155,20 @@ public final class LlmClientServer {
         if (!config.inboundAuth().keys().isEmpty()) {
             routing.addFilter(new InboundAuthFilter(config.inboundAuth().keys().stream().map(ApiKey::value).toList()));
         }
+        // After auth, so that refused callers never take a slot.
+        routing.addFilter(new InFlightLimitFilter(config.limits().maxConcurrentRequests()));
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit());
         routing.register(new JsonRpcEndpoint(service, limits, metrics))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
                 .register(health);
+    }
+
+    /** A plain http base URL is allowed (loopback, or LLM_ALLOW_INSECURE_HTTP) but never silently. */
+    private static void warnAboutPlainHttp(ServiceConfig config) {
+        config.providers().values().stream()
+                .filter(settings -> settings.baseUrl().filter(url -> "http".equalsIgnoreCase(url.getScheme())).isPresent())
+                .forEach(settings -> LOG.warn("provider {} uses plain http ({}): its requests and API key travel "
+                        + "unencrypted", settings.id(), settings.baseUrl().orElseThrow()));
     }
 
     private static ServiceConfig readConfig(Map<String, String> environment, Path workingDir,

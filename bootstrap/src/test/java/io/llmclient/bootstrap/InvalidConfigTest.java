@@ -49,6 +49,13 @@ class InvalidConfigTest {
             OPENAI_BASE_URL               | ftp://x  | OPENAI_BASE_URL: must be an absolute http or https URL, got "ftp://x"
             ANTHROPIC_BASE_URL            | /v1      | ANTHROPIC_BASE_URL: must be an absolute http or https URL, got "/v1"
             LLM_CONFIG_FILE               | gone.yml | LLM_CONFIG_FILE: must name a readable YAML file, got "gone.yml"
+            LLM_MAX_MESSAGES              | 0        | LLM_MAX_MESSAGES: must be a whole number >= 1, got "0"
+            LLM_MAX_HEADER_BYTES          | 100      | LLM_MAX_HEADER_BYTES: must be a whole number >= 1024, got "100"
+            LLM_MAX_CONCURRENT_REQUESTS   | 0        | LLM_MAX_CONCURRENT_REQUESTS: must be a whole number >= 1, got "0"
+            LLM_MAX_RESPONSE_BYTES        | -1       | LLM_MAX_RESPONSE_BYTES: must be a whole number > 0, got "-1"
+            LLM_ALLOW_INSECURE_HTTP       | perhaps  | LLM_ALLOW_INSECURE_HTTP: must be true or false, got "perhaps"
+            OPENAI_BASE_URL               | http://api.openai.com/v1 | OPENAI_BASE_URL: plain http is allowed only to a loopback host: use https, or set LLM_ALLOW_INSECURE_HTTP=true, got "http://api.openai.com/v1"
+            GEMINI_BASE_URL               | http://10.1.2.3:8080 | GEMINI_BASE_URL: plain http is allowed only to a loopback host: use https, or set LLM_ALLOW_INSECURE_HTTP=true, got "http://10.1.2.3:8080"
             """)
     void brokenValueStopsStartUpWithOneLineNamingKeyAndRule(String key, String value, String line) {
         assertEquals(line, failureOf(Map.of(key, value)));

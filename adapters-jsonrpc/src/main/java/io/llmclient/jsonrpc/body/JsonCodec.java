@@ -77,6 +77,10 @@ public final class JsonCodec {
             return new Parsed.NotJson("the JSON exceeds a limit (nesting deeper than " + MAX_NESTING_DEPTH
                     + " levels, a number longer than " + MAX_NUMBER_LENGTH + " digits, or a string longer than"
                     + " the body limit)");
+        } catch (NumberFormatException | ArithmeticException outOfRange) {
+            // Found by fuzzing: Jackson throws these unwrapped for a decimal like 1e999999999999999 that
+            // no BigDecimal can hold. It is malformed input, not a bug of ours.
+            return new Parsed.NotJson("a number is out of range");
         } catch (JsonProcessingException malformed) {
             // Jackson's own message quotes the input, which may hold anything: only the position is shown.
             var at = malformed.getLocation();

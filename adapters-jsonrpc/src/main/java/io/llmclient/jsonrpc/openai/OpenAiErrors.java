@@ -29,7 +29,8 @@ import java.util.Optional;
  *   <tr><td>ProviderTimedOut</td><td>504</td><td>server_error</td><td>provider_timeout</td><td>null</td></tr>
  * </table>
  * The surface's own errors: 400 {@code invalid_json}, 404 {@code unknown_url} and
- * {@code model_not_found}, 413 {@code request_too_large}, 500 {@code internal_error}.
+ * {@code model_not_found}, 413 {@code request_too_large}, 500 {@code internal_error}, 503
+ * {@code overloaded} (too many requests in flight, see {@code InFlightLimitFilter}).
  */
 public final class OpenAiErrors {
     static final String INVALID_REQUEST = "invalid_request_error";
@@ -63,6 +64,12 @@ public final class OpenAiErrors {
     /** The caller presented no inbound API key, or an unknown one. */
     public static OpenAiError invalidApiKey(String message) {
         return new OpenAiError(Status.UNAUTHORIZED_401, message, INVALID_REQUEST, Optional.empty(), "invalid_api_key",
+                Optional.empty());
+    }
+
+    /** The service is at its limit of requests in flight: 503, as OpenAI answers when it is overloaded. */
+    public static OpenAiError overloaded(String message) {
+        return new OpenAiError(Status.SERVICE_UNAVAILABLE_503, message, SERVER_ERROR, Optional.empty(), "overloaded",
                 Optional.empty());
     }
 

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * What a provider factory is given to build its adapter: whether it is switched on, its key
- * and base URL when it has them, timeouts, and provider-specific options (string values, read
- * by the adapter that owns them).
+ * and base URL when it has them, timeouts, provider-specific options (string values, read
+ * by the adapter that owns them), and the {@link Transport} rules every HTTP adapter obeys.
  */
 public record ProviderSettings(
         ProviderId id,
@@ -19,7 +19,8 @@ public record ProviderSettings(
         Optional<URI> baseUrl,
         Duration connectTimeout,
         Duration requestTimeout,
-        Map<String, String> options) {
+        Map<String, String> options,
+        Transport transport) {
 
     public ProviderSettings {
         Objects.requireNonNull(id, "id");
@@ -28,6 +29,13 @@ public record ProviderSettings(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         options = Map.copyOf(options);
+        Objects.requireNonNull(transport, "transport");
+    }
+
+    /** Settings with the default {@link Transport}: the JDK's CAs, HTTPS but to loopback, 32 MiB answers. */
+    public ProviderSettings(ProviderId id, boolean enabled, Optional<ApiKey> apiKey, Optional<URI> baseUrl,
+                            Duration connectTimeout, Duration requestTimeout, Map<String, String> options) {
+        this(id, enabled, apiKey, baseUrl, connectTimeout, requestTimeout, options, Transport.defaults());
     }
 
     /** A provider-specific option, if configured. */

@@ -26,6 +26,7 @@ import io.llmclient.domain.selection.ModelSelector;
 import io.llmclient.domain.selection.SelectionOutcome;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.validation.ChatRequestParser;
+import io.llmclient.domain.validation.RequestLimits;
 import io.llmclient.domain.validation.Validated;
 import java.time.Duration;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class LlmService {
     private final RequestLog requestLog;
     private final TimeSource time;
     private final ResilientCalls calls;
+    private final RequestLimits limits;
 
     /** A service that calls each provider once: no retries, queue, circuit breaking (fallback still applies). */
     public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
@@ -62,6 +64,13 @@ public final class LlmService {
     /** A service whose provider calls go through {@code calls} (retries, rate-limit queue, circuit, fallback). */
     public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
                       RequestLog requestLog, TimeSource time, ResilientCalls calls) {
+        this(policy, registry, metrics, audit, requestLog, time, calls, RequestLimits.defaults());
+    }
+
+    /** As above, validating requests against {@code limits} (such as {@code LLM_MAX_MESSAGES}). */
+    public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
+                      RequestLog requestLog, TimeSource time, ResilientCalls calls, RequestLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.selector = new ModelSelector(policy);
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -84,7 +93,7 @@ public final class LlmService {
      */
     public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, long arrivedNanos) {
         long start = arrivedNanos;
-        ChatRequest request = switch (ChatRequestParser.parse(params, fromHeaders)) {
+        ChatRequest request = switch (ChatRequestParser.parse(params, fromHeaders, limits)) {
             case Validated.Valid<ChatRequest> valid -> valid.value();
             case Validated.Invalid<ChatRequest> invalid -> throw refused(
                     ChatRequestParser.bestEffortContext(params, fromHeaders), start, Optional.empty(),

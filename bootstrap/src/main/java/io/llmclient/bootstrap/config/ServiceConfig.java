@@ -92,9 +92,18 @@ public record ServiceConfig(
 
     /**
      * Inbound limits: bodies above {@code maxRequestBytes} get HTTP 413; a stream whose client
-     * leaves a write blocked for {@code streamWriteLimit} (the request timeout) is cut off.
+     * leaves a write blocked for {@code streamWriteLimit} (the request timeout) is cut off; a
+     * request with more than {@code maxMessages} messages is InvalidParams; request headers over
+     * {@code maxHeaderBytes} in all are refused by the server; one request more than
+     * {@code maxConcurrentRequests} in flight gets 503.
      */
-    public record Limits(long maxRequestBytes, Duration streamWriteLimit) {
+    public record Limits(long maxRequestBytes, Duration streamWriteLimit, int maxMessages, int maxHeaderBytes,
+                         int maxConcurrentRequests) {
+        /** {@code LLM_MAX_HEADER_BYTES} when unset: Helidon's own default, made explicit. */
+        public static final int DEFAULT_MAX_HEADER_BYTES = 16_384;
+        /** {@code LLM_MAX_CONCURRENT_REQUESTS} when unset. */
+        public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 512;
+
         public Limits {
             Objects.requireNonNull(streamWriteLimit, "streamWriteLimit");
         }

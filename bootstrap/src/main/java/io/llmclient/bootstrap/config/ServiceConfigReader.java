@@ -3,6 +3,7 @@ package io.llmclient.bootstrap.config;
 import io.helidon.config.Config;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.bootstrap.config.ServiceConfig.CircuitSettings;
 import io.llmclient.bootstrap.config.ServiceConfig.Governance;
 import io.llmclient.bootstrap.config.ServiceConfig.InboundAuth;
@@ -13,6 +14,7 @@ import io.llmclient.bootstrap.config.ServiceConfig.RetrySettings;
 import io.llmclient.bootstrap.config.ServiceConfig.ServerSettings;
 import io.llmclient.bootstrap.config.ServiceConfig.SimulatorSettings;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.validation.RequestLimits;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -48,6 +50,7 @@ public final class ServiceConfigReader {
 
         Duration connectTimeout = values.seconds("LLM_CONNECT_TIMEOUT", true, 10.0);
         Duration requestTimeout = values.seconds("LLM_REQUEST_TIMEOUT", true, 60.0);
+        Transport transport = transport(values, workingDir);
 
         var ids = new LinkedHashSet<ProviderId>(List.of(ProviderId.OPENAI, ProviderId.ANTHROPIC,
                 ProviderId.GEMINI, ProviderId.SIMULATOR));
@@ -66,21 +69,22 @@ public final class ServiceConfigReader {
         var providers = new LinkedHashMap<ProviderId, ProviderSettings>();
         for (ProviderId id : ids) {
             providers.put(id, switch (id.value()) {
-                case "openai" -> keyed(id, openAiKey, values.url("OPENAI_BASE_URL")
-                        .orElse(URI.create("https://api.openai.com/v1")), connectTimeout, requestTimeout);
-                case "anthropic" -> keyed(id, anthropicKey, values.url("ANTHROPIC_BASE_URL")
-                        .orElse(URI.create("https://api.anthropic.com")), connectTimeout, requestTimeout);
-                case "gemini" -> keyed(id, googleKey, values.url("GEMINI_BASE_URL")
+                case "openai" -> keyed(id, openAiKey, baseUrl(values, "OPENAI_BASE_URL", transport)
+                        .orElse(URI.create("https://api.openai.com/v1")), connectTimeout, requestTimeout, transport);
+                case "anthropic" -> keyed(id, anthropicKey, baseUrl(values, "ANTHROPIC_BASE_URL", transport)
+                        .orElse(URI.create("https://api.anthropic.com")), connectTimeout, requestTimeout, transport);
+                case "gemini" -> keyed(id, googleKey, baseUrl(values, "GEMINI_BASE_URL", transport)
                         .orElse(URI.create("https://generativelanguage.googleapis.com")), connectTimeout,
-                        requestTimeout);
+                        requestTimeout, transport);
                 case "simulator" -> new ProviderSettings(id, simulator.enabled(), Optional.empty(),
                         Optional.empty(), connectTimeout, requestTimeout, Map.of(
                         "ttft_ms", Long.toString(simulator.timeToFirstToken().toMillis()),
-                        "inter_token_ms", Long.toString(simulator.interTokenDelay().toMillis())));
+                        "inter_token_ms", Long.toString(simulator.interTokenDelay().toMillis())), transport);
                 default -> {
                     String prefix = pluginPrefix(id);
                     yield new ProviderSettings(id, true, apiKey(values, prefix + "_API_KEY"),
-                            values.url(prefix + "_BASE_URL"), connectTimeout, requestTimeout, Map.of());
+                            baseUrl(values, prefix + "_BASE_URL", transport), connectTimeout, requestTimeout,
+                            Map.of(), transport);
                 }
             });
         }
@@ -101,7 +105,10 @@ public final class ServiceConfigReader {
                         values.atLeast("LLM_CIRCUIT_FAILURE_THRESHOLD", 1, 5),
                         values.seconds("LLM_CIRCUIT_OPEN_SECONDS", true, 30.0)),
                 simulator,
-                new Limits(values.positiveLong("LLM_MAX_REQUEST_BYTES", 1_048_576L), requestTimeout),
+                new Limits(values.positiveLong("LLM_MAX_REQUEST_BYTES", 1_048_576L), requestTimeout,
+                        values.atLeast("LLM_MAX_MESSAGES", 1, RequestLimits.DEFAULT_MAX_MESSAGES),
+                        values.atLeast("LLM_MAX_HEADER_BYTES", 1024, Limits.DEFAULT_MAX_HEADER_BYTES),
+                        values.atLeast("LLM_MAX_CONCURRENT_REQUESTS", 1, Limits.DEFAULT_MAX_CONCURRENT_REQUESTS)),
                 path(values, workingDir, "LLM_AUDIT_LOG_FILE", "logs/governance-audit.jsonl"),
                 new InboundAuth(values.list("LLM_INBOUND_API_KEYS").orElse(List.of()).stream()
                         .map(ApiKey::new).toList()),
@@ -124,12 +131,45 @@ public final class ServiceConfigReader {
                 .forEach(key -> values.raw(key).ifPresent(secrets::add));
         providers.forEach(id -> values.raw(pluginPrefix(id) + "_API_KEY").ifPresent(secrets::add));
         values.list("LLM_INBOUND_API_KEYS").ifPresent(secrets::addAll);
+        values.raw(TrustStoreReader.PASSWORD).ifPresent(secrets::add);
         return secrets;
     }
 
     private static ProviderSettings keyed(ProviderId id, Optional<ApiKey> key, URI baseUrl,
-                                          Duration connectTimeout, Duration requestTimeout) {
-        return new ProviderSettings(id, true, key, Optional.of(baseUrl), connectTimeout, requestTimeout, Map.of());
+                                          Duration connectTimeout, Duration requestTimeout, Transport transport) {
+        return new ProviderSettings(id, true, key, Optional.of(baseUrl), connectTimeout, requestTimeout, Map.of(),
+                transport);
+    }
+
+    /**
+     * How providers reach their upstream: {@code LLM_TLS_TRUST_STORE} (with its type and
+     * password), {@code LLM_ALLOW_INSECURE_HTTP}, {@code LLM_MAX_RESPONSE_BYTES}.
+     */
+    private static Transport transport(Values values, Path workingDir) {
+        var trusted = values.raw(TrustStoreReader.STORE)
+                .map(store -> TrustStoreReader.read(resolve(workingDir, TrustStoreReader.STORE, store),
+                        values.string(TrustStoreReader.TYPE, "PKCS12"), values.raw(TrustStoreReader.PASSWORD)))
+                .orElse(List.of());
+        return new Transport(trusted, values.bool("LLM_ALLOW_INSECURE_HTTP").orElse(false),
+                values.positiveLong("LLM_MAX_RESPONSE_BYTES", Transport.DEFAULT_MAX_RESPONSE_BYTES));
+    }
+
+    /** A base URL; plain http only to a loopback host unless {@code LLM_ALLOW_INSECURE_HTTP} is true. */
+    private static Optional<URI> baseUrl(Values values, String key, Transport transport) {
+        Optional<URI> url = values.url(key);
+        url.filter(uri -> !transport.permits(uri)).ifPresent(uri -> {
+            throw InvalidConfigException.of(key, "plain http is allowed only to a loopback host: use https, or set "
+                    + "LLM_ALLOW_INSECURE_HTTP=true", uri.toString());
+        });
+        return url;
+    }
+
+    private static Path resolve(Path workingDir, String key, String value) {
+        try {
+            return workingDir.resolve(value).normalize();
+        } catch (InvalidPathException e) {
+            throw InvalidConfigException.of(key, "must be a file path", value);
+        }
     }
 
     private static Optional<ApiKey> apiKey(Values values, String key) {

@@ -56,16 +56,21 @@ public final class ChatRequestParser {
     }
 
     /**
-     * Parses params. A2A values in params win over {@code fromHeaders}, whose trace id is used
-     * when params carry none.
+     * Parses params with the {@link RequestLimits#defaults() default limits}. A2A values in
+     * params win over {@code fromHeaders}, whose trace id is used when params carry none.
      */
     public static Validated<ChatRequest> parse(Map<String, ?> params, A2aContext fromHeaders) {
+        return parse(params, fromHeaders, RequestLimits.defaults());
+    }
+
+    /** As {@link #parse(Map, A2aContext)}, holding the request to {@code limits}. */
+    public static Validated<ChatRequest> parse(Map<String, ?> params, A2aContext fromHeaders, RequestLimits limits) {
         var errors = new ArrayList<FieldError>();
         params.keySet().stream().filter(key -> !KNOWN_FIELDS.contains(key)).sorted()
                 .forEach(key -> errors.add(new FieldError(key, "is not a known field")));
 
         Optional<String> model = optionalString(params, "model", MAX_MODEL_LENGTH, errors);
-        List<Message> messages = messages(params.get("messages"), errors);
+        List<Message> messages = messages(params.get("messages"), limits.maxMessages(), errors);
         OptionalDouble temperature = temperature(params.get("temperature"), errors);
         OptionalInt maxTokens = maxTokens(params.get("max_tokens"), errors);
         boolean stream = bool(params, "stream", errors);
@@ -115,7 +120,7 @@ public final class ChatRequestParser {
         return value instanceof String text && isWellFormedId(text) ? Optional.of(text) : Optional.empty();
     }
 
-    private static List<Message> messages(Object value, List<FieldError> errors) {
+    private static List<Message> messages(Object value, int maxMessages, List<FieldError> errors) {
         if (value == null) {
             errors.add(new FieldError("messages", "is required"));
             return List.of();
@@ -126,6 +131,11 @@ public final class ChatRequestParser {
         }
         if (list.isEmpty()) {
             errors.add(new FieldError("messages", "must not be empty"));
+            return List.of();
+        }
+        if (list.size() > maxMessages) {
+            // Refused before any message is looked at: the work per request stays bounded.
+            errors.add(new FieldError("messages", "must hold at most " + maxMessages + " messages, got " + list.size()));
             return List.of();
         }
         var parsed = new ArrayList<Optional<Message>>(list.size());

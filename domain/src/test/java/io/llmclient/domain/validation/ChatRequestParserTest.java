@@ -368,6 +368,30 @@ class ChatRequestParserTest {
         }
 
         @Test
+        void moreMessagesThanTheLimitAreRefusedWithTheLimitAndTheCount() {
+            var three = List.of(message("user", "a"), message("assistant", "b"), message("user", "c"));
+            var result = ChatRequestParser.parse(params("messages", three), HEADERS, new RequestLimits(2));
+            if (!(result instanceof Validated.Invalid<ChatRequest> invalid)) {
+                throw new AssertionError("three messages passed a limit of two");
+            }
+            assertEquals(List.of(new FieldError("messages", "must hold at most 2 messages, got 3")), invalid.errors());
+        }
+
+        @Test
+        void exactlyAsManyMessagesAsTheLimitAreAccepted() {
+            var two = List.of(message("user", "a"), message("assistant", "b"));
+            assertTrue(ChatRequestParser.parse(params("messages", two), HEADERS, new RequestLimits(2))
+                    instanceof Validated.Valid<ChatRequest>);
+        }
+
+        @Test
+        void theDefaultLimitIsAThousandMessages() {
+            var many = java.util.Collections.nCopies(1001, (Object) message("user", "a"));
+            assertEquals(List.of(new FieldError("messages", "must hold at most 1000 messages, got 1001")),
+                    errors(params("messages", many)));
+        }
+
+        @Test
         void aMessageThatIsNotAnObjectIsRefusedByIndex() {
             assertOnlyField("messages[1]", params("messages", List.of(message("user", "a"), 42)));
         }

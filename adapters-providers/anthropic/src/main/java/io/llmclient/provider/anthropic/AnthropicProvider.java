@@ -24,6 +24,7 @@ import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.support.http.A2aHeaders;
 import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.ResponseLimit;
 import io.llmclient.provider.support.http.TransportFailure;
 import io.llmclient.provider.support.http.WholeCallDeadline;
 import io.llmclient.provider.support.sse.EventStreamReader;
@@ -60,7 +61,6 @@ import java.util.concurrent.CancellationException;
 final class AnthropicProvider implements LlmProvider {
     static final String MESSAGES_PATH = "v1/messages";
     static final String API_VERSION = "2023-06-01";
-    private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
     private static final HeaderName API_KEY = HeaderNames.create("x-api-key");
     private static final HeaderName ANTHROPIC_VERSION = HeaderNames.create("anthropic-version");
     // The headers the error mapping reads; the rest of an error answer's headers are dropped.
@@ -73,18 +73,20 @@ final class AnthropicProvider implements LlmProvider {
     private final WebClient client;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final long maxResponseBytes;
     private final MaxTokensDefaults maxTokens;
     private final ObjectMapper json = new ObjectMapper();
     private final AnthropicErrorMapper errors;
 
     AnthropicProvider(boolean enabled, Optional<ApiKey> apiKey, URI baseUrl, WebClient client, Duration connectTimeout,
-                      Duration requestTimeout, MaxTokensDefaults maxTokens, Clock clock) {
+                      Duration requestTimeout, long maxResponseBytes, MaxTokensDefaults maxTokens, Clock clock) {
         this.enabled = enabled;
         this.apiKey = apiKey;
         this.endpoint = resolve(baseUrl);
         this.client = client;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.maxResponseBytes = maxResponseBytes;
         this.maxTokens = maxTokens;
         this.errors = new AnthropicErrorMapper(json, apiKey, clock);
     }
@@ -132,7 +134,8 @@ final class AnthropicProvider implements LlmProvider {
                 HttpReply reply = readWhole(response);
                 throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
             }
-            var events = new EventStreamReader(response.inputStream());
+            var events = new EventStreamReader(ResponseLimit.cap(response.inputStream(), maxResponseBytes, status),
+                    maxResponseBytes);
             var assembler = new StreamAssembler(json, errors);
             for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
                 ServerSentEvent event = next.get();
@@ -221,17 +224,11 @@ final class AnthropicProvider implements LlmProvider {
             response.headers().first(HeaderNames.create(name)).ifPresent(value -> headers.put(name, value));
         }
         int status = response.status().code();
-        byte[] body;
         try (InputStream in = response.inputStream()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
+            return new HttpReply(status, headers, ResponseLimit.readAll(in, maxResponseBytes, status));
         } catch (IOException | RuntimeException failure) {
             throw transportFailure(failure);
         }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new LlmFailureException(new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.of(status),
-                    "response body larger than " + MAX_BODY_BYTES + " bytes", false));
-        }
-        return new HttpReply(status, headers, body);
     }
 
     private AnthropicResponseMapper.Completion readCompletion(HttpReply reply) {

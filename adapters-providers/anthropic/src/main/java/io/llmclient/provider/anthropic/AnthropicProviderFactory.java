@@ -1,10 +1,10 @@
 package io.llmclient.provider.anthropic;
 
-import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.provider.support.http.ProviderClients;
 import java.net.URI;
 import java.time.Clock;
 
@@ -26,13 +26,10 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
     @Override
     public LlmProvider create(ProviderSettings settings) {
         MaxTokensDefaults maxTokens = MaxTokensDefaults.from(settings.options());
-        WebClient client = WebClient.builder()
-                .connectTimeout(settings.connectTimeout())
-                .readTimeout(settings.requestTimeout())
-                // A redirect would carry the x-api-key header to wherever it points.
-                .followRedirects(false)
-                .build();
-        return new AnthropicProvider(settings.enabled(), settings.apiKey(), settings.baseUrl().orElse(DEFAULT_BASE_URL),
-                client, settings.connectTimeout(), settings.requestTimeout(), maxTokens, Clock.systemUTC());
+        URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
+        // TLS 1.2+/host name check/no redirects (which would carry the x-api-key header along).
+        return new AnthropicProvider(settings.enabled(), settings.apiKey(), baseUrl,
+                ProviderClients.create(baseUrl, settings), settings.connectTimeout(), settings.requestTimeout(),
+                settings.transport().maxResponseBytes(), maxTokens, Clock.systemUTC());
     }
 }

@@ -13,6 +13,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
@@ -64,6 +65,13 @@ class AnthropicConformanceTest extends ProviderConformanceSuite {
         URI target = baseUrl != null ? baseUrl : URI.create(ANTHROPIC.baseUrl());
         return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
                 Optional.of(new ApiKey(KEY)), Optional.of(target), Duration.ofSeconds(2), requestTimeout, Map.of()));
+    }
+
+    @Override
+    protected LlmProvider provider(URI upstream, long maxResponseBytes) {
+        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
+                Optional.of(new ApiKey(KEY)), Optional.of(upstream), Duration.ofSeconds(2), NORMAL_TIMEOUT, Map.of(),
+                new Transport(List.of(), false, maxResponseBytes)));
     }
 
     @Override

@@ -28,6 +28,7 @@ import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
 import java.io.Serial;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -151,6 +152,15 @@ public abstract class ProviderConformanceSuite {
 
     /** Stages a stream whose tool-call arguments arrive in two or more non-empty fragments. */
     protected abstract ToolStaged stageStreamedToolCallFragments();
+
+    /**
+     * A fresh provider pointed at {@code baseUrl} that reads at most {@code maxResponseBytes} of one
+     * upstream answer ({@code LLM_MAX_RESPONSE_BYTES}). A provider without HTTP declares it
+     * {@link #notApplicable(String)}, which is the default.
+     */
+    protected LlmProvider provider(URI baseUrl, long maxResponseBytes) {
+        return notApplicable("no upstream answer to limit");
+    }
 
     /** Declares the current scenario not applicable to this provider: the test is reported skipped. */
     protected static <T> T notApplicable(String reason) {
@@ -278,6 +288,28 @@ public abstract class ProviderConformanceSuite {
         LlmFailure failure = failureOf(() -> provider.stream(request, context(), events::add));
         assertInstanceOf(LlmFailure.ProviderTimedOut.class, failure);
         assertTrue(events.stream().noneMatch(StreamEvent.Completed.class::isInstance), () -> "no Completed: " + events);
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void anUpstreamThatSendsAGigabyteIsCutOffAtTheLimitWithAPermanentProviderError(boolean streamed) {
+        long limit = 64 * 1024;
+        ChatRequest request = stageCompletion().request();
+        try (var flood = new FloodingUpstream()) {
+            LlmProvider provider = provider(flood.baseUrl(), limit);
+            LlmFailure failure = failureOf(streamed
+                    ? () -> provider.stream(request, context(), event -> { })
+                    : () -> provider.complete(request, context()));
+            var failed = assertInstanceOf(LlmFailure.ProviderFailed.class, failure);
+            assertAll(
+                    () -> assertEquals(model().provider(), failed.provider()),
+                    () -> assertEquals(200, failed.status().orElseThrow(), "status"),
+                    () -> assertFalse(failed.transientFailure(), "the same request would get the same flood"),
+                    () -> assertTrue(failed.providerMessage().contains("larger than " + limit + " bytes"),
+                            failed::providerMessage),
+                    () -> assertTrue(flood.written() < FloodingUpstream.FLOOD_BYTES / 4,
+                            () -> "the client stopped reading early, the flood wrote " + flood.written()));
+        }
     }
 
     @Test

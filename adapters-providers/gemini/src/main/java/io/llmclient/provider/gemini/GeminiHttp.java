@@ -10,14 +10,17 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.provider.support.http.A2aHeaders;
 import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.ProviderClients;
+import io.llmclient.provider.support.http.ResponseLimit;
+import io.llmclient.provider.support.sse.EventStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,26 +34,22 @@ final class GeminiHttp {
     static final HeaderName API_KEY = HeaderNames.create("x-goog-api-key");
     /** Headers an error mapping may read, by lower-case name. */
     private static final List<String> KEPT_HEADERS = List.of("retry-after", "retry-after-ms", "content-type");
-    /** A non-streamed answer or error larger than this is not a Gemini answer; refuse to buffer it. */
-    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebClient client;
     private final String base;
     private final ApiKey key;
+    private final long maxResponseBytes;
 
-    GeminiHttp(URI baseUrl, ApiKey key, Duration connectTimeout, Duration requestTimeout) {
+    GeminiHttp(URI baseUrl, ApiKey key, ProviderSettings settings) {
         this.base = Objects.requireNonNull(baseUrl, "baseUrl").toString().replaceAll("/+$", "");
         this.key = Objects.requireNonNull(key, "key");
-        this.client = WebClient.builder()
-                .connectTimeout(connectTimeout)
-                // The socket read timeout is the longest silence allowed: before the status line, and for a
-                // stream between two events (contract: LLM_REQUEST_TIMEOUT is the idle gap for streams).
-                .readTimeout(requestTimeout)
-                // Gemini does not redirect; following one would carry the key to another host.
-                .followRedirects(false)
-                .build();
+        this.maxResponseBytes = settings.transport().maxResponseBytes();
+        // The socket read timeout (the request timeout) is the longest silence allowed: before the status line,
+        // and for a stream between two events. TLS 1.2+ with host name check; no redirects (Gemini does not
+        // redirect, and following one would carry the key to another host).
+        this.client = ProviderClients.create(baseUrl, settings);
     }
 
     /** Posts a JSON body and returns the open response; the caller closes it. */
@@ -66,23 +65,26 @@ final class GeminiHttp {
     }
 
     /** Reads a whole response (status, kept headers, body) and closes it. */
-    static HttpReply readWhole(HttpClientResponse response) {
+    HttpReply readWhole(HttpClientResponse response) {
         try (response) {
             Map<String, String> headers = new HashMap<>();
             for (String name : KEPT_HEADERS) {
                 response.headers().first(HeaderNames.create(name)).ifPresent(value -> headers.put(name, value));
             }
-            return new HttpReply(response.status().code(), headers, readAtMost(response.inputStream()));
+            int status = response.status().code();
+            return new HttpReply(status, headers, readAtMost(response.inputStream(), status));
         }
     }
 
-    private static byte[] readAtMost(InputStream in) {
+    /** The events of a streamed answer, cut off past the upstream answer limit. */
+    EventStreamReader events(HttpClientResponse response) {
+        return new EventStreamReader(ResponseLimit.cap(response.inputStream(), maxResponseBytes,
+                response.status().code()), maxResponseBytes);
+    }
+
+    private byte[] readAtMost(InputStream in, int status) {
         try (in) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw new IOException("upstream body larger than " + MAX_BODY_BYTES + " bytes");
-            }
-            return body;
+            return ResponseLimit.readAll(in, maxResponseBytes, status);
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
         }

@@ -73,7 +73,7 @@ final class GeminiProvider implements LlmProvider {
         long start = System.nanoTime();
         HttpReply reply = withinRequestTimeout(() -> {
             try {
-                return GeminiHttp.readWhole(
+                return client.readWhole(
                         client.post(context.model().providerModel() + ":generateContent", false, body, context.a2a()));
             } catch (RuntimeException thrown) {
                 throw transportFailure(thrown);
@@ -108,12 +108,12 @@ final class GeminiProvider implements LlmProvider {
             int status = response.status().code();
             if (status < 200 || status >= 300) {
                 // The error body is plain JSON even though Content-Type says text/event-stream.
-                HttpReply reply = readErrorBody(response);
+                HttpReply reply = readErrorBody(client, response);
                 throw new LlmFailureException(
                         GeminiErrors.fromResponse(status, reply::header, reply.body(), key, Instant.now()));
             }
             var assembler = new ReplyAssembler();
-            var events = new EventStreamReader(response.inputStream());
+            var events = client.events(response);
             while (true) {
                 Optional<ServerSentEvent> event = nextEvent(events, assembler);
                 if (event.isEmpty()) {
@@ -158,9 +158,9 @@ final class GeminiProvider implements LlmProvider {
         }
     }
 
-    private HttpReply readErrorBody(HttpClientResponse response) {
+    private HttpReply readErrorBody(GeminiHttp client, HttpClientResponse response) {
         try {
-            return GeminiHttp.readWhole(response);
+            return client.readWhole(response);
         } catch (RuntimeException thrown) {
             // The status is known even when its body could not be read.
             return new HttpReply(response.status().code(), Map.of(), new byte[0]);

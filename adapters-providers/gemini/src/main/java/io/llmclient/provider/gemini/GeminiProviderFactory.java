@@ -29,8 +29,7 @@ public final class GeminiProviderFactory implements LlmProviderFactory {
         }
         return settings.apiKey()
                 .map(key -> new GeminiProvider(
-                        Optional.of(new GeminiHttp(settings.baseUrl().orElse(DEFAULT_BASE_URL), key,
-                                settings.connectTimeout(), settings.requestTimeout())),
+                        Optional.of(new GeminiHttp(settings.baseUrl().orElse(DEFAULT_BASE_URL), key, settings)),
                         Availability.up(), settings.connectTimeout(), settings.requestTimeout(), settings.apiKey()))
                 .orElseGet(() -> new GeminiProvider(Optional.empty(), Availability.down("no API key (GOOGLE_API_KEY)"),
                         settings.connectTimeout(), settings.requestTimeout(), settings.apiKey()));

@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
@@ -69,6 +70,13 @@ class GeminiConformanceTest extends ProviderConformanceSuite {
         URI base = stalling != null ? stalling.baseUrl() : URI.create(GEMINI.baseUrl());
         return new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true,
                 Optional.of(new ApiKey(KEY)), Optional.of(base), Duration.ofSeconds(2), requestTimeout, Map.of()));
+    }
+
+    @Override
+    protected LlmProvider provider(URI upstream, long maxResponseBytes) {
+        return new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true,
+                Optional.of(new ApiKey(KEY)), Optional.of(upstream), Duration.ofSeconds(2), NORMAL_TIMEOUT, Map.of(),
+                new Transport(List.of(), false, maxResponseBytes)));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.StreamSink;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.ProviderId;
@@ -24,6 +25,7 @@ import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
 import io.llmclient.provider.support.http.A2aHeaders;
 import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.ResponseLimit;
 import io.llmclient.provider.support.http.TransportFailure;
 import io.llmclient.provider.support.http.WholeCallDeadline;
 import io.llmclient.provider.support.sse.EventStreamReader;
@@ -58,7 +60,6 @@ import java.util.concurrent.CancellationException;
  */
 final class OpenAiProvider implements LlmProvider {
     private static final String COMPLETIONS_PATH = "chat/completions";
-    private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
     // The headers the error mapping reads; the rest of an error answer's headers are dropped.
     private static final List<String> KEPT_HEADERS =
             List.of("content-type", "retry-after", "retry-after-ms", "x-should-retry");
@@ -69,17 +70,24 @@ final class OpenAiProvider implements LlmProvider {
     private final WebClient client;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final long maxResponseBytes;
     private final ObjectMapper json;
     private final OpenAiErrorMapper errors;
 
     OpenAiProvider(boolean enabled, Optional<ApiKey> apiKey, URI baseUrl, WebClient client, Duration connectTimeout,
                    Duration requestTimeout, Clock clock) {
+        this(enabled, apiKey, baseUrl, client, connectTimeout, requestTimeout, Transport.DEFAULT_MAX_RESPONSE_BYTES, clock);
+    }
+
+    OpenAiProvider(boolean enabled, Optional<ApiKey> apiKey, URI baseUrl, WebClient client, Duration connectTimeout,
+                   Duration requestTimeout, long maxResponseBytes, Clock clock) {
         this.enabled = enabled;
         this.apiKey = apiKey;
         this.endpoint = resolve(baseUrl);
         this.client = client;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.maxResponseBytes = maxResponseBytes;
         this.json = new ObjectMapper();
         this.errors = new OpenAiErrorMapper(json, apiKey, clock);
     }
@@ -128,7 +136,8 @@ final class OpenAiProvider implements LlmProvider {
                 HttpReply reply = readWhole(response);
                 throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
             }
-            var events = new EventStreamReader(response.inputStream());
+            var events = new EventStreamReader(ResponseLimit.cap(response.inputStream(), maxResponseBytes, status),
+                    maxResponseBytes);
             var assembler = new StreamAssembler(json, errors);
             for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
                 ServerSentEvent event = next.get();
@@ -204,16 +213,8 @@ final class OpenAiProvider implements LlmProvider {
         }
         int status = response.status().code();
         try (InputStream in = response.inputStream()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw new LlmFailureException(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(status),
-                        "response body larger than " + MAX_BODY_BYTES + " bytes", false));
-            }
-            return new HttpReply(status, headers, body);
+            return new HttpReply(status, headers, ResponseLimit.readAll(in, maxResponseBytes, status));
         } catch (IOException | RuntimeException failure) {
-            if (failure instanceof LlmFailureException known) {
-                throw known;
-            }
             throw transportFailure(failure);
         }
     }

@@ -1,10 +1,10 @@
 package io.llmclient.provider.openai;
 
-import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.provider.support.http.ProviderClients;
 import java.net.URI;
 import java.time.Clock;
 
@@ -23,13 +23,10 @@ public final class OpenAiProviderFactory implements LlmProviderFactory {
 
     @Override
     public LlmProvider create(ProviderSettings settings) {
-        WebClient client = WebClient.builder()
-                .connectTimeout(settings.connectTimeout())
-                .readTimeout(settings.requestTimeout())
-                // A redirect would carry the Authorization header to wherever it points.
-                .followRedirects(false)
-                .build();
-        return new OpenAiProvider(settings.enabled(), settings.apiKey(), settings.baseUrl().orElse(DEFAULT_BASE_URL), client,
-                settings.connectTimeout(), settings.requestTimeout(), Clock.systemUTC());
+        URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
+        // TLS 1.2+/host name check/no redirects (which would carry the Authorization header along).
+        return new OpenAiProvider(settings.enabled(), settings.apiKey(), baseUrl, ProviderClients.create(baseUrl, settings),
+                settings.connectTimeout(), settings.requestTimeout(), settings.transport().maxResponseBytes(),
+                Clock.systemUTC());
     }
 }

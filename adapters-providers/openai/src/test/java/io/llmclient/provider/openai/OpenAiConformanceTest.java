@@ -12,10 +12,13 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
@@ -29,6 +32,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,6 +70,13 @@ class OpenAiConformanceTest extends ProviderConformanceSuite {
                 .followRedirects(false).build();
         return new OpenAiProvider(true, Optional.of(new ApiKey(KEY)), target, client, Duration.ofSeconds(2),
                 requestTimeout, Clock.systemUTC());
+    }
+
+    @Override
+    protected LlmProvider provider(URI upstream, long maxResponseBytes) {
+        return new OpenAiProviderFactory().create(new ProviderSettings(ProviderId.OPENAI, true,
+                Optional.of(new ApiKey(KEY)), Optional.of(upstream), Duration.ofSeconds(2), NORMAL_TIMEOUT, Map.of(),
+                new Transport(List.of(), false, maxResponseBytes)));
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.concurrent.CancellationException;
  * Names a failure below HTTP, as OpenAI and Anthropic classify it: the caller went away
  * (interrupted thread: {@link CancellationException}), a timeout ({@code ProviderTimedOut} with
  * the connect or the request timeout, whichever ran out), or a connection refused, reset or
- * closed early ({@code ProviderFailed} without status, transient).
+ * closed early ({@code ProviderFailed} without status, transient). An answer cut off at
+ * {@link ResponseLimit} is a permanent {@code ProviderFailed} with its status.
  */
 public final class TransportFailure {
     private TransportFailure() {
@@ -25,6 +26,11 @@ public final class TransportFailure {
                                             Duration requestTimeout) {
         if (failure instanceof LlmFailureException known) {
             return known;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ResponseLimit.Exceeded exceeded) {
+                return ResponseLimit.failure(provider, exceeded);
+            }
         }
         if (Thread.currentThread().isInterrupted()) {
             // Not the provider's fault: the caller went away and the socket was closed under us.

@@ -27,7 +27,7 @@ import java.util.Optional;
  * multi-line data without the LF, strips every leading space, and fails on an empty first line.
  */
 public final class EventStreamReader {
-    /** A line longer than this is refused rather than buffered without bound. */
+    /** A line longer than this is refused rather than buffered without bound, unless the reader is given its own cap. */
     public static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
 
     private static final int CR = '\r';
@@ -35,6 +35,7 @@ public final class EventStreamReader {
     private static final char BOM = '\uFEFF';
 
     private final InputStream in;
+    private final long maxLineBytes;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final StringBuilder data = new StringBuilder();
     private boolean afterCr;
@@ -45,15 +46,27 @@ public final class EventStreamReader {
 
     /** Reads {@code source}, buffering it unless it already is; the caller still owns (closes) it. */
     public EventStreamReader(InputStream source) {
+        this(source, MAX_LINE_BYTES);
+    }
+
+    /**
+     * As {@link #EventStreamReader(InputStream)}, refusing lines longer than {@code maxLineBytes}
+     * (adapters pass their upstream answer limit, {@code LLM_MAX_RESPONSE_BYTES}).
+     */
+    public EventStreamReader(InputStream source, long maxLineBytes) {
         Objects.requireNonNull(source, "source");
+        if (maxLineBytes <= 0) {
+            throw new IllegalArgumentException("maxLineBytes must be > 0");
+        }
         this.in = source instanceof BufferedInputStream buffered ? buffered : new BufferedInputStream(source);
+        this.maxLineBytes = maxLineBytes;
     }
 
     /**
      * The next event, or empty at the end of the stream. Blocks until an event is complete or
      * the stream ends.
      *
-     * @throws IOException when reading fails, or a line is longer than {@link #MAX_LINE_BYTES}
+     * @throws IOException when reading fails, or a line is longer than the reader's cap
      */
     public Optional<ServerSentEvent> next() throws IOException {
         for (Optional<String> read = readLine(); read.isPresent(); read = readLine()) {
@@ -131,8 +144,8 @@ public final class EventStreamReader {
             if (b == CR || b == LF) {
                 return Optional.of(decode());
             }
-            if (line.size() >= MAX_LINE_BYTES) {
-                throw new IOException("event-stream line longer than " + MAX_LINE_BYTES + " bytes");
+            if (line.size() >= maxLineBytes) {
+                throw new IOException("event-stream line longer than " + maxLineBytes + " bytes");
             }
             line.write(b);
         }
