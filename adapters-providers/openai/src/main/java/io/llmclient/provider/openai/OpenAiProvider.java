@@ -57,6 +57,9 @@ import java.util.concurrent.CancellationException;
  * ProviderError (no status, transient), since the answer may be cut short. When the sink
  * throws or the thread is interrupted, the upstream response is closed, which closes its
  * connection.
+ *
+ * <p>Tool calling passes through (OpenAI's shapes are the contract's): nothing is refused here;
+ * a model that cannot call tools or answer in JSON is refused by OpenAI itself (HTTP 400).
  */
 final class OpenAiProvider implements LlmProvider {
     private static final String COMPLETIONS_PATH = "chat/completions";
@@ -141,10 +144,9 @@ final class OpenAiProvider implements LlmProvider {
             var assembler = new StreamAssembler(json, errors);
             for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
                 ServerSentEvent event = next.get();
-                String delta = acceptChunk(assembler, event, status);
-                if (!delta.isEmpty()) {
-                    // Outside every try: an exception from the sink is the caller's and passes unchanged.
-                    sink.accept(new StreamEvent.Delta(delta));
+                // Outside every try: an exception from the sink is the caller's and passes unchanged.
+                for (StreamEvent delta : acceptChunk(assembler, event, status)) {
+                    sink.accept(delta);
                 }
                 if (assembler.done()) {
                     ChatResponse done = response(assembler.result(), context, Duration.ofNanos(System.nanoTime() - start));
@@ -160,7 +162,7 @@ final class OpenAiProvider implements LlmProvider {
         }
     }
 
-    private String acceptChunk(StreamAssembler assembler, ServerSentEvent event, int status) {
+    private List<StreamEvent> acceptChunk(StreamAssembler assembler, ServerSentEvent event, int status) {
         try {
             return assembler.accept(event);
         } catch (WireFormatException malformed) {
@@ -237,7 +239,8 @@ final class OpenAiProvider implements LlmProvider {
         String providerModel = completion.providerModel().isEmpty()
                 ? context.model().providerModel() : completion.providerModel();
         return new ChatResponse(completion.id(), context.model().id(), providerModel, ProviderId.OPENAI,
-                completion.content(), completion.finishReason(), completion.usage(), context.a2a().traceId(), latency);
+                completion.content(), completion.toolCalls(), completion.finishReason(), completion.usage(),
+                context.a2a().traceId(), latency);
     }
 
     private static LlmFailureException malformed(int status, String reason) {
@@ -261,7 +264,7 @@ final class OpenAiProvider implements LlmProvider {
         try {
             return json.writeValueAsBytes(body);
         } catch (JsonProcessingException impossible) {
-            // A tree of strings, numbers and booleans always serialises.
+            // A tree of plain JSON values (strings, numbers, booleans, null, arrays, objects) always serialises.
             throw new IllegalStateException(impossible);
         }
     }

@@ -3,10 +3,14 @@ package io.llmclient.provider.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.tools.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Chat Completions wire values -> domain values: the {@code chat.completion} body, and the
- * pieces a stream's chunks share with it (finish reason, usage).
+ * pieces a stream's chunks share with it (finish reason, usage). Tool calls are taken as
+ * OpenAI sends them: in its order, {@code arguments} the JSON text byte for byte.
  */
 final class OpenAiResponseMapper {
 
@@ -14,7 +18,11 @@ final class OpenAiResponseMapper {
     }
 
     /** What a {@code chat.completion} body says, before the call's context is added. */
-    record Completion(String id, String providerModel, String content, FinishReason finishReason, Usage usage) {
+    record Completion(String id, String providerModel, String content, List<ToolCall> toolCalls,
+                      FinishReason finishReason, Usage usage) {
+        Completion {
+            toolCalls = List.copyOf(toolCalls);
+        }
     }
 
     static Completion completion(JsonNode root) {
@@ -28,8 +36,42 @@ final class OpenAiResponseMapper {
         JsonNode content = choice.path("message").path("content");
         // content is null when the model answered only with tool calls: that is no text, not an error.
         String text = content.isTextual() ? content.asText() : "";
-        return new Completion(textOr(root, "id", ""), textOr(root, "model", ""), text,
-                finishReason(choice.get("finish_reason")), usage(root.get("usage")));
+        List<ToolCall> calls = toolCalls(choice.path("message").get("tool_calls"));
+        return new Completion(textOr(root, "id", ""), textOr(root, "model", ""), text, calls,
+                withCalls(finishReason(choice.get("finish_reason")), calls), usage(root.get("usage")));
+    }
+
+    /** {@code message.tool_calls}: absent or null is none; each entry needs an id, a name and string arguments. */
+    private static List<ToolCall> toolCalls(JsonNode wire) {
+        if (wire == null || wire.isNull()) {
+            return List.of();
+        }
+        if (!wire.isArray()) {
+            throw new WireFormatException("message.tool_calls is not an array");
+        }
+        var calls = new ArrayList<ToolCall>(wire.size());
+        for (int i = 0; i < wire.size(); i++) {
+            JsonNode call = wire.get(i);
+            String id = textOr(call, "id", "");
+            String name = textOr(call.path("function"), "name", "");
+            JsonNode arguments = call.path("function").path("arguments");
+            if (id.isEmpty() || name.isEmpty() || !arguments.isTextual()) {
+                throw new WireFormatException("message.tool_calls[" + i + "] has no id, function.name or "
+                        + "string function.arguments");
+            }
+            calls.add(new ToolCall(id, name, arguments.asText()));
+        }
+        return List.copyOf(calls);
+    }
+
+    /**
+     * OpenAI ends an answer whose tool call was forced ({@code tool_choice} naming a function, or
+     * {@code required}) with {@code stop}, not {@code tool_calls}; the contract says
+     * {@code tool_calls} whenever the model called tools, so a stop with calls is one. Any other
+     * reason stays: {@code length} with calls means their arguments may be cut short.
+     */
+    static FinishReason withCalls(FinishReason reason, List<ToolCall> calls) {
+        return reason == FinishReason.STOP && !calls.isEmpty() ? FinishReason.TOOL_CALLS : reason;
     }
 
     /**

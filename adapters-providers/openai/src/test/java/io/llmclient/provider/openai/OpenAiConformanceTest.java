@@ -2,7 +2,10 @@ package io.llmclient.provider.openai;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
@@ -18,8 +21,12 @@ import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
@@ -41,7 +48,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * OpenAI against the shared provider suite, each scenario staged on WireMock from the recorded
  * OpenAI fixtures. Where no recording exists (a 5xx body, a mid-stream error, a completion
- * identical to the recorded stream) the staged body is composed from recorded pieces, as noted.
+ * identical to the recorded stream, a tool call not streamed, a JSON answer) the staged body is
+ * composed from recorded pieces, as noted.
  */
 class OpenAiConformanceTest extends ProviderConformanceSuite {
     private static final String KEY = "sk-proj-conformance0123456789WXYZ";
@@ -151,10 +159,12 @@ class OpenAiConformanceTest extends ProviderConformanceSuite {
             case TOOL_CALLS -> "tool_calls";
             case ERROR -> notApplicable("not a finish reason OpenAI sends");
         };
+        if (reason == FinishReason.TOOL_CALLS) {
+            answerWithTheWeatherCall(stream, wire);
+            return ToolFixtures.weatherTools(Optional.empty(), stream);
+        }
         if (!stream) {
             answer(false, json(200, withFinish(recordedCompletion(), wire)));
-        } else if (reason == FinishReason.TOOL_CALLS) {
-            answer(true, sse(Fixtures.text("chat-stream-toolcall.sse")));
         } else {
             answer(true, sse(Fixtures.text("chat-stream.sse")
                     .replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"" + wire + "\"")));
@@ -210,55 +220,146 @@ class OpenAiConformanceTest extends ProviderConformanceSuite {
 
     private static String firstEvents(int count) {
         String[] events = Fixtures.text("chat-stream.sse").split("\n\n");
-        return String.join("\n\n", java.util.List.of(events).subList(0, count)) + "\n\n";
+        return String.join("\n\n", List.of(events).subList(0, count)) + "\n\n";
     }
 
-    // ---- Tool calling: translated in part 2 of issue 13 ----------------------------------
+    // ---- Tool calling: OpenAI passes everything through ------------------------------------
+    // Streams are the recordings (chat-stream-toolcall*.sse, chat-stream.sse); completions and
+    // JSON answers are composed from recorded bodies (ToolFixtures). OpenAI serves every
+    // scenario: nothing is refused.
 
-    private static final String TOOLS_PART_2 = "tool calling: part 2";
+    private static final String JSON_REPLY = "{\"reply\": \"I can't see live weather for San Francisco.\"}";
+    private static final List<String> JSON_REPLY_PIECES = List.of("{\"reply\": \"I can't", " see live weather",
+            " for San Francisco.\"}");
+    private static final String SCHEMA_REPLY = "{\"city\": \"San Francisco\", \"temperature\": 18}";
+    private static final List<String> SCHEMA_REPLY_PIECES = List.of("{\"city\": \"San", " Francisco\", \"temp",
+            "erature\": 18}");
+
+    private static Runnable sentMembers(String members) {
+        // The members this scenario is about; OpenAiToolCallingTest checks whole bodies.
+        return () -> OPENAI.verify(1, postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(equalToJson(members, false, true)));
+    }
+
+    private static Runnable sentToolChoice(String wire) {
+        return sentMembers("{\"tools\": [" + ToolFixtures.GET_WEATHER_WIRE + "], \"tool_choice\": " + wire + "}");
+    }
+
+    // The recorded single call: the stream as recorded, or a completion with that call.
+    private static void answerWithTheWeatherCall(boolean stream, String finish) {
+        if (stream) {
+            answer(true, sse(finish.equals("tool_calls") ? Fixtures.text("chat-stream-toolcall.sse")
+                    : ToolFixtures.withStopFinish("chat-stream-toolcall.sse")));
+        } else {
+            answer(false, json(200, ToolFixtures.toolCallCompletion(List.of(ToolFixtures.WEATHER_CALL), finish)));
+        }
+    }
 
     @Override
     protected ToolStaged stageToolChoiceAuto(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        answerWithTheWeatherCall(stream, "tool_calls");
+        return ToolStaged.answer(ToolFixtures.weatherTools(Optional.of(ToolChoice.AUTO), stream))
+                .withToolCalls(List.of(ToolFixtures.WEATHER_CALL)).withContent("")
+                .verifiedBy(sentToolChoice("\"auto\""));
     }
 
     @Override
     protected ToolStaged stageToolChoiceRequired(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        // OpenAI ends a forced call with finish_reason "stop"; the adapter reports tool_calls.
+        answerWithTheWeatherCall(stream, "stop");
+        return ToolStaged.answer(ToolFixtures.weatherTools(Optional.of(ToolChoice.REQUIRED), stream))
+                .withToolCalls(List.of(ToolFixtures.WEATHER_CALL)).verifiedBy(sentToolChoice("\"required\""));
     }
 
     @Override
     protected ToolStaged stageNamedToolChoice(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        answerWithTheWeatherCall(stream, "stop");
+        return ToolStaged.answer(ToolFixtures.weatherTools(Optional.of(new ToolChoice.Named("get_weather")), stream))
+                .withToolCalls(List.of(ToolFixtures.WEATHER_CALL))
+                .verifiedBy(sentToolChoice("{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}"));
     }
 
     @Override
     protected ToolStaged stageToolChoiceNone(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        // The recorded text answers were given to this very prompt.
+        if (stream) {
+            answer(true, sse(Fixtures.text("chat-stream.sse")));
+        } else {
+            answer(false, json(200, Fixtures.text("chat-response-recorded.json")));
+        }
+        return ToolStaged.answer(ToolFixtures.weatherTools(Optional.of(ToolChoice.NONE), stream))
+                .withContent(stream ? STREAM_TEXT : recordedCompletion().at("/choices/0/message/content").asText())
+                .verifiedBy(sentToolChoice("\"none\""));
     }
 
     @Override
     protected ToolStaged stageParallelToolCalls(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        if (stream) {
+            answer(true, sse(Fixtures.text("chat-stream-toolcall-parallel.sse")));
+        } else {
+            answer(false, json(200, ToolFixtures.toolCallCompletion(ToolFixtures.PARALLEL_CALLS, "tool_calls")));
+        }
+        return ToolStaged.answer(ToolFixtures.parallelTools(stream)).withToolCalls(ToolFixtures.PARALLEL_CALLS)
+                .verifiedBy(sentMembers("{\"tools\": [{\"function\": {\"name\": \"GetWeatherArgs\"}}, "
+                        + "{\"function\": {\"name\": \"get_stock_price\"}}]}"));
     }
 
     @Override
     protected ToolRoundTrip stageToolRoundTrip(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        answerWithTheWeatherCall(stream, "tool_calls");
+        // Added last, so WireMock tries it first: the follow-up (it carries a tool message) gets
+        // the recorded text answer to the same prompt.
+        OPENAI.stubFor(post(urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.messages[?(@.role == 'tool')]"))
+                .willReturn(stream ? sse(Fixtures.text("chat-stream.sse"))
+                        : json(200, Fixtures.text("chat-response-recorded.json"))));
+        String result = "{\"temperature\": 18, \"unit\": \"c\"}";
+        return ToolRoundTrip.of(ToolFixtures.weatherTools(Optional.empty(), stream), call -> result)
+                .withFinalContent(stream ? STREAM_TEXT : recordedCompletion().at("/choices/0/message/content").asText())
+                .verifiedBy(sentMembers("""
+                        {"messages": [
+                           {"role": "user", "content": "What's the weather like in SF?"},
+                           {"role": "assistant", "content": null, "tool_calls": [{"id": "call_CTf1nWJLqSeRgDqaCG27xZ74",
+                             "type": "function", "function": {"name": "get_weather",
+                             "arguments": "{\\"city\\":\\"San Francisco\\",\\"state\\":\\"CA\\"}"}}]},
+                           {"role": "tool", "tool_call_id": "call_CTf1nWJLqSeRgDqaCG27xZ74",
+                            "content": "{\\"temperature\\": 18, \\"unit\\": \\"c\\"}"}]}"""));
     }
 
     @Override
     protected ToolStaged stageJsonObject(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        if (stream) {
+            answer(true, sse(ToolFixtures.textStream(JSON_REPLY_PIECES)));
+        } else {
+            answer(false, json(200, ToolFixtures.textCompletion(JSON_REPLY)));
+        }
+        return ToolStaged.answer(ToolFixtures.request(List.of(new Message(Role.USER, "What's the weather like in SF? "
+                        + "Give me any JSON back")), List.of(), Optional.empty(), Optional.of(ResponseFormat.JSON_OBJECT),
+                        stream))
+                .withContent(JSON_REPLY).verifiedBy(sentMembers("{\"response_format\": {\"type\": \"json_object\"}}"));
     }
 
     @Override
     protected ToolStaged stageJsonSchema(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        if (stream) {
+            answer(true, sse(ToolFixtures.textStream(SCHEMA_REPLY_PIECES)));
+        } else {
+            answer(false, json(200, ToolFixtures.textCompletion(SCHEMA_REPLY)));
+        }
+        var format = new ResponseFormat.JsonSchema("weather", Optional.empty(), ToolFixtures.ordered("type", "object",
+                "properties", ToolFixtures.ordered("city", Map.of("type", "string"), "temperature", Map.of("type", "integer")),
+                "required", List.of("city", "temperature"), "additionalProperties", false), true);
+        return ToolStaged.answer(ToolFixtures.request(List.of(new Message(Role.USER, "What's the weather like in SF?")),
+                        List.of(), Optional.empty(), Optional.of(format), stream))
+                .withContent(SCHEMA_REPLY)
+                .verifiedBy(sentMembers("{\"response_format\": {\"type\": \"json_schema\", \"json_schema\": "
+                        + "{\"name\": \"weather\", \"strict\": true}}}"));
     }
 
     @Override
     protected ToolStaged stageStreamedToolCallFragments() {
-        return notApplicable(TOOLS_PART_2);
+        answer(true, sse(Fixtures.text("chat-stream-toolcall.sse")));
+        return ToolStaged.answer(ToolFixtures.weatherTools(Optional.empty(), true))
+                .withToolCalls(List.of(ToolFixtures.WEATHER_CALL));
     }
 }

@@ -17,7 +17,10 @@ import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.stream.ToolCallAssembler;
+import io.llmclient.domain.tools.ToolChoice;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * One completion and one stream against the real API. Runs only when {@code OPENAI_API_KEY} is
+ * One completion, one stream and one streamed forced tool call against the real API. Runs only when {@code OPENAI_API_KEY} is
  * set (and then honours {@code OPENAI_BASE_URL}); otherwise JUnit reports it skipped. Costs a
  * few dozen tokens of gpt-4.1-mini.
  */
@@ -71,5 +74,24 @@ class OpenAiLiveTest {
         var completed = assertInstanceOf(StreamEvent.Completed.class, events.getLast()).response();
         assertFalse(completed.content().isBlank());
         assertTrue(completed.usage().promptTokens() > 0 && completed.usage().completionTokens() > 0);
+    }
+
+    @Test
+    void aRealForcedToolCallStreamsFragmentsThatMakeTheCompletedCall() {
+        // OpenAI ends a forced call with "stop"; the adapter must still report tool_calls.
+        var request = new ChatRequest(Optional.of("gpt-4.1-mini"),
+                List.of(new Message(Role.USER, "What's the weather like in SF?")), OptionalDouble.of(0),
+                OptionalInt.of(64), true, Optional.empty(), Optional.empty(), CONTEXT.a2a(),
+                List.of(ToolFixtures.GET_WEATHER), Optional.of(new ToolChoice.Named("get_weather")), Optional.empty());
+        List<StreamEvent> events = new ArrayList<>();
+        provider().stream(request, CONTEXT, events::add);
+        var completed = assertInstanceOf(StreamEvent.Completed.class, events.getLast()).response();
+        var assembler = new ToolCallAssembler();
+        events.stream().filter(StreamEvent.ToolCallDelta.class::isInstance).map(StreamEvent.ToolCallDelta.class::cast)
+                .forEach(assembler::add);
+        assertEquals(FinishReason.TOOL_CALLS, completed.finishReason());
+        assertEquals(assembler.toolCalls(), completed.toolCalls());
+        assertEquals("get_weather", completed.toolCalls().getFirst().name());
+        assertTrue(completed.toolCalls().getFirst().arguments().contains("\"city\""), completed.toolCalls().toString());
     }
 }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.tools.ToolCall;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ class OpenAiResponseMapperTest {
     void theDocumentedCompletionMapsToItsContentFinishAndUsage() throws IOException {
         var completion = OpenAiResponseMapper.completion(JSON.readTree(Fixtures.bytes("chat-response.json")));
         assertEquals(new OpenAiResponseMapper.Completion("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "gpt-5.4",
-                "Hello! How can I assist you today?", FinishReason.STOP, new Usage(19, 10)), completion);
+                "Hello! How can I assist you today?", List.of(), FinishReason.STOP, new Usage(19, 10)), completion);
     }
 
     @Test
@@ -28,7 +30,7 @@ class OpenAiResponseMapperTest {
         assertEquals(new OpenAiResponseMapper.Completion("chatcmpl-ABfvaueLEMLNYbT8YzpJxsmiQ6HSY", "gpt-4o-2024-08-06",
                 "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I "
                         + "recommend checking a reliable weather website or app like the Weather Channel or a local news "
-                        + "station.", FinishReason.STOP, new Usage(14, 37)), completion);
+                        + "station.", List.of(), FinishReason.STOP, new Usage(14, 37)), completion);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -59,5 +61,53 @@ class OpenAiResponseMapperTest {
     void negativeUsageIsMalformed() throws IOException {
         assertThrows(WireFormatException.class,
                 () -> OpenAiResponseMapper.usage(JSON.readTree("{\"prompt_tokens\":-1,\"completion_tokens\":2}")));
+    }
+
+    @Test
+    void aToolCallCompletionCarriesItsCallsWithTheArgumentsAsSent() throws IOException {
+        var completion = OpenAiResponseMapper.completion(JSON.readTree(
+                ToolFixtures.toolCallCompletion(ToolFixtures.PARALLEL_CALLS, "tool_calls")));
+        assertEquals(ToolFixtures.PARALLEL_CALLS, completion.toolCalls());
+        assertEquals("", completion.content());
+        assertEquals(FinishReason.TOOL_CALLS, completion.finishReason());
+    }
+
+    @Test
+    void aForcedCallThatEndsWithStopIsToolCalls() throws IOException {
+        // OpenAI ends a call forced by a named or required tool_choice with finish_reason "stop".
+        var completion = OpenAiResponseMapper.completion(JSON.readTree(
+                ToolFixtures.toolCallCompletion(List.of(ToolFixtures.WEATHER_CALL), "stop")));
+        assertEquals(FinishReason.TOOL_CALLS, completion.finishReason());
+    }
+
+    @Test
+    void callsCutShortByTheTokenLimitKeepLength() throws IOException {
+        var completion = OpenAiResponseMapper.completion(JSON.readTree(
+                ToolFixtures.toolCallCompletion(List.of(new ToolCall("call_1", "get_weather", "{\"ci")), "length")));
+        assertEquals(FinishReason.LENGTH, completion.finishReason());
+        assertEquals("{\"ci", completion.toolCalls().getFirst().arguments());
+    }
+
+    @Test
+    void aToolCallWithoutAnIdIsMalformed() throws IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(ToolFixtures.toolCallCompletion(List.of(ToolFixtures.WEATHER_CALL),
+                "tool_calls"));
+        ((ObjectNode) body.at("/choices/0/message/tool_calls/0")).remove("id");
+        assertThrows(WireFormatException.class, () -> OpenAiResponseMapper.completion(body));
+    }
+
+    @Test
+    void toolCallArgumentsThatAreNotAStringAreMalformed() throws IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(ToolFixtures.toolCallCompletion(List.of(ToolFixtures.WEATHER_CALL),
+                "tool_calls"));
+        ((ObjectNode) body.at("/choices/0/message/tool_calls/0/function")).putObject("arguments").put("city", "SF");
+        assertThrows(WireFormatException.class, () -> OpenAiResponseMapper.completion(body));
+    }
+
+    @Test
+    void aNullToolCallsMemberIsNoCalls() throws IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(Fixtures.bytes("chat-response-recorded.json"));
+        ((ObjectNode) body.at("/choices/0/message")).putNull("tool_calls");
+        assertEquals(List.of(), OpenAiResponseMapper.completion(body).toolCalls());
     }
 }

@@ -1,11 +1,16 @@
 package io.llmclient.provider.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.stream.StreamEvent.ToolCallDelta;
+import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
@@ -13,6 +18,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,7 +28,7 @@ class StreamAssemblerTest {
     private final StreamAssembler assembler = new StreamAssembler(json,
             new OpenAiErrorMapper(json, Optional.of(new ApiKey("unused-secret")), Clock.systemUTC()));
 
-    private String accept(String data) {
+    private List<StreamEvent> accept(String data) {
         return assembler.accept(new ServerSentEvent(ServerSentEvent.DEFAULT_TYPE, data, ""));
     }
 
@@ -30,13 +36,13 @@ class StreamAssemblerTest {
     void currentStreamsWithUsageNullAndObfuscationOnEveryChunkStillSumUp() {
         // Documented for current streams (fixture SOURCES.md, "Gaps"): "usage": null and an
         // "obfuscation" string on every non-final chunk.
-        assertEquals("Hi", accept("{\"id\":\"c1\",\"model\":\"gpt-5-mini-2025-08-07\",\"choices\":[{\"index\":0,"
+        assertEquals(List.of(new StreamEvent.Delta("Hi")), accept("{\"id\":\"c1\",\"model\":\"gpt-5-mini-2025-08-07\",\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"x1\"}"));
-        assertEquals("", accept("{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
+        assertEquals(List.of(), accept("{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
                 + "\"usage\":null,\"obfuscation\":\"y2\"}"));
         accept("{\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}");
         accept("[DONE]");
-        assertEquals(new OpenAiResponseMapper.Completion("c1", "gpt-5-mini-2025-08-07", "Hi", FinishReason.LENGTH,
+        assertEquals(new OpenAiResponseMapper.Completion("c1", "gpt-5-mini-2025-08-07", "Hi", List.of(), FinishReason.LENGTH,
                 new Usage(5, 1)), assembler.result());
     }
 
@@ -50,5 +56,126 @@ class StreamAssemblerTest {
         assertEquals(34, events.size());
         assertEquals("[DONE]", events.getLast().data());
         assertEquals(ServerSentEvent.DEFAULT_TYPE, events.getFirst().type());
+    }
+
+    // Every event the assembler hands on for a recorded stream, in order.
+    private List<StreamEvent> feed(String fixture) throws IOException {
+        var reader = new EventStreamReader(new ByteArrayInputStream(Fixtures.bytes(fixture)));
+        List<StreamEvent> out = new ArrayList<>();
+        for (Optional<ServerSentEvent> event = reader.next(); event.isPresent(); event = reader.next()) {
+            out.addAll(assembler.accept(event.get()));
+        }
+        assertTrue(assembler.done(), "the recording ends in [DONE]");
+        return out;
+    }
+
+    private static String fragment(String provider, String arguments) {
+        return "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[" + provider.replace("ARGS", arguments)
+                + "]},\"finish_reason\":null}]}";
+    }
+
+    @Test
+    void theRecordedToolCallStreamBecomesOneStartThenTheArgumentFragmentsAsCut() throws IOException {
+        assertEquals(List.of(
+                ToolCallDelta.start(0, "call_CTf1nWJLqSeRgDqaCG27xZ74", "get_weather", ""),
+                ToolCallDelta.arguments(0, "{\""), ToolCallDelta.arguments(0, "city"),
+                ToolCallDelta.arguments(0, "\":\""), ToolCallDelta.arguments(0, "San"),
+                ToolCallDelta.arguments(0, " Francisco"), ToolCallDelta.arguments(0, "\",\""),
+                ToolCallDelta.arguments(0, "state"), ToolCallDelta.arguments(0, "\":\""),
+                ToolCallDelta.arguments(0, "CA"), ToolCallDelta.arguments(0, "\"}")),
+                feed("chat-stream-toolcall.sse"));
+    }
+
+    @Test
+    void theRecordedToolCallStreamCompletesWithTheReassembledCallAndItsUsage() throws IOException {
+        feed("chat-stream-toolcall.sse");
+        assertEquals(new OpenAiResponseMapper.Completion("chatcmpl-ABfwCgi41eStOcARjZq97ohCEGBPO", "gpt-4o-2024-08-06", "",
+                List.of(new ToolCall("call_CTf1nWJLqSeRgDqaCG27xZ74", "get_weather",
+                        "{\"city\":\"San Francisco\",\"state\":\"CA\"}")),
+                FinishReason.TOOL_CALLS, new Usage(48, 19)), assembler.result());
+    }
+
+    @Test
+    void theRecordedParallelStreamKeepsBothCallsInOrderWithTheirIndexes() throws IOException {
+        List<StreamEvent> events = feed("chat-stream-toolcall-parallel.sse");
+        List<ToolCallDelta> starts = events.stream().map(ToolCallDelta.class::cast).filter(ToolCallDelta::starts).toList();
+        assertEquals(List.of(ToolCallDelta.start(0, "call_JMW1whyEaYG438VE1OIflxA2", "GetWeatherArgs", ""),
+                ToolCallDelta.start(1, "call_DNYTawLBoN8fj3KN6qU9N1Ou", "get_stock_price", "")), starts);
+        // The recording: call 0 is a start and 11 fragments, then call 1 a start and 9 fragments.
+        var indexes = new ArrayList<Integer>(Collections.nCopies(12, 0));
+        indexes.addAll(Collections.nCopies(10, 1));
+        assertEquals(indexes, events.stream().map(event -> ((ToolCallDelta) event).index()).toList(), "one event per recorded fragment");
+        assertEquals(List.of(
+                new ToolCall("call_JMW1whyEaYG438VE1OIflxA2", "GetWeatherArgs",
+                        "{\"city\": \"Edinburgh\", \"country\": \"GB\", \"units\": \"c\"}"),
+                new ToolCall("call_DNYTawLBoN8fj3KN6qU9N1Ou", "get_stock_price",
+                        "{\"ticker\": \"AAPL\", \"exchange\": \"NASDAQ\"}")), assembler.result().toolCalls());
+        assertEquals(FinishReason.TOOL_CALLS, assembler.result().finishReason());
+    }
+
+    @Test
+    void theProvidersIndexIsMappedToTheOrderInWhichCallsStarted() {
+        // Not OpenAI's own behaviour (it counts from 0), but a compatible server may not.
+        assertEquals(List.of(ToolCallDelta.start(0, "call_b", "second", "{")),
+                accept(fragment("{\"index\":3,\"id\":\"call_b\",\"type\":\"function\",\"function\":{\"name\":\"second\","
+                        + "\"arguments\":\"ARGS\"}}", "{")));
+        assertEquals(List.of(ToolCallDelta.start(1, "call_a", "first", "")),
+                accept(fragment("{\"index\":1,\"id\":\"call_a\",\"type\":\"function\",\"function\":{\"name\":\"first\","
+                        + "\"arguments\":\"ARGS\"}}", "")));
+        assertEquals(List.of(ToolCallDelta.arguments(0, "}")),
+                accept(fragment("{\"index\":3,\"function\":{\"arguments\":\"ARGS\"}}", "}")));
+    }
+
+    @Test
+    void aNewIdAtAnIndexAlreadyInUseStartsANewCall() {
+        accept(fragment("{\"index\":0,\"id\":\"call_a\",\"type\":\"function\",\"function\":{\"name\":\"a\","
+                + "\"arguments\":\"ARGS\"}}", "{}"));
+        assertEquals(List.of(ToolCallDelta.start(1, "call_b", "b", "{}")),
+                accept(fragment("{\"index\":0,\"id\":\"call_b\",\"type\":\"function\",\"function\":{\"name\":\"b\","
+                        + "\"arguments\":\"ARGS\"}}", "{}")));
+    }
+
+    @Test
+    void aRepeatedIdContinuesItsCall() {
+        accept(fragment("{\"index\":0,\"id\":\"call_a\",\"type\":\"function\",\"function\":{\"name\":\"a\","
+                + "\"arguments\":\"ARGS\"}}", "{"));
+        assertEquals(List.of(ToolCallDelta.arguments(0, "}")),
+                accept(fragment("{\"index\":0,\"id\":\"call_a\",\"function\":{\"arguments\":\"ARGS\"}}", "}")));
+    }
+
+    @Test
+    void aLaterFragmentWithoutArgumentsHandsOnNothing() {
+        accept(fragment("{\"index\":0,\"id\":\"call_a\",\"type\":\"function\",\"function\":{\"name\":\"a\","
+                + "\"arguments\":\"ARGS\"}}", "{}"));
+        assertEquals(List.of(), accept(fragment("{\"index\":0,\"function\":{\"arguments\":\"ARGS\"}}", "")));
+    }
+
+    @Test
+    void aCallThatStartsWithoutIdOrNameIsMalformed() {
+        assertThrows(WireFormatException.class,
+                () -> accept(fragment("{\"index\":0,\"function\":{\"arguments\":\"ARGS\"}}", "{")));
+    }
+
+    @Test
+    void aFragmentWithoutIndexIsMalformed() {
+        assertThrows(WireFormatException.class, () -> accept(fragment(
+                "{\"id\":\"call_a\",\"type\":\"function\",\"function\":{\"name\":\"a\",\"arguments\":\"ARGS\"}}", "")));
+    }
+
+    @Test
+    void argumentsThatAreNotAStringAreMalformed() {
+        assertThrows(WireFormatException.class, () -> accept(
+                "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\","
+                        + "\"type\":\"function\",\"function\":{\"name\":\"a\",\"arguments\":{\"city\":\"Paris\"}}}]},"
+                        + "\"finish_reason\":null}]}"));
+    }
+
+    @Test
+    void aForcedCallThatEndsWithStopCompletesAsToolCalls() {
+        // OpenAI ends a call forced by a named or required tool_choice with finish_reason "stop".
+        accept(fragment("{\"index\":0,\"id\":\"call_a\",\"type\":\"function\",\"function\":{\"name\":\"a\","
+                + "\"arguments\":\"ARGS\"}}", "{}"));
+        accept("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+        assertEquals(FinishReason.TOOL_CALLS, assembler.result().finishReason());
     }
 }
