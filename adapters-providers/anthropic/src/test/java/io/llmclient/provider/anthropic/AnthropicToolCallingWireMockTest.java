@@ -55,6 +55,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tool calling against WireMock standing in for {@code api.anthropic.com}: the exact wire request
@@ -330,7 +331,7 @@ class AnthropicToolCallingWireMockTest {
     }
 
     @ParameterizedTest(name = "streamed: {0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    @ValueSource(booleans = {false, true})
     void jsonModeIsRefusedNamingResponseFormatBeforeAnythingIsSentOrStreamed(boolean streamed) {
         ChatRequest request = request(List.of(user("Reply in JSON.")), List.of(), Optional.empty(),
                 Optional.of(ResponseFormat.JSON_OBJECT), streamed);
