@@ -75,7 +75,7 @@ final class AnthropicProvider implements LlmProvider {
     private final Duration requestTimeout;
     private final long maxResponseBytes;
     private final MaxTokensDefaults maxTokens;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = WireJson.mapper();
     private final AnthropicErrorMapper errors;
 
     AnthropicProvider(boolean enabled, Optional<ApiKey> apiKey, URI baseUrl, WebClient client, Duration connectTimeout,
@@ -139,10 +139,9 @@ final class AnthropicProvider implements LlmProvider {
             var assembler = new StreamAssembler(json, errors);
             for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
                 ServerSentEvent event = next.get();
-                String delta = accept(assembler, event, status);
-                if (!delta.isEmpty()) {
+                for (StreamEvent delta : accept(assembler, event, status)) {
                     // Outside every try: an exception from the sink is the caller's and passes unchanged.
-                    sink.accept(new StreamEvent.Delta(delta));
+                    sink.accept(delta);
                 }
                 if (assembler.done()) {
                     ChatResponse done = response(result(assembler, status), context, since(start));
@@ -163,7 +162,7 @@ final class AnthropicProvider implements LlmProvider {
                 maxTokens.forModel(context.model().id()), stream);
     }
 
-    private String accept(StreamAssembler assembler, ServerSentEvent event, int status) {
+    private List<StreamEvent> accept(StreamAssembler assembler, ServerSentEvent event, int status) {
         try {
             return assembler.accept(event);
         } catch (WireFormatException malformed) {
@@ -249,7 +248,8 @@ final class AnthropicProvider implements LlmProvider {
         String providerModel = completion.providerModel().isEmpty()
                 ? context.model().providerModel() : completion.providerModel();
         return new ChatResponse(completion.id(), context.model().id(), providerModel, ProviderId.ANTHROPIC,
-                completion.content(), completion.finishReason(), completion.usage(), context.a2a().traceId(), latency);
+                completion.content(), completion.toolCalls(), completion.finishReason(), completion.usage(),
+                context.a2a().traceId(), latency);
     }
 
     private static LlmFailureException malformed(int status, String reason) {
@@ -273,7 +273,7 @@ final class AnthropicProvider implements LlmProvider {
         try {
             return json.writeValueAsBytes(body);
         } catch (JsonProcessingException impossible) {
-            // A tree of strings, numbers and booleans always serialises.
+            // A tree of JSON values always serialises.
             throw new IllegalStateException(impossible);
         }
     }

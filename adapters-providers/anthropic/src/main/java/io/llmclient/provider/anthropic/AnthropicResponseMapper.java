@@ -3,22 +3,34 @@ package io.llmclient.provider.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.tools.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Messages API answer -> the parts of a domain response. Only {@code text} blocks are text:
- * {@code tool_use}, {@code thinking} and other blocks are not shown to the caller.
+ * Messages API answer -> the parts of a domain response. {@code text} blocks are the text;
+ * {@code tool_use} blocks are the tool calls, in their order, each with its {@code input} as
+ * arguments text ({@link WireJson#compact}); {@code thinking}, server-tool and other blocks are
+ * not shown to the caller.
  */
 final class AnthropicResponseMapper {
 
     /** What a Messages answer says, before the catalog identity and latency are added. */
-    record Completion(String id, String providerModel, String content, FinishReason finishReason, Usage usage) {
+    record Completion(String id, String providerModel, String content, List<ToolCall> toolCalls,
+                      FinishReason finishReason, Usage usage) {
         Completion {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(providerModel, "providerModel");
             Objects.requireNonNull(content, "content");
+            toolCalls = List.copyOf(toolCalls);
             Objects.requireNonNull(finishReason, "finishReason");
             Objects.requireNonNull(usage, "usage");
+        }
+
+        /** A text answer without tool calls. */
+        Completion(String id, String providerModel, String content, FinishReason finishReason, Usage usage) {
+            this(id, providerModel, content, List.of(), finishReason, usage);
         }
     }
 
@@ -35,15 +47,36 @@ final class AnthropicResponseMapper {
             throw new WireFormatException("the answer has no content array");
         }
         var text = new StringBuilder();
+        List<ToolCall> calls = new ArrayList<>();
         for (JsonNode block : blocks) {
-            if ("text".equals(block.path("type").asText()) && block.path("text").isTextual()) {
+            String type = block.path("type").asText();
+            if ("text".equals(type) && block.path("text").isTextual()) {
                 text.append(block.get("text").asText());
+            } else if ("tool_use".equals(type)) {
+                calls.add(toolCall(block, calls.size()));
             }
         }
         JsonNode usage = message.path("usage");
         return new Completion(message.path("id").asText(""), message.path("model").asText(""), text.toString(),
-                finishReason(message.path("stop_reason").asText("")),
+                calls, finishReason(message.path("stop_reason").asText("")),
                 new Usage(promptTokens(usage), count(usage, "output_tokens")));
+    }
+
+    private static ToolCall toolCall(JsonNode block, int position) {
+        JsonNode input = block.path("input");
+        if (!input.isObject()) {
+            throw new WireFormatException("tool_use block " + position + " has no input object");
+        }
+        return new ToolCall(required(block, "id", position), required(block, "name", position), WireJson.compact(input));
+    }
+
+    /** A string member a {@code tool_use} block must have, non-empty. */
+    static String required(JsonNode block, String field, int position) {
+        JsonNode value = block.path(field);
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw new WireFormatException("tool_use block " + position + " has no " + field);
+        }
+        return value.asText();
     }
 
     /**

@@ -1,13 +1,19 @@
 package io.llmclient.provider.anthropic;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.llmclient.provider.anthropic.TestRequests.system;
 import static io.llmclient.provider.anthropic.TestRequests.user;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.llmclient.application.provider.ApiKey;
@@ -19,6 +25,10 @@ import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.domain.tools.ToolChoice;
+import io.llmclient.domain.tools.ToolDefinition;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
@@ -205,52 +215,140 @@ class AnthropicConformanceTest extends ProviderConformanceSuite {
         return ask(where == StallPoint.MID_STREAM);
     }
 
-    // ---- Tool calling: translated in part 2 of issue 13 ----------------------------------
+    // ---- Tool calling (docs/tool-calling.md, "Anthropic") -----------------------------------
+    //
+    // Staged on the recorded tool exchange: messages-stream-tooluse.sse (the call) and
+    // messages-stream.sse (the answer to its result), with the requests checked against
+    // messages-stream-request.json. Completions, parallel calls and the JSON-schema answer have
+    // no recording and are composed from the recorded pieces (ComposedStreams, below).
 
-    private static final String TOOLS_PART_2 = "tool calling: part 2";
+    private static final String QUESTION = "What is the weather in SF?";
+    private static final ToolDefinition GET_TIME = ToolDefinition.function("get_time", "The time in a time zone",
+            Map.of("type", "object", "properties", Map.of("zone", Map.of("type", "string")),
+                    "required", List.of("zone")));
+    private static final Map<String, Object> ORDER_IDS = Map.of("type", "object",
+            "properties", Map.of("ids", Map.of("type", "array", "items", Map.of("type", "integer"))),
+            "required", List.of("ids"), "additionalProperties", false);
+
+    private ChatRequest weatherQuestion(Optional<ToolChoice> choice, boolean stream) {
+        return toolRequest(QUESTION, List.of(ToolFixtures.getWeather()), choice, Optional.empty(), stream);
+    }
+
+    /** A recorded request as this suite's model, default max_tokens and call kind send it. */
+    private ObjectNode asSentHere(ObjectNode recorded, boolean stream) {
+        recorded.put("model", model().providerModel());
+        recorded.put("max_tokens", MaxTokensDefaults.DEFAULT);
+        if (!stream) {
+            recorded.remove("stream");
+        }
+        return recorded;
+    }
+
+    private static Runnable sent(JsonNode expected) {
+        return () -> ANTHROPIC.verify(exactly(1), postRequestedFor(urlEqualTo(PATH))
+                .withRequestBody(equalToJson(expected.toString())));
+    }
+
+    /** The recorded call: streamed as recorded, or as one message (compact input). */
+    private static ToolCall recordedCall(boolean stream) {
+        return stream ? ToolFixtures.CALL
+                : new ToolCall(ToolFixtures.CALL_ID, "get_weather", "{\"location\":\"San Francisco, CA\",\"units\":\"f\"}");
+    }
+
+    /** Serves the recorded call; the request must be the recorded first turn with this tool choice. */
+    private ToolStaged recordedCallFor(Optional<ToolChoice> choice, String wireChoice, boolean stream) {
+        answer(stream, stream ? sse(Fixtures.text("messages-stream-tooluse.sse"))
+                : json(200, ComposedStreams.recordedCallMessage()));
+        ObjectNode expected = asSentHere(ToolFixtures.recordedFirstRequest(), stream);
+        expected.set("tool_choice", Fixtures.parse(wireChoice));
+        return ToolStaged.answer(weatherQuestion(choice, stream)).withToolCalls(List.of(recordedCall(stream)))
+                .withContent("").verifiedBy(sent(expected));
+    }
 
     @Override
     protected ToolStaged stageToolChoiceAuto(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        return recordedCallFor(Optional.of(ToolChoice.AUTO), "{\"type\":\"auto\"}", stream);
     }
 
     @Override
     protected ToolStaged stageToolChoiceRequired(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        return recordedCallFor(Optional.of(ToolChoice.REQUIRED), "{\"type\":\"any\"}", stream);
     }
 
     @Override
     protected ToolStaged stageNamedToolChoice(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        return recordedCallFor(Optional.of(new ToolChoice.Named("get_weather")),
+                "{\"type\":\"tool\",\"name\":\"get_weather\"}", stream);
     }
 
     @Override
     protected ToolStaged stageToolChoiceNone(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        answer(stream, stream ? sse(Fixtures.text("messages-stream-docs.sse")) : json(200, docsAnswerAsMessage("end_turn")));
+        ObjectNode expected = asSentHere(ToolFixtures.recordedFirstRequest(), stream);
+        expected.set("tool_choice", Fixtures.parse("{\"type\":\"none\"}"));
+        return ToolStaged.answer(weatherQuestion(Optional.of(ToolChoice.NONE), stream)).withToolCalls(List.of())
+                .withContent("Hello!").verifiedBy(sent(expected));
     }
 
     @Override
     protected ToolStaged stageParallelToolCalls(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        answer(stream, stream ? sse(ComposedStreams.textThenTwoCalls())
+                : json(200, ComposedStreams.textThenTwoCallsMessage()));
+        ChatRequest request = toolRequest("Weather and time in Paris?", List.of(ToolFixtures.getWeather(), GET_TIME),
+                Optional.empty(), Optional.empty(), stream);
+        String space = stream ? " " : "";
+        return ToolStaged.answer(request).withContent("Checking both.").withToolCalls(List.of(
+                new ToolCall("toolu_A", "get_weather", "{\"location\":" + space + "\"Paris\"}"),
+                new ToolCall("toolu_B", "get_time", "{\"zone\":" + space + "\"PST\"}")));
     }
 
     @Override
     protected ToolRoundTrip stageToolRoundTrip(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        // The follow-up carries tool_result blocks: it gets the recorded final answer.
+        ANTHROPIC.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing("tool_result"))
+                .willReturn(stream ? sse(Fixtures.text("messages-stream.sse"))
+                        : json(200, Fixtures.text("messages-response.json"))));
+        answer(stream, stream ? sse(Fixtures.text("messages-stream-tooluse.sse"))
+                : json(200, ComposedStreams.recordedCallMessage()));
+        ObjectNode followUp = asSentHere(ToolFixtures.recordedFollowUp(), stream);
+        return ToolRoundTrip.of(weatherQuestion(Optional.empty(), stream), call -> ToolFixtures.RESULT)
+                .withFinalContent(stream ? ToolFixtures.FINAL_TEXT
+                        : "The weather in SF is currently **20°C** (68°F) and **Sunny**!")
+                .verifiedBy(sent(followUp));
     }
 
     @Override
     protected ToolStaged stageJsonObject(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        return ToolStaged.refused(toolRequest("Reply in JSON.", List.of(), Optional.empty(),
+                Optional.of(ResponseFormat.JSON_OBJECT), stream), "response_format");
     }
 
     @Override
     protected ToolStaged stageJsonSchema(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        // Composed: the recorded structured-output stream (messages-stream-ga.sse) answering an
+        // object schema instead of the recorded array one.
+        String transcript = Fixtures.text("messages-stream-ga.sse")
+                .replace("\"text\":\"[\"", "\"text\":\"{\\\"ids\\\":[\"")
+                .replace("\"text\":\"67890]\"", "\"text\":\"67890]}\"");
+        answer(stream, stream ? sse(transcript) : json(200, """
+                {"model":"claude-sonnet-4-5-20250929","id":"msg_013nnniYDrJDocdy5nrMU7cH","type":"message",
+                 "role":"assistant","content":[{"type":"text","text":"{\\"ids\\":[12345,67890]}"}],
+                 "stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":135,"output_tokens":10}}"""));
+        ChatRequest request = toolRequest("Extract order IDs from the following text:\n\nOrder 12345\nOrder 67890",
+                List.of(), Optional.empty(), Optional.of(new ResponseFormat.JsonSchema("order_ids", Optional.empty(),
+                        ORDER_IDS, true)), stream);
+        ObjectNode expected = asSentHere((ObjectNode) Fixtures.json("messages-stream-ga-request.json"), stream);
+        ((ObjectNode) expected.path("output_config").path("format")).set("schema", Fixtures.parse("""
+                {"type":"object","properties":{"ids":{"type":"array","items":{"type":"integer"}}},
+                 "required":["ids"],"additionalProperties":false}"""));
+        return ToolStaged.answer(request).withContent("{\"ids\":[12345,67890]}").withToolCalls(List.of())
+                .verifiedBy(sent(expected));
     }
 
     @Override
     protected ToolStaged stageStreamedToolCallFragments() {
-        return notApplicable(TOOLS_PART_2);
+        answer(true, sse(Fixtures.text("messages-stream-tooluse.sse")));
+        return ToolStaged.answer(weatherQuestion(Optional.empty(), true)).withToolCalls(List.of(ToolFixtures.CALL))
+                .verifiedBy(sent(asSentHere(ToolFixtures.recordedFirstRequest(), true)));
     }
 }

@@ -396,13 +396,17 @@ class AnthropicProviderWireMockTest {
     }
 
     @Test
-    void aToolUseStreamSendsNoTextAndEndsWithToolCalls() {
+    void aToolUseStreamSendsNoTextOnlyTheCallsFragmentsAndEndsWithTheCall() {
         answer(sse(Fixtures.bytes("messages-stream-tooluse.sse")));
 
         Outcome outcome = stream(provider(), TestRequests.weather());
 
-        assertEquals(expected(List.of(), response("msg_01AusY9WEbCaj3N7Tv5J4YjH", "claude-haiku-4-5-20251001", "",
-                FinishReason.TOOL_CALLS, new Usage(656, 74))), withoutLatency(outcome.events()));
+        List<StreamEvent> expected = new ArrayList<>(ToolFixtures.recordedCallEvents(0));
+        expected.add(new StreamEvent.Completed(new ChatResponse("msg_01AusY9WEbCaj3N7Tv5J4YjH", HAIKU.id(),
+                "claude-haiku-4-5-20251001", ProviderId.ANTHROPIC, "", List.of(ToolFixtures.CALL),
+                FinishReason.TOOL_CALLS, new Usage(656, 74), "t-123", Duration.ZERO)));
+        assertEquals(new Outcome(expected, Optional.empty()),
+                new Outcome(withoutLatency(outcome.events()), outcome.failure()));
     }
 
     @Test

@@ -6,11 +6,24 @@ import static io.llmclient.provider.anthropic.TestRequests.system;
 import static io.llmclient.provider.anthropic.TestRequests.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.failure.FieldError;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.domain.tools.ToolDefinition;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -99,5 +112,91 @@ class AnthropicRequestMapperTest {
     @Test
     void aCompletionSendsNoStreamField() {
         assertFalse(AnthropicRequestMapper.map(request(user("Hi")), "m", 100, false).has("stream"));
+    }
+
+    // ---- tools ---------------------------------------------------------------------------------
+
+    private static ChatRequest withTools(List<ToolDefinition> tools, Message... messages) {
+        return new ChatRequest(Optional.empty(), List.of(messages), OptionalDouble.empty(), OptionalInt.empty(), false,
+                Optional.empty(), Optional.empty(), TestRequests.A2A, tools, Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    void aToolIsSentAsNameDescriptionAndInputSchema() throws IOException {
+        ObjectNode wire = AnthropicRequestMapper.map(withTools(List.of(ToolDefinition.function("get_weather", "Weather",
+                Map.of("type", "object"))), user("Hi")), "m", 100, false);
+        assertEquals(json("[{\"name\":\"get_weather\",\"description\":\"Weather\",\"input_schema\":{\"type\":\"object\"}}]"),
+                wire.get("tools"));
+    }
+
+    @Test
+    void aStrictToolIsSentStrictAndAToolWithoutDescriptionSendsNone() throws IOException {
+        var tool = new ToolDefinition("now", Optional.empty(), ToolDefinition.NO_PARAMETERS, true);
+        ObjectNode wire = AnthropicRequestMapper.map(withTools(List.of(tool), user("Hi")), "m", 100, false);
+        assertEquals(json("[{\"name\":\"now\",\"input_schema\":{\"type\":\"object\",\"properties\":{}},\"strict\":true}]"),
+                wire.get("tools"));
+    }
+
+    @Test
+    void parametersWithoutATypeAreSentAsAnObjectSchemaBecauseAnthropicRequiresTheType() throws IOException {
+        var tool = new ToolDefinition("f", Optional.empty(), Map.of("properties", Map.of("a", Map.of("type", "string"))),
+                false);
+        ObjectNode wire = AnthropicRequestMapper.map(withTools(List.of(tool), user("Hi")), "m", 100, false);
+        assertEquals(json("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}"),
+                wire.get("tools").get(0).get("input_schema"));
+        assertEquals("type", wire.get("tools").get(0).get("input_schema").fieldNames().next(), "type comes first");
+    }
+
+    @Test
+    void withoutToolsNeitherToolsNorAToolChoiceIsSent() {
+        ObjectNode wire = AnthropicRequestMapper.map(request(user("Hi")), "m", 100, false);
+        assertFalse(wire.has("tools"));
+        assertFalse(wire.has("tool_choice"));
+    }
+
+    @Test
+    void toolCallArgumentsReachTheWireWithTheirNumbersExactly() {
+        var call = new ToolCall("toolu_1", "buy", "{\"price\": 19.90, \"qty\": 3, \"big\": 12345678901234567890}");
+        ObjectNode wire = AnthropicRequestMapper.map(withTools(List.of(),
+                user("Buy"), Message.assistantCalling("", List.of(call)), Message.toolResult("toolu_1", "ok")), "m", 100, false);
+        String input = WireJson.compact(wire.get("messages").get(1).get("content").get(0).get("input"));
+        assertEquals("{\"price\":19.90,\"qty\":3,\"big\":12345678901234567890}", input);
+    }
+
+    @Test
+    void blankArgumentsAreAnEmptyInputAndAnEmptyToolResultSendsNoContent() throws IOException {
+        var call = new ToolCall("toolu_1", "now", "");
+        ObjectNode wire = AnthropicRequestMapper.map(withTools(List.of(),
+                user("Time?"), Message.assistantCalling("", List.of(call)), Message.toolResult("toolu_1", "")), "m", 100, false);
+        assertEquals(json("""
+                [{"role":"user","content":"Time?"},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"now","input":{}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1"}]}]"""), wire.get("messages"));
+    }
+
+    @Test
+    void anAssistantTextTurnFollowedByItsToolCallsBecomesOneTurnOfBlocks() throws IOException {
+        var call = new ToolCall("toolu_1", "now", "{}");
+        ObjectNode wire = AnthropicRequestMapper.map(withTools(List.of(), user("Time?"), assistant("Let me look."),
+                Message.assistantCalling("", List.of(call)), Message.toolResult("toolu_1", "noon")), "m", 100, false);
+        assertEquals(json("""
+                {"role":"assistant","content":[{"type":"text","text":"Let me look."},
+                 {"type":"tool_use","id":"toolu_1","name":"now","input":{}}]}"""), wire.get("messages").get(1));
+    }
+
+    @Test
+    void everyUntranslatableFieldIsReportedAtOnce() {
+        var first = new ToolCall("toolu_1", "f", "[1]");
+        var second = new ToolCall("toolu_2", "f", "not json");
+        ChatRequest request = new ChatRequest(Optional.empty(), List.of(user("x"),
+                Message.assistantCalling("", List.of(first, second)), Message.toolResult("toolu_1", "a"),
+                Message.toolResult("toolu_2", "b")), OptionalDouble.empty(), OptionalInt.empty(), false,
+                Optional.empty(), Optional.empty(), TestRequests.A2A, List.of(), Optional.empty(),
+                Optional.of(ResponseFormat.JSON_OBJECT));
+        LlmFailure failure = assertThrows(LlmFailureException.class,
+                () -> AnthropicRequestMapper.map(request, "m", 100, false)).failure();
+        var invalid = assertInstanceOf(LlmFailure.InvalidParams.class, failure);
+        assertEquals(List.of("messages[1].tool_calls[0].function.arguments", "messages[1].tool_calls[1].function.arguments",
+                "response_format"), invalid.errors().stream().map(FieldError::field).toList());
     }
 }

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.tools.ToolCall;
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -28,13 +30,36 @@ class AnthropicResponseMapperTest {
     }
 
     @Test
-    void textBlocksAreJoinedAndOtherBlocksLeftOut() throws IOException {
+    void textBlocksAreJoinedAndToolUseBlocksAreTheCallsInOrder() throws IOException {
         var completion = AnthropicResponseMapper.completion(json("""
                 {"id":"m1","model":"x","content":[{"type":"text","text":"Let me check. "},
-                 {"type":"tool_use","id":"t","name":"get_weather","input":{"city":"SF"}},
+                 {"type":"tool_use","id":"t1","name":"get_weather","input":{"city":"SF","days":2}},
+                 {"type":"thinking","thinking":"hmm"},
+                 {"type":"tool_use","id":"t2","name":"get_time","input":{}},
                  {"type":"text","text":"Done."}],
                  "stop_reason":"tool_use","usage":{"input_tokens":3,"output_tokens":4}}"""));
         assertEquals("Let me check. Done.", completion.content());
+        assertEquals(List.of(new ToolCall("t1", "get_weather", "{\"city\":\"SF\",\"days\":2}"),
+                new ToolCall("t2", "get_time", "{}")), completion.toolCalls());
+        assertEquals(FinishReason.TOOL_CALLS, completion.finishReason());
+    }
+
+    @Test
+    void aToolInputKeepsItsMemberOrderAndExactNumbers() throws IOException {
+        var completion = AnthropicResponseMapper.completion(WireJson.mapper().readTree("""
+                {"id":"m1","model":"x","content":[{"type":"tool_use","id":"t1","name":"buy",
+                 "input":{"qty":3,"price":19.90,"note":"caf\\u00e9 \\"x\\""}}],
+                 "stop_reason":"tool_use","usage":{"input_tokens":3,"output_tokens":4}}"""));
+        assertEquals("{\"qty\":3,\"price\":19.90,\"note\":\"café \\\"x\\\"\"}",
+                completion.toolCalls().getFirst().arguments());
+    }
+
+    @Test
+    void aToolUseBlockWithoutAnInputObjectIsAWireFormatError() throws IOException {
+        JsonNode answer = json("""
+                {"id":"m1","content":[{"type":"tool_use","id":"t1","name":"f","input":"x"}],
+                 "usage":{"input_tokens":1,"output_tokens":1}}""");
+        assertThrows(WireFormatException.class, () -> AnthropicResponseMapper.completion(answer));
     }
 
     @Test

@@ -42,6 +42,15 @@ final class Fixtures {
         }
     }
 
+    /** JSON text written in a test, as a tree. */
+    static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A headers fixture ({@code {"name": "value", ...}}) as an ordered map. */
     static Map<String, String> headers(String name) {
         Map<String, String> headers = new LinkedHashMap<>();

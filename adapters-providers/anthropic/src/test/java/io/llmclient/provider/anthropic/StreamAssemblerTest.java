@@ -11,6 +11,8 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.provider.anthropic.AnthropicResponseMapper.Completion;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
@@ -30,17 +32,20 @@ class StreamAssemblerTest {
     private final StreamAssembler assembler = new StreamAssembler(JSON,
             new AnthropicErrorMapper(JSON, Optional.empty(), Clock.systemUTC()));
 
-    /** Feeds a whole transcript; returns the non-empty deltas in order. */
+    /** Feeds a whole transcript; returns the text deltas in order. */
     private List<String> feed(String transcript) throws IOException {
+        return events(transcript).stream().filter(StreamEvent.Delta.class::isInstance)
+                .map(event -> ((StreamEvent.Delta) event).text()).toList();
+    }
+
+    /** Feeds a whole transcript; returns every event it yields, in order. */
+    private List<StreamEvent> events(String transcript) throws IOException {
         var reader = new EventStreamReader(new ByteArrayInputStream(transcript.getBytes(StandardCharsets.UTF_8)));
-        List<String> deltas = new ArrayList<>();
+        List<StreamEvent> events = new ArrayList<>();
         for (Optional<ServerSentEvent> event = reader.next(); event.isPresent(); event = reader.next()) {
-            String delta = assembler.accept(event.get());
-            if (!delta.isEmpty()) {
-                deltas.add(delta);
-            }
+            events.addAll(assembler.accept(event.get()));
         }
-        return deltas;
+        return events;
     }
 
     @Test
@@ -70,11 +75,76 @@ class StreamAssemblerTest {
     }
 
     @Test
-    void toolInputJsonNeverLeaksIntoTheText() throws IOException {
-        List<String> deltas = feed(Fixtures.text("messages-stream-tooluse.sse"));
-        assertEquals(List.of(), deltas);
+    void theRecordedToolUseStreamYieldsTheCallStartThenEachArgumentsFragmentAsCut() throws IOException {
+        List<StreamEvent> events = events(Fixtures.text("messages-stream-tooluse.sse"));
+        assertEquals(ToolFixtures.recordedCallEvents(0), events);
         assertEquals(new Completion("msg_01AusY9WEbCaj3N7Tv5J4YjH", "claude-haiku-4-5-20251001", "",
-                FinishReason.TOOL_CALLS, new Usage(656, 74)), assembler.result());
+                List.of(ToolFixtures.CALL), FinishReason.TOOL_CALLS, new Usage(656, 74)), assembler.result());
+    }
+
+    @Test
+    void theRecordedToolCallsArgumentsAreTheModelsJsonTextExactly() throws IOException {
+        events(Fixtures.text("messages-stream-tooluse.sse"));
+        assertEquals("{\"location\": \"San Francisco, CA\", \"units\": \"f\"}",
+                assembler.result().toolCalls().getFirst().arguments());
+    }
+
+    @Test
+    void parallelToolUseBlocksAfterATextBlockAreIndexedByCallOrderNotByBlock() throws IOException {
+        List<StreamEvent> events = events(ComposedStreams.textThenTwoCalls());
+        assertEquals(List.of(
+                new StreamEvent.Delta("Checking both."),
+                StreamEvent.ToolCallDelta.start(0, "toolu_A", "get_weather", ""),
+                StreamEvent.ToolCallDelta.arguments(0, "{\"location\": "),
+                StreamEvent.ToolCallDelta.arguments(0, "\"Paris\"}"),
+                StreamEvent.ToolCallDelta.start(1, "toolu_B", "get_time", ""),
+                StreamEvent.ToolCallDelta.arguments(1, "{\"zone\": \"PST\"}")), events);
+        assertEquals(List.of(new ToolCall("toolu_A", "get_weather", "{\"location\": \"Paris\"}"),
+                new ToolCall("toolu_B", "get_time", "{\"zone\": \"PST\"}")), assembler.result().toolCalls());
+        assertEquals("Checking both.", assembler.result().content());
+    }
+
+    @Test
+    void aCallWhoseBlockStopsWithoutArgumentsGetsAnEmptyObject() throws IOException {
+        String transcript = """
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"now","input":{}}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                """;
+        assertEquals(List.of(StreamEvent.ToolCallDelta.start(0, "toolu_1", "now", ""),
+                StreamEvent.ToolCallDelta.arguments(0, "{}")), events(transcript));
+    }
+
+    @Test
+    void theInputOfAServerToolIsNotAToolCall() throws IOException {
+        String transcript = """
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{}}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"query\\": \\"x\\"}"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                """;
+        assertEquals(List.of(), events(transcript));
+    }
+
+    @Test
+    void aToolUseStartWithoutAnIdIsAWireFormatError() {
+        String transcript = """
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","name":"now","input":{}}}
+
+                """;
+        assertThrows(WireFormatException.class, () -> events(transcript));
     }
 
     @Test
