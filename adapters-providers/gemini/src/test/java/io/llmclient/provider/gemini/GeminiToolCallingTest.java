@@ -268,8 +268,18 @@ class GeminiToolCallingTest {
     @ParameterizedTest(name = "streamed: {0}")
     @ValueSource(booleans = {false, true})
     void argumentsThatAreNotAJsonObjectAreRefusedNamingTheFieldBeforeAnythingIsSent(boolean streamed) {
+        assertArgumentsRefused("[50]", streamed);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"not json", "{\"brightness\":50} trailing", "\"text\"", "null"})
+    void argumentsThatAreNotExactlyOneJsonObjectAreRefused(String arguments) {
+        assertArgumentsRefused(arguments, false);
+    }
+
+    private static void assertArgumentsRefused(String arguments, boolean streamed) {
         ChatRequest followUp = request(List.of(new Message(Role.USER, PROMPT),
-                        Message.assistantCalling("", List.of(new ToolCall("call_1", "controlLight", "[50]"))),
+                        Message.assistantCalling("", List.of(new ToolCall("call_1", "controlLight", arguments))),
                         Message.toolResult("call_1", "ok")),
                 List.of(CONTROL_LIGHT), Optional.empty(), Optional.empty(), streamed);
         List<StreamEvent> events = new ArrayList<>();
