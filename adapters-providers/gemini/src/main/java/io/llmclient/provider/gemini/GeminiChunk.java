@@ -1,9 +1,17 @@
 package io.llmclient.provider.gemini;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
+import io.llmclient.domain.failure.LlmFailureException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the adapter reads from one {@code GenerateContentResponse}: a whole non-streamed answer,
@@ -11,16 +19,21 @@ import java.util.Optional;
  * candidate counts: the adapter never asks for more than one.
  *
  * @param text          the candidate's text parts joined, thought parts left out ("" when none)
+ * @param calls         the candidate's {@code functionCall} parts, in part order
  * @param hasCandidate  whether {@code candidates} held a candidate at all
  * @param finishReason  the candidate's {@code finishReason} as Gemini spells it
  * @param blockReason   {@code promptFeedback.blockReason}: the prompt itself was refused
  * @param usage         {@code usageMetadata} normalised (completion includes thinking tokens)
  */
-record GeminiChunk(String text, boolean hasCandidate, Optional<String> finishReason, Optional<String> blockReason,
-                   Optional<Usage> usage, Optional<String> modelVersion, Optional<String> responseId) {
+record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, Optional<String> finishReason,
+                   Optional<String> blockReason, Optional<Usage> usage, Optional<String> modelVersion,
+                   Optional<String> responseId) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     GeminiChunk {
         Objects.requireNonNull(text, "text");
+        calls = List.copyOf(calls);
         Objects.requireNonNull(finishReason, "finishReason");
         Objects.requireNonNull(blockReason, "blockReason");
         Objects.requireNonNull(usage, "usage");
@@ -28,20 +41,65 @@ record GeminiChunk(String text, boolean hasCandidate, Optional<String> finishRea
         Objects.requireNonNull(responseId, "responseId");
     }
 
-    /** Reads a parsed {@code GenerateContentResponse}. Unknown fields are ignored. */
+    /**
+     * One {@code functionCall} part. Gemini sends {@code args} as a JSON object, never as text:
+     * {@code arguments} is that object written as compact JSON ({@code {}} when absent).
+     * {@code id} is Gemini's own call id, which only some models send.
+     */
+    record FunctionCall(Optional<String> id, String name, String arguments) {
+        FunctionCall {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(arguments, "arguments");
+        }
+    }
+
+    /**
+     * Reads a parsed {@code GenerateContentResponse}. Unknown fields are ignored.
+     *
+     * @throws LlmFailureException with {@code ProviderFailed} for a {@code functionCall} without a
+     *                             name or with {@code args} that are not an object
+     */
     static GeminiChunk read(JsonNode root) {
         JsonNode candidate = root.path("candidates").path(0);
         boolean hasCandidate = candidate.isObject();
         StringBuilder text = new StringBuilder();
+        List<FunctionCall> calls = new ArrayList<>();
         for (JsonNode part : candidate.path("content").path("parts")) {
             // Thought summaries (thought: true) are the model's reasoning, not its answer.
             if (part.path("text").isTextual() && !part.path("thought").asBoolean(false)) {
                 text.append(part.path("text").asText());
             }
+            if (part.path("functionCall").isObject()) {
+                calls.add(functionCall(part.path("functionCall")));
+            }
         }
-        return new GeminiChunk(text.toString(), hasCandidate, string(candidate, "finishReason"),
+        return new GeminiChunk(text.toString(), calls, hasCandidate, string(candidate, "finishReason"),
                 string(root.path("promptFeedback"), "blockReason"), usage(root.path("usageMetadata")),
                 string(root, "modelVersion"), string(root, "responseId"));
+    }
+
+    private static FunctionCall functionCall(JsonNode call) {
+        Optional<String> name = string(call, "name");
+        JsonNode args = call.path("args");
+        if (name.isEmpty()) {
+            throw malformed("a functionCall part without a name");
+        }
+        if (!args.isMissingNode() && !args.isNull() && !args.isObject()) {
+            throw malformed("functionCall args that are not a JSON object");
+        }
+        String arguments;
+        try {
+            arguments = args.isObject() ? JSON.writeValueAsString(args) : "{}";
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("a parsed Jackson tree always serialises", impossible);
+        }
+        return new FunctionCall(string(call, "id"), name.get(), arguments);
+    }
+
+    private static LlmFailureException malformed(String what) {
+        return new LlmFailureException(new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(200),
+                "Gemini answered HTTP 200 with " + what));
     }
 
     private static Optional<String> string(JsonNode node, String field) {

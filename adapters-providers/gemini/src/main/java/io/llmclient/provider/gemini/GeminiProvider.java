@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -122,10 +123,12 @@ final class GeminiProvider implements LlmProvider {
                 JsonNode root = parse(event.get().data().getBytes(StandardCharsets.UTF_8));
                 failIfError(root);
                 GeminiChunk chunk = GeminiChunk.read(root);
-                assembler.add(chunk);
+                List<StreamEvent.ToolCallDelta> calls = assembler.add(chunk);
                 if (!chunk.text().isEmpty()) {
                     sink.accept(new StreamEvent.Delta(chunk.text()));
                 }
+                // Each call arrives whole in one event: one fragment per call, after the event's text.
+                calls.forEach(sink::accept);
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("stream cancelled: the caller went away");
                 }

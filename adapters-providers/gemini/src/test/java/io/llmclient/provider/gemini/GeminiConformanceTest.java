@@ -1,10 +1,15 @@
 package io.llmclient.provider.gemini;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -20,6 +25,9 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.tools.ResponseFormat;
+import io.llmclient.domain.tools.ToolChoice;
+import io.llmclient.domain.tools.ToolDefinition;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
@@ -126,8 +134,9 @@ class GeminiConformanceTest extends ProviderConformanceSuite {
             case STOP -> "STOP";
             case LENGTH -> "MAX_TOKENS";
             case CONTENT_FILTER -> "SAFETY";
-            case TOOL_CALLS -> notApplicable("Gemini has no tool-call finish reason (a functionCall part ends with "
-                    + "STOP) and this adapter maps text only");
+            // Gemini has no tool-call finish reason (a functionCall part ends with STOP): stageFinish serves the
+            // recorded function call instead.
+            case TOOL_CALLS -> throw new IllegalArgumentException("tool_calls is staged from a functionCall fixture");
             case ERROR -> notApplicable("the suite does not stage error");
         };
     }
@@ -157,6 +166,10 @@ class GeminiConformanceTest extends ProviderConformanceSuite {
 
     @Override
     protected ChatRequest stageFinish(FinishReason reason, boolean stream) {
+        if (reason == FinishReason.TOOL_CALLS) {
+            serve(stream, "generate-response-function-call.json", "stream-function-call.sse");
+            return request();
+        }
         String wire = geminiFinish(reason);
         if (stream) {
             onStream(sse(Fixtures.text("stream.sse").replace("\"finishReason\": \"STOP\"", "\"finishReason\": \"" + wire + "\"")));
@@ -210,52 +223,131 @@ class GeminiConformanceTest extends ProviderConformanceSuite {
         return request();
     }
 
-    // ---- Tool calling: translated in part 2 of issue 13 ----------------------------------
+    // ---- Tool calling (fixtures and their provenance: fixtures/gemini/SOURCES.md) ---------
 
-    private static final String TOOLS_PART_2 = "tool calling: part 2";
+    private static final String LIGHT_PROMPT = "control the light to warm, 50";
+    private static final String LIGHT_RESULT = "{\"brightness\":50,\"colorTemperature\":\"warm\"}";
+    /** The lighting tools of the cookbook's function-calling-config notebook. */
+    private static final List<ToolDefinition> LIGHTING_TOOLS = List.of(
+            ToolDefinition.function("enable_lights", "Turn on the lighting system.", ToolDefinition.NO_PARAMETERS),
+            ToolDefinition.function("set_light_color", "Set the light color. Lights must be enabled for this to work.",
+                    GeminiToolCallingTest.schema(Fixtures.parse("""
+                            {"type":"object","properties":{"rgb_hex":{"type":"string","description":
+                             "The light color as a 6-digit hex string, e.g. ff0000 for red."}},"required":["rgb_hex"]}"""))),
+            ToolDefinition.function("stop_lights", "Turn off the lighting system.", ToolDefinition.NO_PARAMETERS));
+    private static final ResponseFormat.JsonSchema REPLY_SCHEMA = new ResponseFormat.JsonSchema("reply", Optional.empty(),
+            GeminiToolCallingTest.schema(Fixtures.parse(
+                    "{\"type\":\"object\",\"properties\":{\"reply\":{\"type\":\"string\"}},\"required\":[\"reply\"]}")),
+            true);
+
+    private static String path(boolean stream) {
+        return stream ? STREAM : GENERATE;
+    }
+
+    /** Serves a JSON fixture (complete) or, streamed, the SSE fixture of the same answer. */
+    private static void serve(boolean stream, String jsonFixture, String sseFixture) {
+        if (stream) {
+            onStream(sse(Fixtures.text(sseFixture)));
+        } else {
+            onGenerate(json(200, Fixtures.text(jsonFixture)));
+        }
+    }
+
+    /** Checks afterwards that Gemini received exactly {@code body}. */
+    private static Runnable received(boolean stream, JsonNode body) {
+        return () -> GEMINI.verify(1, postRequestedFor(urlPathEqualTo(path(stream)))
+                .withRequestBody(equalToJson(body.toString())));
+    }
+
+    private static JsonNode lightBodyWith(Map<String, Object> functionCallingConfig) {
+        ObjectNode body = (ObjectNode) Fixtures.json("generate-request-function-call.json");
+        body.putObject("toolConfig").set("functionCallingConfig", new ObjectMapper().valueToTree(functionCallingConfig));
+        return body;
+    }
+
+    private ToolStaged.Answer lightCall(ToolChoice choice, Map<String, Object> wireConfig, boolean stream) {
+        serve(stream, "generate-response-function-call.json", "stream-function-call.sse");
+        ChatRequest request = toolRequest(LIGHT_PROMPT, List.of(GeminiToolCallingTest.CONTROL_LIGHT),
+                Optional.of(choice), Optional.empty(), stream);
+        return ToolStaged.answer(request).withToolCalls(List.of(GeminiToolCallingTest.RECORDED_CALL)).withContent("")
+                .verifiedBy(received(stream, lightBodyWith(wireConfig)));
+    }
 
     @Override
     protected ToolStaged stageToolChoiceAuto(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        return lightCall(ToolChoice.AUTO, Map.of("mode", "AUTO"), stream);
     }
 
     @Override
     protected ToolStaged stageToolChoiceRequired(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        return lightCall(ToolChoice.REQUIRED, Map.of("mode", "ANY"), stream);
     }
 
     @Override
     protected ToolStaged stageNamedToolChoice(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        return lightCall(new ToolChoice.Named("controlLight"),
+                Map.of("mode", "ANY", "allowedFunctionNames", List.of("controlLight")), stream);
     }
 
     @Override
     protected ToolStaged stageToolChoiceNone(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        serve(stream, "generate-response.json", "stream.sse");
+        ChatRequest request = toolRequest(LIGHT_PROMPT, List.of(GeminiToolCallingTest.CONTROL_LIGHT),
+                Optional.of(ToolChoice.NONE), Optional.empty(), stream);
+        return ToolStaged.answer(request).withContent(stream ? STREAM_TEXT : "low")
+                .verifiedBy(received(stream, lightBodyWith(Map.of("mode", "NONE"))));
     }
 
     @Override
     protected ToolStaged stageParallelToolCalls(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        serve(stream, "generate-response-parallel-function-calls.json", "stream-parallel-function-calls.sse");
+        ChatRequest request = toolRequest("Light this place up in purple!", LIGHTING_TOOLS, Optional.empty(),
+                Optional.empty(), stream);
+        return ToolStaged.answer(request).withToolCalls(GeminiToolCallingTest.PARALLEL_CALLS);
     }
 
     @Override
     protected ToolRoundTrip stageToolRoundTrip(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        serve(stream, "generate-response-function-call.json", "stream-function-call.sse");
+        // The follow-up (the one that carries a functionResponse) gets the recorded final answer; streamed, that
+        // answer is composed as one event of its compact JSON.
+        String answer = Fixtures.text("generate-response-after-function-response.json");
+        GEMINI.stubFor(post(urlPathEqualTo(path(stream))).atPriority(1)
+                .withRequestBody(containing("functionResponse"))
+                .willReturn(stream ? sse("data: " + Fixtures.parse(answer) + SEPARATOR) : json(200, answer)));
+        ChatRequest first = toolRequest(LIGHT_PROMPT, List.of(GeminiToolCallingTest.CONTROL_LIGHT),
+                Optional.of(ToolChoice.AUTO), Optional.empty(), stream);
+        return ToolRoundTrip.of(first, call -> LIGHT_RESULT)
+                .withFinalContent(Fixtures.json("generate-response-after-function-response.json")
+                        .at("/candidates/0/content/parts/0/text").asText())
+                .verifiedBy(received(stream, Fixtures.json("generate-request-tool-round-trip.json")));
     }
 
     @Override
     protected ToolStaged stageJsonObject(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        serve(stream, "generate-response-json.json", "stream-json.sse");
+        ChatRequest request = toolRequest("high", List.of(), Optional.empty(), Optional.of(ResponseFormat.JSON_OBJECT),
+                stream);
+        return ToolStaged.answer(request).withContent("{\"reply\":\"low\"}").verifiedBy(received(stream,
+                Fixtures.parse("{\"contents\":[{\"parts\":[{\"text\":\"high\"}],\"role\":\"user\"}],"
+                        + "\"generationConfig\":{\"responseMimeType\":\"application/json\"}}")));
     }
 
     @Override
     protected ToolStaged stageJsonSchema(boolean stream) {
-        return notApplicable(TOOLS_PART_2);
+        serve(stream, "generate-response-json.json", "stream-json.sse");
+        ChatRequest request = toolRequest("high", List.of(), Optional.empty(), Optional.of(REPLY_SCHEMA), stream);
+        ObjectNode body = (ObjectNode) Fixtures.parse("{\"contents\":[{\"parts\":[{\"text\":\"high\"}],"
+                + "\"role\":\"user\"}],\"generationConfig\":{\"responseMimeType\":\"application/json\"}}");
+        ((ObjectNode) body.get("generationConfig")).set("responseJsonSchema",
+                new ObjectMapper().valueToTree(REPLY_SCHEMA.schema()));
+        return ToolStaged.answer(request).withContent("{\"reply\":\"low\"}").verifiedBy(received(stream, body));
     }
 
     @Override
     protected ToolStaged stageStreamedToolCallFragments() {
-        return notApplicable(TOOLS_PART_2);
+        return notApplicable("Gemini sends each functionCall part whole, its args an object: the Gemini API has no "
+                + "argument streaming (streamFunctionCallArguments/partialArgs are Vertex AI only), so each call is "
+                + "one fragment (GeminiToolCallingTest)");
     }
 }
