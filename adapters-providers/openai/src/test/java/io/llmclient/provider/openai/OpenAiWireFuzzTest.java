@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.stream.ToolCallAssembler;
 import io.llmclient.provider.conformance.KeyLeaks;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
 import io.llmclient.provider.support.sse.EventStreamReader;
@@ -38,13 +40,22 @@ class OpenAiWireFuzzTest {
         var assembler = new StreamAssembler(JSON, ERRORS);
         var reader = new EventStreamReader(new ByteArrayInputStream(upstream), 64 * 1024);
         var deltas = new StringBuilder();
+        var fragments = new ToolCallAssembler();
         try {
             for (Optional<ServerSentEvent> event = reader.next(); event.isPresent() && !assembler.done();
                  event = reader.next()) {
-                deltas.append(assembler.accept(event.get()));
+                for (StreamEvent out : assembler.accept(event.get())) {
+                    switch (out) {
+                        case StreamEvent.Delta delta -> deltas.append(delta.text());
+                        case StreamEvent.ToolCallDelta fragment -> fragments.add(fragment);
+                        case StreamEvent.Completed ignored -> { }
+                        case StreamEvent.Failed ignored -> { }
+                    }
+                }
             }
             if (assembler.done()) {
                 assertEquals(deltas.toString(), assembler.result().content(), "the deltas make the content");
+                assertEquals(fragments.toolCalls(), assembler.result().toolCalls(), "the fragments make the calls");
             }
         } catch (IOException | WireFormatException refused) {
             // Named refusals: the provider reports them as ProviderError.
