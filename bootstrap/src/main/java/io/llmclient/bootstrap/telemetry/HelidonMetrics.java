@@ -38,6 +38,14 @@ public final class HelidonMetrics implements MetricsPort {
     // Retry waits run from a few milliseconds (retry-after-ms) up to LLM_RETRY_MAX_DELAY (32 s by default).
     private static final Duration[] RETRY_DELAY_BUCKETS = buckets(0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 60);
 
+    /**
+     * Upper bounds, in seconds, of the gateway overhead histogram: 50 µs (one loopback hop) to
+     * 1 s (a request queued behind the rate-limit gate or a retry back-off).
+     */
+    static final double[] OVERHEAD_BUCKET_SECONDS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+        0.025, 0.05, 0.1, 0.25, 1};
+    private static final Duration[] OVERHEAD_BUCKETS = buckets(OVERHEAD_BUCKET_SECONDS);
+
     private final MeterRegistry registry;
     private final Predicate<String> catalogModel;
     private final ConcurrentHashMap<String, AtomicLong> active = new ConcurrentHashMap<>();
@@ -102,6 +110,12 @@ public final class HelidonMetrics implements MetricsPort {
     public void retried(ProviderId provider, String reason) {
         guarded(() -> counter("llm_retries", List.of(Tag.create("provider", provider.value()),
                 Tag.create("reason", reason))).increment());
+    }
+
+    @Override
+    public void overhead(ProviderId provider, Duration overhead) {
+        guarded(() -> registry.getOrCreate(Timer.builder("llm_gateway_overhead").buckets(OVERHEAD_BUCKETS)
+                .percentiles(new double[0]).tags(List.of(Tag.create("provider", provider.value())))).record(overhead));
     }
 
     private void ended(ModelEntry model, Duration latency, String status) {
