@@ -1,5 +1,6 @@
 package io.llmclient.jsonrpc;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -13,11 +14,13 @@ import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.body.RequestBody;
 import io.llmclient.jsonrpc.context.A2aHeaders;
+import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.dispatch.Dispatcher;
 import io.llmclient.jsonrpc.dispatch.Reply;
 import io.llmclient.jsonrpc.method.LlmMethods;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -61,6 +64,7 @@ import java.util.Optional;
  */
 public final class JsonRpcEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(JsonRpcEndpoint.class.getName());
+    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
     private final InboundLimits limits;
@@ -93,7 +97,9 @@ public final class JsonRpcEndpoint implements HttpService {
                 dispatcher.unidentifiedError(JsonRpcError.payloadTooLarge(limits.maxRequestBytes()),
                         fromHeaders.traceId())));
         if (body.isPresent()) {
-            send(req, res, answer(body.get(), fromHeaders, arrived));
+            var waits = new GatewayOverhead.Waits();
+            GatewayOverhead.collecting(waits, () -> send(req, res, answer(body.get(), fromHeaders, arrived), arrived,
+                    waits));
         }
     }
 
@@ -113,14 +119,20 @@ public final class JsonRpcEndpoint implements HttpService {
         }
     }
 
-    private void send(ServerRequest req, ServerResponse res, Reply reply) {
+    private void send(ServerRequest req, ServerResponse res, Reply reply, long arrived, GatewayOverhead.Waits waits) {
         res.header(TraceIdFilter.TRACE_ID, reply.traceId());
         switch (reply) {
             case Reply.NoContent ignored -> res.status(Status.NO_CONTENT_204).send();
             case Reply.Body body -> {
                 res.status(Status.OK_200);
                 res.header(HeaderValues.CONTENT_TYPE_JSON);
-                res.send(codec.write(body.json()));
+                byte[] bytes = codec.write(body.json());
+                if (!body.json().isArray()) {
+                    // A batch's calls ran concurrently on threads of their own: no one number fits it.
+                    long overhead = service.arrival() - arrived - waits.nanos();
+                    res.header(OVERHEAD, GatewayOverhead.millis(Duration.ofNanos(overhead)));
+                }
+                res.send(bytes);
             }
             case Reply.Stream stream -> streams.run(req, res, stream);
         }

@@ -2,6 +2,8 @@ package io.llmclient.jsonrpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -9,6 +11,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.jsonrpc.body.JsonCodec;
+import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.dispatch.Reply;
 import io.llmclient.jsonrpc.method.ResultMapping;
 import io.llmclient.jsonrpc.method.ToolCallJson;
@@ -30,6 +33,7 @@ import java.time.Duration;
  */
 final class JsonRpcStream {
     private static final System.Logger LOG = System.getLogger(JsonRpcStream.class.getName());
+    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final JsonCodec codec;
     private final Responses responses;
@@ -45,6 +49,10 @@ final class JsonRpcStream {
         var out = new EventStream(req, res, call.traceId(), writeLimit);
         try {
             call.call().run(event -> {
+                if (!out.isOpen()) {
+                    // Headers go out with the first event: the overhead up to the first byte.
+                    res.header(OVERHEAD, GatewayOverhead.millis(call.call().overhead()));
+                }
                 switch (event) {
                     case StreamEvent.Delta delta -> {
                         ObjectNode chunk = responses.object();

@@ -2,6 +2,7 @@ package io.llmclient.jsonrpc.method;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.application.telemetry.MetricsReader;
@@ -10,6 +11,8 @@ import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.jsonrpc.body.JsonCodec;
+import io.llmclient.jsonrpc.context.GatewayOverhead;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +49,28 @@ public final class LlmMethods {
     private JsonNode complete(Optional<JsonNode> params, A2aContext fromHeaders) {
         // No params is an empty object: validation then names each required field.
         Map<String, Object> byName = params.map(LlmMethods::byName).orElseGet(Map::of);
-        return ResultMapping.completion(service.complete(byName, fromHeaders), nodes);
+        PreparedRequest prepared = service.prepare(byName, fromHeaders);
+        try {
+            return ResultMapping.completion(service.complete(prepared), nodes);
+        } finally {
+            GatewayOverhead.providerWaited(prepared.providerTime().nanos());
+        }
     }
 
     private StreamMethod.Prepared stream(Optional<JsonNode> params, A2aContext fromHeaders, long arrivedNanos) {
         Map<String, Object> byName = params.map(LlmMethods::byName).orElseGet(Map::of);
         PreparedRequest prepared = service.prepare(byName, fromHeaders, arrivedNanos);
-        return sink -> service.stream(prepared, sink);
+        return new StreamMethod.Prepared() {
+            @Override
+            public void run(StreamSink sink) {
+                service.stream(prepared, sink);
+            }
+
+            @Override
+            public Duration overhead() {
+                return service.overhead(prepared);
+            }
+        };
     }
 
     private JsonNode models(Optional<JsonNode> params, A2aContext fromHeaders) {

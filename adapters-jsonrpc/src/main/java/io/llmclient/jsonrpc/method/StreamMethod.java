@@ -3,6 +3,7 @@ package io.llmclient.jsonrpc.method;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.chat.A2aContext;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -29,5 +30,13 @@ public interface StreamMethod {
          * before the first event is thrown as {@link io.llmclient.domain.failure.LlmFailureException}.
          */
         void run(StreamSink sink);
+
+        /**
+         * What the gateway has added so far (time in the service minus provider wait, the wait
+         * counted up to the first delta), read when the stream's headers go out; zero when unknown.
+         */
+        default Duration overhead() {
+            return Duration.ZERO;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.llmclient.jsonrpc.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -17,6 +18,7 @@ import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.body.RequestBody;
 import io.llmclient.jsonrpc.context.A2aHeaders;
+import io.llmclient.jsonrpc.context.GatewayOverhead;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -49,6 +51,7 @@ import java.util.Optional;
  */
 public final class OpenAiCompatibleEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(OpenAiCompatibleEndpoint.class.getName());
+    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
     private final InboundLimits limits;
@@ -144,15 +147,23 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         try {
             response = service.complete(prepared);
         } catch (LlmFailureException failed) {
+            overheadHeader(res, prepared);
             replies.error(res, OpenAiErrors.of(failed.failure()));
             return;
         }
         Optional<String> finish = OpenAiShapes.finishReason(response.finishReason());
-        if (finish.isEmpty()) {
+        JsonNode answer = finish.isEmpty() ? null
+                : shapes.completion(response, clock.instant().getEpochSecond(), finish.get());
+        overheadHeader(res, prepared);
+        if (answer == null) {
             replies.error(res, OpenAiErrors.endedWithError());
             return;
         }
-        replies.json(res, Status.OK_200, shapes.completion(response, clock.instant().getEpochSecond(), finish.get()));
+        replies.json(res, Status.OK_200, answer);
+    }
+
+    private void overheadHeader(ServerResponse res, PreparedRequest prepared) {
+        res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared)));
     }
 
     private void models(ServerRequest req, ServerResponse res) {

@@ -1,5 +1,7 @@
 package io.llmclient.jsonrpc.openai;
 
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.service.LlmService;
@@ -7,6 +9,7 @@ import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.jsonrpc.body.JsonCodec;
+import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
 import java.time.Clock;
@@ -25,6 +28,7 @@ import java.util.UUID;
  */
 final class OpenAiStream {
     private static final System.Logger LOG = System.getLogger(OpenAiStream.class.getName());
+    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
     private final JsonCodec codec;
@@ -50,6 +54,8 @@ final class OpenAiStream {
         var out = new EventStream(req, res, traceId, writeLimit);
         Runnable roleFirst = () -> {
             if (!out.isOpen()) {
+                // Headers go out with the first chunk: the overhead up to the first byte.
+                res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared)));
                 out.data(codec.write(shapes.roleChunk(id, model, created)));
             }
         };

@@ -128,16 +128,40 @@ public final class LlmService {
         var current = new Current(prepared);
         metrics.started(prepared.model());
         try {
-            ChatResponse response = calls.call(prepared.request(), prepared.model(),
-                    (provider, context) -> provider.complete(prepared.request(), context), () -> false, current).value();
+            ChatResponse response = calls.call(prepared.request(), prepared.model(), (provider, context) -> {
+                long called = time.nanoTime();
+                try {
+                    return provider.complete(prepared.request(), context);
+                } finally {
+                    prepared.providerTime().add(time.nanoTime() - called);
+                }
+            }, () -> false, current).value();
+            recordOverhead(current.prepared);
             return succeeded(current.prepared, OP_COMPLETE, response);
         } catch (LlmFailureException failure) {
+            recordOverhead(current.prepared);
             failed(current.prepared, OP_COMPLETE, failure.failure().type());
             throw failure;
         } catch (RuntimeException bug) {
             failed(current.prepared, OP_COMPLETE, "InternalError");
             throw bug;
         }
+    }
+
+    /**
+     * What the gateway itself has added to a request so far: the time since it arrived minus
+     * the time spent waiting on providers. For a stream the provider wait stops counting at
+     * its first delta, so that, read when the stream's headers go out, this is the delay the
+     * gateway added before the first byte (what {@code X-Gateway-Overhead-Ms} reports).
+     * Waits in the gateway's own rate-limit queue and retry back-off count as overhead.
+     */
+    public Duration overhead(PreparedRequest prepared) {
+        long total = time.nanoTime() - prepared.startNanos();
+        return Duration.ofNanos(Math.max(0, total - prepared.providerTime().nanos()));
+    }
+
+    private void recordOverhead(PreparedRequest prepared) {
+        metrics.overhead(prepared.model().provider(), overhead(prepared));
     }
 
     /**
@@ -159,7 +183,12 @@ public final class LlmService {
         try {
             // Retried and sent to another model only before the first delta reached the caller.
             calls.call(prepared.request(), prepared.model(), (provider, context) -> {
-                provider.stream(prepared.request(), context, tracking);
+                tracking.called = time.nanoTime();
+                try {
+                    provider.stream(prepared.request(), context, tracking);
+                } finally {
+                    prepared.providerTime().add(time.nanoTime() - tracking.called);
+                }
                 return Boolean.TRUE;
             }, () -> tracking.started, current);
             if (tracking.callerGone != null) {
@@ -179,6 +208,9 @@ public final class LlmService {
             if (!(thrown instanceof LlmFailureException failure)) {
                 failed(current.prepared, OP_STREAM, "InternalError");
                 throw thrown;
+            }
+            if (!tracking.started) {
+                recordOverhead(current.prepared);
             }
             failed(current.prepared, OP_STREAM, failure.failure().type());
             if (!tracking.started) {
@@ -215,7 +247,7 @@ public final class LlmService {
         public void fallingBack(ModelEntry failedModel, LlmFailure failure, ModelEntry next, String rationale) {
             metrics.failed(failedModel, since(prepared.startNanos()), failure.type());
             requestLog.selection(prepared.request().context(), rationale);
-            prepared = new PreparedRequest(prepared.request(), next, prepared.startNanos());
+            prepared = new PreparedRequest(prepared.request(), next, prepared.startNanos(), prepared.providerTime());
             metrics.started(next);
         }
     }
@@ -229,6 +261,7 @@ public final class LlmService {
         private boolean started;
         private ChatResponse completed;
         private RuntimeException callerGone;
+        private long called;
 
         TrackingSink(Current current, StreamSink downstream) {
             this.current = current;
@@ -252,6 +285,12 @@ public final class LlmService {
             }
             boolean first = !started;
             started = true;
+            if (first) {
+                // The provider wait up to the first delta is all that counts for a stream's overhead.
+                ProviderTime waited = current.prepared.providerTime();
+                waited.add(time.nanoTime() - called);
+                waited.freeze();
+            }
             try {
                 downstream.accept(delta);
             } catch (RuntimeException gone) {
@@ -260,6 +299,7 @@ public final class LlmService {
             }
             if (first) {
                 metrics.firstToken(current.prepared.model(), since(current.prepared.startNanos()));
+                recordOverhead(current.prepared);
             }
         }
     }

@@ -59,6 +59,14 @@ public interface MetricsPort {
     default void retried(ProviderId provider, String reason) {
     }
 
+    /**
+     * What the gateway itself added to one request served by {@code provider}: total time in the
+     * service minus time waiting on the provider (for a stream, up to its first delta). Default:
+     * nothing, so ports written before this event existed still compile.
+     */
+    default void overhead(ProviderId provider, Duration overhead) {
+    }
+
     /** A port that records nothing, for tests and tools. */
     static MetricsPort none() {
         return new MetricsPort() {

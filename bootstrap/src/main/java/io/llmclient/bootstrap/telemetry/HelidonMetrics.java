@@ -38,9 +38,19 @@ public final class HelidonMetrics implements MetricsPort {
     // Retry waits run from a few milliseconds (retry-after-ms) up to LLM_RETRY_MAX_DELAY (32 s by default).
     private static final Duration[] RETRY_DELAY_BUCKETS = buckets(0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 60);
 
+    /**
+     * Upper bounds, in seconds, of the gateway overhead histogram: 50 µs (one loopback hop) to
+     * 1 s (a request queued behind the rate-limit gate or a retry back-off).
+     */
+    static final double[] OVERHEAD_BUCKET_SECONDS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+        0.025, 0.05, 0.1, 0.25, 1};
+    private static final Duration[] OVERHEAD_BUCKETS = buckets(OVERHEAD_BUCKET_SECONDS);
+
     private final MeterRegistry registry;
     private final Predicate<String> catalogModel;
     private final ConcurrentHashMap<String, AtomicLong> active = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> overheadTimers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
     private final SourceAgentLabels sourceAgents = new SourceAgentLabels(SourceAgentLabels.DEFAULT_CAP);
 
     /** {@code catalogModel} says whether a model id is in the catalog; others are labelled {@code other}. */
@@ -104,6 +114,15 @@ public final class HelidonMetrics implements MetricsPort {
                 Tag.create("reason", reason))).increment());
     }
 
+    @Override
+    public void overhead(ProviderId provider, Duration overhead) {
+        // Looked up once per provider: this runs on every request, and building a Timer builder to
+        // find an existing meter showed up in the load benchmark's profile (issue 11).
+        guarded(() -> overheadTimers.computeIfAbsent(provider.value(), key -> registry.getOrCreate(
+                Timer.builder("llm_gateway_overhead").buckets(OVERHEAD_BUCKETS).percentiles(new double[0])
+                        .tags(List.of(Tag.create("provider", key))))).record(overhead));
+    }
+
     private void ended(ModelEntry model, Duration latency, String status) {
         activeRequests(model).decrementAndGet();
         counter("llm_requests", providerModel(model, Tag.create("status", status))).increment();
@@ -121,15 +140,29 @@ public final class HelidonMetrics implements MetricsPort {
         });
     }
 
+    // Meters are looked up in a map of our own, keyed by name and label values: building a meter
+    // builder to find an existing meter in the registry was ~8 % of the service's CPU per request
+    // in the load benchmark's profile (issue 11). Label values are bounded (catalog ids, capped
+    // agent names), so the map is too.
     private Counter counter(String name, List<Tag> tags) {
-        return registry.getOrCreate(Counter.builder(name).tags(tags));
+        return (Counter) meters.computeIfAbsent(key(name, tags), key -> registry.getOrCreate(
+                Counter.builder(name).tags(tags)));
     }
 
     private Timer timer(String name, Duration[] buckets, ModelEntry model) {
         // No client-side percentiles: they would add quantile samples to a histogram family, which
         // Prometheus's text format does not allow; quantiles come from the buckets.
-        return registry.getOrCreate(Timer.builder(name).buckets(buckets).percentiles(new double[0])
-                .tags(providerModel(model)));
+        List<Tag> tags = providerModel(model);
+        return (Timer) meters.computeIfAbsent(key(name, tags), key -> registry.getOrCreate(
+                Timer.builder(name).buckets(buckets).percentiles(new double[0]).tags(tags)));
+    }
+
+    private static String key(String name, List<Tag> tags) {
+        var key = new StringBuilder(name);
+        for (Tag tag : tags) {
+            key.append('\u0000').append(tag.key()).append('=').append(tag.value());
+        }
+        return key.toString();
     }
 
     private static List<Tag> providerModel(ModelEntry model, Tag... more) {

@@ -9,17 +9,19 @@ public final class ContractSeries {
     public record Family(String type, Set<String> labels) {
     }
 
-    public static final Map<String, Family> FAMILIES = Map.of(
-            "llm_requests_total", new Family("counter", Set.of("provider", "model", "status")),
-            "llm_requests_duration_seconds", new Family("histogram", Set.of("provider", "model")),
-            "llm_time_to_first_token_seconds", new Family("histogram", Set.of("provider", "model")),
-            "llm_tokens_total", new Family("counter", Set.of("provider", "model", "token_type")),
-            "llm_errors_total", new Family("counter", Set.of("provider", "model", "error_type")),
-            "llm_active_requests", new Family("gauge", Set.of("provider")),
-            "llm_governance_violations_total", new Family("counter", Set.of("model", "source_agent")),
-            "llm_rate_limit_errors_total", new Family("counter", Set.of("provider")),
-            "llm_rate_limit_retry_delay_seconds", new Family("histogram", Set.of("provider")),
-            "llm_retries_total", new Family("counter", Set.of("provider", "reason")));
+    public static final Map<String, Family> FAMILIES = Map.ofEntries(
+            Map.entry("llm_requests_total", new Family("counter", Set.of("provider", "model", "status"))),
+            Map.entry("llm_requests_duration_seconds", new Family("histogram", Set.of("provider", "model"))),
+            Map.entry("llm_time_to_first_token_seconds", new Family("histogram", Set.of("provider", "model"))),
+            Map.entry("llm_tokens_total", new Family("counter", Set.of("provider", "model", "token_type"))),
+            Map.entry("llm_errors_total", new Family("counter", Set.of("provider", "model", "error_type"))),
+            Map.entry("llm_active_requests", new Family("gauge", Set.of("provider"))),
+            Map.entry("llm_governance_violations_total", new Family("counter", Set.of("model", "source_agent"))),
+            Map.entry("llm_rate_limit_errors_total", new Family("counter", Set.of("provider"))),
+            Map.entry("llm_rate_limit_retry_delay_seconds", new Family("histogram", Set.of("provider"))),
+            Map.entry("llm_retries_total", new Family("counter", Set.of("provider", "reason"))),
+            // Issue 11: what the gateway itself adds to a request (time in the service minus provider wait).
+            Map.entry("llm_gateway_overhead_seconds", new Family("histogram", Set.of("provider"))));
 
     /** The sample-name suffixes the exposition may add to a histogram's family name. */
     public static final Set<String> HISTOGRAM_SUFFIXES = Set.of("_bucket", "_sum", "_count", "_created");

@@ -115,7 +115,7 @@ class OpsFilesTest {
         }
         assertEquals(List.of("Requests by status", "Latency p50 / p95 / p99", "Time to first token p50 / p95",
                 "Tokens by type", "Errors by type", "Active requests", "Governance violations (last hour)",
-                "Rate limits and retries"), titles);
+                "Rate limits and retries", "Gateway overhead p50 / p99"), titles);
         assertEquals(ContractSeries.FAMILIES.keySet(), queried, "every contract series is on the dashboard");
     }
 

@@ -192,7 +192,7 @@ class PrometheusSeriesTest {
         }
         assertTrue(seen.containsAll(List.of("llm_requests_total", "llm_requests_duration_seconds",
                 "llm_time_to_first_token_seconds", "llm_tokens_total", "llm_errors_total", "llm_active_requests",
-                "llm_governance_violations_total")), "seen: " + seen);
+                "llm_governance_violations_total", "llm_gateway_overhead_seconds")), "seen: " + seen);
     }
 
     @Test

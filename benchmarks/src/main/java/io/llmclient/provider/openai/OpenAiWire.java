@@ -1,0 +1,61 @@
+package io.llmclient.provider.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The OpenAI adapter's wire work without its HTTP client, opened up for the benchmarks (the
+ * mappers are package-private): the same classes {@link OpenAiProvider} calls, in the same order.
+ */
+public final class OpenAiWire {
+    private final ObjectMapper json = new ObjectMapper();
+    private final OpenAiErrorMapper errors = new OpenAiErrorMapper(json, Optional.empty(), Clock.systemUTC());
+
+    /** The request body sent upstream, as bytes. */
+    public byte[] requestBody(ChatRequest request, String providerModel, boolean stream) {
+        try {
+            return json.writeValueAsBytes(OpenAiRequestMapper.map(request, providerModel, stream));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An upstream completion body read into the adapter's result. */
+    public Object completion(byte[] body) {
+        try {
+            JsonNode root = json.readTree(body);
+            return OpenAiResponseMapper.completion(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses a whole SSE body and hands each event the assembler makes to {@code sink}; returns the chunk count. */
+    public int stream(byte[] sse, Consumer<StreamEvent> sink) {
+        try {
+            var reader = new EventStreamReader(new ByteArrayInputStream(sse));
+            var assembler = new StreamAssembler(json, errors);
+            for (Optional<ServerSentEvent> next = reader.next(); next.isPresent(); next = reader.next()) {
+                assembler.accept(next.get()).forEach(sink);
+                if (assembler.done()) {
+                    assembler.result();
+                    break;
+                }
+            }
+            return assembler.events();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
