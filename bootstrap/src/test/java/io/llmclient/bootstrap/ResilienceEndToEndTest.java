@@ -278,9 +278,11 @@ class ResilienceEndToEndTest {
 
     @Test
     void aHundredCallersWaitForTheRateLimitedProviderAndTheNextIsRefusedWithOverloaded() throws Exception {
-        // The first call is limited for 3 s; the gate holds every other caller until then.
+        // The first call is limited for 12 s; the gate holds every other caller until then. The
+        // window is real time, so it must outlast starting 100 HTTP calls on a loaded CI machine
+        // (3 s was seen to be too short there).
         upstream.stubFor(post(urlEqualTo("/v1/messages")).inScenario("storm").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("retry-after", "3")
+                .willReturn(aResponse().withStatus(429).withHeader("retry-after", "12")
                         .withHeader("content-type", "application/json")
                         .withBody(Files.readString(FIXTURES.resolve("error-429.json"))))
                 .willSetStateTo("lifted"));
@@ -301,9 +303,9 @@ class ResilienceEndToEndTest {
             assertEquals(-32006, refused.path("code").asInt(), refused.toString());
             assertEquals("OverloadedError", refused.path("data").path("type").asText());
 
-            assertEquals(HAIKU, first.get(20, TimeUnit.SECONDS).path("result").path("model").asText());
+            assertEquals(HAIKU, first.get(30, TimeUnit.SECONDS).path("result").path("model").asText());
             for (Future<JsonNode> call : waiting) {
-                assertEquals(HAIKU, call.get(20, TimeUnit.SECONDS).path("result").path("model").asText());
+                assertEquals(HAIKU, call.get(30, TimeUnit.SECONDS).path("result").path("model").asText());
             }
             assertEquals(0, server.guards().waiting(ProviderId.ANTHROPIC));
             upstream.verify(exactly(102), postRequestedFor(urlEqualTo("/v1/messages")));
