@@ -68,7 +68,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fixtures: the exact request it receives, and the exact domain result or failure.
  */
 class AnthropicProviderWireMockTest {
-    private static final String KEY = "sk-ant-api03-Zr8qL1vX4kP9mN2bT7cW5yH3jF6dS0aG-wiremockonly-QX7Q";
+    private static final String KEY = "sk-ant-api03-CANARY-not-a-real-key-00000000-wiremockonly-QX7Q";
     private static final String PATH = "/v1/messages";
     private static final Duration NORMAL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STALL_TIMEOUT = Duration.ofMillis(300);

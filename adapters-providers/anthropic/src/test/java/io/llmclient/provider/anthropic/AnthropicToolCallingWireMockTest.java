@@ -63,7 +63,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and the exact domain result of the recorded tool_use stream (served byte for byte).
  */
 class AnthropicToolCallingWireMockTest {
-    private static final String KEY = "sk-ant-api03-Zr8qL1vX4kP9mN2bT7cW5yH3jF6dS0aG-toolcalling-test-QX7Q";
+    private static final String KEY = "sk-ant-api03-CANARY-not-a-real-key-00000000-toolcalling-test-QX7Q";
     private static final String PATH = "/v1/messages";
     private static final Duration HANG_GUARD = Duration.ofSeconds(15);
     /** The model the recorded exchanges were sent to, by its alias. */
