@@ -46,9 +46,9 @@ import java.util.concurrent.CancellationException;
  * Anthropic Messages ({@code POST {base}/v1/messages}) over one blocking Helidon WebClient.
  *
  * <p>Timeouts: the connect timeout is the client's. A {@code complete} call as a whole is
- * bounded by the request timeout: it runs on its own virtual thread, which is interrupted when
- * the time is up (a virtual thread's blocking socket read is interruptible, so the connection
- * closes) while the caller gets ProviderTimedOut at once. A {@code stream} runs on the caller's
+ * bounded by the request timeout ({@link WholeCallDeadline}): when the time is up, a watchdog
+ * interrupts the calling thread (a virtual thread's blocking socket read is interruptible, so the
+ * connection closes) and the caller gets ProviderTimedOut. A {@code stream} runs on the caller's
  * thread with the request timeout as the socket read timeout: the longest silence allowed
  * before the headers and between two events (Anthropic sends each event in one write, and
  * {@code ping} events keep a slow but healthy stream alive).
@@ -73,6 +73,7 @@ final class AnthropicProvider implements LlmProvider {
     private final WebClient client;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final WholeCallDeadline wholeCallDeadline;
     private final long maxResponseBytes;
     private final MaxTokensDefaults maxTokens;
     private final ObjectMapper json = WireJson.mapper();
@@ -86,6 +87,8 @@ final class AnthropicProvider implements LlmProvider {
         this.client = client;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.wholeCallDeadline = new WholeCallDeadline(requestTimeout,
+                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.ANTHROPIC, requestTimeout)));
         this.maxResponseBytes = maxResponseBytes;
         this.maxTokens = maxTokens;
         this.errors = new AnthropicErrorMapper(json, apiKey, clock);
@@ -263,10 +266,9 @@ final class AnthropicProvider implements LlmProvider {
         return TransportFailure.classify(ProviderId.ANTHROPIC, failure, connectTimeout, requestTimeout);
     }
 
-    /** Runs {@code call} on its own virtual thread, bounded as a whole by the request timeout. */
+    /** Runs {@code call} on this thread, bounded as a whole by the request timeout. */
     private HttpReply withinRequestTimeout(Callable<HttpReply> call) {
-        return WholeCallDeadline.call("anthropic-complete", requestTimeout, call,
-                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.ANTHROPIC, requestTimeout)));
+        return wholeCallDeadline.call(call);
     }
 
     private byte[] write(ObjectNode body) {

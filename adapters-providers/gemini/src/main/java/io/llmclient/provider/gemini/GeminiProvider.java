@@ -45,6 +45,7 @@ final class GeminiProvider implements LlmProvider {
     private final Availability availability;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final WholeCallDeadline wholeCallDeadline;
     private final Optional<ApiKey> key;
 
     /** {@code http} is empty when the provider cannot be called; {@code availability} says why. */
@@ -54,6 +55,8 @@ final class GeminiProvider implements LlmProvider {
         this.availability = availability;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.wholeCallDeadline = new WholeCallDeadline(requestTimeout,
+                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout)));
         this.key = key;
     }
 
@@ -175,10 +178,9 @@ final class GeminiProvider implements LlmProvider {
                 ProviderUnavailable.forModel(context.model().id(), ProviderId.GEMINI, availability.reason())));
     }
 
-    /** Runs the whole non-streamed exchange on its own virtual thread, bounded as a whole by the request timeout. */
+    /** Runs {@code exchange} on this thread, bounded as a whole by the request timeout. */
     private HttpReply withinRequestTimeout(Callable<HttpReply> exchange) {
-        return WholeCallDeadline.call("gemini-complete", requestTimeout, exchange,
-                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout)));
+        return wholeCallDeadline.call(exchange);
     }
 
     private RuntimeException transportFailure(Throwable thrown) {

@@ -48,9 +48,9 @@ import java.util.concurrent.CancellationException;
  * Helidon WebClient.
  *
  * <p>Timeouts: the connect timeout is the client's. A {@code complete} call as a whole is
- * bounded by the request timeout: it runs on its own virtual thread, and when the time is up
- * that thread is interrupted (which closes its socket) and the caller gets ProviderTimedOut at
- * once. A {@code stream} runs on the caller's thread, with the request timeout as the socket
+ * bounded by the request timeout ({@link WholeCallDeadline}): when the time is up, a watchdog
+ * interrupts the calling thread (which closes its socket) and the caller gets ProviderTimedOut.
+ * A {@code stream} runs on the caller's thread, with the request timeout as the socket
  * read timeout: the longest silence allowed before the headers and between two chunks.
  *
  * <p>A stream ends well only at {@code data: [DONE]}; a body that ends before it is a
@@ -73,6 +73,7 @@ final class OpenAiProvider implements LlmProvider {
     private final WebClient client;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
+    private final WholeCallDeadline wholeCallDeadline;
     private final long maxResponseBytes;
     private final ObjectMapper json;
     private final OpenAiErrorMapper errors;
@@ -90,6 +91,8 @@ final class OpenAiProvider implements LlmProvider {
         this.client = client;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
+        this.wholeCallDeadline = new WholeCallDeadline(requestTimeout,
+                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.OPENAI, requestTimeout)));
         this.maxResponseBytes = maxResponseBytes;
         this.json = new ObjectMapper();
         this.errors = new OpenAiErrorMapper(json, apiKey, clock);
@@ -254,10 +257,9 @@ final class OpenAiProvider implements LlmProvider {
         return TransportFailure.classify(ProviderId.OPENAI, failure, connectTimeout, requestTimeout);
     }
 
-    /** Runs {@code call} on its own virtual thread, bounded as a whole by the request timeout. */
+    /** Runs {@code call} on this thread, bounded as a whole by the request timeout. */
     private HttpReply withinRequestTimeout(Callable<HttpReply> call) {
-        return WholeCallDeadline.call("openai-complete", requestTimeout, call,
-                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.OPENAI, requestTimeout)));
+        return wholeCallDeadline.call(call);
     }
 
     private byte[] write(ObjectNode body) {

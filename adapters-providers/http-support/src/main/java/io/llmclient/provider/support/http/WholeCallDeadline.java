@@ -3,56 +3,183 @@ package io.llmclient.provider.support.http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Bounds a whole blocking exchange (headers and body) by one deadline. A socket read timeout
  * only bounds each silence, so a body that trickles in would never time out; here the exchange
- * runs on its own virtual thread and the caller waits at most the deadline. When the time is up,
- * or the caller is interrupted, that thread is interrupted: a virtual thread's blocking socket
- * read is interruptible, so its connection is closed rather than left hanging.
+ * runs on the caller's thread, and a watchdog interrupts that thread once the deadline has
+ * passed: a virtual thread's blocking socket read is interruptible, so its connection is closed
+ * rather than left hanging, and the caller gets the timeout failure.
+ *
+ * <p>Why a watchdog and not a timed wait: arming and cancelling a timer per call (a timed
+ * {@code Future.get}, or a timed park) wakes the JDK's delay-scheduler thread twice per call,
+ * which the load benchmark measured as the largest single CPU cost of a request (issue 11,
+ * docs/benchmarks/llm-performance.md). Registering a call here is a set insertion; one sweeper
+ * virtual thread, running only while calls are in flight, looks at them every {@link #TICK}.
+ * So a call times out between its deadline and one tick later.
  */
 public final class WholeCallDeadline {
-    private WholeCallDeadline() {
+    /** How often the watchdog looks; also how late past its deadline a call may be stopped. */
+    static final Duration TICK = Duration.ofMillis(10);
+
+    private final Duration deadline;
+    private final Supplier<? extends RuntimeException> onTimeout;
+    private final Set<Call> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    /**
+     * @param deadline  how long one whole call may take
+     * @param onTimeout what a call that ran out of time throws
+     */
+    public WholeCallDeadline(Duration deadline, Supplier<? extends RuntimeException> onTimeout) {
+        if (deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("deadline must be positive: " + deadline);
+        }
+        this.deadline = deadline;
+        this.onTimeout = Objects.requireNonNull(onTimeout, "onTimeout");
     }
 
     /**
-     * The result of {@code exchange}, run on a new virtual thread named {@code threadName}.
+     * The result of {@code exchange}, run on the calling thread within the deadline.
      *
-     * @param onTimeout what to throw when {@code deadline} passes first
-     * @throws CancellationException when the calling thread is interrupted while it waits (its
-     *                               interrupt flag stays set)
+     * @throws RuntimeException      the {@code onTimeout} failure when the deadline passed first
+     * @throws CancellationException when the calling thread was interrupted by someone else and
+     *                               the exchange failed (its interrupt flag stays set)
      * @throws RuntimeException      whatever unchecked exception or error {@code exchange} threw, as
      *                               it was; a checked one arrives wrapped in an unchecked exception
      */
-    public static <T> T call(String threadName, Duration deadline, Callable<T> exchange,
-                             Supplier<? extends RuntimeException> onTimeout) {
-        FutureTask<T> task = new FutureTask<>(exchange);
-        Thread.ofVirtual().name(threadName).start(task);
+    public <T> T call(Callable<T> exchange) {
+        var call = new Call(Thread.currentThread(), System.nanoTime() + deadline.toNanos());
+        inFlight.add(call);
+        startSweeperIfIdle();
         try {
-            return task.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException late) {
-            task.cancel(true);
-            throw onTimeout.get();
-        } catch (InterruptedException interrupted) {
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("call cancelled by the caller");
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
+            T result = runUntilFailure(exchange, call);
+            if (!call.finish()) {
+                throw onTimeout.get();
             }
-            if (cause instanceof Error error) {
-                throw error;
+            return result;
+        } finally {
+            inFlight.remove(call);
+        }
+    }
+
+    private <T> T runUntilFailure(Callable<T> exchange, Call call) {
+        try {
+            return exchange.call();
+        } catch (Exception | Error failure) {
+            if (!call.finish()) {
+                throw onTimeout.get();
             }
-            throw cause instanceof IOException io ? new UncheckedIOException(io) : new IllegalStateException(cause);
+            if (failure instanceof InterruptedException) {
+                // Throwing it cleared the flag; the caller's interrupt must stay visible.
+                Thread.currentThread().interrupt();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("call cancelled by the caller");
+            }
+            throw unchecked(failure);
+        }
+    }
+
+    private static RuntimeException unchecked(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return failure instanceof IOException io ? new UncheckedIOException(io) : new IllegalStateException(failure);
+    }
+
+    /** Whether the watchdog thread is running; for tests. */
+    boolean sweeping() {
+        return sweeping.get();
+    }
+
+    private void startSweeperIfIdle() {
+        if (sweeping.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("whole-call-deadline").start(this::sweep);
+        }
+    }
+
+    /** Runs while calls are in flight; hands over to a new sweeper when a call arrives as it stops. */
+    private void sweep() {
+        while (true) {
+            try {
+                Thread.sleep(TICK);
+            } catch (InterruptedException stop) {
+                sweeping.set(false);
+                return;
+            }
+            long now = System.nanoTime();
+            for (Call call : inFlight) {
+                if (now - call.deadlineNanos >= 0) {
+                    call.expire();
+                }
+            }
+            if (inFlight.isEmpty()) {
+                sweeping.set(false);
+                // A call registered after the check above either saw sweeping=false and started a
+                // sweeper of its own, or this one takes the flag back and carries on.
+                if (inFlight.isEmpty() || !sweeping.compareAndSet(false, true)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One call in flight: who runs it, when it must end, and whether the watchdog stopped it. */
+    private static final class Call {
+        private static final int RUNNING = 0;
+        private static final int FINISHED = 1;
+        private static final int INTERRUPTING = 2;
+        private static final int EXPIRED = 3;
+
+        private final Thread runner;
+        private final long deadlineNanos;
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+
+        Call(Thread runner, long deadlineNanos) {
+            this.runner = runner;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /**
+         * Interrupts the runner, again at every tick until it finishes: code below the exchange
+         * (the HTTP client) may swallow one interrupt, and a call must not outlive its deadline
+         * by more than a tick or two because of that.
+         */
+        void expire() {
+            if (state.compareAndSet(RUNNING, INTERRUPTING) || state.compareAndSet(EXPIRED, INTERRUPTING)) {
+                runner.interrupt();
+                state.set(EXPIRED);
+            }
+        }
+
+        /**
+         * True when the call finished before its deadline. Otherwise waits until an interrupt
+         * being delivered has landed and clears it: it was meant for the exchange, not for
+         * whatever the caller does next.
+         */
+        boolean finish() {
+            while (true) {
+                if (state.compareAndSet(RUNNING, FINISHED)) {
+                    return true;
+                }
+                if (state.compareAndSet(EXPIRED, FINISHED)) {
+                    Thread.interrupted();
+                    return false;
+                }
+                Thread.onSpinWait();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.llmclient.provider.support.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,10 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -23,85 +27,150 @@ class WholeCallDeadlineTest {
         private static final long serialVersionUID = 1L;
     }
 
-    @Test
-    void theResultComesBackFromTheWorkerThread() {
-        String name = WholeCallDeadline.call("test-complete", LONG, () -> Thread.currentThread().getName(), Late::new);
-        assertEquals("test-complete", name);
+    private static WholeCallDeadline within(Duration deadline) {
+        return new WholeCallDeadline(deadline, Late::new);
     }
 
     @Test
-    void aDeadlineThatPassesThrowsTheGivenFailureAndInterruptsTheWorker() throws InterruptedException {
-        var interrupted = new CountDownLatch(1);
-        assertThrows(Late.class, () -> WholeCallDeadline.call("test-complete", Duration.ofMillis(50), () -> {
+    void theExchangeRunsOnTheCallersThreadAndItsResultComesBack() {
+        Thread caller = Thread.currentThread();
+        assertSame(caller, within(LONG).call(Thread::currentThread));
+    }
+
+    @Test
+    void aDeadlineThatPassesInterruptsTheExchangeThrowsTheGivenFailureAndLeavesNoInterruptBehind() {
+        var interrupted = new AtomicBoolean();
+        assertThrows(Late.class, () -> within(Duration.ofMillis(50)).call(() -> {
             try {
                 Thread.sleep(LONG);
             } catch (InterruptedException expected) {
-                interrupted.countDown();
+                interrupted.set(true);
+                throw expected;
             }
             return "too late";
-        }, Late::new));
-        assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the worker was not interrupted");
+        }));
+        assertTrue(interrupted.get(), "the exchange was not interrupted");
+        assertFalse(Thread.currentThread().isInterrupted(), "the watchdog's interrupt leaked to the caller");
     }
 
     @Test
-    void anInterruptedCallerGetsACancellationKeepsItsFlagAndInterruptsTheWorker() throws InterruptedException {
+    void anExchangeThatSwallowsInterruptsIsInterruptedAgainAndStillTimesOutWithoutAFlagLeftBehind() {
+        var interrupts = new AtomicInteger();
+        assertThrows(Late.class, () -> within(Duration.ofMillis(20)).call(() -> {
+            // Like a client that catches one interrupt and carries on reading.
+            while (interrupts.get() < 3) {
+                try {
+                    Thread.sleep(LONG);
+                } catch (InterruptedException swallowed) {
+                    interrupts.incrementAndGet();
+                }
+            }
+            return "late but here";
+        }));
+        assertEquals(3, interrupts.get());
+        assertFalse(Thread.currentThread().isInterrupted(), "the watchdog's interrupt leaked to the caller");
+    }
+
+    @Test
+    void anInterruptedCallerGetsACancellationAndKeepsItsFlag() throws InterruptedException {
         var started = new CountDownLatch(1);
-        var interrupted = new CountDownLatch(1);
         var thrown = new AtomicReference<Throwable>();
         var flagKept = new AtomicBoolean();
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
-                WholeCallDeadline.call("test-complete", LONG, () -> {
+                within(LONG).call(() -> {
                     started.countDown();
-                    try {
-                        Thread.sleep(LONG);
-                    } catch (InterruptedException expected) {
-                        interrupted.countDown();
-                    }
+                    Thread.sleep(LONG);
                     return "never used";
-                }, Late::new);
+                });
             } catch (RuntimeException failure) {
                 thrown.set(failure);
                 flagKept.set(Thread.currentThread().isInterrupted());
             }
         });
-        assertTrue(started.await(10, TimeUnit.SECONDS), "the worker did not start");
+        assertTrue(started.await(10, TimeUnit.SECONDS), "the exchange did not start");
         caller.interrupt();
         caller.join(Duration.ofSeconds(10));
         assertInstanceOf(CancellationException.class, thrown.get());
         assertTrue(flagKept.get(), "the caller's interrupt flag was cleared");
-        assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the worker was not interrupted");
     }
 
     @Test
-    void anUncheckedFailureOfTheWorkerPassesAsItIs() {
-        var failure = new IllegalStateException("from the worker");
-        assertSame(failure, assertThrows(IllegalStateException.class,
-                () -> WholeCallDeadline.call("test-complete", LONG, () -> {
-                    throw failure;
-                }, Late::new)));
+    void manyCallsAtOnceEachTimeOutOnTheirOwnWhileQuickOnesAreLeftAlone() throws InterruptedException {
+        WholeCallDeadline deadline = within(Duration.ofMillis(100));
+        var timedOut = new AtomicInteger();
+        var answered = new AtomicInteger();
+        var leaked = new AtomicInteger();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            boolean slow = i % 2 == 0;
+            callers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    deadline.call(() -> {
+                        Thread.sleep(slow ? LONG : Duration.ofMillis(1));
+                        return "done";
+                    });
+                    answered.incrementAndGet();
+                } catch (Late late) {
+                    timedOut.incrementAndGet();
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    leaked.incrementAndGet();
+                }
+            }));
+        }
+        for (Thread caller : callers) {
+            caller.join(Duration.ofSeconds(20));
+        }
+        assertEquals(100, timedOut.get());
+        assertEquals(100, answered.get());
+        assertEquals(0, leaked.get());
     }
 
     @Test
-    void anErrorOfTheWorkerPassesAsItIs() {
-        var error = new AssertionError("from the worker");
-        assertSame(error, assertThrows(AssertionError.class,
-                () -> WholeCallDeadline.call("test-complete", LONG, () -> {
-                    throw error;
-                }, Late::new)));
+    void theWatchdogStopsWhenNoCallIsInFlight() throws InterruptedException {
+        WholeCallDeadline deadline = within(LONG);
+        assertFalse(deadline.sweeping());
+        deadline.call(() -> "quick");
+        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (deadline.sweeping() && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertFalse(deadline.sweeping(), "the watchdog kept running with nothing to watch");
+        assertEquals("again", deadline.call(() -> "again"));
     }
 
     @Test
-    void aCheckedFailureOfTheWorkerArrivesWrapped() {
-        var io = new IOException("from the worker");
-        assertSame(io, assertThrows(UncheckedIOException.class,
-                () -> WholeCallDeadline.call("test-complete", LONG, () -> {
-                    throw io;
-                }, Late::new)).getCause());
-        var other = new Exception("from the worker");
-        assertInstanceOf(IllegalStateException.class, assertThrows(RuntimeException.class,
-                () -> WholeCallDeadline.call("test-complete", LONG, () -> {
-                    throw other;
-                }, Late::new)));
+    void aDeadlineMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> within(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> within(Duration.ofMillis(-1)));
+    }
+
+    @Test
+    void anUncheckedFailureOfTheExchangePassesAsItIs() {
+        var failure = new IllegalStateException("from the exchange");
+        assertSame(failure, assertThrows(IllegalStateException.class, () -> within(LONG).call(() -> {
+            throw failure;
+        })));
+    }
+
+    @Test
+    void anErrorOfTheExchangePassesAsItIs() {
+        var error = new AssertionError("from the exchange");
+        assertSame(error, assertThrows(AssertionError.class, () -> within(LONG).call(() -> {
+            throw error;
+        })));
+    }
+
+    @Test
+    void aCheckedFailureOfTheExchangeArrivesWrapped() {
+        var io = new IOException("from the exchange");
+        assertSame(io, assertThrows(UncheckedIOException.class, () -> within(LONG).call(() -> {
+            throw io;
+        })).getCause());
+        var other = new Exception("from the exchange");
+        assertInstanceOf(IllegalStateException.class, assertThrows(RuntimeException.class, () -> within(LONG).call(() -> {
+            throw other;
+        })));
     }
 }
