@@ -47,6 +47,10 @@ final class FakeProvider implements LlmProvider {
     final CountDownLatch firstSeen = new CountDownLatch(1);
     /** Whether {@link #firstSeen} was open before the second token was produced. */
     final AtomicReference<Boolean> firstSeenBeforeSecond = new AtomicReference<>();
+    /** Opened by the test once its client has read the first bytes of an {@code opening-model} stream. */
+    final CountDownLatch openingSeen = new CountDownLatch(1);
+    /** Whether {@link #openingSeen} was open before {@code opening-model} produced its first token. */
+    final AtomicReference<Boolean> openingSeenBeforeFirstToken = new AtomicReference<>();
     private final boolean available;
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
     final AtomicReference<ChatRequest> lastRequest = new AtomicReference<>();
@@ -124,6 +128,12 @@ final class FakeProvider implements LlmProvider {
             case "flood-model" -> flood.run(sink, () -> { }, new StreamEvent.Delta("x".repeat(FLOOD_DELTA_CHARS)),
                     FLOOD_COUNT, response(context, "flood"));
             case "ttft-model" -> ttft(sink, context);
+            case "opening-model" -> opening(sink, context);
+            case "openfail-model" -> {
+                // Accepted by the upstream, then broken before its first token.
+                sink.opened();
+                throw new LlmFailureException(new LlmFailure.ProviderFailed(id, OptionalInt.of(502), "upstream broke"));
+            }
             case "tool-model" -> {
                 ChatResponse response = toolAnswer(request, context);
                 for (int i = 0; i < response.toolCalls().size(); i++) {
@@ -177,6 +187,23 @@ final class FakeProvider implements LlmProvider {
         }
         sink.accept(new StreamEvent.Delta(" second"));
         sink.accept(new StreamEvent.Completed(response(context, "first second")));
+    }
+
+    /**
+     * Says the stream was accepted, then produces its first token only once the test has read
+     * the first bytes (or after 10 s) when the consumer passed the opening on; at once otherwise.
+     */
+    private void opening(StreamSink sink, CallContext context) {
+        if (sink.opened()) {
+            try {
+                openingSeenBeforeFirstToken.set(openingSeen.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        sink.accept(new StreamEvent.Delta("Hi"));
+        sink.accept(new StreamEvent.Completed(response(context, "Hi")));
     }
 
     private ChatResponse response(CallContext context, String content) {

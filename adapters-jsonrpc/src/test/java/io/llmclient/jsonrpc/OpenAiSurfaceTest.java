@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.Role;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +113,46 @@ class OpenAiSurfaceTest extends HttpTestSupport {
 
         assertTrue(response.body().endsWith("data: " + parse(error("Provider fake timed out after 60000 ms",
                 "server_error", null, "provider_timeout")) + "\n\n"), response.body());
+    }
+
+    @Test
+    void aStreamOpensWithItsRoleChunkAsSoonAsTheProviderAcceptsItBeforeAnyToken() throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(uri(CHAT))
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"opening-model\",\"stream\":true," + HELLO + "}"))
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        assertEquals(200, response.statusCode());
+        String firstLine;
+        StringBuilder rest = new StringBuilder();
+        try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            firstLine = reader.readLine();
+            // The provider produces its first token only after this (or after its own 10 s wait,
+            // which the assertion below tells apart).
+            server.fake.openingSeen.countDown();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                rest.append(line).append('\n');
+            }
+        }
+        assertEquals(ROLE_CHUNK.replace("ok-model", "opening-model").strip(), withFixedId(firstLine));
+        assertEquals(Boolean.TRUE, server.fake.openingSeenBeforeFirstToken.get());
+        assertTrue(rest.toString().endsWith("data: [DONE]\n\n"), rest.toString());
+    }
+
+    @Test
+    void aFailureAfterTheProviderAcceptedTheStreamIsAnErrorEventAfterTheRoleChunk() {
+        HttpResponse<String> response = chatWith("openfail-model", ",\"stream\":true");
+
+        assertEquals(200, response.statusCode());
+        assertEquals(ROLE_CHUNK.replace("ok-model", "openfail-model") + "data: "
+                + parse(error("Provider fake failed with HTTP 502: upstream broke", "server_error", null,
+                "provider_error")) + "\n\n", withFixedId(response.body()));
     }
 
     @Test

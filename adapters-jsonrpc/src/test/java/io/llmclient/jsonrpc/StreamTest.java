@@ -107,6 +107,15 @@ class StreamTest extends HttpTestSupport {
     }
 
     @Test
+    void aFailureAfterTheProviderAcceptedTheStreamButBeforeItsFirstDeltaIsStillAnOrdinaryJsonError() {
+        // JSON-RPC opens its stream at the first delta: a provider's early opening is not passed on.
+        HttpResponse<String> response = streamModel("openfail-model");
+
+        assertJsonBody(error(-32002, "Provider fake failed with HTTP 502: upstream broke", "ProviderError",
+                ",\"provider\":\"fake\",\"status\":502,\"provider_message\":\"upstream broke\""), response);
+    }
+
+    @Test
     void aBugBeforeTheFirstDeltaIsAnOrdinaryInternalErrorWithoutTheSecret() {
         HttpResponse<String> response = streamModel("buggy-model");
 

@@ -38,7 +38,8 @@ final class TestServer implements AutoCloseable {
     static final Instant NOW = Instant.parse("2025-01-02T00:00:00Z");
     static final List<String> ALLOWED = List.of("ok-model", "fail-model", "refused-model", "slow-model",
             "limited-model", "limited-unknown-model", "busy-model", "buggy-model", "stall-model", "midfail-model",
-            "midbug-model", "drip-model", "flood-model", "ttft-model", "tool-model", "down-model");
+            "midbug-model", "drip-model", "flood-model", "ttft-model", "opening-model", "openfail-model", "tool-model",
+            "down-model");
 
     final FakeProvider fake = new FakeProvider(FakeProvider.FAKE, true);
     final FakeProvider down = new FakeProvider(FakeProvider.DOWN, false);

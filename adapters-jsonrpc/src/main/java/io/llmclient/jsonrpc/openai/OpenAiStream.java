@@ -4,6 +4,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.failure.LlmFailureException;
@@ -23,6 +24,9 @@ import java.util.UUID;
  * {@code stream_options.include_usage} is true, then {@code data: [DONE]}. A failure after the
  * first chunk ends the stream with {@code data: {"error":{...}}} and no {@code [DONE]} (contract
  * section 9); one before it is an ordinary error response.
+ *
+ * <p>The response opens (headers, role chunk) as soon as the provider has accepted the stream
+ * ({@link StreamSink#opened()}), or at the first delta for providers that cannot tell.
  *
  * <p>Every chunk carries one id, made here: the provider's own id is known only at the end.
  */
@@ -48,45 +52,9 @@ final class OpenAiStream {
 
     void run(ServerRequest req, ServerResponse res, PreparedRequest prepared, ChatCompletionRequest request) {
         String traceId = prepared.request().context().traceId();
-        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-        String model = prepared.model().id();
-        long created = clock.instant().getEpochSecond();
         var out = new EventStream(req, res, traceId, writeLimit);
-        Runnable roleFirst = () -> {
-            if (!out.isOpen()) {
-                // Headers go out with the first chunk: the overhead up to the first byte.
-                res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared)));
-                out.data(codec.write(shapes.roleChunk(id, model, created)));
-            }
-        };
         try {
-            service.stream(prepared, event -> {
-                switch (event) {
-                    case StreamEvent.Delta delta -> {
-                        roleFirst.run();
-                        out.data(codec.write(shapes.contentChunk(id, model, created, delta.text())));
-                    }
-                    case StreamEvent.ToolCallDelta fragment -> {
-                        roleFirst.run();
-                        out.data(codec.write(shapes.toolCallChunk(id, model, created, fragment)));
-                    }
-                    case StreamEvent.Completed done -> {
-                        roleFirst.run();
-                        Optional<String> finish = OpenAiShapes.finishReason(done.response().finishReason());
-                        if (finish.isEmpty()) {
-                            out.data(codec.write(OpenAiErrors.endedWithError().body(codec.nodes())));
-                            return;
-                        }
-                        out.data(codec.write(shapes.finishChunk(id, model, created, finish.get())));
-                        if (request.includeUsage()) {
-                            out.data(codec.write(shapes.usageChunk(id, model, created, done.response().usage())));
-                        }
-                        out.data("[DONE]");
-                    }
-                    case StreamEvent.Failed failed ->
-                            out.data(codec.write(OpenAiErrors.of(failed.failure()).body(codec.nodes())));
-                }
-            });
+            service.stream(prepared, new Chunks(res, out, prepared, request));
         } catch (ClientGone gone) {
             LOG.log(System.Logger.Level.DEBUG, "stream client gone (trace_id {0}): {1}", traceId, gone.getMessage());
         } catch (LlmFailureException failure) {
@@ -98,6 +66,75 @@ final class OpenAiStream {
             end(res, out, OpenAiErrors.internal());
         } finally {
             out.close();
+        }
+    }
+
+    /** Writes one stream's events as chunks that all carry the same id, model and creation time. */
+    private final class Chunks implements StreamSink {
+        private final ServerResponse res;
+        private final EventStream out;
+        private final PreparedRequest prepared;
+        private final ChatCompletionRequest request;
+        private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        private final String model;
+        private final long created;
+
+        Chunks(ServerResponse res, EventStream out, PreparedRequest prepared, ChatCompletionRequest request) {
+            this.res = res;
+            this.out = out;
+            this.prepared = prepared;
+            this.request = request;
+            this.model = prepared.model().id();
+            this.created = clock.instant().getEpochSecond();
+        }
+
+        @Override
+        public boolean opened() {
+            // The provider accepted the stream: headers and the role chunk go out now, so the first
+            // byte follows the provider's first byte, not its first token (issue 11).
+            roleFirst();
+            return true;
+        }
+
+        @Override
+        public void accept(StreamEvent event) {
+            switch (event) {
+                case StreamEvent.Delta delta -> {
+                    roleFirst();
+                    out.data(codec.write(shapes.contentChunk(id, model, created, delta.text())));
+                }
+                case StreamEvent.ToolCallDelta fragment -> {
+                    roleFirst();
+                    out.data(codec.write(shapes.toolCallChunk(id, model, created, fragment)));
+                }
+                case StreamEvent.Completed done -> {
+                    roleFirst();
+                    finish(done);
+                }
+                case StreamEvent.Failed failed ->
+                        out.data(codec.write(OpenAiErrors.of(failed.failure()).body(codec.nodes())));
+            }
+        }
+
+        private void roleFirst() {
+            if (!out.isOpen()) {
+                // Headers go out with the first chunk: the overhead up to the first byte.
+                res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared)));
+                out.data(codec.write(shapes.roleChunk(id, model, created)));
+            }
+        }
+
+        private void finish(StreamEvent.Completed done) {
+            Optional<String> finish = OpenAiShapes.finishReason(done.response().finishReason());
+            if (finish.isEmpty()) {
+                out.data(codec.write(OpenAiErrors.endedWithError().body(codec.nodes())));
+                return;
+            }
+            out.data(codec.write(shapes.finishChunk(id, model, created, finish.get())));
+            if (request.includeUsage()) {
+                out.data(codec.write(shapes.usageChunk(id, model, created, done.response().usage())));
+            }
+            out.data("[DONE]");
         }
     }
 

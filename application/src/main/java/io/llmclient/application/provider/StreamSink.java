@@ -9,4 +9,22 @@ import io.llmclient.domain.stream.StreamEvent;
 @FunctionalInterface
 public interface StreamSink {
     void accept(StreamEvent event);
+
+    /**
+     * The provider has accepted the stream: its answer was a success and its first event has
+     * arrived, but no delta yet (OpenAI's role-only first chunk, Anthropic's
+     * {@code message_start}). Called at most once, before the first delta, and only by
+     * providers that can tell; the others start with their first delta.
+     *
+     * <p>Lets a consumer open its own response at once, so that its first byte follows the
+     * provider's first byte rather than the first token (issue 11). A consumer that does so
+     * returns {@code true}: the stream is then committed as after a first delta, so it is no
+     * longer retried or sent to another model, and a later failure arrives as
+     * {@link StreamEvent.Failed}. The default does nothing and returns {@code false}.
+     *
+     * @return whether the opening was passed on to this sink's own caller
+     */
+    default boolean opened() {
+        return false;
+    }
 }

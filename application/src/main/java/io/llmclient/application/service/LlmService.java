@@ -150,8 +150,9 @@ public final class LlmService {
 
     /**
      * What the gateway itself has added to a request so far: the time since it arrived minus
-     * the time spent waiting on providers. For a stream the provider wait stops counting at
-     * its first delta, so that, read when the stream's headers go out, this is the delay the
+     * the time spent waiting on providers. For a stream the provider wait stops counting when
+     * it is committed (its first delta, or an opening the sink passed on, see
+     * {@link StreamSink#opened()}), so that, read when the stream's headers go out, this is the delay the
      * gateway added before the first byte (what {@code X-Gateway-Overhead-Ms} reports).
      * Waits in the gateway's own rate-limit queue and retry back-off count as overhead.
      */
@@ -166,8 +167,10 @@ public final class LlmService {
 
     /**
      * Streams a prepared request to the sink: deltas (text and tool-call fragments), then
-     * exactly one {@code Completed} or {@code Failed}. A failure before the first event is
-     * thrown instead, so the caller can still answer it as an ordinary error.
+     * exactly one {@code Completed} or {@code Failed}. A failure before the stream is committed
+     * (its first delta, or an opening the sink passed on, see {@link StreamSink#opened()}) is
+     * thrown instead, so the caller can still answer it as an ordinary error; until then it
+     * may be retried or sent to a fallback model.
      *
      * <p>When the sink throws while taking a delta (its caller went away), the provider is
      * expected to stop; whatever it then throws, the request is recorded as cancelled by the
@@ -181,7 +184,7 @@ public final class LlmService {
         metrics.started(prepared.model());
         ChatResponse done;
         try {
-            // Retried and sent to another model only before the first delta reached the caller.
+            // Retried and sent to another model only before anything reached the caller.
             calls.call(prepared.request(), prepared.model(), (provider, context) -> {
                 tracking.called = time.nanoTime();
                 try {
@@ -190,7 +193,7 @@ public final class LlmService {
                     prepared.providerTime().add(time.nanoTime() - tracking.called);
                 }
                 return Boolean.TRUE;
-            }, () -> tracking.started, current);
+            }, () -> tracking.committed, current);
             if (tracking.callerGone != null) {
                 // The provider swallowed the sink's exception and ended quietly.
                 throw tracking.callerGone;
@@ -209,11 +212,11 @@ public final class LlmService {
                 failed(current.prepared, OP_STREAM, "InternalError");
                 throw thrown;
             }
-            if (!tracking.started) {
+            if (!tracking.committed) {
                 recordOverhead(current.prepared);
             }
             failed(current.prepared, OP_STREAM, failure.failure().type());
-            if (!tracking.started) {
+            if (!tracking.committed) {
                 throw failure;
             }
             sink.accept(new StreamEvent.Failed(failure.failure()));
@@ -254,11 +257,13 @@ public final class LlmService {
 
     // Holds back the provider's Completed event so that it goes out with the latency measured
     // here, records time to first token once the first delta has been handed on, and remembers
-    // when the downstream sink threw (its caller went away).
+    // when the downstream sink threw (its caller went away). The stream is committed (no retry,
+    // no fallback) from the first delta, or from an opening the downstream sink passed on.
     private final class TrackingSink implements StreamSink {
         private final Current current;
         private final StreamSink downstream;
-        private boolean started;
+        private boolean committed;
+        private boolean deltaSeen;
         private ChatResponse completed;
         private RuntimeException callerGone;
         private long called;
@@ -278,15 +283,46 @@ public final class LlmService {
             }
         }
 
+        @Override
+        public boolean opened() {
+            if (callerGone != null) {
+                throw callerGone;
+            }
+            if (committed || deltaSeen) {
+                return committed;
+            }
+            // Counted so far, so that a consumer opening its response now reports the overhead up
+            // to this byte; frozen only if it does, else counting goes on to the first delta.
+            ProviderTime waited = current.prepared.providerTime();
+            long now = time.nanoTime();
+            waited.add(now - called);
+            called = now;
+            boolean passedOn;
+            try {
+                passedOn = downstream.opened();
+            } catch (RuntimeException gone) {
+                callerGone = gone;
+                throw gone;
+            }
+            if (passedOn) {
+                waited.freeze();
+                committed = true;
+                recordOverhead(current.prepared);
+            }
+            return passedOn;
+        }
+
         private void handOn(StreamEvent delta) {
             if (callerGone != null) {
                 // The provider did not stop at the first exception: keep refusing.
                 throw callerGone;
             }
-            boolean first = !started;
-            started = true;
-            if (first) {
-                // The provider wait up to the first delta is all that counts for a stream's overhead.
+            boolean firstDelta = !deltaSeen;
+            deltaSeen = true;
+            boolean commits = !committed;
+            committed = true;
+            if (commits) {
+                // The provider wait up to the first byte out is all that counts for a stream's overhead.
                 ProviderTime waited = current.prepared.providerTime();
                 waited.add(time.nanoTime() - called);
                 waited.freeze();
@@ -297,8 +333,10 @@ public final class LlmService {
                 callerGone = gone;
                 throw gone;
             }
-            if (first) {
+            if (firstDelta) {
                 metrics.firstToken(current.prepared.model(), since(current.prepared.startNanos()));
+            }
+            if (commits) {
                 recordOverhead(current.prepared);
             }
         }

@@ -16,6 +16,7 @@ import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.application.provider.StreamSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +93,38 @@ class OverheadTest {
         });
         assertEquals(List.of(Duration.ofMillis(4)), seenAtFirstByte);
         assertEquals(List.of("openai 4ms"), overheads);
+    }
+
+    @Test
+    void aStreamsOverheadStopsAtAnOpeningItsConsumerPassesOnButRunsOnToTheFirstDeltaOtherwise() {
+        openai.behaviour = (request, context, sink) -> {
+            time.advance(Duration.ofMillis(20));
+            sink.opened();
+            time.advance(Duration.ofMillis(30));
+            sink.accept(new StreamEvent.Delta("Hel"));
+            sink.accept(new StreamEvent.Completed(FakeProvider.response(context, "Hel")));
+            return null;
+        };
+        var opening = preparedAfter(Duration.ofMillis(2), true);
+        List<Duration> atOpening = new ArrayList<>();
+        service.stream(opening, new StreamSink() {
+            @Override
+            public boolean opened() {
+                atOpening.add(service.overhead(opening));
+                return true;
+            }
+
+            @Override
+            public void accept(StreamEvent event) {
+                time.advance(Duration.ofMillis(1));
+            }
+        });
+        assertEquals(List.of(Duration.ofMillis(2)), atOpening);
+
+        var ignoring = preparedAfter(Duration.ofMillis(5), true);
+        service.stream(ignoring, event -> { });
+        assertEquals(List.of("openai 2ms", "openai 5ms"), overheads,
+                "the provider's 20 + 30 ms never count, whichever event ends the wait");
     }
 
     private final class OverheadJournal implements MetricsPort {

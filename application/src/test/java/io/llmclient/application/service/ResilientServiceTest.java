@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.provider.Availability;
+import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.resilience.ProviderGuards;
 import io.llmclient.application.resilience.ResilienceSettings;
@@ -225,6 +226,71 @@ class ResilientServiceTest {
             assertEquals(1, openai.requests.size());
             assertEquals(0, anthropic.requests.size(), "nor sent to another model");
             assertEquals(List.of(new StreamEvent.Delta("Hel"), new StreamEvent.Failed(UNAVAILABLE_503)), received);
+        }
+
+        /** A consumer that opens its own response when the provider says the stream was accepted. */
+        private final class OpeningSink implements StreamSink {
+            int openings;
+
+            @Override
+            public boolean opened() {
+                openings++;
+                return true;
+            }
+
+            @Override
+            public void accept(StreamEvent event) {
+                received.add(event);
+            }
+        }
+
+        @Test
+        void anOpeningTheConsumerPassedOnCommitsTheStreamSoALaterFailureIsAnEventNotARetry() {
+            openai.behaviour = (request, context, sink) -> {
+                sink.opened();
+                throw new LlmFailureException(UNAVAILABLE_503);
+            };
+            var sink = new OpeningSink();
+            service.stream(service.prepare(params("tier", "fast"), HEADERS), sink);
+            assertEquals(1, sink.openings);
+            assertEquals(1, openai.requests.size(), "not retried");
+            assertEquals(0, anthropic.requests.size(), "nor sent to another model");
+            assertEquals(List.of(new StreamEvent.Failed(UNAVAILABLE_503)), received);
+        }
+
+        @Test
+        void anOpeningTheConsumerIgnoresLeavesTheStreamRetryableUntilItsFirstDelta() {
+            var calls = new AtomicInteger();
+            openai.behaviour = (request, context, sink) -> {
+                assertFalse(sink.opened(), "the default consumer does not pass the opening on");
+                if (calls.getAndIncrement() == 0) {
+                    throw new LlmFailureException(UNAVAILABLE_503);
+                }
+                ChatResponse response = FakeProvider.response(context, "Hi!");
+                sink.accept(new StreamEvent.Delta("Hi!"));
+                sink.accept(new StreamEvent.Completed(response));
+                return response;
+            };
+            stream(explicit());
+            assertEquals(2, openai.requests.size(), "retried: nothing had reached the caller");
+            assertEquals(new StreamEvent.Delta("Hi!"), received.getFirst());
+        }
+
+        @Test
+        void anOpeningIsPassedOnOnceAndNotAfterTheFirstDelta() {
+            openai.behaviour = (request, context, sink) -> {
+                ChatResponse response = FakeProvider.response(context, "Hi!");
+                assertTrue(sink.opened());
+                assertTrue(sink.opened(), "a second opening answers as the first");
+                sink.accept(new StreamEvent.Delta("Hi!"));
+                sink.accept(new StreamEvent.Completed(response));
+                return response;
+            };
+            var sink = new OpeningSink();
+            service.stream(service.prepare(explicit(), HEADERS), sink);
+            assertEquals(1, sink.openings);
+            assertEquals(new StreamEvent.Delta("Hi!"), received.getFirst());
+            assertInstanceOf(StreamEvent.Completed.class, received.getLast());
         }
 
         @Test

@@ -53,7 +53,8 @@ import java.util.concurrent.CancellationException;
  * A {@code stream} runs on the caller's thread, with the request timeout as the socket
  * read timeout: the longest silence allowed before the headers and between two chunks.
  *
- * <p>A stream ends well only at {@code data: [DONE]}; a body that ends before it is a
+ * <p>The sink hears {@link StreamSink#opened()} once the first event has been read well (OpenAI's
+ * role-only chunk), before its deltas. A stream ends well only at {@code data: [DONE]}; a body that ends before it is a
  * ProviderError (no status, transient), since the answer may be cut short. When the sink
  * throws or the thread is interrupted, the upstream response is closed, which closes its
  * connection.
@@ -145,10 +146,17 @@ final class OpenAiProvider implements LlmProvider {
             var events = new EventStreamReader(ResponseLimit.cap(response.inputStream(), maxResponseBytes, status),
                     maxResponseBytes);
             var assembler = new StreamAssembler(json, errors);
+            boolean opened = false;
             for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
                 ServerSentEvent event = next.get();
                 // Outside every try: an exception from the sink is the caller's and passes unchanged.
-                for (StreamEvent delta : acceptChunk(assembler, event, status)) {
+                List<StreamEvent> deltas = acceptChunk(assembler, event, status);
+                if (!opened && !assembler.done()) {
+                    // The first event (the role-only chunk) read well: the stream is accepted.
+                    opened = true;
+                    sink.opened();
+                }
+                for (StreamEvent delta : deltas) {
                     sink.accept(delta);
                 }
                 if (assembler.done()) {

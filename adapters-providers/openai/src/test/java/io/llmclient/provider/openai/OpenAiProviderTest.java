@@ -29,6 +29,7 @@ import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.conformance.StallingUpstream;
 import java.io.IOException;
@@ -210,6 +211,47 @@ class OpenAiProviderTest {
         assertEquals(new ChatResponse("chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL", "gpt-4.1-mini", "gpt-4o-2024-08-06",
                 ProviderId.OPENAI, RECORDED_STREAM_TEXT, FinishReason.STOP, new Usage(14, 30), "t-123", Duration.ZERO),
                 completed.response().withLatency(Duration.ZERO));
+    }
+
+    @Test
+    void theStreamIsReportedOpenedOnceAtItsRoleChunkBeforeAnyDelta() {
+        answer(sse(Fixtures.bytes("chat-stream.sse")));
+        List<String> seen = new ArrayList<>();
+        assertTimeoutPreemptively(HANG_GUARD, () -> provider(TIMEOUT).stream(TestRequests.helloRequest(true),
+                TestRequests.CONTEXT, new StreamSink() {
+                    @Override
+                    public boolean opened() {
+                        seen.add("opened");
+                        return true;
+                    }
+
+                    @Override
+                    public void accept(StreamEvent event) {
+                        seen.add(event.getClass().getSimpleName());
+                    }
+                }));
+        assertEquals(List.of("opened", "Delta"), seen.subList(0, 2));
+        assertEquals(1, java.util.Collections.frequency(seen, "opened"));
+        assertEquals(32, seen.size(), "opened, 30 deltas, completed");
+    }
+
+    @Test
+    void aStreamRefusedWithAnErrorStatusIsNeverReportedOpened() {
+        answer(json(429, Fixtures.text("error-429.json")));
+        var opened = new java.util.concurrent.atomic.AtomicBoolean();
+        assertThrows(LlmFailureException.class, () -> provider(TIMEOUT).stream(TestRequests.helloRequest(true),
+                TestRequests.CONTEXT, new StreamSink() {
+                    @Override
+                    public boolean opened() {
+                        opened.set(true);
+                        return true;
+                    }
+
+                    @Override
+                    public void accept(StreamEvent event) {
+                    }
+                }));
+        assertFalse(opened.get());
     }
 
     @Test
