@@ -1,6 +1,7 @@
 package io.llmclient.provider.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaTypes;
@@ -25,7 +26,6 @@ import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
 import io.llmclient.provider.support.http.HttpReply;
 import io.llmclient.provider.support.http.ProviderExchange;
 import io.llmclient.provider.support.sse.ServerSentEvent;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -173,14 +173,9 @@ final class OpenAiProvider implements LlmProvider {
     }
 
     private OpenAiResponseMapper.Completion readCompletion(HttpReply reply) {
-        if (reply.body().length == 0) {
-            throw http.malformed(reply.status(), "empty body");
-        }
+        JsonNode body = http.readJson(json, reply);
         try {
-            return OpenAiResponseMapper.completion(json.readTree(reply.body()));
-        } catch (IOException notJson) {
-            throw http.malformed(reply.status(), "body is not valid JSON (" + reply.header("content-type")
-                    .orElse("no content type") + ", " + reply.body().length + " bytes)");
+            return OpenAiResponseMapper.completion(body);
         } catch (WireFormatException wrongShape) {
             throw http.malformed(reply.status(), wrongShape.getMessage());
         }

@@ -1,5 +1,7 @@
 package io.llmclient.provider.support.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -111,6 +113,19 @@ public final class ProviderExchange {
     /** A failure below HTTP: a timeout, or a connection refused, reset or closed early (see {@link TransportFailure}). */
     public RuntimeException transportFailure(Throwable failure) {
         return TransportFailure.classify(provider, failure, connectTimeout, requestTimeout);
+    }
+
+    /** The JSON of a whole 2xx answer; an empty body, or one that is not JSON, is {@link #malformed}. */
+    public JsonNode readJson(ObjectMapper json, HttpReply reply) {
+        if (reply.body().length == 0) {
+            throw malformed(reply.status(), "empty body");
+        }
+        try {
+            return json.readTree(reply.body());
+        } catch (IOException notJson) {
+            throw malformed(reply.status(), "body is not valid JSON (" + reply.header("content-type")
+                    .orElse("no content type") + ", " + reply.body().length + " bytes)");
+        }
     }
 
     /** A 2xx answer whose body cannot be read: permanent, since it will not read better the second time. */

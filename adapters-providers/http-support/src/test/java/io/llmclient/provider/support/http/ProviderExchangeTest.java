@@ -3,6 +3,7 @@ package io.llmclient.provider.support.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
@@ -144,6 +145,29 @@ class ProviderExchangeTest {
     @Test
     void aCallDoneWithinTheRequestTimeoutGivesItsResult() {
         assertEquals("done", exchange(1024).withinRequestTimeout(() -> "done"));
+    }
+
+    @Test
+    void aJsonAnswerIsReadAsATree() {
+        var reply = new HttpReply(200, Map.of(), json("{\"id\":\"x\"}"));
+        assertEquals("x", exchange(1024).readJson(new ObjectMapper(), reply).get("id").asText());
+    }
+
+    @Test
+    void anEmptySuccessIsMalformed() {
+        var failure = assertThrows(LlmFailureException.class,
+                () -> exchange(1024).readJson(new ObjectMapper(), new HttpReply(200, Map.of(), new byte[0])));
+        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200), "malformed response: empty body", false),
+                failure.failure());
+    }
+
+    @Test
+    void aSuccessThatIsNotJsonIsMalformedNamingItsTypeAndSize() {
+        var reply = new HttpReply(200, Map.of("Content-Type", "text/html"), json("<html>"));
+        var failure = assertThrows(LlmFailureException.class,
+                () -> exchange(1024).readJson(new ObjectMapper(), reply));
+        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200),
+                "malformed response: body is not valid JSON (text/html, 6 bytes)", false), failure.failure());
     }
 
     @Test
