@@ -1,12 +1,8 @@
 package io.llmclient.provider.anthropic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.bench.SseReplay;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.provider.support.sse.EventStreamReader;
-import io.llmclient.provider.support.sse.ServerSentEvent;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -18,19 +14,7 @@ public final class AnthropicWire {
 
     /** Parses a whole SSE body and hands each event the assembler makes to {@code sink}; returns the event count. */
     public int stream(byte[] sse, Consumer<StreamEvent> sink) {
-        try {
-            var reader = new EventStreamReader(new ByteArrayInputStream(sse));
-            var assembler = new StreamAssembler(json, errors);
-            for (Optional<ServerSentEvent> next = reader.next(); next.isPresent(); next = reader.next()) {
-                assembler.accept(next.get()).forEach(sink);
-                if (assembler.done()) {
-                    assembler.result();
-                    break;
-                }
-            }
-            return assembler.events();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        var assembler = new StreamAssembler(json, errors);
+        return SseReplay.replay(sse, sink, assembler::accept, assembler::done, assembler::result, assembler::events);
     }
 }

@@ -7,10 +7,8 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
-import io.llmclient.provider.support.http.ShouldRetryHeader;
+import io.llmclient.provider.support.http.ErrorAnswers;
 import io.llmclient.provider.support.http.UnreadableErrorBody;
-import io.llmclient.provider.support.retry.RetryAfter;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -36,7 +34,6 @@ import java.util.function.Function;
  * The provider message is {@code "<error.type>: <error.message>"}, minus anything like the key.
  */
 final class AnthropicErrorMapper {
-    private static final int TOO_MANY_REQUESTS = 429;
     private static final String RATE_LIMIT_ERROR = "rate_limit_error";
     private static final Set<String> TRANSIENT_STREAM_ERRORS = Set.of("overloaded_error", "api_error", "timeout_error");
 
@@ -56,16 +53,9 @@ final class AnthropicErrorMapper {
      * @param header looks a response header up by its lower-case name
      */
     LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
-        String message = redact(errorObject(body).map(AnthropicErrorMapper::describe)
+        String message = redact(ErrorAnswers.errorObject(json, body).map(AnthropicErrorMapper::describe)
                 .orElseGet(() -> UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an Anthropic error")));
-        Optional<Boolean> shouldRetry = header.apply(ShouldRetryHeader.NAME).flatMap(ShouldRetryHeader::parse);
-        OptionalInt code = OptionalInt.of(status);
-        if (status == TOO_MANY_REQUESTS && !shouldRetry.equals(Optional.of(false))) {
-            return new RateLimited(ProviderId.ANTHROPIC,
-                    RetryAfter.parse(header.apply("retry-after-ms"), header.apply("retry-after"), clock.instant()));
-        }
-        return new ProviderFailed(ProviderId.ANTHROPIC, code, message,
-                shouldRetry.orElseGet(() -> ProviderFailed.isTransientStatus(code)));
+        return ErrorAnswers.classify(ProviderId.ANTHROPIC, status, header, message, clock);
     }
 
     /** The failure for the {@code error} object of an {@code event: error} in a stream. */
@@ -77,19 +67,6 @@ final class AnthropicErrorMapper {
         }
         return new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(), redact(describe(error)),
                 TRANSIENT_STREAM_ERRORS.contains(type));
-    }
-
-    /** The {@code error} object of a body, when the body has the documented error shape. */
-    private Optional<JsonNode> errorObject(byte[] body) {
-        if (body.length == 0) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode root = json.readTree(body);
-            return root != null && root.path("error").isObject() ? Optional.of(root.get("error")) : Optional.empty();
-        } catch (IOException notJson) {
-            return Optional.empty();
-        }
     }
 
     private static String describe(JsonNode error) {
@@ -108,6 +85,6 @@ final class AnthropicErrorMapper {
 
     /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
     private String redact(String text) {
-        return key.map(apiKey -> apiKey.redactFrom(text)).orElse(text);
+        return ErrorAnswers.redact(key, text);
     }
 }

@@ -16,25 +16,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmclient.application.provider.ApiKey;
-import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
-import io.llmclient.application.provider.Transport;
+import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
-import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
-import io.llmclient.provider.conformance.ProviderConformanceSuite;
+import io.llmclient.provider.conformance.HttpProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
 import io.llmclient.provider.conformance.ToolRoundTrip;
 import io.llmclient.provider.conformance.ToolStaged;
-import io.llmclient.provider.conformance.StallingUpstream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -52,7 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * end_turn, a 5xx body other than 529's) the staged body is composed in the documented shape
  * from recorded pieces, as noted.
  */
-class AnthropicConformanceTest extends ProviderConformanceSuite {
+class AnthropicConformanceTest extends HttpProviderConformanceSuite {
     private static final String KEY = "sk-ant-api03-conformance-0123456789abcdefghij-KL9Z";
     private static final String PATH = "/v1/messages";
 
@@ -60,38 +54,24 @@ class AnthropicConformanceTest extends ProviderConformanceSuite {
     static final WireMockExtension ANTHROPIC = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort()).build();
 
-    private URI baseUrl;
-    private StallingUpstream stalling;
-
-    @AfterEach
-    void releaseTheStall() {
-        if (stalling != null) {
-            stalling.close();
-        }
+    @Override
+    protected LlmProviderFactory factory() {
+        return new AnthropicProviderFactory();
     }
 
     @Override
-    protected LlmProvider provider(Duration requestTimeout) {
-        URI target = baseUrl != null ? baseUrl : URI.create(ANTHROPIC.baseUrl());
-        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(target), Duration.ofSeconds(2), requestTimeout, Map.of()));
+    protected String key() {
+        return KEY;
     }
 
     @Override
-    protected LlmProvider provider(URI upstream, long maxResponseBytes) {
-        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(upstream), Duration.ofSeconds(2), NORMAL_TIMEOUT, Map.of(),
-                new Transport(List.of(), false, maxResponseBytes)));
+    protected URI upstream() {
+        return URI.create(ANTHROPIC.baseUrl());
     }
 
     @Override
     protected ModelEntry model() {
         return TestRequests.HAIKU;
-    }
-
-    @Override
-    protected Optional<String> secret() {
-        return Optional.of(KEY);
     }
 
     private static ChatRequest ask(boolean stream) {
@@ -208,8 +188,7 @@ class AnthropicConformanceTest extends ProviderConformanceSuite {
                 String transcript = Fixtures.text("messages-stream-docs.sse");
                 String firstDelta = transcript.substring(0, transcript.indexOf("event: content_block_delta",
                         transcript.indexOf("\"Hello\"")));
-                stalling = new StallingUpstream(firstDelta.getBytes(StandardCharsets.UTF_8));
-                baseUrl = stalling.baseUrl();
+                stallAfter(firstDelta.getBytes(StandardCharsets.UTF_8));
             }
         }
         return ask(where == StallPoint.MID_STREAM);

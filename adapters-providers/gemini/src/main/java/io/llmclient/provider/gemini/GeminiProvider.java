@@ -18,8 +18,6 @@ import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.support.http.HttpReply;
-import io.llmclient.provider.support.http.TransportFailure;
-import io.llmclient.provider.support.http.WholeCallDeadline;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -43,20 +40,12 @@ final class GeminiProvider implements LlmProvider {
 
     private final Optional<GeminiHttp> http;
     private final Availability availability;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final WholeCallDeadline wholeCallDeadline;
     private final Optional<ApiKey> key;
 
     /** {@code http} is empty when the provider cannot be called; {@code availability} says why. */
-    GeminiProvider(Optional<GeminiHttp> http, Availability availability, Duration connectTimeout,
-                   Duration requestTimeout, Optional<ApiKey> key) {
+    GeminiProvider(Optional<GeminiHttp> http, Availability availability, Optional<ApiKey> key) {
         this.http = http;
         this.availability = availability;
-        this.connectTimeout = connectTimeout;
-        this.requestTimeout = requestTimeout;
-        this.wholeCallDeadline = new WholeCallDeadline(requestTimeout,
-                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.GEMINI, requestTimeout)));
         this.key = key;
     }
 
@@ -75,14 +64,8 @@ final class GeminiProvider implements LlmProvider {
         GeminiHttp client = client(context);
         var body = GeminiRequestMapper.map(request);
         long start = System.nanoTime();
-        HttpReply reply = withinRequestTimeout(() -> {
-            try {
-                return client.readWhole(
-                        client.post(context.model().providerModel() + ":generateContent", false, body, context.a2a()));
-            } catch (RuntimeException thrown) {
-                throw transportFailure(thrown);
-            }
-        });
+        HttpReply reply = client.exchange().withinRequestTimeout(
+                () -> client.call(context.model().providerModel() + ":generateContent", body, context.a2a()));
         if (!reply.successful()) {
             throw new LlmFailureException(
                     GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), key, Instant.now()));
@@ -99,13 +82,8 @@ final class GeminiProvider implements LlmProvider {
         GeminiHttp client = client(context);
         var body = GeminiRequestMapper.map(request);
         long start = System.nanoTime();
-        HttpClientResponse response;
-        try {
-            response = client.post(context.model().providerModel() + ":streamGenerateContent", true, body,
-                    context.a2a());
-        } catch (RuntimeException thrown) {
-            throw transportFailure(thrown);
-        }
+        HttpClientResponse response = client.post(context.model().providerModel() + ":streamGenerateContent", true,
+                body, context.a2a());
         // Closing the response on every way out (sink threw, interrupted, failure) drops the upstream
         // connection: Helidon closes, rather than drains, a connection whose entity was not read to the end.
         try (response) {
@@ -117,9 +95,9 @@ final class GeminiProvider implements LlmProvider {
                         GeminiErrors.fromResponse(status, reply::header, reply.body(), key, Instant.now()));
             }
             var assembler = new ReplyAssembler();
-            var events = client.events(response);
+            var events = client.exchange().events(response);
             while (true) {
-                Optional<ServerSentEvent> event = nextEvent(events, assembler);
+                Optional<ServerSentEvent> event = nextEvent(client, events, assembler);
                 if (event.isEmpty()) {
                     break;
                 }
@@ -147,7 +125,8 @@ final class GeminiProvider implements LlmProvider {
     }
 
     /** The next event; the end of the stream is empty. A silence after the answer ended also counts as the end. */
-    private Optional<ServerSentEvent> nextEvent(EventStreamReader events, ReplyAssembler assembler) {
+    private static Optional<ServerSentEvent> nextEvent(GeminiHttp client, EventStreamReader events,
+                                                       ReplyAssembler assembler) {
         try {
             return events.next();
         } catch (IOException | RuntimeException thrown) {
@@ -155,7 +134,7 @@ final class GeminiProvider implements LlmProvider {
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("stream cancelled: the caller went away");
             }
-            RuntimeException failure = transportFailure(thrown);
+            RuntimeException failure = client.exchange().transportFailure(thrown);
             if (failure instanceof LlmFailureException named && named.failure() instanceof ProviderTimedOut
                     && assembler.ended()) {
                 return Optional.empty();
@@ -166,7 +145,7 @@ final class GeminiProvider implements LlmProvider {
 
     private HttpReply readErrorBody(GeminiHttp client, HttpClientResponse response) {
         try {
-            return client.readWhole(response);
+            return client.exchange().readWhole(response);
         } catch (RuntimeException thrown) {
             // The status is known even when its body could not be read.
             return new HttpReply(response.status().code(), Map.of(), new byte[0]);
@@ -176,15 +155,6 @@ final class GeminiProvider implements LlmProvider {
     private GeminiHttp client(CallContext context) {
         return http.orElseThrow(() -> new LlmFailureException(
                 ProviderUnavailable.forModel(context.model().id(), ProviderId.GEMINI, availability.reason())));
-    }
-
-    /** Runs {@code exchange} on this thread, bounded as a whole by the request timeout. */
-    private HttpReply withinRequestTimeout(Callable<HttpReply> exchange) {
-        return wholeCallDeadline.call(exchange);
-    }
-
-    private RuntimeException transportFailure(Throwable thrown) {
-        return TransportFailure.classify(ProviderId.GEMINI, thrown, connectTimeout, requestTimeout);
     }
 
     private static JsonNode parse(byte[] body) {

@@ -25,13 +25,13 @@ public final class GeminiProviderFactory implements LlmProviderFactory {
     public LlmProvider create(ProviderSettings settings) {
         if (!settings.enabled()) {
             return new GeminiProvider(Optional.empty(), Availability.down("switched off by configuration"),
-                    settings.connectTimeout(), settings.requestTimeout(), settings.apiKey());
+                    settings.apiKey());
         }
         return settings.apiKey()
                 .map(key -> new GeminiProvider(
                         Optional.of(new GeminiHttp(settings.baseUrl().orElse(DEFAULT_BASE_URL), key, settings)),
-                        Availability.up(), settings.connectTimeout(), settings.requestTimeout(), settings.apiKey()))
+                        Availability.up(), settings.apiKey()))
                 .orElseGet(() -> new GeminiProvider(Optional.empty(), Availability.down("no API key (GOOGLE_API_KEY)"),
-                        settings.connectTimeout(), settings.requestTimeout(), settings.apiKey()));
+                        settings.apiKey()));
     }
 }

@@ -13,10 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmclient.application.provider.ApiKey;
-import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
-import io.llmclient.application.provider.Transport;
+import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
@@ -28,19 +25,17 @@ import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
-import io.llmclient.provider.conformance.ProviderConformanceSuite;
+import io.llmclient.provider.conformance.HttpProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
 import io.llmclient.provider.conformance.ToolRoundTrip;
 import io.llmclient.provider.conformance.ToolStaged;
-import io.llmclient.provider.conformance.StallingUpstream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -48,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Gemini fixtures. Where no recording exists (a 5xx body, a completion identical to the recorded
  * stream) the staged body is composed from recorded pieces, as noted.
  */
-class GeminiConformanceTest extends ProviderConformanceSuite {
+class GeminiConformanceTest extends HttpProviderConformanceSuite {
     private static final String KEY = "AIzaSy-conformance-0123456789WXYZ";
     private static final ModelEntry MODEL = ModelEntry.of("gemini-1.5-flash", ProviderId.GEMINI, ModelTier.FAST);
     private static final String GENERATE = "/v1beta/models/gemini-1.5-flash:generateContent";
@@ -64,37 +59,24 @@ class GeminiConformanceTest extends ProviderConformanceSuite {
     static final WireMockExtension GEMINI = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort())
             .build();
 
-    private StallingUpstream stalling;
-
-    @AfterEach
-    void releaseTheStall() {
-        if (stalling != null) {
-            stalling.close();
-        }
+    @Override
+    protected LlmProviderFactory factory() {
+        return new GeminiProviderFactory();
     }
 
     @Override
-    protected LlmProvider provider(Duration requestTimeout) {
-        URI base = stalling != null ? stalling.baseUrl() : URI.create(GEMINI.baseUrl());
-        return new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(base), Duration.ofSeconds(2), requestTimeout, Map.of()));
+    protected String key() {
+        return KEY;
     }
 
     @Override
-    protected LlmProvider provider(URI upstream, long maxResponseBytes) {
-        return new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(upstream), Duration.ofSeconds(2), NORMAL_TIMEOUT, Map.of(),
-                new Transport(List.of(), false, maxResponseBytes)));
+    protected URI upstream() {
+        return URI.create(GEMINI.baseUrl());
     }
 
     @Override
     protected ModelEntry model() {
         return MODEL;
-    }
-
-    @Override
-    protected Optional<String> secret() {
-        return Optional.of(KEY);
     }
 
     @Override
@@ -218,7 +200,7 @@ class GeminiConformanceTest extends ProviderConformanceSuite {
                 onStream(sse(Fixtures.text("stream.sse")).withFixedDelay(5_000));
             }
             // WireMock sleeps before its first dribbled chunk too; StallingUpstream sends one chunk at once.
-            case MID_STREAM -> stalling = new StallingUpstream(events(1).getBytes(StandardCharsets.UTF_8));
+            case MID_STREAM -> stallAfter(events(1).getBytes(StandardCharsets.UTF_8));
         }
         return request();
     }

@@ -1,6 +1,7 @@
 package io.llmclient.provider.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaTypes;
@@ -18,29 +19,19 @@ import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
-import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
-import io.llmclient.provider.support.http.A2aHeaders;
 import io.llmclient.provider.support.http.HttpReply;
-import io.llmclient.provider.support.http.ResponseLimit;
-import io.llmclient.provider.support.http.TransportFailure;
-import io.llmclient.provider.support.http.WholeCallDeadline;
-import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.http.ProviderExchange;
 import io.llmclient.provider.support.sse.ServerSentEvent;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -48,7 +39,7 @@ import java.util.concurrent.CancellationException;
  * Helidon WebClient.
  *
  * <p>Timeouts: the connect timeout is the client's. A {@code complete} call as a whole is
- * bounded by the request timeout ({@link WholeCallDeadline}): when the time is up, a watchdog
+ * bounded by the request timeout ({@code WholeCallDeadline}): when the time is up, a watchdog
  * interrupts the calling thread (which closes its socket) and the caller gets ProviderTimedOut.
  * A {@code stream} runs on the caller's thread, with the request timeout as the socket
  * read timeout: the longest silence allowed before the headers and between two chunks.
@@ -72,10 +63,7 @@ final class OpenAiProvider implements LlmProvider {
     private final Optional<ApiKey> apiKey;
     private final URI endpoint;
     private final WebClient client;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final WholeCallDeadline wholeCallDeadline;
-    private final long maxResponseBytes;
+    private final ProviderExchange http;
     private final ObjectMapper json;
     private final OpenAiErrorMapper errors;
 
@@ -90,11 +78,7 @@ final class OpenAiProvider implements LlmProvider {
         this.apiKey = apiKey;
         this.endpoint = resolve(baseUrl);
         this.client = client;
-        this.connectTimeout = connectTimeout;
-        this.requestTimeout = requestTimeout;
-        this.wholeCallDeadline = new WholeCallDeadline(requestTimeout,
-                () -> new LlmFailureException(new ProviderTimedOut(ProviderId.OPENAI, requestTimeout)));
-        this.maxResponseBytes = maxResponseBytes;
+        this.http = new ProviderExchange(ProviderId.OPENAI, connectTimeout, requestTimeout, maxResponseBytes, KEPT_HEADERS);
         this.json = new ObjectMapper();
         this.errors = new OpenAiErrorMapper(json, apiKey, clock);
     }
@@ -123,7 +107,7 @@ final class OpenAiProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(OpenAiRequestMapper.map(request, context.model().providerModel(), false));
         long start = System.nanoTime();
-        HttpReply reply = withinRequestTimeout(() -> exchange(key, context, body));
+        HttpReply reply = http.withinRequestTimeout(() -> http.exchange(request(key, false), context.a2a(), body));
         if (!reply.successful()) {
             throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
         }
@@ -136,18 +120,17 @@ final class OpenAiProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(OpenAiRequestMapper.map(request, context.model().providerModel(), true));
         long start = System.nanoTime();
-        HttpClientResponse response = send(key, context, body, true);
+        HttpClientResponse response = http.send(request(key, true), context.a2a(), body);
         try (response) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {
-                HttpReply reply = readWhole(response);
+                HttpReply reply = http.readWhole(response);
                 throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
             }
-            var events = new EventStreamReader(ResponseLimit.cap(response.inputStream(), maxResponseBytes, status),
-                    maxResponseBytes);
+            var events = http.events(response);
             var assembler = new StreamAssembler(json, errors);
             boolean opened = false;
-            for (Optional<ServerSentEvent> next = nextEvent(events); next.isPresent(); next = nextEvent(events)) {
+            for (Optional<ServerSentEvent> next = http.next(events); next.isPresent(); next = http.next(events)) {
                 ServerSentEvent event = next.get();
                 // Outside every try: an exception from the sink is the caller's and passes unchanged.
                 List<StreamEvent> deltas = acceptChunk(assembler, event, status);
@@ -177,15 +160,7 @@ final class OpenAiProvider implements LlmProvider {
         try {
             return assembler.accept(event);
         } catch (WireFormatException malformed) {
-            throw malformed(status, malformed.getMessage());
-        }
-    }
-
-    private Optional<ServerSentEvent> nextEvent(EventStreamReader events) {
-        try {
-            return events.next();
-        } catch (IOException | RuntimeException failure) {
-            throw transportFailure(failure);
+            throw http.malformed(status, malformed.getMessage());
         }
     }
 
@@ -197,52 +172,20 @@ final class OpenAiProvider implements LlmProvider {
         return apiKey.get();
     }
 
-    /** Sends the request and reads the whole answer; runs on the worker thread of {@link #complete}. */
-    private HttpReply exchange(ApiKey key, CallContext context, byte[] body) {
-        try (HttpClientResponse response = send(key, context, body, false)) {
-            return readWhole(response);
-        }
-    }
-
-    private HttpClientResponse send(ApiKey key, CallContext context, byte[] body, boolean stream) {
-        HttpClientRequest request = client.post()
+    /** The POST to the endpoint with the key; {@link ProviderExchange#send} adds the body and the rest. */
+    private HttpClientRequest request(ApiKey key, boolean stream) {
+        return client.post()
                 .uri(endpoint)
-                .readTimeout(requestTimeout)
                 .header(HeaderNames.AUTHORIZATION, "Bearer " + key.value())
-                .contentType(MediaTypes.APPLICATION_JSON)
                 .accept(stream ? MediaTypes.TEXT_EVENT_STREAM : MediaTypes.APPLICATION_JSON);
-        A2aHeaders.of(context.a2a()).forEach((name, value) -> request.header(HeaderNames.create(name), value));
-        try {
-            return request.submit(body);
-        } catch (RuntimeException failure) {
-            throw transportFailure(failure);
-        }
-    }
-
-    private HttpReply readWhole(HttpClientResponse response) {
-        Map<String, String> headers = new HashMap<>();
-        for (String name : KEPT_HEADERS) {
-            response.headers().first(HeaderNames.create(name)).ifPresent(value -> headers.put(name, value));
-        }
-        int status = response.status().code();
-        try (InputStream in = response.inputStream()) {
-            return new HttpReply(status, headers, ResponseLimit.readAll(in, maxResponseBytes, status));
-        } catch (IOException | RuntimeException failure) {
-            throw transportFailure(failure);
-        }
     }
 
     private OpenAiResponseMapper.Completion readCompletion(HttpReply reply) {
-        if (reply.body().length == 0) {
-            throw malformed(reply.status(), "empty body");
-        }
+        JsonNode body = http.readJson(json, reply);
         try {
-            return OpenAiResponseMapper.completion(json.readTree(reply.body()));
-        } catch (IOException notJson) {
-            throw malformed(reply.status(), "body is not valid JSON (" + reply.header("content-type")
-                    .orElse("no content type") + ", " + reply.body().length + " bytes)");
+            return OpenAiResponseMapper.completion(body);
         } catch (WireFormatException wrongShape) {
-            throw malformed(reply.status(), wrongShape.getMessage());
+            throw http.malformed(reply.status(), wrongShape.getMessage());
         }
     }
 
@@ -252,22 +195,6 @@ final class OpenAiProvider implements LlmProvider {
         return new ChatResponse(completion.id(), context.model().id(), providerModel, ProviderId.OPENAI,
                 completion.content(), completion.toolCalls(), completion.finishReason(), completion.usage(),
                 context.a2a().traceId(), latency);
-    }
-
-    private static LlmFailureException malformed(int status, String reason) {
-        // A 2xx whose body we cannot read will not read better the second time.
-        return new LlmFailureException(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(status),
-                "malformed response: " + reason, false));
-    }
-
-    /** A failure below HTTP: a timeout, or a connection refused, reset or closed early. */
-    private RuntimeException transportFailure(Throwable failure) {
-        return TransportFailure.classify(ProviderId.OPENAI, failure, connectTimeout, requestTimeout);
-    }
-
-    /** Runs {@code call} on this thread, bounded as a whole by the request timeout. */
-    private HttpReply withinRequestTimeout(Callable<HttpReply> call) {
-        return wholeCallDeadline.call(call);
     }
 
     private byte[] write(ObjectNode body) {

@@ -13,36 +13,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.helidon.webclient.api.WebClient;
-import io.llmclient.application.provider.ApiKey;
-import io.llmclient.application.provider.ProviderSettings;
-import io.llmclient.application.provider.Transport;
-import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Message;
-import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolChoice;
-import io.llmclient.provider.conformance.ProviderConformanceSuite;
+import io.llmclient.provider.conformance.HttpProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
 import io.llmclient.provider.conformance.ToolRoundTrip;
 import io.llmclient.provider.conformance.ToolStaged;
-import io.llmclient.provider.conformance.StallingUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -51,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * identical to the recorded stream, a tool call not streamed, a JSON answer) the staged body is
  * composed from recorded pieces, as noted.
  */
-class OpenAiConformanceTest extends ProviderConformanceSuite {
+class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     private static final String KEY = "sk-proj-conformance0123456789WXYZ";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STREAM_TEXT = "I'm unable to provide real-time weather updates. To get the current "
@@ -61,40 +53,24 @@ class OpenAiConformanceTest extends ProviderConformanceSuite {
     static final WireMockExtension OPENAI = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort()).build();
 
-    private URI baseUrl;
-    private StallingUpstream stalling;
-
-    @AfterEach
-    void releaseTheStall() {
-        if (stalling != null) {
-            stalling.close();
-        }
+    @Override
+    protected LlmProviderFactory factory() {
+        return new OpenAiProviderFactory();
     }
 
     @Override
-    protected LlmProvider provider(Duration requestTimeout) {
-        URI target = baseUrl != null ? baseUrl : URI.create(OPENAI.baseUrl() + "/v1");
-        WebClient client = WebClient.builder().connectTimeout(Duration.ofSeconds(2)).readTimeout(requestTimeout)
-                .followRedirects(false).build();
-        return new OpenAiProvider(true, Optional.of(new ApiKey(KEY)), target, client, Duration.ofSeconds(2),
-                requestTimeout, Clock.systemUTC());
+    protected String key() {
+        return KEY;
     }
 
     @Override
-    protected LlmProvider provider(URI upstream, long maxResponseBytes) {
-        return new OpenAiProviderFactory().create(new ProviderSettings(ProviderId.OPENAI, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(upstream), Duration.ofSeconds(2), NORMAL_TIMEOUT, Map.of(),
-                new Transport(List.of(), false, maxResponseBytes)));
+    protected URI upstream() {
+        return URI.create(OPENAI.baseUrl() + "/v1");
     }
 
     @Override
     protected ModelEntry model() {
         return TestRequests.GPT_41_MINI;
-    }
-
-    @Override
-    protected Optional<String> secret() {
-        return Optional.of(KEY);
     }
 
     private static void answer(boolean stream, ResponseDefinitionBuilder response) {
@@ -211,8 +187,7 @@ class OpenAiConformanceTest extends ProviderConformanceSuite {
             }
             case MID_STREAM -> {
                 // WireMock waits before its first dribbled chunk too; see StallingUpstream.
-                stalling = new StallingUpstream(firstEvents(3).getBytes(StandardCharsets.UTF_8));
-                baseUrl = stalling.baseUrl();
+                stallAfter(firstEvents(3).getBytes(StandardCharsets.UTF_8));
             }
         }
         return TestRequests.weatherRequest();

@@ -6,11 +6,8 @@ import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
-import io.llmclient.domain.failure.LlmFailure.RateLimited;
-import io.llmclient.provider.support.http.ShouldRetryHeader;
+import io.llmclient.provider.support.http.ErrorAnswers;
 import io.llmclient.provider.support.http.UnreadableErrorBody;
-import io.llmclient.provider.support.retry.RetryAfter;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,7 +28,6 @@ import java.util.function.Function;
  * The provider's message is kept verbatim, minus anything that looks like the API key.
  */
 public final class OpenAiErrorMapper {
-    private static final int TOO_MANY_REQUESTS = 429;
     private static final String INSUFFICIENT_QUOTA = "insufficient_quota";
 
     private final ObjectMapper json;
@@ -50,22 +46,15 @@ public final class OpenAiErrorMapper {
      * @param header looks a response header up by its lower-case name
      */
     public LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
-        Optional<JsonNode> error = errorObject(body);
+        Optional<JsonNode> error = ErrorAnswers.errorObject(json, body);
         String message = redact(error.map(OpenAiErrorMapper::message)
                 .orElseGet(() -> UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an OpenAI error")));
-        Optional<Boolean> shouldRetry = header.apply(ShouldRetryHeader.NAME).flatMap(ShouldRetryHeader::parse);
-        if (status == TOO_MANY_REQUESTS) {
-            boolean quota = error.map(e -> INSUFFICIENT_QUOTA.equals(text(e, "code"))
-                    || INSUFFICIENT_QUOTA.equals(text(e, "type"))).orElse(false);
-            if (quota || shouldRetry.equals(Optional.of(false))) {
-                return new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(status), message, false);
-            }
-            return new RateLimited(ProviderId.OPENAI,
-                    RetryAfter.parse(header.apply("retry-after-ms"), header.apply("retry-after"), clock.instant()));
+        boolean quota = error.map(e -> INSUFFICIENT_QUOTA.equals(text(e, "code"))
+                || INSUFFICIENT_QUOTA.equals(text(e, "type"))).orElse(false);
+        if (status == ErrorAnswers.TOO_MANY_REQUESTS && quota) {
+            return new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(status), message, false);
         }
-        OptionalInt code = OptionalInt.of(status);
-        return new ProviderFailed(ProviderId.OPENAI, code, message,
-                shouldRetry.orElseGet(() -> ProviderFailed.isTransientStatus(code)));
+        return ErrorAnswers.classify(ProviderId.OPENAI, status, header, message, clock);
     }
 
     /**
@@ -75,19 +64,6 @@ public final class OpenAiErrorMapper {
     public LlmFailure fromStream(JsonNode error) {
         return new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), redact(message(error)),
                 "server_error".equals(text(error, "type")));
-    }
-
-    /** The {@code error} object of a body, when the body is the documented error shape. */
-    private Optional<JsonNode> errorObject(byte[] body) {
-        if (body.length == 0) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode root = json.readTree(body);
-            return root != null && root.path("error").isObject() ? Optional.of(root.get("error")) : Optional.empty();
-        } catch (IOException notJson) {
-            return Optional.empty();
-        }
     }
 
     private static String message(JsonNode error) {
@@ -106,6 +82,6 @@ public final class OpenAiErrorMapper {
 
     /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
     private String redact(String text) {
-        return key.map(apiKey -> apiKey.redactFrom(text)).orElse(text);
+        return ErrorAnswers.redact(key, text);
     }
 }

@@ -1,0 +1,178 @@
+package io.llmclient.provider.support.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
+import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.provider.support.sse.ServerSentEvent;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ProviderExchangeTest {
+    private static final Duration CONNECT = Duration.ofSeconds(2);
+    private static final Duration REQUEST = Duration.ofSeconds(5);
+    private static final A2aContext A2A = new A2aContext("t-exchange", Optional.of("planner"), Optional.empty());
+
+    private final WebClient client = WebClient.builder().connectTimeout(CONNECT).followRedirects(false).build();
+    private final Map<String, String> seen = new ConcurrentHashMap<>();
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private URI serve(int status, Map<String, String> headers, String body) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            seen.put("content-type", String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+            seen.put("trace", String.valueOf(exchange.getRequestHeaders().getFirst("X-Trace-Id")));
+            seen.put("agent", String.valueOf(exchange.getRequestHeaders().getFirst("X-Source-Agent")));
+            seen.put("session", String.valueOf(exchange.getRequestHeaders().getFirst("X-Session-Id")));
+            seen.put("body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/call");
+    }
+
+    private static ProviderExchange exchange(long maxResponseBytes) {
+        return new ProviderExchange(ProviderId.OPENAI, CONNECT, REQUEST, maxResponseBytes, List.of("retry-after"));
+    }
+
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theBodyIsPostedAsJsonWithTheA2aHeadersKnown() throws IOException {
+        URI uri = serve(200, Map.of(), "{}");
+        exchange(1024).exchange(client.post().uri(uri), A2A, json("{\"q\":1}"));
+        assertEquals(Map.of("content-type", "application/json", "trace", "t-exchange", "agent", "planner",
+                "session", "null", "body", "{\"q\":1}"), seen);
+    }
+
+    @Test
+    void aWholeAnswerKeepsItsStatusBodyAndOnlyTheNamedHeaders() throws IOException {
+        URI uri = serve(429, Map.of("Retry-After", "7", "X-Other", "dropped"), "{\"error\":{}}");
+        HttpReply reply = exchange(1024).exchange(client.post().uri(uri), A2A, json("{}"));
+        assertEquals(429, reply.status());
+        assertEquals("{\"error\":{}}", new String(reply.body(), StandardCharsets.UTF_8));
+        assertEquals(Map.of("retry-after", "7"), reply.headers());
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsAPermanentProviderFailureWithItsStatus() throws IOException {
+        URI uri = serve(200, Map.of(), "0123456789");
+        var failure = assertThrows(LlmFailureException.class,
+                () -> exchange(4).exchange(client.post().uri(uri), A2A, json("{}")));
+        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200),
+                "upstream answer larger than 4 bytes (LLM_MAX_RESPONSE_BYTES): cut off", false), failure.failure());
+    }
+
+    @Test
+    void aRefusedConnectionIsATransientProviderFailureWithoutStatus() throws IOException {
+        URI uri = serve(200, Map.of(), "{}");
+        server.stop(0);
+        server = null;
+        var failure = assertThrows(LlmFailureException.class,
+                () -> exchange(1024).send(client.post().uri(uri), A2A, json("{}")));
+        var failed = (ProviderFailed) failure.failure();
+        assertEquals(OptionalInt.empty(), failed.status());
+        assertEquals(true, failed.transientFailure());
+    }
+
+    @Test
+    void aStreamedAnswerIsReadEventByEventToItsEnd() throws IOException {
+        URI uri = serve(200, Map.of("Content-Type", "text/event-stream"), "data: one\n\ndata: two\n\n");
+        ProviderExchange exchange = exchange(1024);
+        try (HttpClientResponse response = exchange.send(client.post().uri(uri), A2A, json("{}"))) {
+            var events = exchange.events(response);
+            assertEquals("one", exchange.next(events).map(ServerSentEvent::data).orElseThrow());
+            assertEquals("two", exchange.next(events).map(ServerSentEvent::data).orElseThrow());
+            assertEquals(Optional.empty(), exchange.next(events));
+        }
+    }
+
+    @Test
+    void aStreamLargerThanTheLimitIsCutOffAsAPermanentProviderFailure() throws IOException {
+        URI uri = serve(200, Map.of("Content-Type", "text/event-stream"), "data: " + "x".repeat(100) + "\n\n");
+        ProviderExchange exchange = exchange(16);
+        try (HttpClientResponse response = exchange.send(client.post().uri(uri), A2A, json("{}"))) {
+            var events = exchange.events(response);
+            var failure = assertThrows(LlmFailureException.class, () -> exchange.next(events));
+            assertEquals(false, ((ProviderFailed) failure.failure()).transientFailure());
+        }
+    }
+
+    @Test
+    void aCallStillRunningAtTheRequestTimeoutIsProviderTimedOut() {
+        var never = new CountDownLatch(1);
+        var exchange = new ProviderExchange(ProviderId.OPENAI, CONNECT, Duration.ofMillis(50), 1024, List.of());
+        var failure = assertThrows(LlmFailureException.class, () -> exchange.withinRequestTimeout(() -> {
+            never.await();
+            return "late";
+        }));
+        assertEquals(new ProviderTimedOut(ProviderId.OPENAI, Duration.ofMillis(50)), failure.failure());
+    }
+
+    @Test
+    void aCallDoneWithinTheRequestTimeoutGivesItsResult() {
+        assertEquals("done", exchange(1024).withinRequestTimeout(() -> "done"));
+    }
+
+    @Test
+    void aJsonAnswerIsReadAsATree() {
+        var reply = new HttpReply(200, Map.of(), json("{\"id\":\"x\"}"));
+        assertEquals("x", exchange(1024).readJson(new ObjectMapper(), reply).get("id").asText());
+    }
+
+    @Test
+    void anEmptySuccessIsMalformed() {
+        var failure = assertThrows(LlmFailureException.class,
+                () -> exchange(1024).readJson(new ObjectMapper(), new HttpReply(200, Map.of(), new byte[0])));
+        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200), "malformed response: empty body", false),
+                failure.failure());
+    }
+
+    @Test
+    void aSuccessThatIsNotJsonIsMalformedNamingItsTypeAndSize() {
+        var reply = new HttpReply(200, Map.of("Content-Type", "text/html"), json("<html>"));
+        var failure = assertThrows(LlmFailureException.class,
+                () -> exchange(1024).readJson(new ObjectMapper(), reply));
+        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200),
+                "malformed response: body is not valid JSON (text/html, 6 bytes)", false), failure.failure());
+    }
+
+    @Test
+    void anUnreadableSuccessIsAPermanentMalformedResponse() {
+        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200), "malformed response: empty body", false),
+                exchange(1024).malformed(200, "empty body").failure());
+    }
+}
