@@ -34,6 +34,8 @@ final class FakeProvider implements LlmProvider {
     static final ProviderId DOWN = new ProviderId("down");
     /** A made-up key that a buggy provider puts in its exception; it must never reach a response. */
     static final String SECRET = "sk-fake-secret-0123456789abcdefXYZ9";
+    /** The thought signature {@code signed-tool-model} puts on its first call: opaque, with characters JSON escapes. */
+    static final String SIGNATURE = "CuAC+/test=\"sig\"\\é";
 
     static final Duration DRIP_GAP = Duration.ofMillis(20);
     static final int DRIP_COUNT = 500;
@@ -101,7 +103,7 @@ final class FakeProvider implements LlmProvider {
                     new LlmFailure.RateLimited(id, Optional.empty()));
             case "busy-model" -> throw new LlmFailureException(new LlmFailure.Overloaded(id, 100));
             case "buggy-model" -> throw new IllegalStateException("request failed with key " + SECRET);
-            case "tool-model" -> toolAnswer(request, context);
+            case "tool-model", "signed-tool-model" -> toolAnswer(request, context);
             default -> new ChatResponse("fake-1", context.model().id(), context.model().providerModel(), id,
                     "Hello back", FinishReason.STOP, new Usage(9, 3), context.a2a().traceId(), Duration.ZERO);
         };
@@ -134,11 +136,12 @@ final class FakeProvider implements LlmProvider {
                 sink.opened();
                 throw new LlmFailureException(new LlmFailure.ProviderFailed(id, OptionalInt.of(502), "upstream broke"));
             }
-            case "tool-model" -> {
+            case "tool-model", "signed-tool-model" -> {
                 ChatResponse response = toolAnswer(request, context);
                 for (int i = 0; i < response.toolCalls().size(); i++) {
                     ToolCall call = response.toolCalls().get(i);
-                    sink.accept(StreamEvent.ToolCallDelta.start(i, call.id(), call.name(), ""));
+                    sink.accept(new StreamEvent.ToolCallDelta(i, Optional.of(call.id()), Optional.of(call.name()), "",
+                            call.thoughtSignature()));
                     int half = call.arguments().length() / 2;
                     sink.accept(StreamEvent.ToolCallDelta.arguments(i, call.arguments().substring(0, half)));
                     sink.accept(StreamEvent.ToolCallDelta.arguments(i, call.arguments().substring(half)));
@@ -161,6 +164,8 @@ final class FakeProvider implements LlmProvider {
     /**
      * {@code tool-model}: one call per declared tool ({@code call_1}, {@code call_2}, ... with
      * arguments naming Paris), or, once the conversation ends on tool results, a text answer.
+     * {@code signed-tool-model} answers the same, its first call signed {@link #SIGNATURE} (as
+     * Gemini signs only the first of parallel calls).
      */
     private ChatResponse toolAnswer(ChatRequest request, CallContext context) {
         if (request.messages().getLast().role() == Role.TOOL || request.tools().isEmpty()) {
@@ -170,6 +175,9 @@ final class FakeProvider implements LlmProvider {
         var calls = new ArrayList<ToolCall>();
         for (int i = 0; i < request.tools().size(); i++) {
             calls.add(new ToolCall("call_" + (i + 1), request.tools().get(i).name(), "{\"city\":\"Paris\"}"));
+        }
+        if (context.model().id().equals("signed-tool-model")) {
+            calls.set(0, calls.getFirst().withThoughtSignature(SIGNATURE));
         }
         return new ChatResponse("fake-t", context.model().id(), context.model().providerModel(), id, "", calls,
                 FinishReason.TOOL_CALLS, new Usage(20, 10), context.a2a().traceId(), Duration.ZERO);

@@ -200,6 +200,22 @@ class OpenAiSdkTest extends HttpTestSupport {
     }
 
     @Test
+    void theSdkCarriesAThoughtSignatureBackInTheAssistantMessageItWasGiven() {
+        var first = ChatCompletionCreateParams.builder().model("signed-tool-model").addUserMessage("Weather in Paris?")
+                .addTool(WEATHER).build();
+        ChatCompletionMessage message = openAi.chat().completions().create(first).choices().getFirst().message();
+        ChatCompletionMessageFunctionToolCall call = message.toolCalls().orElseThrow().getFirst().asFunction();
+
+        openAi.chat().completions().create(first.toBuilder().addMessage(message)
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("21C").build())
+                .build());
+
+        assertEquals(java.util.Optional.of(FakeProvider.SIGNATURE),
+                server.fake.lastRequest.get().messages().get(1).toolCalls().getFirst().thoughtSignature(),
+                "the SDK keeps extra_content as an additional property and sends it back");
+    }
+
+    @Test
     void theSdkAccumulatesAStreamedToolCall() {
         var params = ChatCompletionCreateParams.builder().model("tool-model").addUserMessage("Weather in Paris?")
                 .addTool(WEATHER).toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build();

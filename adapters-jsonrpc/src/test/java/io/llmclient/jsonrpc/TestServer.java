@@ -39,6 +39,7 @@ final class TestServer implements AutoCloseable {
     static final List<String> ALLOWED = List.of("ok-model", "fail-model", "refused-model", "slow-model",
             "limited-model", "limited-unknown-model", "busy-model", "buggy-model", "stall-model", "midfail-model",
             "midbug-model", "drip-model", "flood-model", "ttft-model", "opening-model", "openfail-model", "tool-model",
+            "signed-tool-model",
             "down-model");
 
     final FakeProvider fake = new FakeProvider(FakeProvider.FAKE, true);
@@ -93,7 +94,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Latency is measured with this clock: always zero, so result bodies compare exactly. */
-    private static final class FrozenTime implements TimeSource {
+    static final class FrozenTime implements TimeSource {
         @Override
         public Instant now() {
             return Instant.parse("2025-01-01T00:00:00Z");
@@ -105,7 +106,7 @@ final class TestServer implements AutoCloseable {
         }
     }
 
-    private static final class QuietLog implements RequestLog {
+    static final class QuietLog implements RequestLog {
         @Override
         public void selection(A2aContext context, String rationale) {
         }

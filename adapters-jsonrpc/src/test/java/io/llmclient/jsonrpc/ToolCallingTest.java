@@ -1,6 +1,7 @@
 package io.llmclient.jsonrpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
@@ -178,6 +179,105 @@ class ToolCallingTest extends HttpTestSupport {
 
         assertEquals(400, response.statusCode());
         assertEquals("tool_choice", parse(response.body()).at("/error/param").textValue());
+    }
+
+    // ---- Thought signatures (extra_content.google.thought_signature) -----------------------
+
+    private static final String TWO_TOOLS = """
+            "tools":[{"type":"function","function":{"name":"get_weather"}},\
+            {"type":"function","function":{"name":"get_time"}}]""";
+    /** {@link FakeProvider#SIGNATURE} as JSON text. */
+    private static final String SIGNATURE_JSON = "\"CuAC+/test=\\\"sig\\\"\\\\é\"";
+    private static final String SIGNED_CALLS = """
+            [{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"},\
+            "extra_content":{"google":{"thought_signature":%s}}},\
+            {"id":"call_2","type":"function","function":{"name":"get_time","arguments":"{\\"city\\":\\"Paris\\"}"}}]\
+            """.formatted(SIGNATURE_JSON);
+
+    @Test
+    void llmCompleteWritesExtraContentOnlyOnTheCallThatHasASignature() {
+        HttpResponse<String> response = rpc("llm.complete", "{\"model\":\"signed-tool-model\"," + ASK + "," + TWO_TOOLS
+                + "}");
+
+        assertEquals(rpcResult("", SIGNED_CALLS, "tool_calls", 10).replace("\"tool-model\"", "\"signed-tool-model\""),
+                response.body());
+    }
+
+    @Test
+    void llmStreamPutsTheSignatureOnTheFirstFragmentAndInTheDoneResult() {
+        HttpResponse<String> response = rpc("llm.stream", "{\"model\":\"signed-tool-model\"," + ASK + "," + TWO_TOOLS
+                + "}");
+
+        String body = response.body();
+        assertEquals("""
+                event: tool_call
+                data: {"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""},\
+                "extra_content":{"google":{"thought_signature":%s}}}
+                """.formatted(SIGNATURE_JSON), body.substring(0, body.indexOf("\n\n") + 1));
+        assertEquals(1, body.split("thought_signature", -1).length - 2, "once in a fragment, once in done");
+        assertEquals(parse(SIGNED_CALLS), parse(body.substring(body.indexOf("event: done\ndata: ") + 17))
+                .at("/result/tool_calls"));
+    }
+
+    @Test
+    void aChatCompletionWritesExtraContentOnTheSignedCall() {
+        HttpResponse<String> response = chat("{\"model\":\"signed-tool-model\"," + ASK + "," + TWO_TOOLS + "}");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(parse(SIGNED_CALLS), parse(response.body()).at("/choices/0/message/tool_calls"));
+        assertTrue(response.body().contains("\"function\":{\"name\":\"get_weather\",\"arguments\":"
+                + "\"{\\\"city\\\":\\\"Paris\\\"}\"},\"extra_content\":{\"google\":{\"thought_signature\":"
+                + SIGNATURE_JSON + "}}}"), response.body());
+    }
+
+    @Test
+    void aStreamedChunkCarriesExtraContentOnTheSignedCallsFirstFragment() {
+        HttpResponse<String> response = chat("{\"model\":\"signed-tool-model\"," + ASK + "," + TWO_TOOLS
+                + ",\"stream\":true}");
+
+        List<String> withSignature = response.body().lines().filter(line -> line.contains("thought_signature")).toList();
+        assertEquals(1, withSignature.size(), response.body());
+        assertEquals(parse("""
+                [{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""},
+                  "extra_content":{"google":{"thought_signature":%s}}}]""".formatted(SIGNATURE_JSON)),
+                parse(withSignature.getFirst().substring("data: ".length())).at("/choices/0/delta/tool_calls"));
+    }
+
+    @Test
+    void aSignatureSentBackOnEitherSurfaceReachesTheProviderOnItsCall() {
+        String history = """
+                "messages":[{"role":"user","content":"Weather in Paris?"},\
+                {"role":"assistant","content":null,"tool_calls":%s},\
+                {"role":"tool","tool_call_id":"call_1","content":"21C"},\
+                {"role":"tool","tool_call_id":"call_2","content":"noon"}]""".formatted(SIGNED_CALLS);
+        List<ToolCall> expected = List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}",
+                Optional.of(FakeProvider.SIGNATURE)), new ToolCall("call_2", "get_time", "{\"city\":\"Paris\"}"));
+
+        rpc("llm.complete", "{\"model\":\"tool-model\"," + history + "," + TWO_TOOLS + "}");
+        assertEquals(expected, server.fake.lastRequest.get().messages().get(1).toolCalls());
+        server.fake.lastRequest.set(null);
+
+        HttpResponse<String> viaV1 = chat("{\"model\":\"tool-model\"," + history + "," + TWO_TOOLS + "}");
+        assertEquals(200, viaV1.statusCode(), viaV1.body());
+        assertEquals(expected, server.fake.lastRequest.get().messages().get(1).toolCalls());
+    }
+
+    @Test
+    void aBrokenExtraContentIsRefusedNamingItsPathOnBothSurfaces() {
+        String history = """
+                "messages":[{"role":"user","content":"Weather in Paris?"},\
+                {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",\
+                "function":{"name":"get_weather","arguments":"{}"},\
+                "extra_content":{"google":{"thought_signature":"s","x":1}}}]},\
+                {"role":"tool","tool_call_id":"call_1","content":"21C"}]""";
+
+        HttpResponse<String> rpc = rpc("llm.complete", "{\"model\":\"tool-model\"," + history + "," + TOOLS + "}");
+        new JsonAssert(parse(rpc.body()).at("/error/data/errors")).equalsJson("""
+                [{"field":"messages[1].tool_calls[0].extra_content.google.x","message":"is not a known field"}]""");
+
+        HttpResponse<String> v1 = chat("{\"model\":\"tool-model\"," + history + "," + TOOLS + "}");
+        assertEquals(400, v1.statusCode());
+        assertEquals("messages[1].tool_calls[0].extra_content.google.x", parse(v1.body()).at("/error/param").textValue());
     }
 
     /** Compares a JSON node with expected JSON text. */

@@ -26,7 +26,9 @@ import java.util.Objects;
  *       and {@code function_call} are refused with 400 naming them: ignoring them would drop
  *       the caller's functions silently.</li>
  *   <li>Per message only {@code role}, {@code content}, {@code tool_calls} and
- *       {@code tool_call_id} are kept: OpenAI's {@code name} and other message fields are dropped. Role {@code developer} (OpenAI's newer name for
+ *       {@code tool_call_id} are kept: OpenAI's {@code name} and other message fields are dropped.
+ *       {@code tool_calls} are passed on whole, so a call's {@code extra_content} (Gemini's thought
+ *       signature, docs/tool-calling.md) reaches the domain, which checks it like any member. Role {@code developer} (OpenAI's newer name for
  *       system instructions) is read as {@code system}. A {@code content} given as an array of
  *       text parts ({@code {"type":"text","text":"..."}}) is joined into one string; any other
  *       part (images, audio, files) is refused with 400 naming {@code messages[i].content}:

@@ -35,10 +35,12 @@ public sealed interface StreamEvent permits StreamEvent.Delta, StreamEvent.ToolC
      *       as the provider cut them, never re-cut or re-serialised.</li>
      *   <li>Calls start in index order (0, 1, 2, ...); fragments of different calls may
      *       interleave, so consumers key them by index.</li>
+     *   <li>A call's {@link io.llmclient.domain.tools.ToolCall#thoughtSignature() thought signature},
+     *       when the provider gave one, rides on its first fragment only.</li>
      * </ul>
      */
-    record ToolCallDelta(int index, Optional<String> id, Optional<String> name, String arguments)
-            implements StreamEvent {
+    record ToolCallDelta(int index, Optional<String> id, Optional<String> name, String arguments,
+                         Optional<String> thoughtSignature) implements StreamEvent {
         public ToolCallDelta {
             if (index < 0) {
                 throw new IllegalArgumentException("index must be >= 0");
@@ -49,6 +51,18 @@ public sealed interface StreamEvent permits StreamEvent.Delta, StreamEvent.ToolC
             if (id.isPresent() != name.isPresent()) {
                 throw new IllegalArgumentException("the first fragment of a call carries both id and name");
             }
+            Objects.requireNonNull(thoughtSignature, "thoughtSignature");
+            if (thoughtSignature.isPresent() && id.isEmpty()) {
+                throw new IllegalArgumentException("a thought signature rides on the first fragment of its call");
+            }
+            if (thoughtSignature.filter(String::isBlank).isPresent()) {
+                throw new IllegalArgumentException("a thought signature is never blank; leave it empty instead");
+            }
+        }
+
+        /** A fragment without a thought signature. */
+        public ToolCallDelta(int index, Optional<String> id, Optional<String> name, String arguments) {
+            this(index, id, name, arguments, Optional.empty());
         }
 
         /** The first fragment of call {@code index}. */
@@ -59,6 +73,11 @@ public sealed interface StreamEvent permits StreamEvent.Delta, StreamEvent.ToolC
         /** A later piece of call {@code index}'s arguments. */
         public static ToolCallDelta arguments(int index, String arguments) {
             return new ToolCallDelta(index, Optional.empty(), Optional.empty(), arguments);
+        }
+
+        /** This first fragment carrying its call's thought signature. */
+        public ToolCallDelta withThoughtSignature(String signature) {
+            return new ToolCallDelta(index, id, name, arguments, Optional.of(signature));
         }
 
         /** Whether this fragment starts its call (carries id and name). */

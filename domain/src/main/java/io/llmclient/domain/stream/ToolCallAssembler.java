@@ -3,6 +3,7 @@ package io.llmclient.domain.stream;
 import io.llmclient.domain.tools.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reassembles the tool calls of a stream from its {@link StreamEvent.ToolCallDelta} fragments,
@@ -14,6 +15,7 @@ public final class ToolCallAssembler {
     private final List<String> ids = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final List<StringBuilder> arguments = new ArrayList<>();
+    private final List<Optional<String>> signatures = new ArrayList<>();
 
     /**
      * Adds one fragment. Throws {@link IllegalArgumentException} when it breaks the rules: a
@@ -28,6 +30,7 @@ public final class ToolCallAssembler {
             ids.add(delta.id().orElseThrow());
             names.add(delta.name().orElseThrow());
             arguments.add(new StringBuilder(delta.arguments()));
+            signatures.add(delta.thoughtSignature());
             return;
         }
         if (index >= ids.size()) {
@@ -41,11 +44,11 @@ public final class ToolCallAssembler {
         return ids.isEmpty();
     }
 
-    /** The calls so far, in index order, each with its arguments concatenated. */
+    /** The calls so far, in index order, each with its arguments concatenated and its start's signature. */
     public List<ToolCall> toolCalls() {
         var calls = new ArrayList<ToolCall>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
-            calls.add(new ToolCall(ids.get(i), names.get(i), arguments.get(i).toString()));
+            calls.add(new ToolCall(ids.get(i), names.get(i), arguments.get(i).toString(), signatures.get(i)));
         }
         return List.copyOf(calls);
     }

@@ -24,7 +24,10 @@ final class ToolParams {
     private static final String FUNCTION = "function";
     private static final Set<String> TOOL_FIELDS = Set.of("type", FUNCTION);
     private static final Set<String> FUNCTION_FIELDS = Set.of("name", "description", "parameters", "strict");
-    private static final Set<String> CALL_FIELDS = Set.of("id", "type", FUNCTION);
+    private static final String EXTRA_CONTENT = "extra_content";
+    private static final String GOOGLE = "google";
+    private static final String THOUGHT_SIGNATURE = "thought_signature";
+    private static final Set<String> CALL_FIELDS = Set.of("id", "type", FUNCTION, EXTRA_CONTENT);
     private static final Set<String> CALL_FUNCTION_FIELDS = Set.of("name", "arguments");
     private static final Set<String> FORMAT_FIELDS = Set.of("type", "json_schema");
     private static final Set<String> SCHEMA_FIELDS = Set.of("name", "description", "schema", "strict");
@@ -224,10 +227,44 @@ final class ToolParams {
             errors.add(new FieldError(path + ".function.arguments", arguments == null ? "is required"
                     : "must be a string holding the arguments as JSON"));
         }
+        Optional<String> signature = thoughtSignature(map.get(EXTRA_CONTENT), path + "." + EXTRA_CONTENT, errors);
         if (id.isEmpty() || name.isEmpty() || !(arguments instanceof String text)) {
             return Optional.empty();
         }
-        return Optional.of(new ToolCall(id.get(), name.get(), text));
+        return Optional.of(new ToolCall(id.get(), name.get(), text, signature));
+    }
+
+    /**
+     * A tool call's {@code extra_content}: exactly {@code {"google":{"thought_signature":"..."}}},
+     * the shape Google's OpenAI-compatible endpoint gives Gemini's thought signature. Anything else
+     * is refused rather than dropped: a member we would not carry back is one the caller expects
+     * to reach the provider. Absent or null: no signature.
+     */
+    private static Optional<String> thoughtSignature(Object value, String path, List<FieldError> errors) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof Map<?, ?> extra)) {
+            return invalid(path, "must be an object {\"google\":{\"thought_signature\":\"...\"}}", errors);
+        }
+        unknownFields(extra, Set.of(GOOGLE), path, errors);
+        String at = path + "." + GOOGLE;
+        if (!(extra.get(GOOGLE) instanceof Map<?, ?> google)) {
+            return invalid(at, extra.get(GOOGLE) == null ? "is required" : "must be an object", errors);
+        }
+        unknownFields(google, Set.of(THOUGHT_SIGNATURE), at, errors);
+        at = at + "." + THOUGHT_SIGNATURE;
+        Object signature = google.get(THOUGHT_SIGNATURE);
+        if (signature == null) {
+            return invalid(at, "is required", errors);
+        }
+        if (!(signature instanceof String text) || text.isBlank()) {
+            return invalid(at, "must be a non-blank string", errors);
+        }
+        if (text.length() > ToolCall.MAX_THOUGHT_SIGNATURE_LENGTH) {
+            return invalid(at, "must be at most " + ToolCall.MAX_THOUGHT_SIGNATURE_LENGTH + " characters", errors);
+        }
+        return Optional.of(text);
     }
 
     /** A tool call id: a non-blank string of at most {@value #MAX_TOOL_CALL_ID_LENGTH} characters. */

@@ -52,4 +52,24 @@ class ToolCallAssemblerTest {
         assertTrue(ToolCallDelta.start(0, "c", "f", "").starts());
         assertFalse(ToolCallDelta.arguments(0, "x").starts());
     }
+
+    @Test
+    void aCallKeepsTheThoughtSignatureOfItsFirstFragment() {
+        var assembler = new ToolCallAssembler();
+        assembler.add(ToolCallDelta.start(0, "c0", "f", "{").withThoughtSignature("sig-test"));
+        assembler.add(ToolCallDelta.arguments(0, "}"));
+        assembler.add(ToolCallDelta.start(1, "c1", "g", "{}"));
+
+        assertEquals(List.of(new ToolCall("c0", "f", "{}", Optional.of("sig-test")), new ToolCall("c1", "g", "{}")),
+                assembler.toolCalls());
+    }
+
+    @Test
+    void onlyAFirstFragmentCarriesAThoughtSignatureAndNeverABlankOne() {
+        assertThrows(IllegalArgumentException.class, () -> ToolCallDelta.arguments(0, "{}").withThoughtSignature("s"));
+        assertThrows(IllegalArgumentException.class, () -> ToolCallDelta.start(0, "c", "f", "").withThoughtSignature(" "));
+        assertThrows(NullPointerException.class,
+                () -> new ToolCallDelta(0, Optional.of("c"), Optional.of("f"), "", null));
+        assertEquals(Optional.empty(), ToolCallDelta.start(0, "c", "f", "").thoughtSignature());
+    }
 }

@@ -126,4 +126,14 @@ class ToolValuesTest {
         assertEquals("tool", Role.TOOL.wireName());
         assertEquals(Optional.of(Role.TOOL), Role.fromWire("tool"));
     }
+
+    @Test
+    void aToolCallHasNoThoughtSignatureUnlessGivenOneThatIsNotBlank() {
+        var call = new ToolCall("c", "f", "{}");
+
+        assertEquals(Optional.empty(), call.thoughtSignature());
+        assertEquals(new ToolCall("c", "f", "{}", Optional.of("sig-test")), call.withThoughtSignature("sig-test"));
+        assertThrows(IllegalArgumentException.class, () -> call.withThoughtSignature(""));
+        assertThrows(NullPointerException.class, () -> new ToolCall("c", "f", "{}", null));
+    }
 }

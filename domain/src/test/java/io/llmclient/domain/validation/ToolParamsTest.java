@@ -337,6 +337,96 @@ class ToolParamsTest {
         }
 
         @Test
+        void aThoughtSignatureInExtraContentIsKeptOnItsCall() {
+            var signed = call("c1", "get_weather", "{}");
+            signed.put("extra_content", map("google", map("thought_signature", "CuACAY89a1+test/sig==")));
+
+            ChatRequest request = valid(conversation(user("q"), calling(signed, call("c2", "get_weather", "{}")),
+                    result("c1", "r"), result("c2", "r")));
+
+            assertEquals(List.of(new ToolCall("c1", "get_weather", "{}", Optional.of("CuACAY89a1+test/sig==")),
+                    new ToolCall("c2", "get_weather", "{}")), request.messages().get(1).toolCalls());
+        }
+
+        @Test
+        void aNullExtraContentMeansNoSignature() {
+            var call = call("c1", "get_weather", "{}");
+            call.put("extra_content", null);
+
+            assertEquals(Optional.empty(), valid(conversation(user("q"), calling(call), result("c1", "r")))
+                    .messages().get(1).toolCalls().getFirst().thoughtSignature());
+        }
+
+        @Test
+        void extraContentMustBeAnObject() {
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content",
+                    "must be an object {\"google\":{\"thought_signature\":\"...\"}}")),
+                    errors(signed("a signature")));
+        }
+
+        @Test
+        void extraContentHoldsOnlyGoogle() {
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content.openai", "is not a known field")),
+                    errors(signed(map("google", map("thought_signature", "sig"), "openai", map()))));
+        }
+
+        @Test
+        void extraContentNeedsGoogleAsAnObject() {
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content.google", "is required")),
+                    errors(signed(map())));
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content.google", "must be an object")),
+                    errors(signed(map("google", "sig"))));
+        }
+
+        @Test
+        void googleHoldsOnlyTheThoughtSignature() {
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content.google.x", "is not a known field")),
+                    errors(signed(map("google", map("thought_signature", "sig", "x", 1)))));
+        }
+
+        @Test
+        void theThoughtSignatureIsRequiredInsideGoogle() {
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content.google.thought_signature",
+                    "is required")), errors(signed(map("google", map()))));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "   "})
+        void aBlankThoughtSignatureIsRefused(String blank) {
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content.google.thought_signature",
+                    "must be a non-blank string")), errors(signed(map("google", map("thought_signature", blank)))));
+        }
+
+        @Test
+        void aThoughtSignatureThatIsNotAStringIsRefused() {
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content.google.thought_signature",
+                    "must be a non-blank string")), errors(signed(map("google", map("thought_signature", 42L)))));
+        }
+
+        @Test
+        void aThoughtSignatureOfTheMaximumLengthIsAccepted() {
+            String longest = "s".repeat(ToolCall.MAX_THOUGHT_SIGNATURE_LENGTH);
+
+            ChatRequest request = valid(signed(map("google", map("thought_signature", longest))));
+
+            assertEquals(Optional.of(longest), request.messages().get(1).toolCalls().getFirst().thoughtSignature());
+        }
+
+        @Test
+        void aThoughtSignatureTooLongIsRefused() {
+            String tooLong = "s".repeat(ToolCall.MAX_THOUGHT_SIGNATURE_LENGTH + 1);
+            assertEquals(List.of(new FieldError("messages[1].tool_calls[0].extra_content.google.thought_signature",
+                    "must be at most 65536 characters")), errors(signed(map("google", map("thought_signature", tooLong)))));
+        }
+
+        /** A one-call round trip whose call carries {@code extra_content}. */
+        private static Map<String, Object> signed(Object extraContent) {
+            var call = call("c1", "get_weather", "{}");
+            call.put("extra_content", extraContent);
+            return conversation(user("q"), calling(call), result("c1", "r"));
+        }
+
+        @Test
         void toolCallsMustBeANonEmptyArray() {
             var empty = map("role", "assistant", "content", "", "tool_calls", List.of());
             assertEquals(List.of(new FieldError("messages[1].tool_calls", "must be a non-empty array of tool calls")),

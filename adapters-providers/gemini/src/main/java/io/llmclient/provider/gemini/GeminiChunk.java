@@ -44,13 +44,16 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
     /**
      * One {@code functionCall} part. Gemini sends {@code args} as a JSON object, never as text:
      * {@code arguments} is that object written as compact JSON ({@code {}} when absent).
-     * {@code id} is Gemini's own call id, which only some models send.
+     * {@code id} is Gemini's own call id, which only some models send. {@code thoughtSignature} is
+     * the part's sibling {@code thoughtSignature}, which thinking models attach (to the first call
+     * of a parallel set only) and Gemini 3 requires back on that part.
      */
-    record FunctionCall(Optional<String> id, String name, String arguments) {
+    record FunctionCall(Optional<String> id, String name, String arguments, Optional<String> thoughtSignature) {
         FunctionCall {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(arguments, "arguments");
+            Objects.requireNonNull(thoughtSignature, "thoughtSignature");
         }
     }
 
@@ -71,7 +74,7 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
                 text.append(part.path("text").asText());
             }
             if (part.path("functionCall").isObject()) {
-                calls.add(functionCall(part.path("functionCall")));
+                calls.add(functionCall(part.path("functionCall"), signature(part)));
             }
         }
         return new GeminiChunk(text.toString(), calls, hasCandidate, string(candidate, "finishReason"),
@@ -79,7 +82,7 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
                 string(root, "modelVersion"), string(root, "responseId"));
     }
 
-    private static FunctionCall functionCall(JsonNode call) {
+    private static FunctionCall functionCall(JsonNode call, Optional<String> thoughtSignature) {
         Optional<String> name = string(call, "name");
         JsonNode args = call.path("args");
         if (name.isEmpty()) {
@@ -94,7 +97,12 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException("a parsed Jackson tree always serialises", impossible);
         }
-        return new FunctionCall(string(call, "id"), name.get(), arguments);
+        return new FunctionCall(string(call, "id"), name.get(), arguments, thoughtSignature);
+    }
+
+    // Opaque: kept byte for byte. A blank one carries nothing to give back, so it is treated as absent.
+    private static Optional<String> signature(JsonNode part) {
+        return string(part, "thoughtSignature").filter(signature -> !signature.isBlank());
     }
 
     private static LlmFailureException malformed(String what) {

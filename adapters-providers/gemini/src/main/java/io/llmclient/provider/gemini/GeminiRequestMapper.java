@@ -158,10 +158,13 @@ final class GeminiRequestMapper {
             ToolCall call = calls.get(j);
             // No id is sent: ours are generated (Gemini gives none), and Gemini pairs calls with responses by
             // name and order.
-            ObjectNode functionCall = parts.addObject().putObject("functionCall");
+            ObjectNode part = parts.addObject();
+            ObjectNode functionCall = part.putObject("functionCall");
             functionCall.put("name", call.name());
             functionCall.set("args", args(call.arguments(),
                     "messages[" + index + "].tool_calls[" + j + "].function.arguments"));
+            // Gemini 3 refuses a replayed call without the signature it attached, on that very part.
+            call.thoughtSignature().ifPresent(signature -> part.put("thoughtSignature", signature));
         }
         content.put("role", "model");
         return content;

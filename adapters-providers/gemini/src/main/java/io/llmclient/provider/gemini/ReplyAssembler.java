@@ -28,7 +28,8 @@ import java.util.UUID;
  * stream's deltas and its {@code Completed} event cannot disagree. Gemini gives no call ids
  * (some models send {@code functionCall.id}; that one is kept): the id is
  * {@code call_<responseId>_<index>}, unique because response ids are, and the same for a
- * streamed and a non-streamed answer with the same response id.
+ * streamed and a non-streamed answer with the same response id. A part's
+ * {@code thoughtSignature} rides on its call's fragment and so reaches the response's call.
  */
 final class ReplyAssembler {
     // An HTTP 200 whose body is not a usable answer: the status is the upstream's real one.
@@ -63,7 +64,8 @@ final class ReplyAssembler {
         for (GeminiChunk.FunctionCall call : chunk.calls()) {
             int index = callCount++;
             String id = call.id().orElseGet(() -> "call_" + responseId() + "_" + index);
-            ToolCallDelta whole = ToolCallDelta.start(index, id, call.name(), call.arguments());
+            ToolCallDelta whole = new ToolCallDelta(index, Optional.of(id), Optional.of(call.name()), call.arguments(),
+                    call.thoughtSignature());
             calls.add(whole);
             started.add(whole);
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,8 +80,11 @@ class GeminiToolCallingTest {
             schema(Fixtures.json("generate-request-function-call.json")
                     .at("/tools/0/functionDeclarations/0/parametersJsonSchema")), false);
     static final String RECORDED_ID = "call_GHGNaZ2wAsXchMIP4oTLkAU_0";
+    /** The opaque {@code thoughtSignature} recorded beside the call; Gemini 3 needs it back on that part. */
+    static final String RECORDED_SIGNATURE = Fixtures.json("generate-response-function-call.json")
+            .at("/candidates/0/content/parts/0/thoughtSignature").asText();
     static final ToolCall RECORDED_CALL = new ToolCall(RECORDED_ID, "controlLight",
-            "{\"brightness\":50,\"colorTemperature\":\"warm\"}");
+            "{\"brightness\":50,\"colorTemperature\":\"warm\"}", Optional.of(RECORDED_SIGNATURE));
     /** The recorded usage: 74 prompt tokens, 7 candidate tokens and 73 thinking tokens. */
     static final Usage RECORDED_USAGE = new Usage(74, 7 + 73);
     static final List<ToolCall> PARALLEL_CALLS = List.of(
@@ -267,6 +271,47 @@ class GeminiToolCallingTest {
 
     @ParameterizedTest(name = "streamed: {0}")
     @ValueSource(booleans = {false, true})
+    void aCallsThoughtSignatureGoesBackByteForByteOnItsOwnFunctionCallPartOnly(boolean streamed) {
+        // Signed like Gemini signs parallel calls: the first call only. Characters JSON could escape are in it too.
+        String signature = "Sig+/=\u00e9\"\\<test>";
+        List<ToolCall> calls = List.of(PARALLEL_CALLS.get(0).withThoughtSignature(signature), PARALLEL_CALLS.get(1));
+        ChatRequest followUp = request(List.of(new Message(Role.USER, "Light this place up in purple"),
+                        Message.assistantCalling("", calls),
+                        Message.toolResult(calls.get(0).id(), "{\"on\":true}"),
+                        Message.toolResult(calls.get(1).id(), "{\"ok\":true}")),
+                List.of(), Optional.empty(), Optional.empty(), streamed);
+        if (streamed) {
+            stream("stream.sse", followUp);
+        } else {
+            complete("generate-response.json", followUp);
+        }
+        assertSent(streamed ? STREAM : GENERATE, Fixtures.parse("""
+                {"contents":[
+                  {"parts":[{"text":"Light this place up in purple"}],"role":"user"},
+                  {"parts":[{"functionCall":{"name":"enable_lights","args":{}},"thoughtSignature":"Sig+/=\u00e9\\"\\\\<test>"},
+                            {"functionCall":{"name":"set_light_color","args":{"rgb_hex":"9400d3"}}}],"role":"model"},
+                  {"parts":[{"functionResponse":{"name":"enable_lights","response":{"on":true}}},
+                            {"functionResponse":{"name":"set_light_color","response":{"ok":true}}}],
+                   "role":"user"}],
+                 "generationConfig":{}}"""));
+    }
+
+    @Test
+    void theRecordedSignatureReachesGeminiExactlyAsItArrived() {
+        ChatRequest followUp = request(List.of(new Message(Role.USER, PROMPT),
+                        Message.assistantCalling("", List.of(RECORDED_CALL)),
+                        Message.toolResult(RECORDED_ID, "{}")),
+                List.of(CONTROL_LIGHT), Optional.empty(), Optional.empty(), false);
+        complete("generate-response-after-function-response.json", followUp);
+        String sent = GEMINI.findAll(postRequestedFor(urlPathEqualTo(GENERATE))).getFirst().getBodyAsString();
+        String recorded = Fixtures.text("generate-response-function-call.json");
+        String member = "\"thoughtSignature\": \"" + RECORDED_SIGNATURE + "\"";
+        assertTrue(recorded.contains(member), "the recording holds the signature as plain JSON text");
+        assertTrue(sent.contains("\"thoughtSignature\":\"" + RECORDED_SIGNATURE + "\""), sent);
+    }
+
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
     void argumentsThatAreNotAJsonObjectAreRefusedNamingTheFieldBeforeAnythingIsSent(boolean streamed) {
         assertArgumentsRefused("[50]", streamed);
     }
@@ -330,7 +375,38 @@ class GeminiToolCallingTest {
         GEMINI.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(aResponse().withStatus(200)
                 .withBody(body.toString().getBytes(StandardCharsets.UTF_8))));
         ChatResponse response = provider().complete(lightRequest(Optional.empty()), CONTEXT);
-        assertEquals(List.of(new ToolCall("fc-7", "controlLight", RECORDED_CALL.arguments())), response.toolCalls());
+        assertEquals(List.of(new ToolCall("fc-7", "controlLight", RECORDED_CALL.arguments(), Optional.of(RECORDED_SIGNATURE))),
+                response.toolCalls());
+    }
+
+    @Test
+    void aFunctionCallPartsThoughtSignatureIsKeptOnItsCall() {
+        ChatResponse response = complete("generate-response-function-call.json", lightRequest(Optional.empty()));
+        assertEquals(Optional.of(RECORDED_SIGNATURE), response.toolCalls().getFirst().thoughtSignature());
+        assertTrue(RECORDED_SIGNATURE.startsWith("CuACAY89a1+ZNGNz") && RECORDED_SIGNATURE.endsWith("U82w=="),
+                RECORDED_SIGNATURE);
+    }
+
+    @Test
+    void onlyTheSignedCallOfParallelCallsCarriesASignature() {
+        ObjectNode body = (ObjectNode) Fixtures.json("generate-response-parallel-function-calls.json");
+        ((ObjectNode) body.at("/candidates/0/content/parts/0")).put("thoughtSignature", "sig-test-first");
+        GEMINI.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(aResponse().withStatus(200)
+                .withBody(body.toString().getBytes(StandardCharsets.UTF_8))));
+        ChatResponse response = provider().complete(lightRequest(Optional.empty()), CONTEXT);
+        assertEquals(List.of(PARALLEL_CALLS.get(0).withThoughtSignature("sig-test-first"), PARALLEL_CALLS.get(1)),
+                response.toolCalls());
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"", "  "})
+    void aBlankThoughtSignatureIsNoSignature(String blank) {
+        ObjectNode body = (ObjectNode) Fixtures.json("generate-response-function-call.json");
+        ((ObjectNode) body.at("/candidates/0/content/parts/0")).put("thoughtSignature", blank);
+        GEMINI.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(aResponse().withStatus(200)
+                .withBody(body.toString().getBytes(StandardCharsets.UTF_8))));
+        ChatResponse response = provider().complete(lightRequest(Optional.empty()), CONTEXT);
+        assertEquals(Optional.empty(), response.toolCalls().getFirst().thoughtSignature());
     }
 
     @Test
@@ -349,7 +425,8 @@ class GeminiToolCallingTest {
     void aStreamedFunctionCallIsOneFragmentWithIdNameAndAllItsArguments() {
         List<StreamEvent> events = stream("stream-function-call.sse", lightRequest(Optional.empty()));
         assertEquals(2, events.size(), () -> "one fragment and Completed: " + events);
-        assertEquals(ToolCallDelta.start(0, RECORDED_ID, "controlLight", RECORDED_CALL.arguments()), events.get(0));
+        assertEquals(ToolCallDelta.start(0, RECORDED_ID, "controlLight", RECORDED_CALL.arguments())
+                .withThoughtSignature(RECORDED_SIGNATURE), events.get(0));
         ChatResponse completed = assertInstanceOf(StreamEvent.Completed.class, events.get(1)).response();
         assertEquals(List.of(RECORDED_CALL), completed.toolCalls());
         assertEquals(FinishReason.TOOL_CALLS, completed.finishReason());

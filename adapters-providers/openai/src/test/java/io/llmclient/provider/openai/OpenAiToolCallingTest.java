@@ -7,11 +7,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.helidon.webclient.api.WebClient;
@@ -219,6 +221,23 @@ class OpenAiToolCallingTest {
                    {"role": "tool", "tool_call_id": "call_DNYTawLBoN8fj3KN6qU9N1Ou", "content": "{\\"price\\": 227.5}"},
                    {"role": "tool", "tool_call_id": "call_JMW1whyEaYG438VE1OIflxA2", "content": "{\\"temperature\\": 12}"}]}
                 """, false, true)));
+    }
+
+    @Test
+    void aGeminiThoughtSignatureInTheHistoryIsNotSentToOpenAi() throws Exception {
+        answer(json(Fixtures.text("chat-response-recorded.json")));
+        var signed = new ToolCall("call_1", "get_stock_price", "{\"ticker\": \"AAPL\"}",
+                Optional.of("CuACAY89a1+test-gemini-signature=="));
+        complete(ToolFixtures.request(List.of(new Message(Role.USER, "What's the price of AAPL?"),
+                        Message.assistantCalling("", List.of(signed)), Message.toolResult("call_1", "227.5")),
+                ToolFixtures.PARALLEL_TOOLS, Optional.empty(), Optional.empty(), false));
+
+        String body = OPENAI.findAll(postRequestedFor(urlEqualTo(PATH))).getFirst().getBodyAsString();
+        assertEquals(new ObjectMapper().readTree("""
+                {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function",
+                  "function": {"name": "get_stock_price", "arguments": "{\\"ticker\\": \\"AAPL\\"}"}}]}"""),
+                new ObjectMapper().readTree(body).at("/messages/1"));
+        assertFalse(body.contains("test-gemini-signature"), body);
     }
 
     // ---- The answer: calls read exactly ----------------------------------------------------
