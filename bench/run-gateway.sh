@@ -10,6 +10,7 @@
 #   DURATION=15 WARMUP=5 REPEATS=2 bench/run-gateway.sh   # the kit's defaults
 #   WITH_PORTKEY=1 bench/run-gateway.sh                # + Portkey from npm (npm install on first use)
 #   SKIP_BUILD=1 bench/run-gateway.sh                  # reuse bootstrap/target/llm-client-service.jar
+#   PROFILE=jfr bench/run-gateway.sh                   # JFR profile settings in the service (costs CPU)
 #
 # Stops exactly the PIDs it started, also on Ctrl-C. Results: bench/results/<timestamp>/.
 set -euo pipefail
@@ -45,7 +46,15 @@ stop_gateways() {
 trap stop_gateways EXIT
 trap 'exit 130' INT TERM
 
-# start_gateway NAME PORT BASE_URL -> PID in $GW_PID; JFR records pinning (threshold 0) and a profile.
+# What JFR records in the service: by default only pinning (bench/pinning.jfc), so that the
+# measured service runs without a profiler, as nginx does; PROFILE=jfr adds JFR's profile settings.
+if [[ ${PROFILE:-} == jfr ]]; then
+    JFR_SETTINGS="settings=profile,jdk.VirtualThreadPinned#enabled=true,jdk.VirtualThreadPinned#threshold=0ms"
+else
+    JFR_SETTINGS="settings=$BENCH_DIR/pinning.jfc"
+fi
+
+# start_gateway NAME PORT BASE_URL -> PID in $GW_PID; JFR records pinning (threshold 0), see above.
 start_gateway() {
     local name=$1 port=$2 base=$3
     local pin=(); command -v taskset >/dev/null && (( $(nproc) >= 2 )) && pin=(taskset -c "$GW_CPUS")
@@ -54,7 +63,7 @@ start_gateway() {
         ANTHROPIC_API_KEY= GOOGLE_API_KEY= \
         ALLOWED_MODELS=gpt-4.1-mini LLM_DEFAULT_MODEL=gpt-4.1-mini \
         LLM_MAX_RETRIES=0 LLM_LOG_LEVEL=WARN LLM_MAX_CONCURRENT_REQUESTS=4096 \
-        "${pin[@]}" "$JAVA" -XX:StartFlightRecording=filename="$OUT/$name.jfr",dumponexit=true,settings=profile,jdk.VirtualThreadPinned#enabled=true,jdk.VirtualThreadPinned#threshold=0ms \
+        "${pin[@]}" "$JAVA" -XX:StartFlightRecording=filename="$OUT/$name.jfr",dumponexit=true,$JFR_SETTINGS \
         -jar "$JAR" >"$OUT/$name.log" 2>&1 &
     GW_PID=$!
     GW_PIDS+=("$GW_PID")

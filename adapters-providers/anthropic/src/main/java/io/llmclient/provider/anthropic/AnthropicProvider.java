@@ -124,9 +124,16 @@ final class AnthropicProvider implements LlmProvider {
             }
             var events = http.events(response);
             var assembler = new StreamAssembler(json, errors);
+            boolean opened = false;
             for (Optional<ServerSentEvent> next = http.next(events); next.isPresent(); next = http.next(events)) {
                 ServerSentEvent event = next.get();
-                for (StreamEvent delta : accept(assembler, event, status)) {
+                List<StreamEvent> deltas = accept(assembler, event, status);
+                if (!opened && assembler.started() && !assembler.done()) {
+                    // message_start read well: the stream is accepted.
+                    opened = true;
+                    sink.opened();
+                }
+                for (StreamEvent delta : deltas) {
                     // Outside every try: an exception from the sink is the caller's and passes unchanged.
                     sink.accept(delta);
                 }

@@ -194,6 +194,11 @@ final class StreamAssembler {
         }
     }
 
+    /** Whether {@code message_start} has been read. */
+    boolean started() {
+        return started;
+    }
+
     /** True once {@code message_stop} has arrived. */
     boolean done() {
         return done;

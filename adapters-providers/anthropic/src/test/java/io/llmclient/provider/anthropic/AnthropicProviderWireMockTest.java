@@ -374,6 +374,29 @@ class AnthropicProviderWireMockTest {
     }
 
     @Test
+    void theStreamIsReportedOpenedOnceAtMessageStartBeforeAnyDelta() {
+        answer(sse(Fixtures.bytes("messages-stream.sse")));
+        List<String> seen = new ArrayList<>();
+
+        provider().stream(TestRequests.weather(), CONTEXT, new io.llmclient.application.provider.StreamSink() {
+            @Override
+            public boolean opened() {
+                seen.add("opened");
+                return true;
+            }
+
+            @Override
+            public void accept(StreamEvent event) {
+                seen.add(event.getClass().getSimpleName());
+            }
+        });
+
+        assertEquals(List.of("opened", "Delta"), seen.subList(0, 2));
+        assertEquals(1, java.util.Collections.frequency(seen, "opened"));
+        assertEquals("Completed", seen.getLast());
+    }
+
+    @Test
     void theGaEndpointStreamIsDeliveredDeltaByDelta() {
         answer(sse(Fixtures.bytes("messages-stream-ga.sse")));
 

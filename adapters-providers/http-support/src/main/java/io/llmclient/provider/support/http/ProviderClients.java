@@ -2,11 +2,13 @@ package io.llmclient.provider.support.http;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsConfig;
+import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.Transport;
 import java.net.URI;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds the one {@link WebClient} of each HTTP provider adapter, so that every provider
@@ -16,12 +18,16 @@ import java.util.List;
  *   <li>the server certificate's host name checked ({@code HTTPS} endpoint identification);</li>
  *   <li>the trust anchors of {@link Transport#trustedCertificates()} when configured, else the JDK's CAs;</li>
  *   <li>no redirects followed: a redirect would carry the API key header wherever it points;</li>
- *   <li>plain {@code http://} only to a loopback host, or when {@link Transport#allowInsecureHttp()} says so.</li>
+ *   <li>plain {@code http://} only to a loopback host, or when {@link Transport#allowInsecureHttp()} says so;</li>
+ *   <li>through the JVM's proxy when one is configured ({@link #PROXY_PROPERTIES}), else directly.</li>
  * </ul>
  */
 public final class ProviderClients {
     /** The only protocols offered; TLS 1.0 and 1.1 are refused even on a JDK that still allows them. */
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** The JVM system properties that configure a proxy; when none is set, no proxy is looked up. */
+    public static final List<String> PROXY_PROPERTIES =
+            List.of("https.proxyHost", "http.proxyHost", "socksProxyHost", "java.net.useSystemProxies");
 
     private ProviderClients() {
     }
@@ -44,7 +50,20 @@ public final class ProviderClients {
                 .readTimeout(settings.requestTimeout())
                 .followRedirects(false)
                 .tls(tls(transport))
+                .proxy(proxy(System::getProperty))
                 .build();
+    }
+
+    /**
+     * The JVM's proxy settings when any of {@link #PROXY_PROPERTIES} is set, else none. Helidon's
+     * default asks the JVM's proxy selector on every request, which the load benchmark found on
+     * the request path (issue 11) although almost no deployment sets a proxy.
+     */
+    static Proxy proxy(UnaryOperator<String> systemProperty) {
+        boolean configured = PROXY_PROPERTIES.stream()
+                .map(systemProperty)
+                .anyMatch(value -> value != null && !value.isBlank() && !"false".equalsIgnoreCase(value));
+        return configured ? Proxy.create() : Proxy.noProxy();
     }
 
     /** The TLS settings every provider connection uses. */

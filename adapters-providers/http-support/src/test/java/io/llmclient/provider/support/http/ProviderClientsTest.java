@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.ProviderId;
@@ -27,6 +28,22 @@ class ProviderClientsTest {
     private static ProviderSettings settings(boolean allowInsecureHttp) {
         return new ProviderSettings(ProviderId.OPENAI, true, Optional.empty(), Optional.empty(), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Map.of(), new Transport(List.of(), allowInsecureHttp, 1024));
+    }
+
+    @Test
+    void withoutAnyJvmProxySettingNoProxyIsLookedUp() {
+        assertEquals(Proxy.ProxyType.NONE, ProviderClients.proxy(name -> null).type());
+        assertEquals(Proxy.ProxyType.NONE,
+                ProviderClients.proxy(name -> name.equals("java.net.useSystemProxies") ? "false" : null).type());
+    }
+
+    @Test
+    void anyJvmProxySettingKeepsTheJvmsProxySelection() {
+        for (String property : ProviderClients.PROXY_PROPERTIES) {
+            String value = property.equals("java.net.useSystemProxies") ? "true" : "proxy.internal";
+            assertEquals(Proxy.ProxyType.SYSTEM,
+                    ProviderClients.proxy(name -> name.equals(property) ? value : null).type(), property);
+        }
     }
 
     @Test
