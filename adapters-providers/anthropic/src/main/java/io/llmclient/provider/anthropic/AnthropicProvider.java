@@ -140,6 +140,7 @@ final class AnthropicProvider implements LlmProvider {
                 if (assembler.done()) {
                     ChatResponse done = response(result(assembler, status), context, since(start));
                     sink.accept(new StreamEvent.Completed(done));
+                    http.finishStream(events);
                     return;
                 }
                 if (Thread.currentThread().isInterrupted()) {

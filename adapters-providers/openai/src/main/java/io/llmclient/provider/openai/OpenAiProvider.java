@@ -145,6 +145,7 @@ final class OpenAiProvider implements LlmProvider {
                 if (assembler.done()) {
                     ChatResponse done = response(assembler.result(), context, Duration.ofNanos(System.nanoTime() - start));
                     sink.accept(new StreamEvent.Completed(done));
+                    http.finishStream(events);
                     return;
                 }
                 if (Thread.currentThread().isInterrupted()) {

@@ -15,6 +15,8 @@ import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,12 +35,19 @@ import java.util.concurrent.Callable;
  * only the headers the adapter's error mapping reads are kept from a whole answer.
  */
 public final class ProviderExchange {
+    /** How long {@link #finishStream} waits for the end of a body after its last event. */
+    static final Duration DRAIN_TIME = Duration.ofMillis(500);
+    /** How much of it {@link #finishStream} reads at most. */
+    static final long DRAIN_BYTES = 16 * 1024;
+
     private final ProviderId provider;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final long maxResponseBytes;
     private final List<String> keptHeaders;
     private final WholeCallDeadline wholeCallDeadline;
+    private final WholeCallDeadline drainDeadline = new WholeCallDeadline(DRAIN_TIME,
+            () -> new UncheckedIOException(new SocketTimeoutException("the rest of a stream did not come")));
 
     /**
      * @param keptHeaders the lower-case names of the headers {@link #readWhole} keeps
@@ -93,6 +102,23 @@ public final class ProviderExchange {
     public EventStreamReader events(HttpClientResponse response) {
         return new EventStreamReader(ResponseLimit.cap(response.inputStream(), maxResponseBytes,
                 response.status().code()), maxResponseBytes);
+    }
+
+    /**
+     * Reads the rest of a streamed answer after its last event ({@code [DONE]}, {@code message_stop}):
+     * usually just the chunked body's terminator. A body read to its end lets Helidon put the
+     * connection back in its pool; one left unread closes it, and the next stream would pay for
+     * a new connection (a TLS handshake, against a real provider). The load benchmark found every
+     * stream on a new connection (issue 11). At most {@link #DRAIN_BYTES} and {@link #DRAIN_TIME}:
+     * past either, or on any failure, the response is closed as before.
+     */
+    public void finishStream(EventStreamReader events) {
+        try {
+            drainDeadline.call(() -> events.skipRest(DRAIN_BYTES));
+        } catch (RuntimeException notReusable) {
+            // Only the connection's reuse is lost: closing the response closes it. An interrupt
+            // of the caller stays set for it to see.
+        }
     }
 
     /** The next event, empty at the end of the stream; a failure of the reader is a transport failure. */

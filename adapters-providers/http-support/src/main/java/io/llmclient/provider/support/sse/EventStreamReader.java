@@ -83,6 +83,25 @@ public final class EventStreamReader {
         return Optional.empty();
     }
 
+    /**
+     * Reads and discards the rest of the stream, at most {@code maxBytes} of it: after a
+     * provider's last event, so that the body is read to its end and its connection can be
+     * used again.
+     *
+     * @return whether the stream ended within {@code maxBytes}
+     */
+    public boolean skipRest(long maxBytes) throws IOException {
+        byte[] discard = new byte[512];
+        long skipped = 0;
+        for (int n = in.read(discard); n >= 0; n = in.read(discard)) {
+            skipped += n;
+            if (skipped > maxBytes) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Optional<ServerSentEvent> dispatch() {
         String eventType = type.isEmpty() ? ServerSentEvent.DEFAULT_TYPE : type;
         type = "";

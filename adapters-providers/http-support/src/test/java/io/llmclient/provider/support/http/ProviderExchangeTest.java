@@ -1,7 +1,9 @@
 package io.llmclient.provider.support.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -68,6 +70,69 @@ class ProviderExchangeTest {
 
     private static byte[] json(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A streaming upstream: each answer is a chunked body with one event then [DONE]; it ends the
+     * body at once, or holds it open for {@code holdOpen} after [DONE]. Records each caller's port.
+     */
+    private URI serveStreams(Duration holdOpen, List<Integer> ports) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            ports.add(exchange.getRemoteAddress().getPort());
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            var out = exchange.getResponseBody();
+            out.write("data: {\"n\":1}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                Thread.sleep(holdOpen);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/stream");
+    }
+
+    private static void streamToDone(ProviderExchange http, WebClient client, URI uri) {
+        try (HttpClientResponse response = http.send(client.post().uri(uri), A2A, json("{}"))) {
+            var events = http.events(response);
+            while (http.next(events).map(ServerSentEvent::data).filter("[DONE]"::equals).isEmpty()) {
+                // up to the last event
+            }
+            http.finishStream(events);
+        }
+    }
+
+    @Test
+    void aStreamReadToItsEndAfterItsLastEventLeavesItsConnectionForTheNextCall() throws IOException {
+        List<Integer> ports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        URI uri = serveStreams(Duration.ZERO, ports);
+        ProviderExchange http = exchange(1024);
+        streamToDone(http, client, uri);
+        streamToDone(http, client, uri);
+        assertEquals(2, ports.size());
+        assertEquals(ports.get(0), ports.get(1), "the second stream did not reuse the first one's connection");
+    }
+
+    @Test
+    void aBodyThatStaysOpenAfterItsLastEventIsGivenUpWithoutWaitingForIt() throws Exception {
+        URI uri = serveStreams(Duration.ofSeconds(5), new java.util.concurrent.CopyOnWriteArrayList<>());
+        ProviderExchange http = exchange(1024);
+        var took = new java.util.concurrent.atomic.AtomicReference<Duration>();
+        var interrupted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // Provider calls run on virtual threads, whose socket reads an interrupt ends.
+        Thread.ofVirtual().start(() -> {
+            long start = System.nanoTime();
+            streamToDone(http, client, uri);
+            took.set(Duration.ofNanos(System.nanoTime() - start));
+            interrupted.set(Thread.currentThread().isInterrupted());
+        }).join(Duration.ofSeconds(10));
+        assertTrue(took.get().compareTo(Duration.ofSeconds(4)) < 0, "waited for the whole hold: " + took.get());
+        assertFalse(interrupted.get(), "the drain's interrupt leaked");
     }
 
     @Test
