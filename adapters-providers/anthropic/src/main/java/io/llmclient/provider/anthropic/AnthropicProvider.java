@@ -73,7 +73,7 @@ final class AnthropicProvider implements LlmProvider {
         this.apiKey = apiKey;
         this.endpoint = resolve(baseUrl);
         this.client = client;
-        this.http = new ProviderExchange(ProviderId.ANTHROPIC, connectTimeout, requestTimeout, maxResponseBytes,
+        this.http = new ProviderExchange(ProviderId.ANTHROPIC, client, connectTimeout, requestTimeout, maxResponseBytes,
                 KEPT_HEADERS);
         this.maxTokens = maxTokens;
         this.errors = new AnthropicErrorMapper(json, apiKey, clock);
@@ -103,7 +103,7 @@ final class AnthropicProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(body(request, context, false));
         long start = System.nanoTime();
-        HttpReply reply = http.withinRequestTimeout(() -> http.exchange(request(key, false), context.a2a(), body));
+        HttpReply reply = http.withinRequestTimeout(() -> http.exchange(() -> request(key, false), context.a2a(), body));
         if (!reply.successful()) {
             throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
         }
@@ -115,7 +115,7 @@ final class AnthropicProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(body(request, context, true));
         long start = System.nanoTime();
-        HttpClientResponse response = http.send(request(key, true), context.a2a(), body);
+        HttpClientResponse response = http.send(() -> request(key, true), context.a2a(), body);
         try (response) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {

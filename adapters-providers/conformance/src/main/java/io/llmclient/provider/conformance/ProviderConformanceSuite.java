@@ -265,27 +265,32 @@ public abstract class ProviderConformanceSuite {
         assertEquals(model().provider(), failedProvider(failure));
     }
 
-    @Test
-    void aCompletionThatStallsTimesOut() {
+    // The stalls run on a virtual thread, as every call in the service does, and on a platform thread:
+    // an adapter may bound the two differently (ProviderExchange).
+    @ParameterizedTest(name = "virtual thread: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCompletionThatStallsTimesOut(boolean virtual) {
         ChatRequest request = stageStall(StallPoint.BEFORE_ANSWER);
-        LlmFailure failure = failureOf(() -> provider(STALL_TIMEOUT).complete(request, context()));
+        LlmFailure failure = failureOn(virtual, () -> provider(STALL_TIMEOUT).complete(request, context()));
         assertInstanceOf(LlmFailure.ProviderTimedOut.class, failure);
     }
 
-    @Test
-    void aStreamThatStallsBeforeItsFirstChunkTimesOut() {
+    @ParameterizedTest(name = "virtual thread: {0}")
+    @ValueSource(booleans = {true, false})
+    void aStreamThatStallsBeforeItsFirstChunkTimesOut(boolean virtual) {
         ChatRequest request = stageStall(StallPoint.BEFORE_ANSWER);
         LlmProvider provider = provider(STALL_TIMEOUT);
-        LlmFailure failure = failureOf(() -> provider.stream(request, context(), event -> { }));
+        LlmFailure failure = failureOn(virtual, () -> provider.stream(request, context(), event -> { }));
         assertInstanceOf(LlmFailure.ProviderTimedOut.class, failure);
     }
 
-    @Test
-    void aStreamThatStallsMidWayTimesOut() {
+    @ParameterizedTest(name = "virtual thread: {0}")
+    @ValueSource(booleans = {true, false})
+    void aStreamThatStallsMidWayTimesOut(boolean virtual) {
         ChatRequest request = stageStall(StallPoint.MID_STREAM);
         List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
         LlmProvider provider = provider(STALL_TIMEOUT);
-        LlmFailure failure = failureOf(() -> provider.stream(request, context(), events::add));
+        LlmFailure failure = failureOn(virtual, () -> provider.stream(request, context(), events::add));
         assertInstanceOf(LlmFailure.ProviderTimedOut.class, failure);
         assertTrue(events.stream().noneMatch(StreamEvent.Completed.class::isInstance), () -> "no Completed: " + events);
     }
@@ -503,6 +508,29 @@ public abstract class ProviderConformanceSuite {
         List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
         assertTimeoutPreemptively(HANG_GUARD, () -> provider.stream(request, context(), events::add));
         return List.copyOf(events);
+    }
+
+    /** The failure {@code call} ends with, run on a new virtual thread or on a platform thread. */
+    private static LlmFailure failureOn(boolean virtual, org.junit.jupiter.api.function.Executable call) {
+        if (!virtual) {
+            return failureOf(call);
+        }
+        var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                call.execute();
+            } catch (Throwable failure) {
+                thrown.set(failure);
+            }
+        });
+        try {
+            assertTrue(caller.join(HANG_GUARD), "the call on a virtual thread returned");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted");
+        }
+        return assertInstanceOf(LlmFailureException.class, thrown.get(), () -> "failed with " + thrown.get())
+                .failure();
     }
 
     private static LlmFailure failureOf(org.junit.jupiter.api.function.Executable call) {

@@ -39,12 +39,12 @@ final class GeminiHttp {
     GeminiHttp(URI baseUrl, ApiKey key, ProviderSettings settings) {
         this.base = Objects.requireNonNull(baseUrl, "baseUrl").toString().replaceAll("/+$", "");
         this.key = Objects.requireNonNull(key, "key");
-        this.exchange = new ProviderExchange(ProviderId.GEMINI, settings.connectTimeout(), settings.requestTimeout(),
-                settings.transport().maxResponseBytes(), KEPT_HEADERS);
-        // The socket read timeout (the request timeout) is the longest silence allowed: before the status line,
-        // and for a stream between two events. TLS 1.2+ with host name check; no redirects (Gemini does not
-        // redirect, and following one would carry the key to another host).
+        // The request timeout is the longest silence allowed (ProviderExchange): before the status line, and for
+        // a stream between two events. TLS 1.2+ with host name check; no redirects (Gemini does not redirect,
+        // and following one would carry the key to another host).
         this.client = ProviderClients.create(baseUrl, settings);
+        this.exchange = new ProviderExchange(ProviderId.GEMINI, client, settings.connectTimeout(),
+                settings.requestTimeout(), settings.transport().maxResponseBytes(), KEPT_HEADERS);
     }
 
     /** Sending, reading and naming failures, shared with the other HTTP providers. */
@@ -54,12 +54,12 @@ final class GeminiHttp {
 
     /** Posts a JSON body, reads the whole answer and closes it. */
     HttpReply call(String modelPath, ObjectNode body, A2aContext a2a) {
-        return exchange.exchange(request(modelPath, false), a2a, bytes(body));
+        return exchange.exchange(() -> request(modelPath, false), a2a, bytes(body));
     }
 
     /** Posts a JSON body and returns the open response; the caller closes it. */
     HttpClientResponse post(String modelPath, boolean sse, ObjectNode body, A2aContext a2a) {
-        return exchange.send(request(modelPath, sse), a2a, bytes(body));
+        return exchange.send(() -> request(modelPath, sse), a2a, bytes(body));
     }
 
     private HttpClientRequest request(String modelPath, boolean sse) {

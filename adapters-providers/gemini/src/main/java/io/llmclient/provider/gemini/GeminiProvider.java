@@ -128,15 +128,10 @@ final class GeminiProvider implements LlmProvider {
     private static Optional<ServerSentEvent> nextEvent(GeminiHttp client, EventStreamReader events,
                                                        ReplyAssembler assembler) {
         try {
-            return events.next();
-        } catch (IOException | RuntimeException thrown) {
+            return client.exchange().next(events);
+        } catch (LlmFailureException failure) {
             // Only the reader runs in this try: whatever it throws is about the connection, never the sink.
-            if (Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("stream cancelled: the caller went away");
-            }
-            RuntimeException failure = client.exchange().transportFailure(thrown);
-            if (failure instanceof LlmFailureException named && named.failure() instanceof ProviderTimedOut
-                    && assembler.ended()) {
+            if (failure.failure() instanceof ProviderTimedOut && assembler.ended()) {
                 return Optional.empty();
             }
             throw failure;

@@ -78,7 +78,7 @@ final class OpenAiProvider implements LlmProvider {
         this.apiKey = apiKey;
         this.endpoint = resolve(baseUrl);
         this.client = client;
-        this.http = new ProviderExchange(ProviderId.OPENAI, connectTimeout, requestTimeout, maxResponseBytes, KEPT_HEADERS);
+        this.http = new ProviderExchange(ProviderId.OPENAI, client, connectTimeout, requestTimeout, maxResponseBytes, KEPT_HEADERS);
         this.json = new ObjectMapper();
         this.errors = new OpenAiErrorMapper(json, apiKey, clock);
     }
@@ -107,7 +107,7 @@ final class OpenAiProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(OpenAiRequestMapper.map(request, context.model().providerModel(), false));
         long start = System.nanoTime();
-        HttpReply reply = http.withinRequestTimeout(() -> http.exchange(request(key, false), context.a2a(), body));
+        HttpReply reply = http.withinRequestTimeout(() -> http.exchange(() -> request(key, false), context.a2a(), body));
         if (!reply.successful()) {
             throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
         }
@@ -120,7 +120,7 @@ final class OpenAiProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(OpenAiRequestMapper.map(request, context.model().providerModel(), true));
         long start = System.nanoTime();
-        HttpClientResponse response = http.send(request(key, true), context.a2a(), body);
+        HttpClientResponse response = http.send(() -> request(key, true), context.a2a(), body);
         try (response) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {

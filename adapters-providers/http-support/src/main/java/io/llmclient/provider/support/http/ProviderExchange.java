@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webclient.api.ClientUri;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.TcpClientConnection;
+import io.helidon.webclient.api.WebClient;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
@@ -25,6 +29,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The HTTP plumbing of one provider adapter, the same for every provider: send a JSON body on a
@@ -33,6 +39,17 @@ import java.util.concurrent.Callable;
  * {@code complete} by the request timeout. Every failure below HTTP is named by
  * {@link TransportFailure} (so a connect timeout is ProviderTimedOut for every provider), and
  * only the headers the adapter's error mapping reads are kept from a whole answer.
+ *
+ * <p>Requests go out on the adapter's kept-alive connections to its host ({@link UpstreamConnections});
+ * one that fails on a reused connection before any answer came back is sent once more on a new one.
+ *
+ * <p>On a virtual thread (every request in the service) the sockets have no read timeout: a
+ * blocking read with one parks the virtual thread with a timer, armed and cancelled on every
+ * read, which the load benchmark measured as one of the largest costs per request and per
+ * streamed event (issue 11). Each wait for the provider (the answer's headers, a whole body, the
+ * next event) is bounded by {@link WholeCallDeadline} instead: a watchdog interrupts a wait that
+ * passed the request timeout, which closes its socket. Either way the request timeout is the
+ * longest silence allowed.
  */
 public final class ProviderExchange {
     /** How long {@link #finishStream} waits for the end of a body after its last event. */
@@ -40,7 +57,11 @@ public final class ProviderExchange {
     /** How much of it {@link #finishStream} reads at most. */
     static final long DRAIN_BYTES = 16 * 1024;
 
+    private static final Duration NO_SOCKET_TIMEOUT = Duration.ZERO;
+
     private final ProviderId provider;
+    private final WebClient client;
+    private final Map<String, UpstreamConnections> connections = new ConcurrentHashMap<>();
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final long maxResponseBytes;
@@ -50,11 +71,13 @@ public final class ProviderExchange {
             () -> new UncheckedIOException(new SocketTimeoutException("the rest of a stream did not come")));
 
     /**
+     * @param client      the adapter's client ({@link ProviderClients}): every request sent here is built by it
      * @param keptHeaders the lower-case names of the headers {@link #readWhole} keeps
      */
-    public ProviderExchange(ProviderId provider, Duration connectTimeout, Duration requestTimeout,
+    public ProviderExchange(ProviderId provider, WebClient client, Duration connectTimeout, Duration requestTimeout,
                             long maxResponseBytes, List<String> keptHeaders) {
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.client = Objects.requireNonNull(client, "client");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.maxResponseBytes = maxResponseBytes;
@@ -64,21 +87,66 @@ public final class ProviderExchange {
     }
 
     /**
-     * Posts {@code body} as JSON on {@code request} with the A2A headers and the request timeout
-     * as its socket read timeout, and returns the open response; the caller closes it.
+     * Posts {@code body} as JSON on the request {@code request} builds, with the A2A headers, and
+     * returns the open response once its headers have come, within the request timeout; the caller
+     * closes it. {@code request} is asked again for the one resend on a new connection.
      */
-    public HttpClientResponse send(HttpClientRequest request, A2aContext a2a, byte[] body) {
-        request.readTimeout(requestTimeout).contentType(MediaTypes.APPLICATION_JSON);
-        A2aHeaders.of(a2a).forEach((name, value) -> request.header(HeaderNames.create(name), value));
+    public HttpClientResponse send(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body) {
+        return wholeCallDeadline.call(() -> sendOnKeptConnection(request, a2a, body));
+    }
+
+    private HttpClientResponse sendOnKeptConnection(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body) {
+        HttpClientRequest first = request.get();
+        UpstreamConnections upstream = connectionsTo(first.resolvedUri());
+        UpstreamConnections.Lease lease = connect(upstream::acquire);
         try {
-            return request.submit(body);
+            return submit(first, lease.connection(), a2a, body);
+        } catch (RuntimeException failure) {
+            lease.connection().closeResource();
+            if (!lease.reused() || Thread.currentThread().isInterrupted()) {
+                throw transportFailure(failure);
+            }
+        }
+        // The provider closed the kept-alive connection while it sat idle: nothing was answered,
+        // so the request goes once more on a new connection.
+        TcpClientConnection fresh = connect(upstream::open);
+        try {
+            return submit(request.get(), fresh, a2a, body);
+        } catch (RuntimeException failure) {
+            fresh.closeResource();
+            throw transportFailure(failure);
+        }
+    }
+
+    private HttpClientResponse submit(HttpClientRequest request, TcpClientConnection connection, A2aContext a2a,
+                                      byte[] body) {
+        request.connection(connection).readTimeout(socketTimeout()).contentType(MediaTypes.APPLICATION_JSON)
+                .header(HeaderValues.CONNECTION_KEEP_ALIVE);
+        A2aHeaders.of(a2a).forEach((name, value) -> request.header(HeaderNames.create(name), value));
+        return request.submit(body);
+    }
+
+    // On a virtual thread the watchdog bounds every wait (see the class comment). A platform thread's
+    // blocking read cannot be interrupted, but its socket timeout costs nothing extra: it keeps one.
+    private Duration socketTimeout() {
+        return Thread.currentThread().isVirtual() ? NO_SOCKET_TIMEOUT : requestTimeout;
+    }
+
+    private <T> T connect(Supplier<T> connection) {
+        try {
+            return connection.get();
         } catch (RuntimeException failure) {
             throw transportFailure(failure);
         }
     }
 
+    private UpstreamConnections connectionsTo(ClientUri target) {
+        return connections.computeIfAbsent(target.scheme() + "://" + target.authority(),
+                ignored -> new UpstreamConnections(client, target.scheme(), target.host(), target.port()));
+    }
+
     /** {@link #send} and {@link #readWhole}, closing the response. */
-    public HttpReply exchange(HttpClientRequest request, A2aContext a2a, byte[] body) {
+    public HttpReply exchange(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body) {
         try (HttpClientResponse response = send(request, a2a, body)) {
             return readWhole(response);
         }
@@ -92,7 +160,8 @@ public final class ProviderExchange {
         }
         int status = response.status().code();
         try (InputStream in = response.inputStream()) {
-            return new HttpReply(status, headers, ResponseLimit.readAll(in, maxResponseBytes, status));
+            return new HttpReply(status, headers,
+                    wholeCallDeadline.call(() -> ResponseLimit.readAll(in, maxResponseBytes, status)));
         } catch (IOException | RuntimeException failure) {
             throw transportFailure(failure);
         }
@@ -121,11 +190,14 @@ public final class ProviderExchange {
         }
     }
 
-    /** The next event, empty at the end of the stream; a failure of the reader is a transport failure. */
+    /**
+     * The next event, empty at the end of the stream, within the request timeout (the longest
+     * silence allowed between two events); a failure of the reader is a transport failure.
+     */
     public Optional<ServerSentEvent> next(EventStreamReader events) {
         try {
-            return events.next();
-        } catch (IOException | RuntimeException failure) {
+            return wholeCallDeadline.call(events::next);
+        } catch (RuntimeException failure) {
             throw transportFailure(failure);
         }
     }

@@ -64,8 +64,8 @@ class ProviderExchangeTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/call");
     }
 
-    private static ProviderExchange exchange(long maxResponseBytes) {
-        return new ProviderExchange(ProviderId.OPENAI, CONNECT, REQUEST, maxResponseBytes, List.of("retry-after"));
+    private ProviderExchange exchange(long maxResponseBytes) {
+        return new ProviderExchange(ProviderId.OPENAI, client, CONNECT, REQUEST, maxResponseBytes, List.of("retry-after"));
     }
 
     private static byte[] json(String text) {
@@ -98,7 +98,7 @@ class ProviderExchangeTest {
     }
 
     private static void streamToDone(ProviderExchange http, WebClient client, URI uri) {
-        try (HttpClientResponse response = http.send(client.post().uri(uri), A2A, json("{}"))) {
+        try (HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
             var events = http.events(response);
             while (http.next(events).map(ServerSentEvent::data).filter("[DONE]"::equals).isEmpty()) {
                 // up to the last event
@@ -138,7 +138,7 @@ class ProviderExchangeTest {
     @Test
     void theBodyIsPostedAsJsonWithTheA2aHeadersKnown() throws IOException {
         URI uri = serve(200, Map.of(), "{}");
-        exchange(1024).exchange(client.post().uri(uri), A2A, json("{\"q\":1}"));
+        exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{\"q\":1}"));
         assertEquals(Map.of("content-type", "application/json", "trace", "t-exchange", "agent", "planner",
                 "session", "null", "body", "{\"q\":1}"), seen);
     }
@@ -146,7 +146,7 @@ class ProviderExchangeTest {
     @Test
     void aWholeAnswerKeepsItsStatusBodyAndOnlyTheNamedHeaders() throws IOException {
         URI uri = serve(429, Map.of("Retry-After", "7", "X-Other", "dropped"), "{\"error\":{}}");
-        HttpReply reply = exchange(1024).exchange(client.post().uri(uri), A2A, json("{}"));
+        HttpReply reply = exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{}"));
         assertEquals(429, reply.status());
         assertEquals("{\"error\":{}}", new String(reply.body(), StandardCharsets.UTF_8));
         assertEquals(Map.of("retry-after", "7"), reply.headers());
@@ -156,7 +156,7 @@ class ProviderExchangeTest {
     void anAnswerLargerThanTheLimitIsAPermanentProviderFailureWithItsStatus() throws IOException {
         URI uri = serve(200, Map.of(), "0123456789");
         var failure = assertThrows(LlmFailureException.class,
-                () -> exchange(4).exchange(client.post().uri(uri), A2A, json("{}")));
+                () -> exchange(4).exchange(() -> client.post().uri(uri), A2A, json("{}")));
         assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200),
                 "upstream answer larger than 4 bytes (LLM_MAX_RESPONSE_BYTES): cut off", false), failure.failure());
     }
@@ -167,7 +167,7 @@ class ProviderExchangeTest {
         server.stop(0);
         server = null;
         var failure = assertThrows(LlmFailureException.class,
-                () -> exchange(1024).send(client.post().uri(uri), A2A, json("{}")));
+                () -> exchange(1024).send(() -> client.post().uri(uri), A2A, json("{}")));
         var failed = (ProviderFailed) failure.failure();
         assertEquals(OptionalInt.empty(), failed.status());
         assertEquals(true, failed.transientFailure());
@@ -177,7 +177,7 @@ class ProviderExchangeTest {
     void aStreamedAnswerIsReadEventByEventToItsEnd() throws IOException {
         URI uri = serve(200, Map.of("Content-Type", "text/event-stream"), "data: one\n\ndata: two\n\n");
         ProviderExchange exchange = exchange(1024);
-        try (HttpClientResponse response = exchange.send(client.post().uri(uri), A2A, json("{}"))) {
+        try (HttpClientResponse response = exchange.send(() -> client.post().uri(uri), A2A, json("{}"))) {
             var events = exchange.events(response);
             assertEquals("one", exchange.next(events).map(ServerSentEvent::data).orElseThrow());
             assertEquals("two", exchange.next(events).map(ServerSentEvent::data).orElseThrow());
@@ -189,7 +189,7 @@ class ProviderExchangeTest {
     void aStreamLargerThanTheLimitIsCutOffAsAPermanentProviderFailure() throws IOException {
         URI uri = serve(200, Map.of("Content-Type", "text/event-stream"), "data: " + "x".repeat(100) + "\n\n");
         ProviderExchange exchange = exchange(16);
-        try (HttpClientResponse response = exchange.send(client.post().uri(uri), A2A, json("{}"))) {
+        try (HttpClientResponse response = exchange.send(() -> client.post().uri(uri), A2A, json("{}"))) {
             var events = exchange.events(response);
             var failure = assertThrows(LlmFailureException.class, () -> exchange.next(events));
             assertEquals(false, ((ProviderFailed) failure.failure()).transientFailure());
@@ -199,7 +199,7 @@ class ProviderExchangeTest {
     @Test
     void aCallStillRunningAtTheRequestTimeoutIsProviderTimedOut() {
         var never = new CountDownLatch(1);
-        var exchange = new ProviderExchange(ProviderId.OPENAI, CONNECT, Duration.ofMillis(50), 1024, List.of());
+        var exchange = new ProviderExchange(ProviderId.OPENAI, client, CONNECT, Duration.ofMillis(50), 1024, List.of());
         var failure = assertThrows(LlmFailureException.class, () -> exchange.withinRequestTimeout(() -> {
             never.await();
             return "late";
