@@ -19,6 +19,7 @@ import io.llmclient.jsonrpc.protocol.FailureMapping;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
 import io.llmclient.jsonrpc.sse.ClientGone;
+import io.llmclient.jsonrpc.sse.WriteDeadline;
 import io.llmclient.jsonrpc.sse.EventStream;
 import java.time.Duration;
 
@@ -37,16 +38,16 @@ final class JsonRpcStream {
 
     private final JsonCodec codec;
     private final Responses responses;
-    private final Duration writeLimit;
+    private final WriteDeadline writes;
 
     JsonRpcStream(JsonCodec codec, Responses responses, Duration writeLimit) {
         this.codec = codec;
         this.responses = responses;
-        this.writeLimit = writeLimit;
+        this.writes = new WriteDeadline(writeLimit);
     }
 
     void run(ServerRequest req, ServerResponse res, Reply.Stream call) {
-        var out = new EventStream(req, res, call.traceId(), writeLimit);
+        var out = new EventStream(req, res, call.traceId(), writes);
         try {
             call.call().run(event -> {
                 if (!out.isOpen()) {

@@ -13,6 +13,7 @@ import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
+import io.llmclient.jsonrpc.sse.WriteDeadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -39,7 +40,7 @@ final class OpenAiStream {
     private final OpenAiShapes shapes;
     private final Replies replies;
     private final Clock clock;
-    private final Duration writeLimit;
+    private final WriteDeadline writes;
 
     OpenAiStream(LlmService service, JsonCodec codec, Replies replies, Clock clock, Duration writeLimit) {
         this.service = service;
@@ -47,12 +48,12 @@ final class OpenAiStream {
         this.shapes = new OpenAiShapes(codec.nodes());
         this.replies = replies;
         this.clock = clock;
-        this.writeLimit = writeLimit;
+        this.writes = new WriteDeadline(writeLimit);
     }
 
     void run(ServerRequest req, ServerResponse res, PreparedRequest prepared, ChatCompletionRequest request) {
         String traceId = prepared.request().context().traceId();
-        var out = new EventStream(req, res, traceId, writeLimit);
+        var out = new EventStream(req, res, traceId, writes);
         try {
             service.stream(prepared, new Chunks(res, out, prepared, request));
         } catch (ClientGone gone) {

@@ -11,7 +11,6 @@ import io.helidon.webserver.sse.SseSink;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -48,12 +47,12 @@ public final class EventStream {
     private final WriteDeadline deadline;
     private SseSink sink;
 
-    /** A stream for this exchange; each write may block at most {@code writeLimit}. */
-    public EventStream(ServerRequest req, ServerResponse res, String traceId, Duration writeLimit) {
+    /** A stream for this exchange; each write is bounded by {@code writes}, the surface's shared write limit. */
+    public EventStream(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes) {
         this.req = Objects.requireNonNull(req, "req");
         this.res = Objects.requireNonNull(res, "res");
         this.traceId = Objects.requireNonNull(traceId, "traceId");
-        this.deadline = new WriteDeadline(writeLimit, Thread.currentThread());
+        this.deadline = Objects.requireNonNull(writes, "writes");
     }
 
     /** Whether the first event has been sent (the response is committed to SSE). */

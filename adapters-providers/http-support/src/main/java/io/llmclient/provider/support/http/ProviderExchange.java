@@ -15,6 +15,7 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.application.deadline.WholeCallDeadline;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;

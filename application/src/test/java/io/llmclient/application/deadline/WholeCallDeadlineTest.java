@@ -1,4 +1,4 @@
-package io.llmclient.provider.support.http;
+package io.llmclient.application.deadline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

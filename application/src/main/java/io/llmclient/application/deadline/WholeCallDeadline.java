@@ -1,4 +1,4 @@
-package io.llmclient.provider.support.http;
+package io.llmclient.application.deadline;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,22 +13,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Bounds a whole blocking exchange (headers and body) by one deadline. A socket read timeout
- * only bounds each silence, so a body that trickles in would never time out; here the exchange
- * runs on the caller's thread, and a watchdog interrupts that thread once the deadline has
- * passed: a virtual thread's blocking socket read is interruptible, so its connection is closed
- * rather than left hanging, and the caller gets the timeout failure.
+ * Bounds a blocking call by a deadline: the call runs on the caller's thread, and a watchdog
+ * interrupts that thread once the deadline has passed. A virtual thread's blocking socket read
+ * or write is interruptible, so its connection is closed rather than left hanging, and the
+ * caller gets the timeout failure. The provider adapters bound each wait for a provider with it
+ * (a whole {@code complete}, the headers of a stream, each next event), the inbound adapter each
+ * write to a streaming client. It lives here, JDK only, because both adapter families need it
+ * and this is the one module both depend on (docs/decisions.md).
  *
  * <p>Why a watchdog and not a timed wait: arming and cancelling a timer per call (a timed
- * {@code Future.get}, or a timed park) wakes the JDK's delay-scheduler thread twice per call,
- * which the load benchmark measured as the largest single CPU cost of a request (issue 11,
- * docs/benchmarks/llm-performance.md). Registering a call here is a set insertion; one sweeper
- * virtual thread, running only while calls are in flight, looks at them every {@link #TICK}.
- * So a call times out between its deadline and one tick later.
+ * {@code Future.get}, a timed park, a socket timeout, a scheduled executor) wakes a timer
+ * thread, which the load benchmark measured as the largest single CPU cost of a request and of
+ * a streamed event (issue 11, docs/benchmarks/llm-performance.md). Registering a call here is a
+ * set insertion; one sweeper virtual thread, running while calls come, looks at them every
+ * {@link #TICK} and stops after {@link #IDLE_TICKS} ticks without any. So a call times out
+ * between its deadline and one tick later.
  */
 public final class WholeCallDeadline {
     /** How often the watchdog looks; also how late past its deadline a call may be stopped. */
     static final Duration TICK = Duration.ofMillis(10);
+    /** How many ticks in a row without a call the watchdog waits before it stops (a burst's gaps keep it). */
+    static final int IDLE_TICKS = 50;
 
     private final Duration deadline;
     private final Supplier<? extends RuntimeException> onTimeout;
@@ -110,8 +115,9 @@ public final class WholeCallDeadline {
         }
     }
 
-    /** Runs while calls are in flight; hands over to a new sweeper when a call arrives as it stops. */
+    /** Runs while calls come; hands over to a new sweeper when a call arrives as it stops. */
     private void sweep() {
+        int idleTicks = 0;
         while (true) {
             try {
                 Thread.sleep(TICK);
@@ -125,7 +131,8 @@ public final class WholeCallDeadline {
                     call.expire();
                 }
             }
-            if (inFlight.isEmpty()) {
+            idleTicks = inFlight.isEmpty() ? idleTicks + 1 : 0;
+            if (idleTicks >= IDLE_TICKS) {
                 sweeping.set(false);
                 // A call registered after the check above either saw sweeping=false and started a
                 // sweeper of its own, or this one takes the flag back and carries on.
