@@ -1,6 +1,7 @@
 package io.llmclient.jsonrpc.body;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -43,6 +44,9 @@ public final class JsonCodec {
                         .maxDocumentLength(Math.max(1, maxBodyBytes))
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // One shared buffer pool: Jackson's default keeps buffers per thread, and every
+                // request has a virtual thread of its own (SharedBufferJson in provider-http-support).
+                .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
                 .build();
         this.mapper = JsonMapper.builder(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

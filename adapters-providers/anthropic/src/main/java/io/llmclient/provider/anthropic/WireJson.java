@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.llmclient.provider.support.json.SharedBufferJson;
 
 /**
  * The JSON reading and writing of this adapter. Numbers are read exactly (decimals as
@@ -22,7 +22,7 @@ final class WireJson {
 
     /** A new mapper with the exact-number rules above (one per provider; mappers are thread-safe). */
     static ObjectMapper mapper() {
-        return JsonMapper.builder()
+        return SharedBufferJson.mapperBuilder()
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .build();

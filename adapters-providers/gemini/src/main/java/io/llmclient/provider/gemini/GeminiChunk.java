@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import io.llmclient.provider.support.json.SharedBufferJson;
 
 /**
  * What the adapter reads from one {@code GenerateContentResponse}: a whole non-streamed answer,
@@ -29,7 +30,7 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
                    Optional<String> blockReason, Optional<Usage> usage, Optional<String> modelVersion,
                    Optional<String> responseId) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SharedBufferJson.mapperBuilder().build();
 
     GeminiChunk {
         Objects.requireNonNull(text, "text");

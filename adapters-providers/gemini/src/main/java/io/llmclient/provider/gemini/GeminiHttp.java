@@ -18,6 +18,7 @@ import io.llmclient.provider.support.http.ProviderExchange;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
+import io.llmclient.provider.support.json.SharedBufferJson;
 
 /**
  * The HTTP side of the adapter: one Helidon {@link WebClient} per provider instance, blocking
@@ -29,7 +30,7 @@ final class GeminiHttp {
     /** Headers an error mapping may read, by lower-case name. */
     private static final List<String> KEPT_HEADERS = List.of("retry-after", "retry-after-ms", "content-type");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SharedBufferJson.mapperBuilder().build();
 
     private final WebClient client;
     private final String base;

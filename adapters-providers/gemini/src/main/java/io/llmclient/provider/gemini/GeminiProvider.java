@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
+import io.llmclient.provider.support.json.SharedBufferJson;
 
 /**
  * Google Gemini through {@code generateContent} and {@code streamGenerateContent?alt=sse}.
@@ -36,7 +37,7 @@ import java.util.concurrent.CancellationException;
  * application's.
  */
 final class GeminiProvider implements LlmProvider {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SharedBufferJson.mapperBuilder().build();
 
     private final Optional<GeminiHttp> http;
     private final Availability availability;

@@ -25,6 +25,7 @@ import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
 import io.llmclient.provider.support.http.HttpReply;
 import io.llmclient.provider.support.http.ProviderExchange;
+import io.llmclient.provider.support.json.SharedBufferJson;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.net.URI;
 import java.time.Clock;
@@ -79,7 +80,7 @@ final class OpenAiProvider implements LlmProvider {
         this.endpoint = resolve(baseUrl);
         this.client = client;
         this.http = new ProviderExchange(ProviderId.OPENAI, client, connectTimeout, requestTimeout, maxResponseBytes, KEPT_HEADERS);
-        this.json = new ObjectMapper();
+        this.json = SharedBufferJson.mapperBuilder().build();
         this.errors = new OpenAiErrorMapper(json, apiKey, clock);
     }
 
