@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Weekly, CI-able regression check of the gateway's cost (issue 11, item 6). Not part of
 # `./mvnw verify`. Runs a reduced loopback benchmark (bench/run-gateway.sh: direct, nginx,
-# gateway at 1 and 32 connections, 3 s cells, no Portkey, no 1,000-stream check), then compares
-# the gateway's ratios to `direct` from the same run with bench/weekly-baseline.env and fails
-# (exit 1) when one regressed by more than ALLOWED_REGRESSION (default 0.25 = 25 %).
+# gateway at 1 and 32 connections, three interleaved repeats of 5 s cells, no Portkey, no
+# 1,000-stream check), then compares the gateway's ratios to `direct` (medians over the repeats)
+# with bench/weekly-baseline.env and fails (exit 1) when one regressed by more than
+# ALLOWED_REGRESSION (default 1.0: the ratio doubled, or halved for throughput). Why so wide: on the 2-core VM of
+# 2026-12-02 three runs of one build in ten minutes, with 3 s cells and one repeat, gave a c=32
+# p99 ratio of 3.3, 66.8 and 3.2 against 1.9 in the baseline run, and a c=1 p50 ratio of 4.2,
+# 2.9 and 7.8 (docs/benchmarks/llm-performance.md). It catches a regression like session 1's
+# metrics lookup (5x), not noise.
 #
 #   bench/weekly-check.sh                  # exit 0: within the baseline; 1: regressed; 2: no result
 #   ALLOWED_REGRESSION=0.5 bench/weekly-check.sh
@@ -13,19 +18,22 @@
 # file on purpose, in a commit that says why.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ALLOWED_REGRESSION=${ALLOWED_REGRESSION:-0.25}
+ALLOWED_REGRESSION=${ALLOWED_REGRESSION:-1.0}
 source "$BENCH_DIR/weekly-baseline.env"
 export OUT=${OUT:-$BENCH_DIR/results/weekly-$(date +%Y%m%d-%H%M%S)}
-export CONNECTIONS="1 32" DURATION=${DURATION:-3} WARMUP=${WARMUP:-1} REPEATS=${REPEATS:-1}
+export CONNECTIONS="1 32" DURATION=${DURATION:-5} WARMUP=${WARMUP:-2} REPEATS=${REPEATS:-3}
 export STREAM=0 STREAM_CLIENTS=0 BENCH_AFTER_HOOK=
 "$BENCH_DIR/run-gateway.sh" >/dev/null
 
 TSV=$OUT/results.tsv
 [[ -s $TSV ]] || { echo "weekly-check: no results in $TSV" >&2; exit 2; }
-# value TARGET CONNS COLUMN -> the mean over repeats of a results.tsv column
+# value TARGET CONNS COLUMN -> the median over repeats of a results.tsv column (a median, so that one
+# cell with a transient stall does not decide the verdict alone)
 value() {
     awk -F'\t' -v t="$1" -v c="$2" -v col="$3" 'NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
-        $3 == t && $2 == c { sum += $(idx[col]); n++ } END { if (n) printf "%.6f", sum / n; else print "NA" }' "$TSV"
+        $3 == t && $2 == c { print $(idx[col]) }' "$TSV" | sort -g |
+        awk '{ v[NR] = $1 } END { if (!NR) print "NA"; else if (NR % 2) printf "%.6f", v[(NR + 1) / 2];
+              else printf "%.6f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 fail=0
 # check NAME MEASURED BASELINE DIRECTION(higher-is-worse|lower-is-worse)
@@ -33,7 +41,7 @@ check() {
     local name=$1 measured=$2 baseline=$3 direction=$4 verdict
     if [[ $measured == NA ]]; then echo "FAIL $name: no measurement"; fail=1; return; fi
     verdict=$(awk -v m="$measured" -v b="$baseline" -v a="$ALLOWED_REGRESSION" -v d="$direction" 'BEGIN {
-        if (d == "higher-is-worse") print (m > b * (1 + a)) ? "FAIL" : "ok"; else print (m < b * (1 - a)) ? "FAIL" : "ok" }')
+        if (d == "higher-is-worse") print (m > b * (1 + a)) ? "FAIL" : "ok"; else print (m * (1 + a) < b) ? "FAIL" : "ok" }')
     printf '%-4s %-34s measured %-10s baseline %-10s (allowed %s %s%%)\n' "$verdict" "$name" "$measured" "$baseline" \
         "$([[ $direction == higher-is-worse ]] && echo +|| echo -)" "$(awk -v a="$ALLOWED_REGRESSION" 'BEGIN{print a*100}')"
     [[ $verdict == ok ]] || fail=1
