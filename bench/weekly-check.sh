@@ -43,7 +43,8 @@ check() {
     verdict=$(awk -v m="$measured" -v b="$baseline" -v a="$ALLOWED_REGRESSION" -v d="$direction" 'BEGIN {
         if (d == "higher-is-worse") print (m > b * (1 + a)) ? "FAIL" : "ok"; else print (m * (1 + a) < b) ? "FAIL" : "ok" }')
     printf '%-4s %-34s measured %-10s baseline %-10s (allowed %s %s%%)\n' "$verdict" "$name" "$measured" "$baseline" \
-        "$([[ $direction == higher-is-worse ]] && echo +|| echo -)" "$(awk -v a="$ALLOWED_REGRESSION" 'BEGIN{print a*100}')"
+        "$([[ $direction == higher-is-worse ]] && echo +|| echo -)" \
+        "$(awk -v a="$ALLOWED_REGRESSION" -v d="$direction" 'BEGIN { printf "%.0f", d == "higher-is-worse" ? a * 100 : 100 - 100 / (1 + a) }')"
     [[ $verdict == ok ]] || fail=1
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA" || b == 0) print "NA"; else printf "%.3f", a / b }'; }
