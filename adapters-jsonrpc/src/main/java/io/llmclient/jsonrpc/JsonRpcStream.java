@@ -19,8 +19,8 @@ import io.llmclient.jsonrpc.protocol.FailureMapping;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
 import io.llmclient.jsonrpc.sse.ClientGone;
-import io.llmclient.jsonrpc.sse.WriteDeadline;
 import io.llmclient.jsonrpc.sse.EventStream;
+import io.llmclient.jsonrpc.sse.WriteDeadline;
 import java.time.Duration;
 
 /**

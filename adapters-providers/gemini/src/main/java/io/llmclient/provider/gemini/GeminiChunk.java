@@ -7,12 +7,12 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.provider.support.json.SharedBufferJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import io.llmclient.provider.support.json.SharedBufferJson;
 
 /**
  * What the adapter reads from one {@code GenerateContentResponse}: a whole non-streamed answer,

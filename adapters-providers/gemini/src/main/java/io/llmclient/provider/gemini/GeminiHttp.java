@@ -15,10 +15,10 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.provider.support.http.HttpReply;
 import io.llmclient.provider.support.http.ProviderClients;
 import io.llmclient.provider.support.http.ProviderExchange;
+import io.llmclient.provider.support.json.SharedBufferJson;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
-import io.llmclient.provider.support.json.SharedBufferJson;
 
 /**
  * The HTTP side of the adapter: one Helidon {@link WebClient} per provider instance, blocking

@@ -11,13 +11,14 @@ import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.json.SharedBufferJson;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
-import io.llmclient.provider.support.json.SharedBufferJson;
 
 /**
  * Google Gemini through {@code generateContent} and {@code streamGenerateContent?alt=sse}.
@@ -65,8 +65,8 @@ final class GeminiProvider implements LlmProvider {
         GeminiHttp client = client(context);
         var body = GeminiRequestMapper.map(request);
         long start = System.nanoTime();
-        HttpReply reply = client.exchange().withinRequestTimeout(
-                () -> client.call(context.model().providerModel() + ":generateContent", body, context.a2a()));
+        // Bounded as a whole by the request timeout (ProviderExchange.exchange).
+        HttpReply reply = client.call(context.model().providerModel() + ":generateContent", body, context.a2a());
         if (!reply.successful()) {
             throw new LlmFailureException(
                     GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), key, Instant.now()));

@@ -108,7 +108,7 @@ final class OpenAiProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(OpenAiRequestMapper.map(request, context.model().providerModel(), false));
         long start = System.nanoTime();
-        HttpReply reply = http.withinRequestTimeout(() -> http.exchange(() -> request(key, false), context.a2a(), body));
+        HttpReply reply = http.exchange(() -> request(key, false), context.a2a(), body);
         if (!reply.successful()) {
             throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
         }

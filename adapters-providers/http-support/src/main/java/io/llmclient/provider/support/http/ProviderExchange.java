@@ -10,12 +10,12 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.deadline.WholeCallDeadline;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailureException;
-import io.llmclient.application.deadline.WholeCallDeadline;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -146,23 +145,32 @@ public final class ProviderExchange {
                 ignored -> new UpstreamConnections(client, target.scheme(), target.host(), target.port()));
     }
 
-    /** {@link #send} and {@link #readWhole}, closing the response. */
+    /**
+     * {@link #send} and {@link #readWhole}, closing the response, bounded as a whole by the request
+     * timeout ({@link WholeCallDeadline}): when the time is up the call is interrupted and the
+     * caller gets ProviderTimedOut, however the answer trickled in.
+     */
     public HttpReply exchange(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body) {
-        try (HttpClientResponse response = send(request, a2a, body)) {
-            return readWhole(response);
-        }
+        return wholeCallDeadline.call(() -> {
+            try (HttpClientResponse response = sendOnKeptConnection(request, a2a, body)) {
+                return readAll(response);
+            }
+        });
     }
 
-    /** Reads a whole answer (status, kept headers, body); the caller closes the response. */
+    /** Reads a whole answer (status, kept headers, body) within the request timeout; the caller closes the response. */
     public HttpReply readWhole(HttpClientResponse response) {
+        return wholeCallDeadline.call(() -> readAll(response));
+    }
+
+    private HttpReply readAll(HttpClientResponse response) {
         Map<String, String> headers = new HashMap<>();
         for (String name : keptHeaders) {
             response.headers().first(HeaderNames.create(name)).ifPresent(value -> headers.put(name, value));
         }
         int status = response.status().code();
         try (InputStream in = response.inputStream()) {
-            return new HttpReply(status, headers,
-                    wholeCallDeadline.call(() -> ResponseLimit.readAll(in, maxResponseBytes, status)));
+            return new HttpReply(status, headers, ResponseLimit.readAll(in, maxResponseBytes, status));
         } catch (IOException | RuntimeException failure) {
             throw transportFailure(failure);
         }
@@ -201,15 +209,6 @@ public final class ProviderExchange {
         } catch (RuntimeException failure) {
             throw transportFailure(failure);
         }
-    }
-
-    /**
-     * The result of {@code call}, run on this thread and bounded as a whole by the request
-     * timeout ({@link WholeCallDeadline}): when the time is up the call is interrupted and the
-     * caller gets ProviderTimedOut.
-     */
-    public <T> T withinRequestTimeout(Callable<T> call) {
-        return wholeCallDeadline.call(call);
     }
 
     /** A failure below HTTP: a timeout, or a connection refused, reset or closed early (see {@link TransportFailure}). */
