@@ -1,6 +1,5 @@
 package io.llmclient.provider.support.sse;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,10 +24,17 @@ import java.util.Optional;
  *
  * <p>Our own reader rather than Helidon's {@code helidon-webclient-sse}: that one joins
  * multi-line data without the LF, strips every leading space, and fails on an empty first line.
+ *
+ * <p>It reads through its own {@value #READ_BYTES}-byte buffer, not a {@code BufferedInputStream}:
+ * a held stream keeps its buffer while it waits, and Helidon's entity stream allocates one of the
+ * size asked for on every read, so an 8 KiB buffer cost 16 KiB per open stream (issue 11).
  */
 public final class EventStreamReader {
     /** A line longer than this is refused rather than buffered without bound, unless the reader is given its own cap. */
     public static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+    /** Bytes asked for per read: more than a typical provider event, little to hold while idle. */
+    static final int READ_BYTES = 1024;
 
     private static final int CR = '\r';
     private static final int LF = '\n';
@@ -36,7 +42,11 @@ public final class EventStreamReader {
 
     private final InputStream in;
     private final long maxLineBytes;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    private final byte[] buffer = new byte[READ_BYTES];
+    private int position;
+    private int limit;
+    /** The start of a line that spans reads; empty while the current line is within {@link #buffer}. */
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(0);
     private final StringBuilder data = new StringBuilder();
     private boolean afterCr;
     private boolean firstLine = true;
@@ -44,7 +54,7 @@ public final class EventStreamReader {
     private String type = "";
     private String lastEventId = "";
 
-    /** Reads {@code source}, buffering it unless it already is; the caller still owns (closes) it. */
+    /** Reads {@code source}; the caller still owns (closes) it. */
     public EventStreamReader(InputStream source) {
         this(source, MAX_LINE_BYTES);
     }
@@ -58,7 +68,7 @@ public final class EventStreamReader {
         if (maxLineBytes <= 0) {
             throw new IllegalArgumentException("maxLineBytes must be > 0");
         }
-        this.in = source instanceof BufferedInputStream buffered ? buffered : new BufferedInputStream(source);
+        this.in = source;
         this.maxLineBytes = maxLineBytes;
     }
 
@@ -91,15 +101,16 @@ public final class EventStreamReader {
      * @return whether the stream ended within {@code maxBytes}
      */
     public boolean skipRest(long maxBytes) throws IOException {
-        byte[] discard = new byte[512];
-        long skipped = 0;
-        for (int n = in.read(discard); n >= 0; n = in.read(discard)) {
-            skipped += n;
-            if (skipped > maxBytes) {
-                return false;
+        long skipped = limit - position;
+        position = limit;
+        while (skipped <= maxBytes) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                return true;
             }
+            skipped += n;
         }
-        return true;
+        return false;
     }
 
     private Optional<ServerSentEvent> dispatch() {
@@ -150,29 +161,58 @@ public final class EventStreamReader {
     private Optional<String> readLine() throws IOException {
         line.reset();
         while (true) {
-            int b = in.read();
-            if (b < 0) {
+            if (position == limit && !fill()) {
                 return Optional.empty();
             }
-            if (b == LF && afterCr) {
-                // The LF of a CRLF whose CR already ended the line.
+            if (afterCr) {
                 afterCr = false;
-                continue;
+                if (buffer[position] == LF) {
+                    // The LF of a CRLF whose CR already ended the line.
+                    position++;
+                    continue;
+                }
             }
-            afterCr = b == CR;
-            if (b == CR || b == LF) {
-                return Optional.of(decode());
-            }
-            if (line.size() >= maxLineBytes) {
+            int start = position;
+            int end = endOfLine(start);
+            if (line.size() + (long) (end - start) > maxLineBytes) {
                 throw new IOException("event-stream line longer than " + maxLineBytes + " bytes");
             }
-            line.write(b);
+            if (end == limit) {
+                line.write(buffer, start, end - start);
+                position = limit;
+                continue;
+            }
+            afterCr = buffer[end] == CR;
+            position = end + 1;
+            if (line.size() == 0) {
+                return Optional.of(decode(new String(buffer, start, end - start, StandardCharsets.UTF_8)));
+            }
+            line.write(buffer, start, end - start);
+            return Optional.of(decode(line.toString(StandardCharsets.UTF_8)));
         }
     }
 
+    private int endOfLine(int from) {
+        int at = from;
+        while (at < limit && buffer[at] != CR && buffer[at] != LF) {
+            at++;
+        }
+        return at;
+    }
+
+    /** Reads what the stream has (at least one byte, unless it ended); false at its end. */
+    private boolean fill() throws IOException {
+        int n = in.read(buffer);
+        if (n <= 0) {
+            return false;
+        }
+        position = 0;
+        limit = n;
+        return true;
+    }
+
     /** A whole line decodes on its own: no UTF-8 sequence contains the bytes of CR or LF. */
-    private String decode() {
-        String text = line.toString(StandardCharsets.UTF_8);
+    private String decode(String text) {
         if (firstLine) {
             firstLine = false;
             if (!text.isEmpty() && text.charAt(0) == BOM) {

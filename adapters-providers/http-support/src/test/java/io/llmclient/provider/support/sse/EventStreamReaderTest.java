@@ -1,6 +1,7 @@
 package io.llmclient.provider.support.sse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,6 +150,50 @@ class EventStreamReaderTest {
         Arrays.fill(huge, (byte) 'a');
         var reader = new EventStreamReader(new ByteArrayInputStream(huge));
         assertThrows(IOException.class, reader::next);
+    }
+
+    @Test
+    void aLineLongerThanOneReadIsJoinedAcrossReadsWithItsCharactersWhole() throws IOException {
+        // 'é' is two bytes in UTF-8: with an odd prefix one of them straddles each read boundary.
+        String text = "x" + "é".repeat(3 * EventStreamReader.READ_BYTES);
+        assertEquals(List.of(text, "next"), data("data: " + text + "\r\n\r\ndata: next\n\n"));
+    }
+
+    @Test
+    void aLineAtTheCapIsReadAndOneByteMoreIsRefused() throws IOException {
+        var atCap = new EventStreamReader(new ByteArrayInputStream("data: 1234\n\n".getBytes(StandardCharsets.UTF_8)), 10);
+        assertEquals("1234", atCap.next().orElseThrow().data());
+        var over = new EventStreamReader(new ByteArrayInputStream("data: 12345\n\n".getBytes(StandardCharsets.UTF_8)), 10);
+        assertThrows(IOException.class, over::next);
+    }
+
+    @Test
+    void readsAskForNoMoreThanTheReadSizeSoAHeldStreamHoldsLittle() throws IOException {
+        // Helidon's entity stream allocates a buffer of the size asked for on every read.
+        var asked = new ArrayList<Integer>();
+        var source = new ByteArrayInputStream(("data: " + "y".repeat(5000) + "\n\n").getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                asked.add(length);
+                return super.read(buffer, offset, length);
+            }
+        };
+        new EventStreamReader(source).next();
+        assertTrue(asked.stream().allMatch(length -> length <= EventStreamReader.READ_BYTES), asked::toString);
+    }
+
+    @Test
+    void skipRestCountsWhatWasAlreadyReadAheadAndReadsToTheEnd() throws IOException {
+        byte[] stream = ("data: [DONE]\n\n" + "z".repeat(100)).getBytes(StandardCharsets.UTF_8);
+        var tooMuch = new ByteArrayInputStream(stream);
+        var first = new EventStreamReader(tooMuch);
+        first.next();
+        assertFalse(first.skipRest(99));
+        var source = new ByteArrayInputStream(stream);
+        var second = new EventStreamReader(source);
+        second.next();
+        assertTrue(second.skipRest(100));
+        assertEquals(0, source.available());
     }
 
     @Test
