@@ -212,7 +212,7 @@ public final class ProviderExchange {
     }
 
     /** A failure below HTTP: a timeout, or a connection refused, reset or closed early (see {@link TransportFailure}). */
-    public RuntimeException transportFailure(Throwable failure) {
+    private RuntimeException transportFailure(Throwable failure) {
         return TransportFailure.classify(provider, failure, connectTimeout, requestTimeout);
     }
 

@@ -16,12 +16,11 @@ public final class SharedBufferJson {
     private SharedBufferJson() {
     }
 
-    /** A factory on the shared buffer pool, to build on. */
-    public static JsonFactory factory() {
+    private static JsonFactory factory() {
         return JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
     }
 
-    /** A mapper builder on that factory, for adapters to add their own features to. */
+    /** A mapper builder on the shared buffer pool, for adapters to add their own features to. */
     public static JsonMapper.Builder mapperBuilder() {
         return JsonMapper.builder(factory());
     }
