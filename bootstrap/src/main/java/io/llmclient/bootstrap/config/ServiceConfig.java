@@ -31,7 +31,8 @@ public record ServiceConfig(
         Limits limits,
         Path auditLogFile,
         InboundAuth inboundAuth,
-        PolicySettings policy) {
+        PolicySettings policy,
+        Protection protection) {
 
     public ServiceConfig {
         Objects.requireNonNull(server, "server");
@@ -45,6 +46,7 @@ public record ServiceConfig(
         Objects.requireNonNull(auditLogFile, "auditLogFile");
         Objects.requireNonNull(inboundAuth, "inboundAuth");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(protection, "protection");
     }
 
     /** Where the HTTP server listens; port 0 binds any free port. */
@@ -106,6 +108,27 @@ public record ServiceConfig(
 
         public Limits {
             Objects.requireNonNull(streamWriteLimit, "streamWriteLimit");
+        }
+    }
+
+    /**
+     * What keeps one client, or a deploy, from taking the service down (issue 18,
+     * docs/security.md "Defaults against abuse"): at most {@code maxConnections} open client
+     * connections ({@code LLM_MAX_CONNECTIONS}, default derived from the descriptor limit); a
+     * connection without a request for {@code idleConnectionTimeout} is closed; a request's headers
+     * and body must arrive within {@code requestReadTimeout} of its first line; the bodies being
+     * read hold at most {@code bodyBufferBytes} in all, and the upstream answers being buffered at
+     * most {@code responseBufferBytes}; streams send a keep-alive every {@code sseKeepAlive}; on
+     * SIGTERM in-flight work gets {@code shutdownGrace} to finish.
+     */
+    public record Protection(int maxConnections, Duration idleConnectionTimeout, Duration requestReadTimeout,
+                             long bodyBufferBytes, long responseBufferBytes, Duration sseKeepAlive,
+                             Duration shutdownGrace) {
+        public Protection {
+            Objects.requireNonNull(idleConnectionTimeout, "idleConnectionTimeout");
+            Objects.requireNonNull(requestReadTimeout, "requestReadTimeout");
+            Objects.requireNonNull(sseKeepAlive, "sseKeepAlive");
+            Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         }
     }
 

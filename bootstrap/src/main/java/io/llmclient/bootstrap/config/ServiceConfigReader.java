@@ -9,6 +9,7 @@ import io.llmclient.bootstrap.config.ServiceConfig.Governance;
 import io.llmclient.bootstrap.config.ServiceConfig.InboundAuth;
 import io.llmclient.bootstrap.config.ServiceConfig.Limits;
 import io.llmclient.bootstrap.config.ServiceConfig.PolicySettings;
+import io.llmclient.bootstrap.config.ServiceConfig.Protection;
 import io.llmclient.bootstrap.config.ServiceConfig.RateLimitSettings;
 import io.llmclient.bootstrap.config.ServiceConfig.RetrySettings;
 import io.llmclient.bootstrap.config.ServiceConfig.ServerSettings;
@@ -112,7 +113,20 @@ public final class ServiceConfigReader {
                 path(values, workingDir, "LLM_AUDIT_LOG_FILE", "logs/governance-audit.jsonl"),
                 new InboundAuth(values.list("LLM_INBOUND_API_KEYS").orElse(List.of()).stream()
                         .map(ApiKey::new).toList()),
-                policy);
+                policy,
+                protection(values, ResourceLimits.current()));
+    }
+
+    /** The settings of issue 18; defaults that depend on the machine come from {@code machine}. */
+    static Protection protection(Values values, ResourceLimits machine) {
+        return new Protection(
+                values.atLeast("LLM_MAX_CONNECTIONS", 1, machine.defaultMaxConnections()),
+                values.seconds("LLM_IDLE_CONNECTION_TIMEOUT", true, 75.0),
+                values.seconds("LLM_REQUEST_READ_TIMEOUT", true, 10.0),
+                values.positiveLong("LLM_BODY_BUFFER_BYTES", machine.defaultBodyBufferBytes()),
+                values.positiveLong("LLM_RESPONSE_BUFFER_BYTES", machine.defaultResponseBufferBytes()),
+                values.seconds("LLM_SSE_KEEPALIVE", true, 15.0),
+                values.seconds("LLM_SHUTDOWN_GRACE", false, 30.0));
     }
 
     /**
