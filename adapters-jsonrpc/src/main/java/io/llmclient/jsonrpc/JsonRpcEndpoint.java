@@ -13,6 +13,7 @@ import io.llmclient.application.telemetry.MetricsReader;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.body.RequestBody;
+import io.llmclient.jsonrpc.body.RequestBodyFilter;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.dispatch.Dispatcher;
@@ -22,7 +23,6 @@ import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * JSON-RPC 2.0 at {@code POST /jsonrpc}: translates requests to {@link LlmService} calls and back
@@ -52,7 +52,8 @@ import java.util.Optional;
  *   <li><b>Batches</b> run their calls concurrently (a virtual thread each) and answer in request
  *       order. The response's {@code X-Trace-Id} is the header's, or a generated one; each entry's
  *       {@code trace_id} is its own.</li>
- *   <li><b>Too large</b>: see {@link RequestBody}, shared with the OpenAI-compatible surface.</li>
+ *   <li><b>Too large, too slow</b>: the body is read by {@link RequestBodyFilter} before the
+ *       request takes an in-flight slot; see {@link RequestBody}, shared by every surface.</li>
  *   <li>A well-formed notification is executed (JSON-RPC 2.0 says so), only its answer is dropped.</li>
  *   <li>Extra {@code data} members beyond the contract's: {@code max_bytes} on PayloadTooLarge,
  *       {@code queue_size} on OverloadedError.</li>
@@ -67,21 +68,18 @@ public final class JsonRpcEndpoint implements HttpService {
     private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
-    private final InboundLimits limits;
     private final JsonCodec codec;
     private final Dispatcher dispatcher;
-    private final RequestBody requestBody;
     private final JsonRpcStream streams;
 
     /** {@code metrics} answers {@code llm.metrics}: the registry {@code /metrics} exposes. */
     public JsonRpcEndpoint(LlmService service, InboundLimits limits, MetricsReader metrics) {
         this.service = Objects.requireNonNull(service, "service");
         Objects.requireNonNull(metrics, "metrics");
-        this.limits = Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(limits, "limits");
         this.codec = new JsonCodec(limits.maxRequestBytes());
         var responses = new Responses(codec.nodes());
         this.dispatcher = new Dispatcher(LlmMethods.table(service, metrics, codec.nodes()), responses);
-        this.requestBody = new RequestBody(limits.maxRequestBytes());
         this.streams = new JsonRpcStream(codec, responses, limits.streamWriteLimit());
     }
 
@@ -93,14 +91,9 @@ public final class JsonRpcEndpoint implements HttpService {
     private void handle(ServerRequest req, ServerResponse res) {
         long arrived = service.arrival();
         A2aContext fromHeaders = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
-        Optional<byte[]> body = requestBody.read(req, res, fromHeaders.traceId(), () -> codec.write(
-                dispatcher.unidentifiedError(JsonRpcError.payloadTooLarge(limits.maxRequestBytes()),
-                        fromHeaders.traceId())));
-        if (body.isPresent()) {
-            var waits = new GatewayOverhead.Waits();
-            GatewayOverhead.collecting(waits, () -> send(req, res, answer(body.get(), fromHeaders, arrived), arrived,
-                    waits));
-        }
+        byte[] body = RequestBodyFilter.bodyOf(req);
+        var waits = new GatewayOverhead.Waits();
+        GatewayOverhead.collecting(waits, () -> send(req, res, answer(body, fromHeaders, arrived), arrived, waits));
     }
 
     private Reply answer(byte[] body, A2aContext fromHeaders, long arrived) {

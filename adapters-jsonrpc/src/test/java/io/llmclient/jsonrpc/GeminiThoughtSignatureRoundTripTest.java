@@ -105,6 +105,7 @@ class GeminiThoughtSignatureRoundTripTest {
         var limits = new InboundLimits(TestServer.MAX_BYTES);
         server = WebServer.builder().port(0).host("127.0.0.1")
                 .routing(routing -> routing.addFilter(new TraceIdFilter())
+                        .addFilter(TestServer.bodyFilter(limits.maxRequestBytes()))
                         .register(new JsonRpcEndpoint(service, limits, () -> new MetricsSnapshot(List.of())))
                         .register(new OpenAiCompatibleEndpoint(service, limits, TestServer.STARTED,
                                 Clock.fixed(TestServer.NOW, java.time.ZoneOffset.UTC))))

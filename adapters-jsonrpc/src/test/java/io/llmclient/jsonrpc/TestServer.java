@@ -77,11 +77,20 @@ final class TestServer implements AutoCloseable {
                 .host("127.0.0.1")
                 .routing(routing -> routing
                         .addFilter(new TraceIdFilter())
+                        .addFilter(bodyFilter(limits.maxRequestBytes()))
                         .register(endpoint)
                         .register(openAi)
                         .get("/other", (req, res) -> res.send("other")))
                 .build()
                 .start();
+    }
+
+    /** The body filter the service puts in front of every surface, with a body budget far from reach. */
+    static io.llmclient.jsonrpc.body.RequestBodyFilter bodyFilter(long maxRequestBytes) {
+        var refusals = new io.llmclient.jsonrpc.limit.SurfaceRefusals();
+        return new io.llmclient.jsonrpc.body.RequestBodyFilter(new io.llmclient.jsonrpc.body.RequestBody(
+                maxRequestBytes, new io.llmclient.jsonrpc.body.BodyBudget(Long.MAX_VALUE), refusals),
+                new io.llmclient.jsonrpc.limit.RequestReadDeadline(Duration.ofSeconds(30)), refusals);
     }
 
     int port() {

@@ -24,6 +24,7 @@ import io.llmclient.bootstrap.config.SecretScrubber;
 import io.llmclient.bootstrap.config.ServiceConfig;
 import io.llmclient.bootstrap.config.ServiceConfigReader;
 import io.llmclient.bootstrap.health.HealthEndpoint;
+import io.llmclient.bootstrap.lifecycle.ListenerProbe;
 import io.llmclient.bootstrap.logging.Log4jRequestLog;
 import io.llmclient.bootstrap.telemetry.HelidonMetrics;
 import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
@@ -33,18 +34,22 @@ import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.validation.RequestLimits;
 import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
-import io.llmclient.jsonrpc.TraceIdFilter;
+import io.llmclient.jsonrpc.InboundFilters;
 import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
-import io.llmclient.jsonrpc.auth.InboundAuthFilter;
+import io.llmclient.jsonrpc.body.BodyBudget;
 import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
+import io.llmclient.jsonrpc.limit.RequestReadDeadline;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -121,9 +126,18 @@ public final class LlmClientServer {
 
         var healthChecks = new LinkedHashSet<ProviderId>(policy.catalog().providers());
         healthChecks.addAll(registry.ids());
+        ServiceConfig.Protection protection = config.protection();
+        var readDeadline = new RequestReadDeadline(protection.requestReadTimeout());
+        var inFlight = new InFlightLimitFilter(config.limits().maxConcurrentRequests());
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
+                // Below the descriptor limit (a stream holds two descriptors): past it Helidon stops
+                // accepting and new connections wait in the backlog, instead of accept failing with
+                // "Too many open files", which stops a Helidon 4.5 listener for good (issue 18).
+                .maxTcpConnections(protection.maxConnections())
+                .idleConnectionTimeout(protection.idleConnectionTimeout())
+                .idleConnectionPeriod(idleCheckPeriod(protection.idleConnectionTimeout()))
                 // No Nagle: an SSE event (or a small answer) written after the headers would
                 // otherwise wait for the client's delayed ACK, ~40 ms on Linux, before it leaves
                 // (issue 11: streamed time to first byte went from ~43 ms to direct's figure).
@@ -136,17 +150,45 @@ public final class LlmClientServer {
                 // itself may add endpoints (such as /observe/health) behind our back.
                 .featuresDiscoverServices(false)
                 // LLM_MAX_HEADER_BYTES: larger request headers are refused before any route runs.
-                .addProtocol(Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes()).build())
+                .addProtocol(Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes())
+                        .addReceiveListener(readDeadline)
+                        .build())
                 .addFeature(ObserveFeature.just(MetricsObserver.builder()
                         .endpoint("/metrics")
                         .meterRegistry(meters)
                         .build()))
-                .routing(routing -> routes(routing, config, service, new RegistryMetricsReader(meters),
-                        new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability), Instant.now()))
+                .routing(routing -> routes(routing, config, service,
+                        new RegistryMetricsReader(meters), new HealthEndpoint(new ArrayList<>(healthChecks),
+                                registry::availability), Instant.now(),
+                        new InboundProtection(readDeadline, new BodyBudget(protection.bodyBufferBytes()), inFlight)))
                 .build()
                 .start();
+        LOG.info("at most {} client connections; a request must arrive within {} of its first line",
+                protection.maxConnections(), protection.requestReadTimeout());
         LOG.info("listening on port {}", server.port());
-        return new Started(server, service, guards, audit, meters);
+        return new Started(server, service, guards, audit, meters, probe(config.server().host(), server));
+    }
+
+    private static ListenerProbe probe(String host, WebServer server) {
+        try {
+            return ListenerProbe.start(host, server.port());
+        } catch (IOException unresolvable) {
+            server.stop();
+            throw new StartupFailure(InvalidConfigException.of("SERVER_HOST", "must be a host name or address",
+                    host).getMessage());
+        }
+    }
+
+    /** Helidon looks for idle connections this often; a connection is closed at most this late. */
+    private static Duration idleCheckPeriod(Duration idleTimeout) {
+        Duration quarter = idleTimeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : quarter.compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15) : quarter;
+    }
+
+    /** What the inbound filters share with the server they run in. */
+    private record InboundProtection(RequestReadDeadline readDeadline, BodyBudget bodyBudget,
+                                     InFlightLimitFilter inFlight) {
     }
 
     private static ResilienceSettings resilience(ServiceConfig config) {
@@ -156,15 +198,12 @@ public final class LlmClientServer {
                 config.circuit().failureThreshold(), config.circuit().openFor());
     }
 
-    // Filters run in the order added: every response gets its trace id, even an auth refusal.
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
-                               RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart) {
-        routing.addFilter(new TraceIdFilter());
-        if (!config.inboundAuth().keys().isEmpty()) {
-            routing.addFilter(new InboundAuthFilter(config.inboundAuth().keys().stream().map(ApiKey::value).toList()));
-        }
-        // After auth, so that refused callers never take a slot.
-        routing.addFilter(new InFlightLimitFilter(config.limits().maxConcurrentRequests()));
+                               RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart,
+                               InboundProtection protection) {
+        InboundFilters.install(routing, config.inboundAuth().keys().stream().map(ApiKey::value).toList(),
+                config.limits().maxRequestBytes(), protection.bodyBudget(), protection.readDeadline(),
+                protection.inFlight());
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit());
         routing.register(new JsonRpcEndpoint(service, limits, metrics))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
@@ -208,10 +247,16 @@ public final class LlmClientServer {
     }
 
     private record Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
-                           MeterRegistry meters, AtomicBoolean stopped) implements RunningServer {
+                           MeterRegistry meters, ListenerProbe listenerProbe, AtomicBoolean stopped)
+            implements RunningServer {
         Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
-                MeterRegistry meters) {
-            this(server, service, guards, audit, meters, new AtomicBoolean());
+                MeterRegistry meters, ListenerProbe listenerProbe) {
+            this(server, service, guards, audit, meters, listenerProbe, new AtomicBoolean());
+        }
+
+        @Override
+        public CompletionStage<Void> listenerLost() {
+            return listenerProbe.lost();
         }
 
         @Override
@@ -222,6 +267,7 @@ public final class LlmClientServer {
         @Override
         public void stop() {
             if (stopped.compareAndSet(false, true)) {
+                listenerProbe.stopping();
                 server.stop();
                 audit.close();
                 // Helidon's registries share one Prometheus registry underneath: closing removes this

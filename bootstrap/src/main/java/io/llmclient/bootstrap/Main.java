@@ -5,9 +5,13 @@ import org.apache.logging.log4j.LogManager;
 
 /**
  * {@code java -jar llm-client-service.jar}: starts the service with the process environment
- * and working directory. A refused configuration prints one line on stderr and exits with 2.
+ * and working directory. A refused configuration prints one line on stderr and exits with 2; a
+ * listener that stops by itself (descriptor exhaustion) makes the process exit with 3.
  */
 public final class Main {
+    /** Exit status when the listener stopped by itself (issue 18): not 0, not start-up's 2. */
+    public static final int LISTENER_LOST_EXIT_CODE = 3;
+    private static final java.time.Duration HALT_AFTER = java.time.Duration.ofSeconds(10);
 
     private Main() {
     }
@@ -33,6 +37,21 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             server.stop();
             LogManager.shutdown();
+        }));
+        // A live process with a dead port is worse than none: the orchestrator restarts one that exits.
+        server.listenerLost().thenRun(() -> Thread.ofPlatform().start(() -> {
+            LogManager.getLogger(Main.class).error("the listener stopped accepting connections; exiting with {} "
+                    + "so that the process is restarted", LISTENER_LOST_EXIT_CODE);
+            // Should a shutdown hook hang on the broken listener, the process ends all the same.
+            Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(HALT_AFTER);
+                } catch (InterruptedException ignored) {
+                    // halting anyway
+                }
+                Runtime.getRuntime().halt(LISTENER_LOST_EXIT_CODE);
+            });
+            System.exit(LISTENER_LOST_EXIT_CODE);
         }));
     }
 }

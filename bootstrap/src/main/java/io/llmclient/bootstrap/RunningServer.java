@@ -2,6 +2,7 @@ package io.llmclient.bootstrap;
 
 import io.llmclient.application.resilience.ProviderGuards;
 import io.llmclient.application.service.LlmService;
+import java.util.concurrent.CompletionStage;
 
 /** A started service: the port it listens on, and a way to stop it. */
 public interface RunningServer extends AutoCloseable {
@@ -17,6 +18,12 @@ public interface RunningServer extends AutoCloseable {
 
     /** The bound port (the real one when {@code SERVER_PORT} was 0). */
     int port();
+
+    /**
+     * Completes when the listener stopped without {@link #stop()} (an {@code accept} error such as
+     * descriptor exhaustion): the port is closed for good and the process should exit.
+     */
+    CompletionStage<Void> listenerLost();
 
     /** Stops serving and releases files; idempotent. */
     void stop();

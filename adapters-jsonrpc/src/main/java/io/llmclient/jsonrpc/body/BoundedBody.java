@@ -33,18 +33,28 @@ public final class BoundedBody {
                 Objects.requireNonNull(rest, "rest");
             }
         }
+
+        /** The bodies being read already hold the whole {@link BodyBudget}; the rest was left unread. */
+        record OverBudget() implements Outcome {
+        }
     }
 
     /**
      * Decides from the declared length when there is one, else reads at most {@code limit + 1}
-     * bytes. The stream is opened only when needed, so a refused body is never touched.
+     * bytes. The stream is opened only when needed, so a refused body is never touched. What is
+     * held is taken from {@code share} first: a declared length at once, a body of unknown length
+     * as it arrives.
      */
-    public static Outcome read(OptionalLong declaredLength, StreamSource body, long limit) throws IOException {
+    public static Outcome read(OptionalLong declaredLength, StreamSource body, long limit, BodyBudget.Share share)
+            throws IOException {
         if (declaredLength.isPresent() && declaredLength.getAsLong() > limit) {
             return new Outcome.TooLarge(Optional.empty());
         }
         if (declaredLength.isPresent() && declaredLength.getAsLong() == 0) {
             return new Outcome.Read(new byte[0]);
+        }
+        if (declaredLength.isPresent() && !share.grow(declaredLength.getAsLong())) {
+            return new Outcome.OverBudget();
         }
         // Not closed when too large: closing an entity stream may drain the rest of the body, which is
         // the caller's decision (see discard).
@@ -62,6 +72,9 @@ public final class BoundedBody {
             total += n;
             if (total > limit) {
                 return new Outcome.TooLarge(Optional.of(in));
+            }
+            if (declaredLength.isEmpty() && !share.grow(n)) {
+                return new Outcome.OverBudget();
             }
             out.write(buffer, 0, n);
         }

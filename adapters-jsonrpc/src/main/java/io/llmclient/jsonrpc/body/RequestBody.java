@@ -1,22 +1,20 @@
 package io.llmclient.jsonrpc.body;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.llmclient.jsonrpc.context.A2aHeaders;
+import io.llmclient.jsonrpc.limit.SurfaceRefusals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 
 /**
- * Reads an HTTP request body within the inbound limit, for both surfaces. A body over the limit
- * is answered here with HTTP 413 and the surface's own error body, so the limit and its handling
- * exist once.
+ * Reads an HTTP request body within the inbound limit and the body budget, for every surface. A
+ * body over the limit is answered here with HTTP 413, one over the budget with 503, each with the
+ * surface's own error body, so the limits and their handling exist once.
  *
  * <p>Too large is decided from {@code Content-Length} before a byte is read; a chunked body is
  * read up to the limit plus one byte. After the 413 has been sent, at most 16 MiB more are read
@@ -30,22 +28,26 @@ public final class RequestBody {
     private static final long DRAIN_CAP = 16L * 1024 * 1024;
 
     private final long limit;
+    private final BodyBudget budget;
+    private final SurfaceRefusals refusals;
 
-    public RequestBody(long limit) {
+    public RequestBody(long limit, BodyBudget budget, SurfaceRefusals refusals) {
         this.limit = limit;
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
     }
 
     /**
-     * The whole body; empty when there is nothing left to do: the body was over the limit and
-     * the 413 with {@code tooLargeJson} has been sent, or the client went away mid-body.
+     * The whole body; empty when there is nothing left to do: the body was refused (too large, or
+     * over the body budget) and the refusal in {@code path}'s shape has been sent, or the client
+     * went away mid-body.
      */
-    public Optional<byte[]> read(ServerRequest req, ServerResponse res, String traceId,
-                                 Supplier<byte[]> tooLargeJson) {
+    public Optional<byte[]> read(ServerRequest req, ServerResponse res, String path, String traceId) {
         BoundedBody.Outcome body;
-        try {
-            body = BoundedBody.read(req.headers().contentLength(), () -> req.content().inputStream(), limit);
+        try (BodyBudget.Share share = budget.share()) {
+            body = BoundedBody.read(req.headers().contentLength(), () -> req.content().inputStream(), limit, share);
         } catch (IOException | UncheckedIOException unreadable) {
-            // The client went away mid-body: nobody is left to answer.
+            // The client went away mid-body, or the read deadline closed the connection.
             LOG.log(System.Logger.Level.DEBUG, "request body unreadable (trace_id {0}): {1}", traceId,
                     unreadable.getClass().getName());
             return Optional.empty();
@@ -53,8 +55,13 @@ public final class RequestBody {
         return switch (body) {
             case BoundedBody.Outcome.Read read -> Optional.of(read.bytes());
             case BoundedBody.Outcome.TooLarge tooLarge -> {
-                refuse(req, res, tooLarge, traceId, tooLargeJson.get());
+                refuse(req, res, tooLarge, path, traceId);
                 yield Optional.empty();
+            }
+            case BoundedBody.Outcome.OverBudget ignored -> {
+                refusals.send(path, res, traceId, SurfaceRefusals.bodyBudgetFull(budget.capacity()));
+                // The rest of the body is unread: Helidon would parse it as the next request.
+                throw new CloseConnectionException("request body budget full: connection closed unread");
             }
         };
     }
@@ -63,19 +70,13 @@ public final class RequestBody {
     // before reading (most do) would see a reset connection instead of the 413 if the server closed
     // with unread bytes, so up to DRAIN_CAP more bytes are read and thrown away after answering:
     // a declared length by Helidon itself (keeping the connection), a chunked body here.
-    private void refuse(ServerRequest req, ServerResponse res, BoundedBody.Outcome.TooLarge tooLarge, String traceId,
-                        byte[] json) {
+    private void refuse(ServerRequest req, ServerResponse res, BoundedBody.Outcome.TooLarge tooLarge, String path,
+                        String traceId) {
         long drainCap = Math.max(DRAIN_CAP, limit);
         OptionalLong declared = req.headers().contentLength();
         boolean waitsForContinue = req.headers().contains(HeaderValues.EXPECT_100);
         boolean keepConnection = declared.isPresent() && declared.getAsLong() <= drainCap && !waitsForContinue;
-        res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
-        if (!keepConnection) {
-            res.header(HeaderValues.CONNECTION_CLOSE);
-        }
-        res.status(Status.REQUEST_ENTITY_TOO_LARGE_413);
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(json);
+        refusals.send(path, res, traceId, SurfaceRefusals.tooLarge(limit, !keepConnection));
         if (tooLarge.rest().isPresent()) {
             try {
                 BoundedBody.discard(tooLarge.rest().get(), drainCap);

@@ -16,7 +16,7 @@ import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.body.JsonCodec;
-import io.llmclient.jsonrpc.body.RequestBody;
+import io.llmclient.jsonrpc.body.RequestBodyFilter;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
 import java.time.Clock;
@@ -54,13 +54,11 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
-    private final InboundLimits limits;
     private final long serviceStart;
     private final Clock clock;
     private final JsonCodec codec;
     private final OpenAiShapes shapes;
     private final Replies replies;
-    private final RequestBody requestBody;
     private final OpenAiStream streams;
 
     /** {@code serviceStart} is given as every model's {@code created}. */
@@ -71,13 +69,12 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     /** As above, with the clock that dates each completion's {@code created}. */
     public OpenAiCompatibleEndpoint(LlmService service, InboundLimits limits, Instant serviceStart, Clock clock) {
         this.service = Objects.requireNonNull(service, "service");
-        this.limits = Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(limits, "limits");
         this.serviceStart = serviceStart.getEpochSecond();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.codec = new JsonCodec(limits.maxRequestBytes());
         this.shapes = new OpenAiShapes(codec.nodes());
         this.replies = new Replies(codec);
-        this.requestBody = new RequestBody(limits.maxRequestBytes());
         this.streams = new OpenAiStream(service, codec, replies, clock, limits.streamWriteLimit());
     }
 
@@ -93,13 +90,9 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     private void chat(ServerRequest req, ServerResponse res) {
         long arrived = service.arrival();
         A2aContext fromHeaders = context(req, res);
-        Optional<byte[]> body = requestBody.read(req, res, fromHeaders.traceId(),
-                () -> replies.bytes(OpenAiErrors.tooLarge(limits.maxRequestBytes())));
-        if (body.isEmpty()) {
-            return;
-        }
+        byte[] body = RequestBodyFilter.bodyOf(req);
         try {
-            answer(req, res, body.get(), fromHeaders, arrived);
+            answer(req, res, body, fromHeaders, arrived);
         } catch (RuntimeException bug) {
             // The message may quote anything, a key included: only the class is logged.
             LOG.log(System.Logger.Level.ERROR, "internal error at /v1/chat/completions (trace_id {0}): {1}",

@@ -80,7 +80,7 @@ public final class OpenAiErrors {
     }
 
     /** The body is over the inbound limit. */
-    static OpenAiError tooLarge(long limit) {
+    public static OpenAiError tooLarge(long limit) {
         return new OpenAiError(Status.REQUEST_ENTITY_TOO_LARGE_413,
                 "Request body is larger than the limit of " + limit + " bytes", INVALID_REQUEST, Optional.empty(),
                 "request_too_large", Optional.empty());

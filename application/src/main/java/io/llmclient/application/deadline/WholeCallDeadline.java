@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -25,9 +22,9 @@ import java.util.function.Supplier;
  * {@code Future.get}, a timed park, a socket timeout, a scheduled executor) wakes a timer
  * thread, which the load benchmark measured as the largest single CPU cost of a request and of
  * a streamed event (issue 11, docs/benchmarks/llm-performance.md). Registering a call here is a
- * set insertion; one sweeper virtual thread, running while calls come, looks at them every
- * {@link #TICK} and stops after {@link #IDLE_TICKS} ticks without any. So a call times out
- * between its deadline and one tick later.
+ * set insertion into a {@link DeadlineSweeper}, which looks at the calls every {@link #TICK} and
+ * stops after {@link #IDLE_TICKS} ticks without any. So a call times out between its deadline and
+ * one tick later.
  */
 public final class WholeCallDeadline {
     /** How often the watchdog looks; also how late past its deadline a call may be stopped. */
@@ -37,8 +34,7 @@ public final class WholeCallDeadline {
 
     private final Duration deadline;
     private final Supplier<? extends RuntimeException> onTimeout;
-    private final Set<Call> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final DeadlineSweeper<Call> sweeper = new DeadlineSweeper<>("whole-call-deadline", TICK, IDLE_TICKS);
 
     /**
      * @param deadline  how long one whole call may take
@@ -63,8 +59,7 @@ public final class WholeCallDeadline {
      */
     public <T> T call(Callable<T> exchange) {
         var call = new Call(Thread.currentThread(), System.nanoTime() + deadline.toNanos());
-        inFlight.add(call);
-        startSweeperIfIdle();
+        sweeper.add(call);
         try {
             T result = runUntilFailure(exchange, call);
             if (!call.finish()) {
@@ -72,7 +67,7 @@ public final class WholeCallDeadline {
             }
             return result;
         } finally {
-            inFlight.remove(call);
+            sweeper.remove(call);
         }
     }
 
@@ -106,45 +101,11 @@ public final class WholeCallDeadline {
 
     /** Whether the watchdog thread is running; for tests. */
     boolean sweeping() {
-        return sweeping.get();
-    }
-
-    private void startSweeperIfIdle() {
-        if (sweeping.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("whole-call-deadline").start(this::sweep);
-        }
-    }
-
-    /** Runs while calls come; hands over to a new sweeper when a call arrives as it stops. */
-    private void sweep() {
-        int idleTicks = 0;
-        while (true) {
-            try {
-                Thread.sleep(TICK);
-            } catch (InterruptedException stop) {
-                sweeping.set(false);
-                return;
-            }
-            long now = System.nanoTime();
-            for (Call call : inFlight) {
-                if (now - call.deadlineNanos >= 0) {
-                    call.expire();
-                }
-            }
-            idleTicks = inFlight.isEmpty() ? idleTicks + 1 : 0;
-            if (idleTicks >= IDLE_TICKS) {
-                sweeping.set(false);
-                // A call registered after the check above either saw sweeping=false and started a
-                // sweeper of its own, or this one takes the flag back and carries on.
-                if (inFlight.isEmpty() || !sweeping.compareAndSet(false, true)) {
-                    return;
-                }
-            }
-        }
+        return sweeper.sweeping();
     }
 
     /** One call in flight: who runs it, when it must end, and whether the watchdog stopped it. */
-    private static final class Call {
+    private static final class Call implements DeadlineSweeper.Watched {
         private static final int RUNNING = 0;
         private static final int FINISHED = 1;
         private static final int INTERRUPTING = 2;
@@ -159,12 +120,18 @@ public final class WholeCallDeadline {
             this.deadlineNanos = deadlineNanos;
         }
 
+        @Override
+        public long deadlineNanos() {
+            return deadlineNanos;
+        }
+
         /**
          * Interrupts the runner, again at every tick until it finishes: code below the exchange
          * (the HTTP client) may swallow one interrupt, and a call must not outlive its deadline
          * by more than a tick or two because of that.
          */
-        void expire() {
+        @Override
+        public void expire() {
             if (state.compareAndSet(RUNNING, INTERRUPTING) || state.compareAndSet(EXPIRED, INTERRUPTING)) {
                 runner.interrupt();
                 state.set(EXPIRED);

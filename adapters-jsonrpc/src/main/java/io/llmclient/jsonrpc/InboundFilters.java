@@ -1,0 +1,41 @@
+package io.llmclient.jsonrpc;
+
+import io.helidon.webserver.http.HttpRouting;
+import io.llmclient.jsonrpc.auth.InboundAuthFilter;
+import io.llmclient.jsonrpc.body.BodyBudget;
+import io.llmclient.jsonrpc.body.RequestBody;
+import io.llmclient.jsonrpc.body.RequestBodyFilter;
+import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
+import io.llmclient.jsonrpc.limit.RequestReadDeadline;
+import io.llmclient.jsonrpc.limit.SurfaceRefusals;
+import java.util.List;
+
+/**
+ * The filters every inbound surface sits behind, in the one order that holds: the trace id first
+ * (every answer carries it, a refusal too), then auth (a refused caller costs nothing more), then
+ * the body read (bounded in size, time and memory), then the in-flight limit (so that only a
+ * request whose body is in takes a slot). The surfaces' handlers take the body from
+ * {@link RequestBodyFilter#bodyOf}.
+ */
+public final class InboundFilters {
+    private InboundFilters() {
+    }
+
+    /**
+     * Adds the filters to {@code routing}.
+     *
+     * @param inboundKeys  {@code LLM_INBOUND_API_KEYS}; empty for no inbound auth
+     * @param readDeadline the deadline listener the server was built with
+     */
+    public static void install(HttpRouting.Builder routing, List<String> inboundKeys, long maxRequestBytes,
+                               BodyBudget bodyBudget, RequestReadDeadline readDeadline, InFlightLimitFilter inFlight) {
+        var refusals = new SurfaceRefusals();
+        routing.addFilter(new TraceIdFilter());
+        if (!inboundKeys.isEmpty()) {
+            routing.addFilter(new InboundAuthFilter(inboundKeys));
+        }
+        routing.addFilter(new RequestBodyFilter(new RequestBody(maxRequestBytes, bodyBudget, refusals), readDeadline,
+                refusals));
+        routing.addFilter(inFlight);
+    }
+}

@@ -1,0 +1,89 @@
+package io.llmclient.application.deadline;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One watchdog for many deadlines: a single virtual thread looks at the registered entries every
+ * tick and expires those whose deadline has passed. It runs only while entries come, and stops
+ * after some ticks without any. Registering is a set insertion, so a deadline costs no timer
+ * (decision 14: arming and cancelling timers per call was the largest CPU cost measured).
+ *
+ * @param <T> what is watched
+ */
+public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
+    private final String threadName;
+    private final Duration tick;
+    private final int idleTicks;
+    private final Set<T> watched = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    /** Something with a deadline that the sweeper ends once it has passed. */
+    public interface Watched {
+        /** When it must end, on the {@link System#nanoTime()} scale. */
+        long deadlineNanos();
+
+        /** Called by the sweeper at every tick past the deadline until the entry is removed. */
+        void expire();
+    }
+
+    /**
+     * @param threadName name of the sweeper thread
+     * @param tick       how often it looks; also how late past its deadline an entry may be expired
+     * @param idleTicks  ticks in a row without an entry before the thread stops
+     */
+    public DeadlineSweeper(String threadName, Duration tick, int idleTicks) {
+        this.threadName = Objects.requireNonNull(threadName, "threadName");
+        this.tick = Objects.requireNonNull(tick, "tick");
+        this.idleTicks = idleTicks;
+    }
+
+    /** Watches {@code entry} until it is removed. */
+    public void add(T entry) {
+        watched.add(entry);
+        if (sweeping.compareAndSet(false, true)) {
+            Thread.ofVirtual().name(threadName).start(this::sweep);
+        }
+    }
+
+    /** Stops watching {@code entry}. */
+    public void remove(T entry) {
+        watched.remove(entry);
+    }
+
+    /** Whether the sweeper thread is running; for tests. */
+    public boolean sweeping() {
+        return sweeping.get();
+    }
+
+    /** Runs while entries come; hands over to a new sweeper when one arrives as it stops. */
+    private void sweep() {
+        int idle = 0;
+        while (true) {
+            try {
+                Thread.sleep(tick);
+            } catch (InterruptedException stop) {
+                sweeping.set(false);
+                return;
+            }
+            long now = System.nanoTime();
+            for (T entry : watched) {
+                if (now - entry.deadlineNanos() >= 0) {
+                    entry.expire();
+                }
+            }
+            idle = watched.isEmpty() ? idle + 1 : 0;
+            if (idle >= idleTicks) {
+                sweeping.set(false);
+                // An entry added after the check above either saw sweeping=false and started a
+                // sweeper of its own, or this one takes the flag back and carries on.
+                if (watched.isEmpty() || !sweeping.compareAndSet(false, true)) {
+                    return;
+                }
+            }
+        }
+    }
+}
