@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.A2aContext;
@@ -93,6 +94,21 @@ class JsonLinesAuditLogTest {
     void aPathThatCannotBeCreatedIsRefusedAtOnce() throws Exception {
         Files.writeString(dir.resolve("plain-file"), "x");
         assertThrows(UncheckedIOException.class, () -> JsonLinesAuditLog.open(dir.resolve("plain-file/audit.jsonl")));
+    }
+
+    @Test
+    void aDeviceIsWrittenWithoutRollingItOver() throws Exception {
+        // Through a link in the test's directory: a rollover, were there one, would move the
+        // link, never the device itself.
+        assumeTrue(Files.exists(Path.of("/dev/null")), "needs /dev/null");
+        Path link = Files.createSymbolicLink(dir.resolve("audit.jsonl"), Path.of("/dev/null"));
+        try (var audit = JsonLinesAuditLog.open(link)) {
+            audit.record(violation("t-1"));
+            audit.rollOver();
+            audit.record(violation("t-2"));
+        }
+        assertTrue(Files.isSymbolicLink(link), "the trail was not moved aside");
+        assertEquals(List.of(), rolledFiles());
     }
 
     @Test
