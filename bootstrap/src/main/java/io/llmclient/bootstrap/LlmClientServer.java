@@ -24,6 +24,7 @@ import io.llmclient.bootstrap.config.ServiceConfigReader;
 import io.llmclient.bootstrap.config.StartupSecrets;
 import io.llmclient.bootstrap.health.HealthEndpoint;
 import io.llmclient.bootstrap.logging.Log4jRequestLog;
+import io.llmclient.bootstrap.telemetry.AuditTrailHealth;
 import io.llmclient.bootstrap.telemetry.HelidonMetrics;
 import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
 import io.llmclient.bootstrap.telemetry.RegistryMetricsReader;
@@ -117,6 +118,7 @@ public final class LlmClientServer {
         // their own series; Helidon warns about a second registry unless told it is meant.
         MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
         var metrics = new HelidonMetrics(meters, policy.catalog()::contains);
+        metrics.countAuditWriteErrors(audit.health());
         var calls = new ResilientCalls(new RetryPolicy(resilience, timing.random()), policy, registry, guards, metrics,
                 timing.sleeper());
         var service = new LlmService(policy, registry, metrics, audit, new Log4jRequestLog(), timing.time(), calls,
@@ -145,7 +147,9 @@ public final class LlmClientServer {
                         .meterRegistry(meters)
                         .build()))
                 .routing(routing -> routes(routing, config, service, new RegistryMetricsReader(meters),
-                        new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability), Instant.now()))
+                        new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability, List.of(
+                                new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability))),
+                        Instant.now()))
                 .build()
                 .start();
         LOG.info("listening on port {}", server.port());

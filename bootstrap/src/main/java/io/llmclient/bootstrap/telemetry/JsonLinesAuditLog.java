@@ -48,7 +48,10 @@ import org.apache.logging.log4j.message.SimpleMessage;
  * days are deleted at a rollover. A path that is not a regular file (a device such as
  * {@code /dev/stdout}, a named pipe) is written as it is, by a plain {@link FileAppender}: renaming
  * and compressing a device at midnight would be wrong, and as root it would even succeed.
- * Thread-safe: the appender serialises writes.
+ *
+ * <p>A write that fails (a full disk) does not fail the request whose refusal it records: it is
+ * logged, counted and shown in {@code /health} through {@link #health()}. Thread-safe: the
+ * appender serialises writes.
  */
 public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
     static final int RETENTION_DAYS = 90;
@@ -59,6 +62,7 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
 
     private final Path file;
     private final AbstractOutputStreamAppender<?> appender;
+    private final AuditTrailHealth health = new AuditTrailHealth();
 
     private JsonLinesAuditLog(Path file, AbstractOutputStreamAppender<?> appender) {
         this.file = file;
@@ -153,11 +157,18 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
                     .setTimeMillis(violation.timestamp().toEpochMilli())
                     .setMessage(new SimpleMessage(JSON.writeValueAsString(entry)))
                     .build());
+            health.written();
         } catch (AppenderLoggingException | JsonProcessingException e) {
             // The request has already been refused; losing its audit line must not turn the
-            // refusal into a 500, but it must be visible.
+            // refusal into a 500, but it must be visible: logged, counted, and in /health.
+            health.failed(e);
             LOG.error("cannot write audit log {}: {}", file, e.toString());
         }
+    }
+
+    /** How the writes went: for the write-error counter and the {@code audit} check of {@code /health}. */
+    public AuditTrailHealth health() {
+        return health;
     }
 
     /** Rolls the file over now, as the daily policy would: for tests and operators' tools. */
