@@ -1,6 +1,5 @@
 package io.llmclient.bootstrap;
 
-import io.helidon.config.Config;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.webserver.WebServer;
@@ -18,14 +17,15 @@ import io.llmclient.application.resilience.RetryPolicy;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.StartupPolicy;
 import io.llmclient.bootstrap.config.ConfigLayers;
-import io.llmclient.bootstrap.config.DotEnvFile;
 import io.llmclient.bootstrap.config.InvalidConfigException;
 import io.llmclient.bootstrap.config.SecretScrubber;
 import io.llmclient.bootstrap.config.ServiceConfig;
 import io.llmclient.bootstrap.config.ServiceConfigReader;
+import io.llmclient.bootstrap.config.StartupSecrets;
 import io.llmclient.bootstrap.health.HealthEndpoint;
 import io.llmclient.bootstrap.lifecycle.ListenerProbe;
 import io.llmclient.bootstrap.logging.Log4jRequestLog;
+import io.llmclient.bootstrap.telemetry.AuditTrailHealth;
 import io.llmclient.bootstrap.telemetry.HelidonMetrics;
 import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
 import io.llmclient.bootstrap.telemetry.RegistryMetricsReader;
@@ -96,7 +96,10 @@ public final class LlmClientServer {
     public static RunningServer start(Map<String, String> environment, Path workingDir,
                                       List<LlmProviderFactory> factories, Timing timing) {
         List<ProviderId> pluginIds = factories.stream().map(LlmProviderFactory::id).toList();
-        ServiceConfig config = readConfig(environment, workingDir, pluginIds);
+        // Everything start-up prints goes through this: a key pasted into another setting (the
+        // default model, a URL's query) must not come out whole (contract section 9).
+        SecretScrubber secrets = StartupSecrets.scrubber(environment, workingDir, pluginIds);
+        ServiceConfig config = readConfig(environment, workingDir, pluginIds, secrets);
         ResilienceSettings resilience = resilience(config);
         // The circuit breakers guard the registry, so an open circuit shows in /health, llm.models
         // and selection through the one availability answer.
@@ -104,21 +107,23 @@ public final class LlmClientServer {
         ProviderRegistry registry = new ProviderRegistry(factories, config::providerSettings, guards::availability);
         ModelPolicy policy = switch (StartupPolicy.resolve(config.modelPolicy(), config.simulator().enabled(),
                 registry)) {
-            case StartupPolicy.Result.Rejected rejected -> throw new StartupFailure(rejected.errors().getFirst());
+            case StartupPolicy.Result.Rejected rejected ->
+                    throw new StartupFailure(secrets.mask(rejected.errors().getFirst()));
             case StartupPolicy.Result.Ready ready -> {
-                ready.notices().forEach(LOG::warn);
+                ready.notices().stream().map(secrets::mask).forEach(LOG::warn);
                 yield ready.policy();
             }
         };
-        LOG.info("simulator {}; providers registered: {}",
-                config.simulator().enabled() ? "enabled" : "disabled", registry.ids());
-        warnAboutPlainHttp(config);
+        LOG.info(secrets.mask("simulator %s; providers registered: %s".formatted(
+                config.simulator().enabled() ? "enabled" : "disabled", registry.ids())));
+        warnAboutPlainHttp(config, secrets);
 
-        JsonLinesAuditLog audit = openAudit(config.auditLogFile());
+        JsonLinesAuditLog audit = openAudit(config.auditLogFile(), secrets);
         // One registry per started server, so that servers started side by side (tests) keep
         // their own series; Helidon warns about a second registry unless told it is meant.
         MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
         var metrics = new HelidonMetrics(meters, policy.catalog()::contains);
+        metrics.countAuditWriteErrors(audit.health());
         var calls = new ResilientCalls(new RetryPolicy(resilience, timing.random()), policy, registry, guards, metrics,
                 timing.sleeper());
         var service = new LlmService(policy, registry, metrics, audit, new Log4jRequestLog(), timing.time(), calls,
@@ -157,9 +162,10 @@ public final class LlmClientServer {
                         .endpoint("/metrics")
                         .meterRegistry(meters)
                         .build()))
-                .routing(routing -> routes(routing, config, service,
-                        new RegistryMetricsReader(meters), new HealthEndpoint(new ArrayList<>(healthChecks),
-                                registry::availability), Instant.now(),
+                .routing(routing -> routes(routing, config, service, new RegistryMetricsReader(meters),
+                        new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability, List.of(
+                                new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability))),
+                        Instant.now(),
                         new InboundProtection(readDeadline, new BodyBudget(protection.bodyBufferBytes()), inFlight)))
                 .build()
                 .start();
@@ -211,38 +217,30 @@ public final class LlmClientServer {
     }
 
     /** A plain http base URL is allowed (loopback, or LLM_ALLOW_INSECURE_HTTP) but never silently. */
-    private static void warnAboutPlainHttp(ServiceConfig config) {
+    private static void warnAboutPlainHttp(ServiceConfig config, SecretScrubber secrets) {
         config.providers().values().stream()
                 .filter(settings -> settings.baseUrl().filter(url -> "http".equalsIgnoreCase(url.getScheme())).isPresent())
-                .forEach(settings -> LOG.warn("provider {} uses plain http ({}): its requests and API key travel "
-                        + "unencrypted", settings.id(), settings.baseUrl().orElseThrow()));
+                .forEach(settings -> LOG.warn(secrets.mask(("provider %s uses plain http (%s): its requests and "
+                        + "API key travel unencrypted").formatted(settings.id(), settings.baseUrl().orElseThrow()))));
     }
 
     private static ServiceConfig readConfig(Map<String, String> environment, Path workingDir,
-                                            List<ProviderId> pluginIds) {
-        var scrubber = new SecretScrubber(SecretScrubber.secretsIn(environment));
+                                            List<ProviderId> pluginIds, SecretScrubber secrets) {
         try {
-            Map<String, String> dotEnv = DotEnvFile.read(workingDir);
-            var secrets = new ArrayList<>(SecretScrubber.secretsIn(environment));
-            secrets.addAll(SecretScrubber.secretsIn(dotEnv));
-            scrubber = new SecretScrubber(secrets);
-            Config layered = ConfigLayers.load(environment, workingDir);
-            secrets.addAll(ServiceConfigReader.secrets(layered, pluginIds));
-            scrubber = new SecretScrubber(secrets);
-            return ServiceConfigReader.read(layered, workingDir, pluginIds);
+            return ServiceConfigReader.read(ConfigLayers.load(environment, workingDir), workingDir, pluginIds);
         } catch (InvalidConfigException e) {
-            throw new StartupFailure(scrubber.scrub(e).getMessage());
+            throw new StartupFailure(secrets.scrub(e).getMessage());
         } catch (UncheckedIOException e) {
             throw new StartupFailure(".env: cannot be read");
         }
     }
 
-    private static JsonLinesAuditLog openAudit(Path file) {
+    private static JsonLinesAuditLog openAudit(Path file, SecretScrubber secrets) {
         try {
             return JsonLinesAuditLog.open(file);
         } catch (UncheckedIOException e) {
-            throw new StartupFailure(InvalidConfigException.of("LLM_AUDIT_LOG_FILE",
-                    "must be a file that can be created and appended to", file.toString()).getMessage());
+            throw new StartupFailure(secrets.scrub(InvalidConfigException.of("LLM_AUDIT_LOG_FILE",
+                    "must be a file that can be created and appended to", file.toString())).getMessage());
         }
     }
 

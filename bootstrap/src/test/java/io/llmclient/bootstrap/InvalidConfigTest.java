@@ -40,6 +40,7 @@ class InvalidConfigTest {
             LLM_RATE_LIMIT_QUEUE_SIZE     | -1       | LLM_RATE_LIMIT_QUEUE_SIZE: must be a whole number >= 0, got "-1"
             SERVER_PORT                   | 70000    | SERVER_PORT: must be a port number 0..65535 (0 = any free port), got "70000"
             SERVER_PORT                   | http     | SERVER_PORT: must be a port number 0..65535 (0 = any free port), got "http"
+            SERVER_HOST                   | no-such-host.invalid | SERVER_HOST: must be an IP address or a host name that resolves, got "no-such-host.invalid"
             LLM_MAX_REQUEST_BYTES         | 0        | LLM_MAX_REQUEST_BYTES: must be a whole number > 0, got "0"
             LLM_SIMULATOR_ENABLED         | maybe    | LLM_SIMULATOR_ENABLED: must be true or false, got "maybe"
             LLM_SIMULATOR_TTFT_MS         | -5       | LLM_SIMULATOR_TTFT_MS: must be a whole number >= 0, got "-5"

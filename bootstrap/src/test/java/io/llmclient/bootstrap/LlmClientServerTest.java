@@ -65,7 +65,8 @@ class LlmClientServerTest {
                     {"status":"UP","checks":[
                       {"name":"testprov","status":"UP","data":{"available":true,"reason":"ready"}},
                       {"name":"openai","status":"DOWN",
-                       "data":{"available":false,"reason":"no provider module registers 'openai'"}}]}
+                       "data":{"available":false,"reason":"no provider module registers 'openai'"}},
+                      {"name":"audit","status":"UP","data":{"available":true,"reason":"ready"}}]}
                     """), JSON.readTree(response.body()));
         }
     }

@@ -23,13 +23,14 @@ import java.util.Set;
 
 /**
  * Optional inbound authentication (contract section 9, {@code LLM_INBOUND_API_KEYS}): every
- * route except {@code /health} and {@code /metrics} needs {@code Authorization: Bearer <key>}.
+ * route except {@code /health} and {@code /metrics} needs {@code Authorization: Bearer <key>}
+ * (the scheme in any case, RFC 7235 section 2.1).
  * Refusals are HTTP 401, as a JSON-RPC error at {@code /jsonrpc} and in OpenAI's error shape
  * elsewhere. Keys are compared in constant time, and nothing of a presented key is echoed.
  */
 public final class InboundAuthFilter implements Filter {
     private static final Set<String> OPEN_PATHS = Set.of("/health", "/metrics");
-    private static final String BEARER = "Bearer ";
+    private static final String BEARER = "bearer ";
     private static final String MESSAGE = "Missing or invalid API key: send Authorization: Bearer <key>";
 
     private final List<byte[]> keys;
@@ -60,7 +61,8 @@ public final class InboundAuthFilter implements Filter {
     }
 
     private boolean presentsAKnownKey(Optional<String> authorization) {
-        if (authorization.isEmpty() || !authorization.get().startsWith(BEARER)) {
+        // Auth schemes are case-insensitive: "bearer" and "BEARER" are the same scheme.
+        if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
         }
         byte[] presented = authorization.get().substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);

@@ -83,6 +83,20 @@ class InboundAuthFilterTest {
     }
 
     @Test
+    void theBearerSchemeIsAcceptedInAnyCase() throws Exception {
+        // RFC 7235 section 2.1: the auth-scheme is a case-insensitive token.
+        for (String scheme : List.of("bearer", "BEARER", "bEaReR")) {
+            var response = call("POST", "/jsonrpc", "Authorization", scheme + " key-one-1234567890");
+            assertEquals("rpc reached", response.body(), scheme);
+        }
+    }
+
+    @Test
+    void theKeyItselfStaysCaseSensitive() throws Exception {
+        assertEquals(401, call("GET", "/v1/models", "Authorization", "Bearer KEY-ONE-1234567890").statusCode());
+    }
+
+    @Test
     void aKeyWithoutTheBearerSchemeIsRefused() throws Exception {
         assertEquals(401, call("GET", "/v1/models", "Authorization", "key-one-1234567890").statusCode());
         assertEquals(401, call("GET", "/v1/models", "Authorization", "Basic key-one-1234567890").statusCode());

@@ -91,7 +91,7 @@ public final class ServiceConfigReader {
         }
 
         return new ServiceConfig(
-                new ServerSettings(values.string("SERVER_HOST", "127.0.0.1"), values.port("SERVER_PORT", 8080)),
+                new ServerSettings(values.host("SERVER_HOST", "127.0.0.1"), values.port("SERVER_PORT", 8080)),
                 providers,
                 new Governance(values.list("ALLOWED_MODELS").orElse(List.of(DEFAULT_ALLOWED_MODELS.split(","))),
                         values.string("LLM_DEFAULT_MODEL", "gpt-4.1-mini")),

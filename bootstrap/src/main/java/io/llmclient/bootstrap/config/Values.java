@@ -1,8 +1,10 @@
 package io.llmclient.bootstrap.config;
 
 import io.helidon.config.Config;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +28,21 @@ final class Values {
 
     String string(String key, String fallback) {
         return raw(key).orElse(fallback);
+    }
+
+    /**
+     * An address to bind: an IP literal or a host name that resolves now. Checked here, not left
+     * to the server, so that a wrong value is one line naming the key (and scrubbed like any
+     * other value) rather than an exception quoting it.
+     */
+    String host(String key, String fallback) {
+        String host = string(key, fallback);
+        try {
+            InetAddress.getByName(host);
+            return host;
+        } catch (UnknownHostException e) {
+            throw InvalidConfigException.of(key, "must be an IP address or a host name that resolves", host);
+        }
     }
 
     int port(String key, int fallback) {

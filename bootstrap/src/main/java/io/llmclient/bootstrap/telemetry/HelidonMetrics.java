@@ -1,6 +1,7 @@
 package io.llmclient.bootstrap.telemetry;
 
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -121,6 +122,16 @@ public final class HelidonMetrics implements MetricsPort {
         guarded(() -> overheadTimers.computeIfAbsent(provider.value(), key -> registry.getOrCreate(
                 Timer.builder("llm_gateway_overhead").buckets(OVERHEAD_BUCKETS).percentiles(new double[0])
                         .tags(List.of(Tag.create("provider", key))))).record(overhead));
+    }
+
+    /**
+     * Exposes the audit trail's failed writes as {@code llm_audit_write_errors_total} (no labels).
+     * Registered at start-up, so the series is there at 0 and {@code increase()} sees the first
+     * failure; the count is the trail's own, read at each scrape.
+     */
+    public void countAuditWriteErrors(AuditTrailHealth audit) {
+        registry.getOrCreate(FunctionalCounter.builder("llm_audit_write_errors", audit, AuditTrailHealth::failures)
+                .description("Audit trail entries that could not be written"));
     }
 
     private void ended(ModelEntry model, Duration latency, String status) {

@@ -17,7 +17,9 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender;
 import org.apache.logging.log4j.core.appender.AppenderLoggingException;
+import org.apache.logging.log4j.core.appender.FileAppender;
 import org.apache.logging.log4j.core.appender.RollingFileAppender;
 import org.apache.logging.log4j.core.appender.rolling.CompositeTriggeringPolicy;
 import org.apache.logging.log4j.core.appender.rolling.DefaultRolloverStrategy;
@@ -43,7 +45,13 @@ import org.apache.logging.log4j.message.SimpleMessage;
  * system before the refusal is answered, so a crash of the service loses no entry a caller was
  * told about. The file rolls over daily and at {@value #MAX_FILE_SIZE} into
  * {@code <file>.<yyyy-MM-dd>.<n>.gz} beside it; rolled files older than {@value #RETENTION_DAYS}
- * days are deleted at a rollover. Thread-safe: the appender serialises writes.
+ * days are deleted at a rollover. A path that is not a regular file (a device such as
+ * {@code /dev/stdout}, a named pipe) is written as it is, by a plain {@link FileAppender}: renaming
+ * and compressing a device at midnight would be wrong, and as root it would even succeed.
+ *
+ * <p>A write that fails (a full disk) does not fail the request whose refusal it records: it is
+ * logged, counted and shown in {@code /health} through {@link #health()}. Thread-safe: the
+ * appender serialises writes.
  */
 public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
     static final int RETENTION_DAYS = 90;
@@ -53,9 +61,10 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
     private static final String AUDIT_LOGGER = "io.llmclient.audit";
 
     private final Path file;
-    private final RollingFileAppender appender;
+    private final AbstractOutputStreamAppender<?> appender;
+    private final AuditTrailHealth health = new AuditTrailHealth();
 
-    private JsonLinesAuditLog(Path file, RollingFileAppender appender) {
+    private JsonLinesAuditLog(Path file, AbstractOutputStreamAppender<?> appender) {
         this.file = file;
         this.appender = appender;
     }
@@ -81,7 +90,7 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open audit log " + file, e);
         }
-        RollingFileAppender appender = appender(absolute);
+        AbstractOutputStreamAppender<?> appender = Files.isRegularFile(absolute) ? rolling(absolute) : plain(absolute);
         if (appender == null) {
             throw new UncheckedIOException(new IOException("cannot open audit log " + file));
         }
@@ -89,7 +98,25 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
         return new JsonLinesAuditLog(absolute, appender);
     }
 
-    private static RollingFileAppender appender(Path file) {
+    private static FileAppender plain(Path file) {
+        Configuration config = LoggerContext.getContext(false).getConfiguration();
+        return FileAppender.newBuilder()
+                .setName("audit:" + file)
+                .setConfiguration(config)
+                .withFileName(file.toString())
+                .withAppend(true)
+                .setImmediateFlush(true)
+                .setIgnoreExceptions(false)
+                .setLayout(layout(config))
+                .build();
+    }
+
+    private static PatternLayout layout(Configuration config) {
+        return PatternLayout.newBuilder().withPattern("%m%n").withCharset(StandardCharsets.UTF_8)
+                .withConfiguration(config).build();
+    }
+
+    private static RollingFileAppender rolling(Path file) {
         Configuration config = LoggerContext.getContext(false).getConfiguration();
         String name = file.getFileName().toString();
         PathCondition oldRolledFiles = IfFileName.createNameCondition(name + ".*", null,
@@ -104,8 +131,7 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
                 .withAppend(true)
                 .setImmediateFlush(true)
                 .setIgnoreExceptions(false)
-                .setLayout(PatternLayout.newBuilder().withPattern("%m%n").withCharset(StandardCharsets.UTF_8)
-                        .withConfiguration(config).build())
+                .setLayout(layout(config))
                 .withPolicy(CompositeTriggeringPolicy.createPolicy(
                         TimeBasedTriggeringPolicy.newBuilder().withInterval(1).build(),
                         SizeBasedTriggeringPolicy.createPolicy(MAX_FILE_SIZE)))
@@ -131,16 +157,25 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
                     .setTimeMillis(violation.timestamp().toEpochMilli())
                     .setMessage(new SimpleMessage(JSON.writeValueAsString(entry)))
                     .build());
+            health.written();
         } catch (AppenderLoggingException | JsonProcessingException e) {
             // The request has already been refused; losing its audit line must not turn the
-            // refusal into a 500, but it must be visible.
+            // refusal into a 500, but it must be visible: logged, counted, and in /health.
+            health.failed(e);
             LOG.error("cannot write audit log {}: {}", file, e.toString());
         }
     }
 
+    /** How the writes went: for the write-error counter and the {@code audit} check of {@code /health}. */
+    public AuditTrailHealth health() {
+        return health;
+    }
+
     /** Rolls the file over now, as the daily policy would: for tests and operators' tools. */
     void rollOver() {
-        appender.getManager().rollover();
+        if (appender instanceof RollingFileAppender rolling) {
+            rolling.getManager().rollover();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.llmclient.bootstrap.telemetry;
 import io.helidon.metrics.api.Bucket;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.HistogramSnapshot;
 import io.helidon.metrics.api.Meter;
@@ -51,6 +52,7 @@ public final class RegistryMetricsReader implements MetricsReader {
     private static Optional<MetricsSnapshot.Series> read(String name, Map<String, String> labels, Meter meter) {
         return switch (meter) {
             case Counter counter -> Optional.of(new MetricsSnapshot.Count(name, labels, counter.count()));
+            case FunctionalCounter counter -> Optional.of(new MetricsSnapshot.Count(name, labels, counter.count()));
             case Gauge<?> gauge -> Optional.of(new MetricsSnapshot.Level(name, labels, gauge.value().doubleValue()));
             case Timer timer -> Optional.of(distribution(name, labels, timer.snapshot(), true));
             case DistributionSummary summary -> Optional.of(distribution(name, labels, summary.snapshot(), false));
@@ -76,6 +78,7 @@ public final class RegistryMetricsReader implements MetricsReader {
         String name = meter.id().name().replace('.', '_');
         return switch (meter) {
             case Counter ignored -> Optional.of(suffixed(name, "_total"));
+            case FunctionalCounter ignored -> Optional.of(suffixed(name, "_total"));
             case Timer ignored -> Optional.of(suffixed(name, "_seconds"));
             case DistributionSummary summary -> Optional.of(summary.baseUnit()
                     .map(unit -> suffixed(name, "_" + unit)).orElse(name));

@@ -21,7 +21,9 @@ public final class ContractSeries {
             Map.entry("llm_rate_limit_retry_delay_seconds", new Family("histogram", Set.of("provider"))),
             Map.entry("llm_retries_total", new Family("counter", Set.of("provider", "reason"))),
             // Issue 11: what the gateway itself adds to a request (time in the service minus provider wait).
-            Map.entry("llm_gateway_overhead_seconds", new Family("histogram", Set.of("provider"))));
+            Map.entry("llm_gateway_overhead_seconds", new Family("histogram", Set.of("provider"))),
+            // Issue 18: audit entries that could not be written (a full disk); no labels.
+            Map.entry("llm_audit_write_errors_total", new Family("counter", Set.of())));
 
     /** The sample-name suffixes the exposition may add to a histogram's family name. */
     public static final Set<String> HISTOGRAM_SUFFIXES = Set.of("_bucket", "_sum", "_count", "_created");

@@ -49,7 +49,7 @@ class OpsFilesTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theAlertRulesCoverViolationsErrorRatioRateLimitStormsAndProviderDown() throws Exception {
+    void theAlertRulesCoverViolationsErrorRatioRateLimitStormsProviderDownAndAuditWriteErrors() throws Exception {
         var alerts = new ArrayList<String>();
         for (Map<String, Object> rule : rules()) {
             String alert = (String) rule.get("alert");
@@ -61,7 +61,7 @@ class OpsFilesTest {
             alerts.add(alert);
         }
         assertEquals(List.of("LlmGovernanceViolationsHigh", "LlmErrorRatioHigh", "LlmRateLimitStorm",
-                "LlmProviderDown"), alerts);
+                "LlmProviderDown", "LlmAuditWriteErrors"), alerts);
     }
 
     @Test
@@ -115,7 +115,7 @@ class OpsFilesTest {
         }
         assertEquals(List.of("Requests by status", "Latency p50 / p95 / p99", "Time to first token p50 / p95",
                 "Tokens by type", "Errors by type", "Active requests", "Governance violations (last hour)",
-                "Rate limits and retries", "Gateway overhead p50 / p99"), titles);
+                "Rate limits and retries", "Gateway overhead p50 / p99", "Audit write errors"), titles);
         assertEquals(ContractSeries.FAMILIES.keySet(), queried, "every contract series is on the dashboard");
     }
 

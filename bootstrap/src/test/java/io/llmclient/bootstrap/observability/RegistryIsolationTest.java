@@ -27,8 +27,10 @@ class RegistryIsolationTest {
         }
         try (var second = LlmClientServer.start(env, dir)) {
             Scrape scrape = Scrape.of(second);
-            assertTrue(scrape.families().stream().noneMatch(family -> family.getName().startsWith("llm_")),
-                    scrape.body());
+            // Only the audit write-error counter, registered at start-up, and at 0.
+            assertTrue(scrape.families().stream().noneMatch(family -> family.getName().startsWith("llm_")
+                    && !family.getName().equals("llm_audit_write_errors_total")), scrape.body());
+            assertEquals(0.0, scrape.counter("llm_audit_write_errors_total", Map.of()));
         }
     }
 }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.application.provider.Availability;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.governance.GovernanceViolation;
 import java.io.IOException;
@@ -93,6 +95,45 @@ class JsonLinesAuditLogTest {
     void aPathThatCannotBeCreatedIsRefusedAtOnce() throws Exception {
         Files.writeString(dir.resolve("plain-file"), "x");
         assertThrows(UncheckedIOException.class, () -> JsonLinesAuditLog.open(dir.resolve("plain-file/audit.jsonl")));
+    }
+
+    @Test
+    void aWriteThatFailsIsCountedAndShownDownWithoutThrowing() throws Exception {
+        // /dev/full opens fine and refuses every write with ENOSPC: a full disk after start-up.
+        // Through a link in the test's directory, as below.
+        assumeTrue(Files.exists(Path.of("/dev/full")), "needs Linux's /dev/full");
+        Path link = Files.createSymbolicLink(dir.resolve("audit.jsonl"), Path.of("/dev/full"));
+        try (var audit = JsonLinesAuditLog.open(link)) {
+            audit.record(violation("t-lost"));
+            audit.record(violation("t-lost-too"));
+            assertEquals(2, audit.health().failures());
+            assertEquals(Availability.down("the last write failed: No space left on device"),
+                    audit.health().availability());
+        }
+    }
+
+    @Test
+    void aSuccessfulWriteLeavesTheTrailUp() {
+        try (var audit = JsonLinesAuditLog.open(dir.resolve("audit.jsonl"))) {
+            audit.record(violation("t-1"));
+            assertEquals(Availability.up(), audit.health().availability());
+            assertEquals(0, audit.health().failures());
+        }
+    }
+
+    @Test
+    void aDeviceIsWrittenWithoutRollingItOver() throws Exception {
+        // Through a link in the test's directory: a rollover, were there one, would move the
+        // link, never the device itself.
+        assumeTrue(Files.exists(Path.of("/dev/null")), "needs /dev/null");
+        Path link = Files.createSymbolicLink(dir.resolve("audit.jsonl"), Path.of("/dev/null"));
+        try (var audit = JsonLinesAuditLog.open(link)) {
+            audit.record(violation("t-1"));
+            audit.rollOver();
+            audit.record(violation("t-2"));
+        }
+        assertTrue(Files.isSymbolicLink(link), "the trail was not moved aside");
+        assertEquals(List.of(), rolledFiles());
     }
 
     @Test
