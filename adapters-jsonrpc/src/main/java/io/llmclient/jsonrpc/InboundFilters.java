@@ -5,6 +5,8 @@ import io.llmclient.jsonrpc.auth.InboundAuthFilter;
 import io.llmclient.jsonrpc.body.BodyBudget;
 import io.llmclient.jsonrpc.body.RequestBody;
 import io.llmclient.jsonrpc.body.RequestBodyFilter;
+import io.llmclient.jsonrpc.drain.DrainFilter;
+import io.llmclient.jsonrpc.drain.Readiness;
 import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
 import io.llmclient.jsonrpc.limit.RequestReadDeadline;
 import io.llmclient.jsonrpc.limit.SurfaceRefusals;
@@ -12,7 +14,8 @@ import java.util.List;
 
 /**
  * The filters every inbound surface sits behind, in the one order that holds: the trace id first
- * (every answer carries it, a refusal too), then auth (a refused caller costs nothing more), then
+ * (every answer carries it, a refusal too), then the drain (a draining service refuses new work
+ * before anything else is spent on it), then auth (a refused caller costs nothing more), then
  * the body read (bounded in size, time and memory), then the in-flight limit (so that only a
  * request whose body is in takes a slot). The surfaces' handlers take the body from
  * {@link RequestBodyFilter#bodyOf}.
@@ -27,10 +30,12 @@ public final class InboundFilters {
      * @param inboundKeys  {@code LLM_INBOUND_API_KEYS}; empty for no inbound auth
      * @param readDeadline the deadline listener the server was built with
      */
-    public static void install(HttpRouting.Builder routing, List<String> inboundKeys, long maxRequestBytes,
-                               BodyBudget bodyBudget, RequestReadDeadline readDeadline, InFlightLimitFilter inFlight) {
+    public static void install(HttpRouting.Builder routing, Readiness readiness, List<String> inboundKeys,
+                               long maxRequestBytes, BodyBudget bodyBudget, RequestReadDeadline readDeadline,
+                               InFlightLimitFilter inFlight) {
         var refusals = new SurfaceRefusals();
         routing.addFilter(new TraceIdFilter());
+        routing.addFilter(new DrainFilter(readiness));
         if (!inboundKeys.isEmpty()) {
             routing.addFilter(new InboundAuthFilter(inboundKeys));
         }

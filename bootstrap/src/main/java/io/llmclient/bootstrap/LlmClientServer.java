@@ -23,6 +23,7 @@ import io.llmclient.bootstrap.config.ServiceConfig;
 import io.llmclient.bootstrap.config.ServiceConfigReader;
 import io.llmclient.bootstrap.config.StartupSecrets;
 import io.llmclient.bootstrap.health.HealthEndpoint;
+import io.llmclient.bootstrap.lifecycle.Drain;
 import io.llmclient.bootstrap.lifecycle.ListenerProbe;
 import io.llmclient.bootstrap.logging.Log4jRequestLog;
 import io.llmclient.bootstrap.telemetry.AuditTrailHealth;
@@ -37,6 +38,8 @@ import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.jsonrpc.InboundFilters;
 import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.jsonrpc.body.BodyBudget;
+import io.llmclient.jsonrpc.drain.Readiness;
+import io.llmclient.jsonrpc.drain.ReadyEndpoint;
 import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
 import io.llmclient.jsonrpc.limit.RequestReadDeadline;
 import java.io.IOException;
@@ -134,6 +137,7 @@ public final class LlmClientServer {
         ServiceConfig.Protection protection = config.protection();
         var readDeadline = new RequestReadDeadline(protection.requestReadTimeout());
         var inFlight = new InFlightLimitFilter(config.limits().maxConcurrentRequests());
+        var readiness = new Readiness();
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
@@ -166,13 +170,15 @@ public final class LlmClientServer {
                         new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability, List.of(
                                 new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability))),
                         Instant.now(),
-                        new InboundProtection(readDeadline, new BodyBudget(protection.bodyBufferBytes()), inFlight)))
+                        new InboundProtection(readiness, readDeadline, new BodyBudget(protection.bodyBufferBytes()),
+                                inFlight)))
                 .build()
                 .start();
         LOG.info("at most {} client connections; a request must arrive within {} of its first line",
                 protection.maxConnections(), protection.requestReadTimeout());
         LOG.info("listening on port {}", server.port());
-        return new Started(server, service, guards, audit, meters, probe(config.server().host(), server));
+        return new Started(server, service, guards, audit, meters, probe(config.server().host(), server),
+                new Drain(readiness, inFlight, protection.shutdownGrace()));
     }
 
     private static ListenerProbe probe(String host, WebServer server) {
@@ -193,7 +199,7 @@ public final class LlmClientServer {
     }
 
     /** What the inbound filters share with the server they run in. */
-    private record InboundProtection(RequestReadDeadline readDeadline, BodyBudget bodyBudget,
+    private record InboundProtection(Readiness readiness, RequestReadDeadline readDeadline, BodyBudget bodyBudget,
                                      InFlightLimitFilter inFlight) {
     }
 
@@ -207,13 +213,14 @@ public final class LlmClientServer {
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
                                RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart,
                                InboundProtection protection) {
-        InboundFilters.install(routing, config.inboundAuth().keys().stream().map(ApiKey::value).toList(),
+        InboundFilters.install(routing, protection.readiness(), config.inboundAuth().keys().stream().map(ApiKey::value).toList(),
                 config.limits().maxRequestBytes(), protection.bodyBudget(), protection.readDeadline(),
                 protection.inFlight());
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit());
         routing.register(new JsonRpcEndpoint(service, limits, metrics))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
-                .register(health);
+                .register(health)
+                .register(new ReadyEndpoint(protection.readiness()));
     }
 
     /** A plain http base URL is allowed (loopback, or LLM_ALLOW_INSECURE_HTTP) but never silently. */
@@ -245,11 +252,16 @@ public final class LlmClientServer {
     }
 
     private record Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
-                           MeterRegistry meters, ListenerProbe listenerProbe, AtomicBoolean stopped)
+                           MeterRegistry meters, ListenerProbe listenerProbe, Drain draining, AtomicBoolean stopped)
             implements RunningServer {
         Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
-                MeterRegistry meters, ListenerProbe listenerProbe) {
-            this(server, service, guards, audit, meters, listenerProbe, new AtomicBoolean());
+                MeterRegistry meters, ListenerProbe listenerProbe, Drain draining) {
+            this(server, service, guards, audit, meters, listenerProbe, draining, new AtomicBoolean());
+        }
+
+        @Override
+        public boolean drain() {
+            return draining.run();
         }
 
         @Override

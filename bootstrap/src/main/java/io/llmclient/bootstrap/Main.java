@@ -35,6 +35,8 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            // SIGTERM (a rolling update): finish what is in flight, then stop (docs/deployment.md).
+            server.drain();
             server.stop();
             LogManager.shutdown();
         }));

@@ -25,7 +25,16 @@ public interface RunningServer extends AutoCloseable {
      */
     CompletionStage<Void> listenerLost();
 
-    /** Stops serving and releases files; idempotent. */
+    /**
+     * Drains, as on SIGTERM: {@code /ready} says DOWN and new requests get 503 at once, while the
+     * requests and streams in flight get up to {@code LLM_SHUTDOWN_GRACE} to finish. Call
+     * {@link #stop()} after it.
+     *
+     * @return true when everything in flight finished within the grace
+     */
+    boolean drain();
+
+    /** Stops serving and releases files, cutting whatever is still in flight; idempotent. */
     void stop();
 
     @Override

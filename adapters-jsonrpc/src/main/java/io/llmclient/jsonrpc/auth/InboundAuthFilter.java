@@ -23,13 +23,13 @@ import java.util.Set;
 
 /**
  * Optional inbound authentication (contract section 9, {@code LLM_INBOUND_API_KEYS}): every
- * route except {@code /health} and {@code /metrics} needs {@code Authorization: Bearer <key>}
+ * route except {@code /health}, {@code /ready} and {@code /metrics} needs {@code Authorization: Bearer <key>}
  * (the scheme in any case, RFC 7235 section 2.1).
  * Refusals are HTTP 401, as a JSON-RPC error at {@code /jsonrpc} and in OpenAI's error shape
  * elsewhere. Keys are compared in constant time, and nothing of a presented key is echoed.
  */
 public final class InboundAuthFilter implements Filter {
-    private static final Set<String> OPEN_PATHS = Set.of("/health", "/metrics");
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
     private static final String BEARER = "bearer ";
     private static final String MESSAGE = "Missing or invalid API key: send Authorization: Bearer <key>";
 

@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 public final class InFlightLimitFilter implements Filter {
     private static final Set<String> UNCOUNTED_PATHS = Set.of("/health", "/ready", "/metrics");
 
+    private final int maxInFlight;
     private final Semaphore slots;
     private final SurfaceRefusals refusals = new SurfaceRefusals();
     private final SurfaceRefusals.Refusal refusal;
@@ -30,6 +31,7 @@ public final class InFlightLimitFilter implements Filter {
         if (maxInFlight <= 0) {
             throw new IllegalArgumentException("maxInFlight must be > 0");
         }
+        this.maxInFlight = maxInFlight;
         this.refusal = SurfaceRefusals.inFlightLimit(maxInFlight);
         this.slots = new Semaphore(maxInFlight);
     }
@@ -50,6 +52,24 @@ public final class InFlightLimitFilter implements Filter {
         } finally {
             slots.release();
         }
+    }
+
+    /**
+     * Waits until no request is in flight, or {@code patience} has passed.
+     *
+     * @return true when none is in flight
+     */
+    public boolean awaitIdle(java.time.Duration patience) throws InterruptedException {
+        if (slots.tryAcquire(maxInFlight, patience.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            slots.release(maxInFlight);
+            return true;
+        }
+        return false;
+    }
+
+    /** Requests in flight right now. */
+    public int inFlight() {
+        return maxInFlight - slots.availablePermits();
     }
 
     /** Slots free right now; for tests and metrics. */

@@ -73,6 +73,12 @@ public final class SurfaceRefusals {
         return overloaded(message, Map.of("max_concurrent_requests", maxInFlight), false);
     }
 
+    /** HTTP 503 with the connection closed: the service is draining (SIGTERM); another replica will answer. */
+    public static Refusal draining() {
+        String message = "The service is shutting down; retry on another replica";
+        return overloaded(message, Map.of("draining", true), true);
+    }
+
     private static Refusal overloaded(String message, Map<String, Object> data, boolean closeConnection) {
         return new Refusal(Status.SERVICE_UNAVAILABLE_503,
                 new JsonRpcError(FailureMapping.OVERLOADED, "OverloadedError", message, data),

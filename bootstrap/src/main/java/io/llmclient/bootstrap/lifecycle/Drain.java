@@ -1,0 +1,53 @@
+package io.llmclient.bootstrap.lifecycle;
+
+import io.llmclient.jsonrpc.drain.Readiness;
+import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The graceful part of a shutdown (SIGTERM, docs/deployment.md): readiness goes DOWN at once, so
+ * that the balancer stops sending work and new requests are refused with 503; the requests and
+ * streams in flight get {@code LLM_SHUTDOWN_GRACE} to finish.
+ */
+public final class Drain {
+    private static final Logger LOG = LogManager.getLogger(Drain.class);
+
+    private final Readiness readiness;
+    private final InFlightLimitFilter inFlight;
+    private final Duration grace;
+
+    public Drain(Readiness readiness, InFlightLimitFilter inFlight, Duration grace) {
+        this.readiness = Objects.requireNonNull(readiness, "readiness");
+        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+        this.grace = Objects.requireNonNull(grace, "grace");
+    }
+
+    /**
+     * Drains; returns once nothing is in flight or the grace has passed.
+     *
+     * @return true when everything in flight finished within the grace
+     */
+    public boolean run() {
+        if (!readiness.drain()) {
+            return true;
+        }
+        LOG.info("draining: /ready is DOWN, new requests get 503; {} in flight may take up to {}",
+                inFlight.inFlight(), grace);
+        try {
+            boolean drained = inFlight.awaitIdle(grace);
+            if (drained) {
+                LOG.info("drained: nothing in flight");
+            } else {
+                LOG.warn("grace of {} over with {} requests still in flight; they are ended", grace,
+                        inFlight.inFlight());
+            }
+            return drained;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
