@@ -191,10 +191,13 @@ public final class ResilientCalls {
     }
 
     // Another provider may serve what this one could not; only refusals of the request itself
-    // (which never come from a provider) would fail the same way everywhere.
+    // (which never come from a provider) would fail the same way everywhere. And a full response
+    // buffer: the budget is shared by every provider, so another model's answer would need the same
+    // bytes, and a second upstream call (paid for again) is the last thing a service short of memory needs.
     private static boolean fallbackMayHelp(LlmFailure failure) {
         return switch (failure) {
-            case ProviderFailed _, ProviderTimedOut _, RateLimited _, ProviderUnavailable _, Overloaded _ -> true;
+            case ProviderFailed _, ProviderTimedOut _, RateLimited _, ProviderUnavailable _ -> true;
+            case Overloaded overloaded -> overloaded.limit() instanceof Overloaded.RateLimitQueue;
             case InvalidParams _, ModelNotAllowed _ -> false;
         };
     }

@@ -434,6 +434,56 @@ class ResilientServiceTest {
         }
     }
 
+    @Nested
+    class FullResponseBuffer {
+        private final Overloaded full = new Overloaded(ProviderId.OPENAI, new Overloaded.ResponseBuffer(8192));
+
+        @Test
+        void anAnswerThatDidNotFitIsNotRetried() {
+            openai.behaviour = failing(full, full, full);
+            assertEquals(full, failureOf(explicit()));
+            assertEquals(1, openai.requests.size());
+            assertEquals(List.of(), sleeps);
+        }
+
+        @Test
+        void moreRefusalsThanTheCircuitThresholdLeaveItClosed() {
+            openai.behaviour = (request, context, sink) -> {
+                throw new LlmFailureException(full);
+            };
+            for (int i = 0; i < settings.circuitFailureThreshold() + 2; i++) {
+                assertEquals(full, failureOf(explicit()));
+            }
+            assertEquals(Availability.up(), registry.availability(ProviderId.OPENAI));
+        }
+
+        @Test
+        void aTierRequestDoesNotFallBackToAnotherProviderForTheSameBudget() {
+            openai.behaviour = failing(full);
+            assertEquals(full, failureOf(params("tier", "fast")));
+            assertEquals(0, anthropic.requests.size());
+        }
+
+        @Test
+        void aRefusedProbeGivesItsSlotBackSoTheNextRequestProbesAgain() {
+            openCircuit();
+            openai.behaviour = failing(full);
+            assertEquals(full, failureOf(explicit()));
+            assertTrue(registry.available(ProviderId.OPENAI), registry.availability(ProviderId.OPENAI).reason());
+            assertEquals("Hi!", service.complete(explicit(), HEADERS).content());
+        }
+    }
+
+    /** Two failed calls open the circuit (threshold 2); its open time then passes. */
+    private void openCircuit() {
+        openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503,
+                UNAVAILABLE_503, UNAVAILABLE_503);
+        failureOf(explicit());
+        failureOf(explicit());
+        assertFalse(registry.available(ProviderId.OPENAI));
+        time.advance(Duration.ofSeconds(30));
+    }
+
     @Test
     void aFullRateLimitQueueRefusesWithOverloadedAndATierFallsBack() {
         var noQueue = new ResilienceSettings(0, 1, Duration.ZERO, 2.0, Duration.ofSeconds(10), 0, 2,
