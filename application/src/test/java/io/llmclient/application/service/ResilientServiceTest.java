@@ -484,6 +484,46 @@ class ResilientServiceTest {
         time.advance(Duration.ofSeconds(30));
     }
 
+    @Nested
+    class Errors {
+        private final OutOfMemoryError outOfMemory = new OutOfMemoryError("Java heap space (thrown by the test)");
+
+        private FakeProvider.Behaviour throwing() {
+            return (request, context, sink) -> {
+                throw outOfMemory;
+            };
+        }
+
+        @Test
+        void anErrorInACompleteIsStillRecordedAsOneFinishedRequest() {
+            openai.behaviour = throwing();
+            assertEquals(outOfMemory, assertThrows(OutOfMemoryError.class,
+                    () -> service.complete(explicit(), HEADERS)));
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms InternalError"),
+                    journal.metrics());
+            assertEquals(Optional.of("InternalError"), journal.records.getLast().errorType());
+        }
+
+        @Test
+        void anErrorInAStreamIsStillRecordedAsOneFinishedRequest() {
+            openai.behaviour = throwing();
+            var prepared = service.prepare(explicit(), HEADERS);
+            assertEquals(outOfMemory, assertThrows(OutOfMemoryError.class,
+                    () -> service.stream(prepared, event -> { })));
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms InternalError"),
+                    journal.metrics());
+            assertEquals("stream", journal.records.getLast().operation());
+        }
+
+        @Test
+        void anErrorInAProbeGivesItsSlotBack() {
+            openCircuit();
+            openai.behaviour = throwing();
+            assertThrows(OutOfMemoryError.class, () -> service.complete(explicit(), HEADERS));
+            assertTrue(registry.available(ProviderId.OPENAI), registry.availability(ProviderId.OPENAI).reason());
+        }
+    }
+
     @Test
     void aFullRateLimitQueueRefusesWithOverloadedAndATierFallsBack() {
         var noQueue = new ResilienceSettings(0, 1, Duration.ZERO, 2.0, Duration.ofSeconds(10), 0, 2,
