@@ -56,7 +56,7 @@ import java.util.Objects;
  *       request takes an in-flight slot; see {@link RequestBody}, shared by every surface.</li>
  *   <li>A well-formed notification is executed (JSON-RPC 2.0 says so), only its answer is dropped.</li>
  *   <li>Extra {@code data} members beyond the contract's: {@code max_bytes} on PayloadTooLarge,
- *       {@code queue_size} on OverloadedError.</li>
+ *       {@code queue_size} or {@code response_buffer_bytes} on OverloadedError (which limit was full).</li>
  *   <li>The {@code Content-Type} of a request is not checked: the body is JSON or it is not.</li>
  *   <li>Whoever starts the server must not set Helidon's own {@code max-payload-size} below
  *       {@link InboundLimits#maxRequestBytes()}: Helidon's 413 would come first, without the

@@ -154,6 +154,15 @@ class FailuresTest extends HttpTestSupport {
     }
 
     @Test
+    void aFullResponseBufferIsOverloadedErrorNamingTheBudget() {
+        HttpResponse<String> response = completeWithModel("full-buffer-model");
+
+        assertJsonBody(error(-32006, "Too many large answers being read at once: the answer of provider fake does "
+                + "not fit in the 8192 bytes all upstream answers share (LLM_RESPONSE_BUFFER_BYTES); try again shortly",
+                "OverloadedError", ",\"provider\":\"fake\",\"response_buffer_bytes\":8192"), response);
+    }
+
+    @Test
     void aBugIsAGenericInternalErrorThatLeaksNothing() {
         HttpResponse<String> response = completeWithModel("buggy-model");
 

@@ -102,6 +102,8 @@ final class FakeProvider implements LlmProvider {
             case "limited-unknown-model" -> throw new LlmFailureException(
                     new LlmFailure.RateLimited(id, Optional.empty()));
             case "busy-model" -> throw new LlmFailureException(new LlmFailure.Overloaded(id, 100));
+            case "full-buffer-model" -> throw new LlmFailureException(
+                    new LlmFailure.Overloaded(id, new LlmFailure.Overloaded.ResponseBuffer(8192)));
             case "buggy-model" -> throw new IllegalStateException("request failed with key " + SECRET);
             case "tool-model", "signed-tool-model" -> toolAnswer(request, context);
             default -> new ChatResponse("fake-1", context.model().id(), context.model().providerModel(), id,

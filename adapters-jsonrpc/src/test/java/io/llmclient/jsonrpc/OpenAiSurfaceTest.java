@@ -206,6 +206,14 @@ class OpenAiSurfaceTest extends HttpTestSupport {
     }
 
     @Test
+    void aFullResponseBufferIs503Overloaded() {
+        HttpResponse<String> response = chatWith("full-buffer-model", "");
+        assertEquals(503, response.statusCode());
+        assertEquals("overloaded", parse(response.body()).at("/error/code").textValue());
+        assertEquals("server_error", parse(response.body()).at("/error/type").textValue());
+    }
+
+    @Test
     void aBugIs500WithoutTheSecret() {
         HttpResponse<String> response = chatWith("buggy-model", "");
 

@@ -37,9 +37,9 @@ final class TestServer implements AutoCloseable {
     /** The clock of the OpenAI surface: each completion's {@code created}. */
     static final Instant NOW = Instant.parse("2025-01-02T00:00:00Z");
     static final List<String> ALLOWED = List.of("ok-model", "fail-model", "refused-model", "slow-model",
-            "limited-model", "limited-unknown-model", "busy-model", "buggy-model", "stall-model", "midfail-model",
-            "midbug-model", "drip-model", "flood-model", "ttft-model", "opening-model", "openfail-model", "tool-model",
-            "signed-tool-model",
+            "limited-model", "limited-unknown-model", "busy-model", "full-buffer-model", "buggy-model", "stall-model",
+            "midfail-model", "midbug-model", "drip-model", "flood-model", "ttft-model", "opening-model", "openfail-model",
+            "tool-model", "signed-tool-model",
             "down-model");
 
     final FakeProvider fake = new FakeProvider(FakeProvider.FAKE, true);

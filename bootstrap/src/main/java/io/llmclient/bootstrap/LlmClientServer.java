@@ -9,6 +9,7 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.resilience.ProviderGuards;
 import io.llmclient.application.resilience.ResilienceSettings;
@@ -107,7 +108,10 @@ public final class LlmClientServer {
         // The circuit breakers guard the registry, so an open circuit shows in /health, llm.models
         // and selection through the one availability answer.
         var guards = new ProviderGuards(resilience, timing.time(), timing.sleeper());
-        ProviderRegistry registry = new ProviderRegistry(factories, config::providerSettings, guards::availability);
+        // One budget for the upstream answers of every provider (LLM_RESPONSE_BUFFER_BYTES, issue 18).
+        var responseBudget = new ResponseBudget(config.protection().responseBufferBytes());
+        ProviderRegistry registry = new ProviderRegistry(factories,
+                id -> config.providerSettings(id).sharing(responseBudget), guards::availability);
         ModelPolicy policy = switch (StartupPolicy.resolve(config.modelPolicy(), config.simulator().enabled(),
                 registry)) {
             case StartupPolicy.Result.Rejected rejected ->

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A plug-in provider standing in for the outside world: id {@code testprov}, available only
  * with a {@code TESTPROV_API_KEY}; answers "ok" (5 prompt + 3 completion tokens), or fails
- * with HTTP 503 when the last message is "fail". Remembers the settings it was built with.
+ * with HTTP 503 when the last message is "fail", or throws {@link OutOfMemoryError} when it is
+ * "oom" (an Error, not an exception: what a heap too small for an answer does). Remembers the
+ * settings it was built with.
  */
 public final class TestProviderFactory implements LlmProviderFactory {
     public static final ProviderId ID = new ProviderId("testprov");
@@ -49,6 +51,9 @@ public final class TestProviderFactory implements LlmProviderFactory {
 
             @Override
             public ChatResponse complete(ChatRequest request, CallContext context) {
+                if (request.messages().getLast().content().equals("oom")) {
+                    throw new OutOfMemoryError("Java heap space (thrown by TestProviderFactory)");
+                }
                 if (request.messages().getLast().content().equals("fail")) {
                     throw new LlmFailureException(new LlmFailure.ProviderFailed(ID, OptionalInt.of(503), "down"));
                 }

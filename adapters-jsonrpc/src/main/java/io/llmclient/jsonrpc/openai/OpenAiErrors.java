@@ -25,7 +25,8 @@ import java.util.Optional;
  *   <tr><td>RateLimited</td><td>429 + Retry-After</td><td>rate_limit_error</td><td>rate_limit_exceeded</td><td>null</td></tr>
  *   <tr><td>ProviderFailed</td><td>502</td><td>server_error</td><td>provider_error</td><td>null</td></tr>
  *   <tr><td>ProviderUnavailable</td><td>503</td><td>server_error</td><td>provider_unavailable</td><td>model</td></tr>
- *   <tr><td>Overloaded</td><td>429</td><td>rate_limit_error</td><td>overloaded</td><td>null</td></tr>
+ *   <tr><td>Overloaded, queue</td><td>429</td><td>rate_limit_error</td><td>overloaded</td><td>null</td></tr>
+ *   <tr><td>Overloaded, budget</td><td>503</td><td>server_error</td><td>overloaded</td><td>null</td></tr>
  *   <tr><td>ProviderTimedOut</td><td>504</td><td>server_error</td><td>provider_timeout</td><td>null</td></tr>
  * </table>
  * The surface's own errors: 400 {@code invalid_json}, 404 {@code unknown_url} and
@@ -53,9 +54,14 @@ public final class OpenAiErrors {
             case ProviderUnavailable unavailable -> new OpenAiError(Status.SERVICE_UNAVAILABLE_503,
                     unavailable.message(), SERVER_ERROR, unavailable.model().map(model -> "model"),
                     "provider_unavailable", Optional.empty());
-            // 429, as issue 8 asks: clients (the official SDKs among them) back off and retry on 429.
-            case Overloaded overloaded -> new OpenAiError(Status.TOO_MANY_REQUESTS_429, overloaded.message(),
-                    "rate_limit_error", Optional.empty(), "overloaded", Optional.empty());
+            case Overloaded overloaded -> switch (overloaded.limit()) {
+                // 429, as issue 8 asks: clients (the official SDKs among them) back off and retry on 429.
+                case Overloaded.RateLimitQueue _ -> new OpenAiError(Status.TOO_MANY_REQUESTS_429,
+                        overloaded.message(), "rate_limit_error", Optional.empty(), "overloaded", Optional.empty());
+                // The service's own memory is full, not the provider's limit: 503, as for too many
+                // requests in flight (InFlightLimitFilter); the SDKs retry it too.
+                case Overloaded.ResponseBuffer _ -> overloaded(overloaded.message());
+            };
             case ProviderTimedOut timedOut -> new OpenAiError(Status.GATEWAY_TIMEOUT_504, timedOut.message(),
                     SERVER_ERROR, Optional.empty(), "provider_timeout", Optional.empty());
         };

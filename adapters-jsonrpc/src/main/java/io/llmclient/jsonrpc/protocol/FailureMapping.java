@@ -66,7 +66,10 @@ public final class FailureMapping {
             }
             case Overloaded overloaded -> {
                 data.put("provider", overloaded.provider().value());
-                data.put("queue_size", overloaded.queueSize());
+                switch (overloaded.limit()) {
+                    case Overloaded.RateLimitQueue queue -> data.put("queue_size", queue.size());
+                    case Overloaded.ResponseBuffer buffer -> data.put("response_buffer_bytes", buffer.bytes());
+                }
                 yield OVERLOADED;
             }
         };

@@ -38,6 +38,12 @@ public record ProviderSettings(
         this(id, enabled, apiKey, baseUrl, connectTimeout, requestTimeout, options, Transport.defaults());
     }
 
+    /** The same settings, buffering upstream answers within the service's one {@code budget}. */
+    public ProviderSettings sharing(ResponseBudget budget) {
+        return new ProviderSettings(id, enabled, apiKey, baseUrl, connectTimeout, requestTimeout, options,
+                transport.sharing(budget));
+    }
+
     /** A provider-specific option, if configured. */
     public Optional<String> option(String name) {
         return Optional.ofNullable(options.get(name));

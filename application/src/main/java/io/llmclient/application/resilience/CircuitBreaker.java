@@ -14,7 +14,9 @@ import java.util.Objects;
  * <p>What counts: a call that ended in a timeout or a transient provider failure is a failure;
  * a call the provider answered, even with a rate limit or a refusal of the request (400, 401,
  * 404), shows the provider is up and counts as a success; a call that never reached the provider
- * (a full queue, a bug) counts as neither, and gives a probe slot back.
+ * (a full queue, a bug) or was refused by the service's own limits (an answer that did not fit in
+ * the shared response buffer) counts as neither, and gives a probe slot back: one caller's large
+ * answers must not open the circuit for everyone.
  */
 final class CircuitBreaker {
     private enum State { CLOSED, OPEN, HALF_OPEN }

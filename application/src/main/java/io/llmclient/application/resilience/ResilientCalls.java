@@ -121,56 +121,59 @@ public final class ResilientCalls {
         var context = new CallContext(model, request.context());
         int transientRetries = 0;
         int rateLimitRetries = 0;
-        while (true) {
-            try {
+        boolean judged = false;
+        try {
+            while (true) {
+                // A full queue never reached the provider: no verdict on it (the finally gives the permit back).
                 guard.gate().awaitTurn();
-            } catch (LlmFailureException refused) {
-                // A full queue never reached the provider: no verdict on it.
-                guard.breaker().released(permit);
-                throw refused;
-            }
-            try {
-                T value = attempt.run(provider, context);
-                guard.breaker().succeeded(permit);
-                return value;
-            } catch (LlmFailureException thrown) {
-                LlmFailure failure = thrown.failure();
-                if (failure instanceof RateLimited) {
-                    metrics.rateLimited(id);
-                }
-                RetryDecision decision = committed.getAsBoolean() ? new GiveUp(failure)
-                        : retryPolicy.decide(failure, transientRetries, rateLimitRetries);
-                switch (decision) {
-                    case GiveUp giveUp -> {
-                        verdict(guard.breaker(), permit, giveUp.failure());
-                        throw thrown;
+                try {
+                    T value = attempt.run(provider, context);
+                    judged = true;
+                    guard.breaker().succeeded(permit);
+                    return value;
+                } catch (LlmFailureException thrown) {
+                    LlmFailure failure = thrown.failure();
+                    if (failure instanceof RateLimited) {
+                        metrics.rateLimited(id);
                     }
-                    case Retry retry -> {
-                        if (retry.rateLimit()) {
-                            rateLimitRetries++;
-                            guard.gate().holdFor(retry.delay());
-                            metrics.rateLimitRetryDelay(id, retry.delay());
-                        } else {
-                            transientRetries++;
+                    RetryDecision decision = committed.getAsBoolean() ? new GiveUp(failure)
+                            : retryPolicy.decide(failure, transientRetries, rateLimitRetries);
+                    switch (decision) {
+                        case GiveUp giveUp -> {
+                            judged = true;
+                            verdict(guard.breaker(), permit, giveUp.failure());
+                            throw thrown;
                         }
-                        metrics.retried(id, retry.reason());
-                        pause(retry, thrown, guard.breaker(), permit);
+                        case Retry retry -> {
+                            if (retry.rateLimit()) {
+                                rateLimitRetries++;
+                                guard.gate().holdFor(retry.delay());
+                                metrics.rateLimitRetryDelay(id, retry.delay());
+                            } else {
+                                transientRetries++;
+                            }
+                            metrics.retried(id, retry.reason());
+                            pause(retry, thrown);
+                        }
                     }
                 }
-            } catch (RuntimeException bug) {
+            }
+        } finally {
+            if (!judged) {
+                // Ended without a verdict on the provider: a full queue, a cancelled retry wait, a bug, or
+                // an Error such as OutOfMemoryError. A probe's slot must come back whatever was thrown, or
+                // a half-open circuit would wait for its probe for good.
                 guard.breaker().released(permit);
-                throw bug;
             }
         }
     }
 
-    private void pause(Retry retry, LlmFailureException cause, CircuitBreaker breaker, CircuitBreaker.Permit permit) {
+    private void pause(Retry retry, LlmFailureException cause) {
         try {
             sleeper.sleep(retry.delay());
         } catch (InterruptedException interrupted) {
             // The caller went away: stop retrying and end with what the last attempt said.
             Thread.currentThread().interrupt();
-            breaker.released(permit);
             throw cause;
         }
     }
@@ -191,10 +194,13 @@ public final class ResilientCalls {
     }
 
     // Another provider may serve what this one could not; only refusals of the request itself
-    // (which never come from a provider) would fail the same way everywhere.
+    // (which never come from a provider) would fail the same way everywhere. And a full response
+    // buffer: the budget is shared by every provider, so another model's answer would need the same
+    // bytes, and a second upstream call (paid for again) is the last thing a service short of memory needs.
     private static boolean fallbackMayHelp(LlmFailure failure) {
         return switch (failure) {
-            case ProviderFailed _, ProviderTimedOut _, RateLimited _, ProviderUnavailable _, Overloaded _ -> true;
+            case ProviderFailed _, ProviderTimedOut _, RateLimited _, ProviderUnavailable _ -> true;
+            case Overloaded overloaded -> overloaded.limit() instanceof Overloaded.RateLimitQueue;
             case InvalidParams _, ModelNotAllowed _ -> false;
         };
     }

@@ -22,7 +22,8 @@ import java.util.function.DoubleSupplier;
  *   <li>Rate limits (RateLimited) are retried up to {@code rateLimitMaxRetries}; transient
  *       failures (ProviderTimedOut, ProviderFailed marked transient: connection failure, 408, 409,
  *       5xx, 529) up to {@code maxRetries}. Everything else (400, 401, 403, 404,
- *       insufficient_quota, an unavailable provider, a full queue) is never retried.</li>
+ *       insufficient_quota, an unavailable provider, a full queue or response buffer) is never
+ *       retried: Overloaded is the service's own limit, and trying again at once only adds load.</li>
  *   <li>A provider's wait hint ({@code retry-after}, {@code retry-after-ms}, Gemini's
  *       RetryInfo) is waited for exactly, as long as it is at most {@code maxDelay}; above it the
  *       RateLimited failure, with its hint, is returned at once.</li>

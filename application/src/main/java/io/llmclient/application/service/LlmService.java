@@ -41,6 +41,7 @@ import java.util.Optional;
 public final class LlmService {
     private static final String OP_COMPLETE = "complete";
     private static final String OP_STREAM = "stream";
+    private static final String INTERNAL_ERROR = "InternalError";
 
     private final ModelPolicy policy;
     private final ModelSelector selector;
@@ -127,6 +128,7 @@ public final class LlmService {
         requireProvider(prepared.model());
         var current = new Current(prepared);
         metrics.started(prepared.model());
+        boolean recorded = false;
         try {
             ChatResponse response = calls.call(prepared.request(), prepared.model(), (provider, context) -> {
                 long called = time.nanoTime();
@@ -137,14 +139,19 @@ public final class LlmService {
                 }
             }, () -> false, current).value();
             recordOverhead(current.prepared);
+            recorded = true;
             return succeeded(current.prepared, OP_COMPLETE, response);
         } catch (LlmFailureException failure) {
             recordOverhead(current.prepared);
+            recorded = true;
             failed(current.prepared, OP_COMPLETE, failure.failure().type());
             throw failure;
-        } catch (RuntimeException bug) {
-            failed(current.prepared, OP_COMPLETE, "InternalError");
-            throw bug;
+        } finally {
+            if (!recorded) {
+                // A bug, or an Error such as OutOfMemoryError: still one request that ended, so that the
+                // active-requests gauge comes down and the request log has its line.
+                failed(current.prepared, OP_COMPLETE, INTERNAL_ERROR);
+            }
         }
     }
 
@@ -183,6 +190,7 @@ public final class LlmService {
         var tracking = new TrackingSink(current, sink);
         metrics.started(prepared.model());
         ChatResponse done;
+        boolean recorded = false;
         try {
             // Retried and sent to another model only before anything reached the caller.
             calls.call(prepared.request(), prepared.model(), (provider, context) -> {
@@ -202,14 +210,20 @@ public final class LlmService {
                 throw new IllegalStateException("provider " + current.prepared.model().provider()
                         + " ended a stream without completing it");
             }
+            recorded = true;
             done = succeeded(current.prepared, OP_STREAM, tracking.completed);
         } catch (RuntimeException thrown) {
+            if (recorded) {
+                // Recording the success failed: it is not recorded a second time as a failure.
+                throw thrown;
+            }
+            recorded = true;
             if (tracking.callerGone != null) {
                 cancelled(current.prepared);
                 throw tracking.callerGone;
             }
             if (!(thrown instanceof LlmFailureException failure)) {
-                failed(current.prepared, OP_STREAM, "InternalError");
+                failed(current.prepared, OP_STREAM, INTERNAL_ERROR);
                 throw thrown;
             }
             if (!tracking.committed) {
@@ -221,6 +235,16 @@ public final class LlmService {
             }
             sink.accept(new StreamEvent.Failed(failure.failure()));
             return;
+        } finally {
+            if (!recorded) {
+                // An Error such as OutOfMemoryError: the stream ended all the same, so that the
+                // active-requests gauge comes down and the request log has its line.
+                if (tracking.callerGone != null) {
+                    cancelled(current.prepared);
+                } else {
+                    failed(current.prepared, OP_STREAM, INTERNAL_ERROR);
+                }
+            }
         }
         // Outside the try: the call is already recorded as a success, and a sink that throws here
         // (the caller went away) must not record it a second time as a failure.

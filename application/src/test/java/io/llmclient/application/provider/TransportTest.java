@@ -2,6 +2,7 @@ package io.llmclient.application.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,20 @@ class TransportTest {
         assertEquals(List.of(), defaults.trustedCertificates());
         assertFalse(defaults.allowInsecureHttp());
         assertEquals(32L * 1024 * 1024, defaults.maxResponseBytes());
+    }
+
+    @Test
+    void sharingKeepsTheRulesAndBuffersWithinTheServicesBudget() {
+        var budget = new ResponseBudget(4096);
+        Transport shared = HTTPS_ONLY.sharing(budget);
+        assertSame(budget, shared.responseBudget());
+        assertEquals(new Transport(List.of(), false, 1024, budget), shared);
+    }
+
+    @Test
+    void aTransportBuiltByHandHasABudgetThatNeverRefusesSoSuchTransportsStayEqual() {
+        assertSame(ResponseBudget.unlimited(), Transport.defaults().responseBudget());
+        assertEquals(Transport.defaults(), Transport.defaults());
     }
 
     @Test

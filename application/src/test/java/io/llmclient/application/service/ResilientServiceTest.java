@@ -434,6 +434,96 @@ class ResilientServiceTest {
         }
     }
 
+    @Nested
+    class FullResponseBuffer {
+        private final Overloaded full = new Overloaded(ProviderId.OPENAI, new Overloaded.ResponseBuffer(8192));
+
+        @Test
+        void anAnswerThatDidNotFitIsNotRetried() {
+            openai.behaviour = failing(full, full, full);
+            assertEquals(full, failureOf(explicit()));
+            assertEquals(1, openai.requests.size());
+            assertEquals(List.of(), sleeps);
+        }
+
+        @Test
+        void moreRefusalsThanTheCircuitThresholdLeaveItClosed() {
+            openai.behaviour = (request, context, sink) -> {
+                throw new LlmFailureException(full);
+            };
+            for (int i = 0; i < settings.circuitFailureThreshold() + 2; i++) {
+                assertEquals(full, failureOf(explicit()));
+            }
+            assertEquals(Availability.up(), registry.availability(ProviderId.OPENAI));
+        }
+
+        @Test
+        void aTierRequestDoesNotFallBackToAnotherProviderForTheSameBudget() {
+            openai.behaviour = failing(full);
+            assertEquals(full, failureOf(params("tier", "fast")));
+            assertEquals(0, anthropic.requests.size());
+        }
+
+        @Test
+        void aRefusedProbeGivesItsSlotBackSoTheNextRequestProbesAgain() {
+            openCircuit();
+            openai.behaviour = failing(full);
+            assertEquals(full, failureOf(explicit()));
+            assertTrue(registry.available(ProviderId.OPENAI), registry.availability(ProviderId.OPENAI).reason());
+            assertEquals("Hi!", service.complete(explicit(), HEADERS).content());
+        }
+    }
+
+    /** Two failed calls open the circuit (threshold 2); its open time then passes. */
+    private void openCircuit() {
+        openai.behaviour = failing(UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503, UNAVAILABLE_503,
+                UNAVAILABLE_503, UNAVAILABLE_503);
+        failureOf(explicit());
+        failureOf(explicit());
+        assertFalse(registry.available(ProviderId.OPENAI));
+        time.advance(Duration.ofSeconds(30));
+    }
+
+    @Nested
+    class Errors {
+        private final OutOfMemoryError outOfMemory = new OutOfMemoryError("Java heap space (thrown by the test)");
+
+        private FakeProvider.Behaviour throwing() {
+            return (request, context, sink) -> {
+                throw outOfMemory;
+            };
+        }
+
+        @Test
+        void anErrorInACompleteIsStillRecordedAsOneFinishedRequest() {
+            openai.behaviour = throwing();
+            assertEquals(outOfMemory, assertThrows(OutOfMemoryError.class,
+                    () -> service.complete(explicit(), HEADERS)));
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms InternalError"),
+                    journal.metrics());
+            assertEquals(Optional.of("InternalError"), journal.records.getLast().errorType());
+        }
+
+        @Test
+        void anErrorInAStreamIsStillRecordedAsOneFinishedRequest() {
+            openai.behaviour = throwing();
+            var prepared = service.prepare(explicit(), HEADERS);
+            assertEquals(outOfMemory, assertThrows(OutOfMemoryError.class,
+                    () -> service.stream(prepared, event -> { })));
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms InternalError"),
+                    journal.metrics());
+            assertEquals("stream", journal.records.getLast().operation());
+        }
+
+        @Test
+        void anErrorInAProbeGivesItsSlotBack() {
+            openCircuit();
+            openai.behaviour = throwing();
+            assertThrows(OutOfMemoryError.class, () -> service.complete(explicit(), HEADERS));
+            assertTrue(registry.available(ProviderId.OPENAI), registry.availability(ProviderId.OPENAI).reason());
+        }
+    }
+
     @Test
     void aFullRateLimitQueueRefusesWithOverloadedAndATierFallsBack() {
         var noQueue = new ResilienceSettings(0, 1, Duration.ZERO, 2.0, Duration.ofSeconds(10), 0, 2,

@@ -153,15 +153,44 @@ public sealed interface LlmFailure {
         }
     }
 
-    /** The queue of requests waiting for a rate-limited provider is full. */
-    record Overloaded(ProviderId provider, int queueSize) implements LlmFailure {
+    /**
+     * One of the service's own limits is full, so the call is refused at once instead of waiting:
+     * the queue of callers waiting for a rate-limited provider, or the bytes that all upstream
+     * answers being buffered may hold together. Neither says anything about the provider, so it is
+     * never retried and never counted by the circuit breaker.
+     */
+    record Overloaded(ProviderId provider, Limit limit) implements LlmFailure {
         public Overloaded {
             Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(limit, "limit");
+        }
+
+        /** The rate-limit queue of {@code queueSize} callers is full. */
+        public Overloaded(ProviderId provider, int queueSize) {
+            this(provider, new RateLimitQueue(queueSize));
+        }
+
+        /** Which limit was full; the inbound adapters name it in {@code data}. */
+        public sealed interface Limit permits RateLimitQueue, ResponseBuffer {
+        }
+
+        /** The callers that may wait for a rate-limited provider ({@code LLM_RATE_LIMIT_QUEUE_SIZE}). */
+        public record RateLimitQueue(int size) implements Limit {
+        }
+
+        /** The bytes of upstream answers all calls may buffer at once ({@code LLM_RESPONSE_BUFFER_BYTES}). */
+        public record ResponseBuffer(long bytes) implements Limit {
         }
 
         @Override
         public String message() {
-            return "Too many requests waiting for provider " + provider + " (queue of " + queueSize + " is full)";
+            return switch (limit) {
+                case RateLimitQueue queue -> "Too many requests waiting for provider " + provider + " (queue of "
+                        + queue.size() + " is full)";
+                case ResponseBuffer buffer -> "Too many large answers being read at once: the answer of provider "
+                        + provider + " does not fit in the " + buffer.bytes()
+                        + " bytes all upstream answers share (LLM_RESPONSE_BUFFER_BYTES); try again shortly";
+            };
         }
     }
 }

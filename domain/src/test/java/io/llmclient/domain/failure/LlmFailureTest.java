@@ -102,6 +102,15 @@ class LlmFailureTest {
     }
 
     @Test
+    void anOverloadedResponseBufferNamesTheSettingAndItsSize() {
+        var full = new Overloaded(ProviderId.ANTHROPIC, new Overloaded.ResponseBuffer(8192));
+        assertEquals("OverloadedError", full.type());
+        assertEquals("Too many large answers being read at once: the answer of provider anthropic does not fit in "
+                + "the 8192 bytes all upstream answers share (LLM_RESPONSE_BUFFER_BYTES); try again shortly",
+                full.message());
+    }
+
+    @Test
     void exceptionCarriesTheFailureAndItsMessage() {
         var exception = new LlmFailureException(FAILED);
         assertSame(FAILED, exception.failure());

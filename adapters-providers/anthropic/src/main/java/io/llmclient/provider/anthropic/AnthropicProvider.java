@@ -14,7 +14,9 @@ import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.provider.StreamSink;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.ProviderId;
@@ -68,12 +70,12 @@ final class AnthropicProvider implements LlmProvider {
     private final AnthropicErrorMapper errors;
 
     AnthropicProvider(boolean enabled, Optional<ApiKey> apiKey, URI baseUrl, WebClient client, Duration connectTimeout,
-                      Duration requestTimeout, long maxResponseBytes, MaxTokensDefaults maxTokens, Clock clock) {
+                      Duration requestTimeout, Transport transport, MaxTokensDefaults maxTokens, Clock clock) {
         this.enabled = enabled;
         this.apiKey = apiKey;
         this.endpoint = resolve(baseUrl);
         this.client = client;
-        this.http = new ProviderExchange(ProviderId.ANTHROPIC, client, connectTimeout, requestTimeout, maxResponseBytes,
+        this.http = new ProviderExchange(ProviderId.ANTHROPIC, client, connectTimeout, requestTimeout, transport,
                 KEPT_HEADERS);
         this.maxTokens = maxTokens;
         this.errors = new AnthropicErrorMapper(json, apiKey, clock);
@@ -103,11 +105,14 @@ final class AnthropicProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(body(request, context, false));
         long start = System.nanoTime();
-        HttpReply reply = http.exchange(() -> request(key, false), context.a2a(), body);
-        if (!reply.successful()) {
-            throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
+        // The answer's bytes count against the shared budget until it has been mapped.
+        try (ResponseBudget.Reservation held = http.reserve()) {
+            HttpReply reply = http.exchange(() -> request(key, false), context.a2a(), body, held);
+            if (!reply.successful()) {
+                throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
+            }
+            return response(readCompletion(reply), context, since(start));
         }
-        return response(readCompletion(reply), context, since(start));
     }
 
     @Override
@@ -116,13 +121,13 @@ final class AnthropicProvider implements LlmProvider {
         byte[] body = write(body(request, context, true));
         long start = System.nanoTime();
         HttpClientResponse response = http.send(() -> request(key, true), context.a2a(), body);
-        try (response) {
+        try (response; ResponseBudget.Reservation held = http.reserve()) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {
-                HttpReply reply = http.readWhole(response);
+                HttpReply reply = http.readWhole(response, held);
                 throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
             }
-            var events = http.events(response);
+            var events = http.events(response, held);
             var assembler = new StreamAssembler(json, errors);
             boolean opened = false;
             for (Optional<ServerSentEvent> next = http.next(events); next.isPresent(); next = http.next(events)) {

@@ -30,6 +30,6 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
         // TLS 1.2+/host name check/no redirects (which would carry the x-api-key header along).
         return new AnthropicProvider(settings.enabled(), settings.apiKey(), baseUrl,
                 ProviderClients.create(baseUrl, settings), settings.connectTimeout(), settings.requestTimeout(),
-                settings.transport().maxResponseBytes(), maxTokens, Clock.systemUTC());
+                settings.transport(), maxTokens, Clock.systemUTC());
     }
 }

@@ -4,6 +4,7 @@ import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.provider.Transport;
 import java.net.URI;
 import java.time.Duration;
@@ -54,6 +55,11 @@ public abstract class HttpProviderConformanceSuite extends ProviderConformanceSu
     @Override
     protected LlmProvider provider(URI baseUrl, long maxResponseBytes) {
         return factory().create(settings(baseUrl, NORMAL_TIMEOUT, new Transport(List.of(), false, maxResponseBytes)));
+    }
+
+    @Override
+    protected LlmProvider provider(ResponseBudget budget) {
+        return factory().create(settings(upstream(), NORMAL_TIMEOUT, Transport.defaults().sharing(budget)));
     }
 
     @Override

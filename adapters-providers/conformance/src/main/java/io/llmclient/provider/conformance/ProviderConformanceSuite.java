@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -160,6 +161,15 @@ public abstract class ProviderConformanceSuite {
      */
     protected LlmProvider provider(URI baseUrl, long maxResponseBytes) {
         return notApplicable("no upstream answer to limit");
+    }
+
+    /**
+     * A fresh provider pointed at the stand-in server whose answers share {@code budget} with every
+     * other call ({@code LLM_RESPONSE_BUFFER_BYTES}). A provider without HTTP declares it
+     * {@link #notApplicable(String)}, which is the default.
+     */
+    protected LlmProvider provider(ResponseBudget budget) {
+        return notApplicable("no upstream answer to buffer");
     }
 
     /** Declares the current scenario not applicable to this provider: the test is reported skipped. */
@@ -315,6 +325,42 @@ public abstract class ProviderConformanceSuite {
                     () -> assertTrue(flood.written() < FloodingUpstream.FLOOD_BYTES / 4,
                             () -> "the client stopped reading early, the flood wrote " + flood.written()));
         }
+    }
+
+    @Test
+    void aCompletionThatDoesNotFitTheSharedBudgetIsOverloadedAndTakesNothing() {
+        var budget = new ResponseBudget(64);
+        ChatRequest request = stageCompletion().request();
+        LlmProvider provider = provider(budget);
+        LlmFailure failure = failureOf(() -> provider.complete(request, context()));
+        assertEquals(new LlmFailure.Overloaded(model().provider(), new LlmFailure.Overloaded.ResponseBuffer(64)),
+                failure);
+        assertEquals(64, budget.available(), "the refused call holds nothing");
+    }
+
+    @Test
+    void aCompletionGivesItsBytesBackToTheSharedBudgetWhenItEnds() {
+        var budget = new ResponseBudget(1024 * 1024);
+        ChatRequest request = stageCompletion().request();
+        complete(provider(budget), request);
+        assertEquals(budget.capacity(), budget.available());
+    }
+
+    @Test
+    void anErrorAnswerGivesItsBytesBackToTheSharedBudget() {
+        var budget = new ResponseBudget(1024 * 1024);
+        ChatRequest request = stageServerError(503);
+        LlmProvider provider = provider(budget);
+        assertInstanceOf(LlmFailure.ProviderFailed.class, failureOf(() -> provider.complete(request, context())));
+        assertEquals(budget.capacity(), budget.available());
+    }
+
+    @Test
+    void aStreamGivesItsBytesBackToTheSharedBudgetWhenItEnds() {
+        var budget = new ResponseBudget(1024 * 1024);
+        ChatRequest request = stageStream().request();
+        completedAtTheEnd(stream(provider(budget), request));
+        assertEquals(budget.capacity(), budget.available());
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.provider.support.http.HttpReply;
@@ -45,7 +46,7 @@ final class GeminiHttp {
         // and following one would carry the key to another host).
         this.client = ProviderClients.create(baseUrl, settings);
         this.exchange = new ProviderExchange(ProviderId.GEMINI, client, settings.connectTimeout(),
-                settings.requestTimeout(), settings.transport().maxResponseBytes(), KEPT_HEADERS);
+                settings.requestTimeout(), settings.transport(), KEPT_HEADERS);
     }
 
     /** Sending, reading and naming failures, shared with the other HTTP providers. */
@@ -53,9 +54,9 @@ final class GeminiHttp {
         return exchange;
     }
 
-    /** Posts a JSON body, reads the whole answer and closes it. */
-    HttpReply call(String modelPath, ObjectNode body, A2aContext a2a) {
-        return exchange.exchange(() -> request(modelPath, false), a2a, bytes(body));
+    /** Posts a JSON body, reads the whole answer, held in {@code held}, and closes it. */
+    HttpReply call(String modelPath, ObjectNode body, A2aContext a2a, ResponseBudget.Reservation held) {
+        return exchange.exchange(() -> request(modelPath, false), a2a, bytes(body), held);
     }
 
     /** Posts a JSON body and returns the open response; the caller closes it. */

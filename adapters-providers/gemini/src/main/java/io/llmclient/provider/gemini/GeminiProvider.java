@@ -7,6 +7,7 @@ import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
@@ -64,17 +65,21 @@ final class GeminiProvider implements LlmProvider {
         GeminiHttp client = client(context);
         var body = GeminiRequestMapper.map(request);
         long start = System.nanoTime();
-        // Bounded as a whole by the request timeout (ProviderExchange.exchange).
-        HttpReply reply = client.call(context.model().providerModel() + ":generateContent", body, context.a2a());
-        if (!reply.successful()) {
-            throw new LlmFailureException(
-                    GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), key, Instant.now()));
+        // The answer's bytes count against the shared budget until it has been mapped.
+        try (ResponseBudget.Reservation held = client.exchange().reserve()) {
+            // Bounded as a whole by the request timeout (ProviderExchange.exchange).
+            HttpReply reply = client.call(context.model().providerModel() + ":generateContent", body, context.a2a(),
+                    held);
+            if (!reply.successful()) {
+                throw new LlmFailureException(
+                        GeminiErrors.fromResponse(reply.status(), reply::header, reply.body(), key, Instant.now()));
+            }
+            JsonNode root = parse(reply.body());
+            failIfError(root);
+            var assembler = new ReplyAssembler();
+            assembler.add(GeminiChunk.read(root));
+            return assembler.finish(context, Duration.ofNanos(System.nanoTime() - start));
         }
-        JsonNode root = parse(reply.body());
-        failIfError(root);
-        var assembler = new ReplyAssembler();
-        assembler.add(GeminiChunk.read(root));
-        return assembler.finish(context, Duration.ofNanos(System.nanoTime() - start));
     }
 
     @Override
@@ -86,16 +91,16 @@ final class GeminiProvider implements LlmProvider {
                 body, context.a2a());
         // Closing the response on every way out (sink threw, interrupted, failure) drops the upstream
         // connection: Helidon closes, rather than drains, a connection whose entity was not read to the end.
-        try (response) {
+        try (response; ResponseBudget.Reservation held = client.exchange().reserve()) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {
                 // The error body is plain JSON even though Content-Type says text/event-stream.
-                HttpReply reply = readErrorBody(client, response);
+                HttpReply reply = readErrorBody(client, response, held);
                 throw new LlmFailureException(
                         GeminiErrors.fromResponse(status, reply::header, reply.body(), key, Instant.now()));
             }
             var assembler = new ReplyAssembler();
-            var events = client.exchange().events(response);
+            var events = client.exchange().events(response, held);
             while (true) {
                 Optional<ServerSentEvent> event = nextEvent(client, events, assembler);
                 if (event.isEmpty()) {
@@ -138,9 +143,9 @@ final class GeminiProvider implements LlmProvider {
         }
     }
 
-    private HttpReply readErrorBody(GeminiHttp client, HttpClientResponse response) {
+    private HttpReply readErrorBody(GeminiHttp client, HttpClientResponse response, ResponseBudget.Reservation held) {
         try {
-            return client.exchange().readWhole(response);
+            return client.exchange().readWhole(response, held);
         } catch (RuntimeException thrown) {
             // The status is known even when its body could not be read.
             return new HttpReply(response.status().code(), Map.of(), new byte[0]);

@@ -13,6 +13,7 @@ import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.ChatRequest;
@@ -70,16 +71,17 @@ final class OpenAiProvider implements LlmProvider {
 
     OpenAiProvider(boolean enabled, Optional<ApiKey> apiKey, URI baseUrl, WebClient client, Duration connectTimeout,
                    Duration requestTimeout, Clock clock) {
-        this(enabled, apiKey, baseUrl, client, connectTimeout, requestTimeout, Transport.DEFAULT_MAX_RESPONSE_BYTES, clock);
+        this(enabled, apiKey, baseUrl, client, connectTimeout, requestTimeout, Transport.defaults(), clock);
     }
 
     OpenAiProvider(boolean enabled, Optional<ApiKey> apiKey, URI baseUrl, WebClient client, Duration connectTimeout,
-                   Duration requestTimeout, long maxResponseBytes, Clock clock) {
+                   Duration requestTimeout, Transport transport, Clock clock) {
         this.enabled = enabled;
         this.apiKey = apiKey;
         this.endpoint = resolve(baseUrl);
         this.client = client;
-        this.http = new ProviderExchange(ProviderId.OPENAI, client, connectTimeout, requestTimeout, maxResponseBytes, KEPT_HEADERS);
+        this.http = new ProviderExchange(ProviderId.OPENAI, client, connectTimeout, requestTimeout, transport,
+                KEPT_HEADERS);
         this.json = SharedBufferJson.mapperBuilder().build();
         this.errors = new OpenAiErrorMapper(json, apiKey, clock);
     }
@@ -108,12 +110,15 @@ final class OpenAiProvider implements LlmProvider {
         ApiKey key = requireKey(context);
         byte[] body = write(OpenAiRequestMapper.map(request, context.model().providerModel(), false));
         long start = System.nanoTime();
-        HttpReply reply = http.exchange(() -> request(key, false), context.a2a(), body);
-        if (!reply.successful()) {
-            throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
+        // The answer's bytes count against the shared budget until it has been mapped.
+        try (ResponseBudget.Reservation held = http.reserve()) {
+            HttpReply reply = http.exchange(() -> request(key, false), context.a2a(), body, held);
+            if (!reply.successful()) {
+                throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
+            }
+            OpenAiResponseMapper.Completion completion = readCompletion(reply);
+            return response(completion, context, Duration.ofNanos(System.nanoTime() - start));
         }
-        OpenAiResponseMapper.Completion completion = readCompletion(reply);
-        return response(completion, context, Duration.ofNanos(System.nanoTime() - start));
     }
 
     @Override
@@ -122,13 +127,13 @@ final class OpenAiProvider implements LlmProvider {
         byte[] body = write(OpenAiRequestMapper.map(request, context.model().providerModel(), true));
         long start = System.nanoTime();
         HttpClientResponse response = http.send(() -> request(key, true), context.a2a(), body);
-        try (response) {
+        try (response; ResponseBudget.Reservation held = http.reserve()) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {
-                HttpReply reply = http.readWhole(response);
+                HttpReply reply = http.readWhole(response, held);
                 throw new LlmFailureException(errors.fromHttp(reply.status(), reply::header, reply.body()));
             }
-            var events = http.events(response);
+            var events = http.events(response, held);
             var assembler = new StreamAssembler(json, errors);
             boolean opened = false;
             for (Optional<ServerSentEvent> next = http.next(events); next.isPresent(); next = http.next(events)) {

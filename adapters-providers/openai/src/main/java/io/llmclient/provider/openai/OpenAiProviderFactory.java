@@ -26,7 +26,6 @@ public final class OpenAiProviderFactory implements LlmProviderFactory {
         URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
         // TLS 1.2+/host name check/no redirects (which would carry the Authorization header along).
         return new OpenAiProvider(settings.enabled(), settings.apiKey(), baseUrl, ProviderClients.create(baseUrl, settings),
-                settings.connectTimeout(), settings.requestTimeout(), settings.transport().maxResponseBytes(),
-                Clock.systemUTC());
+                settings.connectTimeout(), settings.requestTimeout(), settings.transport(), Clock.systemUTC());
     }
 }

@@ -11,6 +11,8 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.deadline.WholeCallDeadline;
+import io.llmclient.application.provider.ResponseBudget;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
@@ -50,6 +52,14 @@ import java.util.function.Supplier;
  * next event) is bounded by {@link WholeCallDeadline} instead: a watchdog interrupts a wait that
  * passed the request timeout, which closes its socket. Either way the request timeout is the
  * longest silence allowed.
+ *
+ * <p>What an answer buffers counts against the budget every call of the service shares
+ * ({@link ResponseBudget}, {@code LLM_RESPONSE_BUFFER_BYTES}): the adapter opens a reservation per
+ * call with {@link #reserve()}, passes it to {@link #exchange}, {@link #readWhole} and
+ * {@link #events}, and closes it when its call ends, after it has mapped the answer. A whole body
+ * takes its declared length before it is read, or its bytes as they arrive; a stream takes only
+ * what an outsized event holds (see {@link EventStreamReader}), since its events are handed on one
+ * at a time. Bytes that do not fit end the call with OverloadedError.
  */
 public final class ProviderExchange {
     /** How long {@link #finishStream} waits for the end of a body after its last event. */
@@ -65,6 +75,7 @@ public final class ProviderExchange {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final long maxResponseBytes;
+    private final ResponseBudget budget;
     private final List<String> keptHeaders;
     private final WholeCallDeadline wholeCallDeadline;
     private final WholeCallDeadline drainDeadline = new WholeCallDeadline(DRAIN_TIME,
@@ -72,15 +83,17 @@ public final class ProviderExchange {
 
     /**
      * @param client      the adapter's client ({@link ProviderClients}): every request sent here is built by it
+     * @param transport   the answer limit ({@code LLM_MAX_RESPONSE_BYTES}) and the service's shared budget
      * @param keptHeaders the lower-case names of the headers {@link #readWhole} keeps
      */
     public ProviderExchange(ProviderId provider, WebClient client, Duration connectTimeout, Duration requestTimeout,
-                            long maxResponseBytes, List<String> keptHeaders) {
+                            Transport transport, List<String> keptHeaders) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.client = Objects.requireNonNull(client, "client");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-        this.maxResponseBytes = maxResponseBytes;
+        this.maxResponseBytes = transport.maxResponseBytes();
+        this.budget = transport.responseBudget();
         this.keptHeaders = List.copyOf(keptHeaders);
         this.wholeCallDeadline = new WholeCallDeadline(requestTimeout,
                 () -> new LlmFailureException(new ProviderTimedOut(provider, requestTimeout)));
@@ -146,40 +159,62 @@ public final class ProviderExchange {
     }
 
     /**
+     * An empty reservation of the shared budget for one call. The adapter closes it when the call
+     * ends, whichever way (try-with-resources), after the answer it holds has been mapped.
+     */
+    public ResponseBudget.Reservation reserve() {
+        return budget.open();
+    }
+
+    /**
      * {@link #send} and {@link #readWhole}, closing the response, bounded as a whole by the request
      * timeout ({@link WholeCallDeadline}): when the time is up the call is interrupted and the
-     * caller gets ProviderTimedOut, however the answer trickled in.
+     * caller gets ProviderTimedOut, however the answer trickled in. The body is held in {@code held}.
      */
-    public HttpReply exchange(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body) {
+    public HttpReply exchange(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body,
+                              ResponseBudget.Reservation held) {
         return wholeCallDeadline.call(() -> {
             try (HttpClientResponse response = sendOnKeptConnection(request, a2a, body)) {
-                return readAll(response);
+                return readAll(response, held);
             }
         });
     }
 
-    /** Reads a whole answer (status, kept headers, body) within the request timeout; the caller closes the response. */
-    public HttpReply readWhole(HttpClientResponse response) {
-        return wholeCallDeadline.call(() -> readAll(response));
+    /**
+     * Reads a whole answer (status, kept headers, body) within the request timeout, its body held
+     * in {@code held}; the caller closes the response.
+     */
+    public HttpReply readWhole(HttpClientResponse response, ResponseBudget.Reservation held) {
+        return wholeCallDeadline.call(() -> readAll(response, held));
     }
 
-    private HttpReply readAll(HttpClientResponse response) {
+    private HttpReply readAll(HttpClientResponse response, ResponseBudget.Reservation held) {
         Map<String, String> headers = new HashMap<>();
         for (String name : keptHeaders) {
             response.headers().first(HeaderNames.create(name)).ifPresent(value -> headers.put(name, value));
         }
         int status = response.status().code();
         try (InputStream in = response.inputStream()) {
-            return new HttpReply(status, headers, ResponseLimit.readAll(in, maxResponseBytes, status));
+            return new HttpReply(status, headers, ResponseLimit.readAll(in, maxResponseBytes, status,
+                    response.headers().contentLength(), held));
         } catch (IOException | RuntimeException failure) {
             throw transportFailure(failure);
         }
     }
 
-    /** The events of a streamed answer, cut off past the answer limit. */
-    public EventStreamReader events(HttpClientResponse response) {
+    /**
+     * The events of a streamed answer, cut off past the answer limit; an outsized event is held in
+     * {@code held} until the next event is asked for.
+     */
+    public EventStreamReader events(HttpClientResponse response, ResponseBudget.Reservation held) {
         return new EventStreamReader(ResponseLimit.cap(response.inputStream(), maxResponseBytes,
-                response.status().code()), maxResponseBytes);
+                response.status().code()), maxResponseBytes, bytes -> {
+                    if (bytes == 0) {
+                        held.release();
+                    } else if (bytes > held.held() && !held.grow(bytes - held.held())) {
+                        throw new ResponseLimit.OverBudget(held.capacity());
+                    }
+                });
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.concurrent.CancellationException;
  * (interrupted thread: {@link CancellationException}), a timeout ({@code ProviderTimedOut} with
  * the connect or the request timeout, whichever ran out), or a connection refused, reset or
  * closed early ({@code ProviderFailed} without status, transient). An answer cut off at
- * {@link ResponseLimit} is a permanent {@code ProviderFailed} with its status.
+ * {@link ResponseLimit} is a permanent {@code ProviderFailed} with its status; one that did not fit
+ * in the shared budget is {@code Overloaded}.
  */
 public final class TransportFailure {
     private TransportFailure() {
@@ -30,6 +31,9 @@ public final class TransportFailure {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ResponseLimit.Exceeded exceeded) {
                 return ResponseLimit.failure(provider, exceeded);
+            }
+            if (cause instanceof ResponseLimit.OverBudget overBudget) {
+                return ResponseLimit.failure(provider, overBudget);
             }
         }
         if (Thread.currentThread().isInterrupted()) {

@@ -30,6 +30,13 @@ import java.util.Optional;
  * size asked for on every read, so an 8 KiB buffer cost 16 KiB per open stream (issue 11). Lines
  * are found by scanning the buffer, not byte by byte: {@code BufferedInputStream.read()} takes a
  * lock per byte, which made parsing 5-9 times slower (decision 15).
+ *
+ * <p>An event larger than {@value #FREE_BYTES} bytes (a line longer than the buffer, or data lines
+ * joined) is reported to the reader's {@link Holding} as it grows, so that its owner can count it
+ * against the budget all upstream answers share (issue 18). Smaller events are not: every stream
+ * holds that much, and the number of streams is bounded by the connection cap; asking a shared
+ * counter for each ordinary event would cost every stream for what only an outsized one needs.
+ * The bytes of an event are held until the next event is asked for; then buffers it grew are dropped.
  */
 public final class EventStreamReader {
     /** A line longer than this is refused rather than buffered without bound, unless the reader is given its own cap. */
@@ -38,18 +45,38 @@ public final class EventStreamReader {
     /** Bytes asked for per read: more than a typical provider event, little to hold while idle. */
     static final int READ_BYTES = 1024;
 
+    /** What an event may hold without telling the {@link Holding}: many times a typical provider event. */
+    public static final int FREE_BYTES = 16 * 1024;
+
+    /** Told how many bytes the event being read holds, once it is over {@link #FREE_BYTES}. */
+    @FunctionalInterface
+    public interface Holding {
+        /** Holds nothing back: a reader on its own. */
+        Holding NONE = bytes -> {
+        };
+
+        /**
+         * The reader now holds about {@code bytes} for the current event, or 0 once it is done with
+         * the last large one; an exception stops the read and is thrown from {@link #next()}.
+         */
+        void holding(long bytes) throws IOException;
+    }
+
     private static final int CR = '\r';
     private static final int LF = '\n';
     private static final char BOM = '\uFEFF';
 
     private final InputStream in;
     private final long maxLineBytes;
+    private final Holding holding;
     private final byte[] buffer = new byte[READ_BYTES];
     private int position;
     private int limit;
     /** The start of a line that spans reads; empty while the current line is within {@link #buffer}. */
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(0);
-    private final StringBuilder data = new StringBuilder();
+    private ByteArrayOutputStream line = new ByteArrayOutputStream(0);
+    private StringBuilder data = new StringBuilder();
+    /** What was last told to {@link #holding}. */
+    private long reported;
     private boolean afterCr;
     private boolean firstLine = true;
     private boolean hasData;
@@ -66,21 +93,35 @@ public final class EventStreamReader {
      * (adapters pass their upstream answer limit, {@code LLM_MAX_RESPONSE_BYTES}).
      */
     public EventStreamReader(InputStream source, long maxLineBytes) {
+        this(source, maxLineBytes, Holding.NONE);
+    }
+
+    /** As {@link #EventStreamReader(InputStream, long)}, telling {@code holding} of events over {@link #FREE_BYTES}. */
+    public EventStreamReader(InputStream source, long maxLineBytes, Holding holding) {
         Objects.requireNonNull(source, "source");
         if (maxLineBytes <= 0) {
             throw new IllegalArgumentException("maxLineBytes must be > 0");
         }
         this.in = source;
         this.maxLineBytes = maxLineBytes;
+        this.holding = Objects.requireNonNull(holding, "holding");
     }
 
     /**
      * The next event, or empty at the end of the stream. Blocks until an event is complete or
      * the stream ends.
      *
-     * @throws IOException when reading fails, or a line is longer than the reader's cap
+     * @throws IOException when reading fails, a line is longer than the reader's cap, or the
+     *                     {@link Holding} refused the bytes of a large event
      */
     public Optional<ServerSentEvent> next() throws IOException {
+        if (reported > 0) {
+            // The last event was large and its caller is done with it: drop the buffers it grew.
+            line = new ByteArrayOutputStream(0);
+            data = new StringBuilder();
+            reported = 0;
+            holding.holding(0);
+        }
         for (Optional<String> read = readLine(); read.isPresent(); read = readLine()) {
             String text = read.get();
             if (text.isEmpty()) {
@@ -127,7 +168,7 @@ public final class EventStreamReader {
         return Optional.of(new ServerSentEvent(eventType, joined, lastEventId));
     }
 
-    private void field(String text) {
+    private void field(String text) throws IOException {
         int colon = text.indexOf(':');
         String name = colon < 0 ? text : text.substring(0, colon);
         String value = colon < 0 ? "" : valueAfter(text, colon);
@@ -138,6 +179,7 @@ public final class EventStreamReader {
                 }
                 data.append(value);
                 hasData = true;
+                held();
             }
             case "event" -> type = value;
             case "id" -> {
@@ -182,6 +224,7 @@ public final class EventStreamReader {
             if (end == limit) {
                 line.write(buffer, start, end - start);
                 position = limit;
+                held();
                 continue;
             }
             afterCr = buffer[end] == CR;
@@ -190,7 +233,23 @@ public final class EventStreamReader {
                 return Optional.of(decode(new String(buffer, start, end - start, StandardCharsets.UTF_8)));
             }
             line.write(buffer, start, end - start);
-            return Optional.of(decode(line.toString(StandardCharsets.UTF_8)));
+            String text = line.toString(StandardCharsets.UTF_8);
+            // Its bytes now live on as the text: counted once, as the event's data (see held()).
+            line.reset();
+            return Optional.of(decode(text));
+        }
+    }
+
+    /**
+     * Tells {@link #holding} about what the event holds, once it is over {@link #FREE_BYTES} and has
+     * grown since: the line being read plus the data joined so far. About, not exactly: the copies
+     * made while decoding a line and the spare room of grown buffers are not counted.
+     */
+    private void held() throws IOException {
+        long bytes = (long) line.size() + data.length();
+        if (bytes > FREE_BYTES && bytes > reported) {
+            holding.holding(bytes);
+            reported = bytes;
         }
     }
 

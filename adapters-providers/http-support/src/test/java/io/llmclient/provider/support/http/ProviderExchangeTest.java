@@ -10,8 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.ResponseBudget;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure.Overloaded;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailureException;
@@ -66,7 +69,19 @@ class ProviderExchangeTest {
     }
 
     private ProviderExchange exchange(long maxResponseBytes) {
-        return new ProviderExchange(ProviderId.OPENAI, client, CONNECT, REQUEST, maxResponseBytes, List.of("retry-after"));
+        return new ProviderExchange(ProviderId.OPENAI, client, CONNECT, REQUEST,
+                new Transport(List.of(), false, maxResponseBytes), List.of("retry-after"));
+    }
+
+    /** An exchange whose answers share {@code budget}. */
+    private ProviderExchange sharing(ResponseBudget budget) {
+        return new ProviderExchange(ProviderId.OPENAI, client, CONNECT, REQUEST,
+                new Transport(List.of(), false, 1024 * 1024, budget), List.of());
+    }
+
+    /** A reservation of a budget no test shares, for the tests about something else. */
+    private static ResponseBudget.Reservation unshared() {
+        return ResponseBudget.unlimited().open();
     }
 
     private static byte[] json(String text) {
@@ -100,7 +115,7 @@ class ProviderExchangeTest {
 
     private static void streamToDone(ProviderExchange http, WebClient client, URI uri) {
         try (HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
-            var events = http.events(response);
+            var events = http.events(response, unshared());
             while (http.next(events).map(ServerSentEvent::data).filter("[DONE]"::equals).isEmpty()) {
                 // up to the last event
             }
@@ -139,7 +154,7 @@ class ProviderExchangeTest {
     @Test
     void theBodyIsPostedAsJsonWithTheA2aHeadersKnown() throws IOException {
         URI uri = serve(200, Map.of(), "{}");
-        exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{\"q\":1}"));
+        exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{\"q\":1}"), unshared());
         assertEquals(Map.of("content-type", "application/json", "trace", "t-exchange", "agent", "planner",
                 "session", "null", "body", "{\"q\":1}"), seen);
     }
@@ -147,7 +162,7 @@ class ProviderExchangeTest {
     @Test
     void aWholeAnswerKeepsItsStatusBodyAndOnlyTheNamedHeaders() throws IOException {
         URI uri = serve(429, Map.of("Retry-After", "7", "X-Other", "dropped"), "{\"error\":{}}");
-        HttpReply reply = exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{}"));
+        HttpReply reply = exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
         assertEquals(429, reply.status());
         assertEquals("{\"error\":{}}", new String(reply.body(), StandardCharsets.UTF_8));
         assertEquals(Map.of("retry-after", "7"), reply.headers());
@@ -157,7 +172,7 @@ class ProviderExchangeTest {
     void anAnswerLargerThanTheLimitIsAPermanentProviderFailureWithItsStatus() throws IOException {
         URI uri = serve(200, Map.of(), "0123456789");
         var failure = assertThrows(LlmFailureException.class,
-                () -> exchange(4).exchange(() -> client.post().uri(uri), A2A, json("{}")));
+                () -> exchange(4).exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared()));
         assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200),
                 "upstream answer larger than 4 bytes (LLM_MAX_RESPONSE_BYTES): cut off", false), failure.failure());
     }
@@ -179,7 +194,7 @@ class ProviderExchangeTest {
         URI uri = serve(200, Map.of("Content-Type", "text/event-stream"), "data: one\n\ndata: two\n\n");
         ProviderExchange exchange = exchange(1024);
         try (HttpClientResponse response = exchange.send(() -> client.post().uri(uri), A2A, json("{}"))) {
-            var events = exchange.events(response);
+            var events = exchange.events(response, unshared());
             assertEquals("one", exchange.next(events).map(ServerSentEvent::data).orElseThrow());
             assertEquals("two", exchange.next(events).map(ServerSentEvent::data).orElseThrow());
             assertEquals(Optional.empty(), exchange.next(events));
@@ -191,7 +206,7 @@ class ProviderExchangeTest {
         URI uri = serve(200, Map.of("Content-Type", "text/event-stream"), "data: " + "x".repeat(100) + "\n\n");
         ProviderExchange exchange = exchange(16);
         try (HttpClientResponse response = exchange.send(() -> client.post().uri(uri), A2A, json("{}"))) {
-            var events = exchange.events(response);
+            var events = exchange.events(response, unshared());
             var failure = assertThrows(LlmFailureException.class, () -> exchange.next(events));
             assertEquals(false, ((ProviderFailed) failure.failure()).transientFailure());
         }
@@ -210,12 +225,13 @@ class ProviderExchangeTest {
         });
         server.start();
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/call");
-        var exchange = new ProviderExchange(ProviderId.OPENAI, client, CONNECT, Duration.ofMillis(50), 1024, List.of());
+        var exchange = new ProviderExchange(ProviderId.OPENAI, client, CONNECT, Duration.ofMillis(50),
+                new Transport(List.of(), false, 1024), List.of());
         var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
         // A virtual thread, as in the service: its socket has no read timeout, only the watchdog ends the wait.
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
-                exchange.exchange(() -> client.post().uri(uri), A2A, json("{}"));
+                exchange.exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
             } catch (RuntimeException failure) {
                 thrown.set(failure);
             }
@@ -253,5 +269,112 @@ class ProviderExchangeTest {
     void anUnreadableSuccessIsAPermanentMalformedResponse() {
         assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200), "malformed response: empty body", false),
                 exchange(1024).malformed(200, "empty body").failure());
+    }
+
+    // ---- The budget all answers share (LLM_RESPONSE_BUFFER_BYTES) ---------------------------
+
+    /** An upstream that answers 200 with {@code body} in chunks, without a Content-Length. */
+    private URI serveChunked(String contentType, String body) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", contentType);
+            exchange.sendResponseHeaders(200, 0);
+            try (var out = exchange.getResponseBody()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/call");
+    }
+
+    private static Overloaded.Limit limitOf(LlmFailureException thrown) {
+        return assertInstanceOf(Overloaded.class, thrown.failure()).limit();
+    }
+
+    @Test
+    void aWholeAnswerIsHeldInTheSharedBudgetUntilItsCallClosesTheReservation() throws IOException {
+        URI uri = serve(200, Map.of(), "x".repeat(100));
+        var budget = new ResponseBudget(1000);
+        ProviderExchange http = sharing(budget);
+        try (var held = http.reserve()) {
+            http.exchange(() -> client.post().uri(uri), A2A, json("{}"), held);
+            assertEquals(900, budget.available(), "the body is held while the adapter maps it");
+        }
+        assertEquals(1000, budget.available());
+    }
+
+    @Test
+    void aDeclaredBodyThatDoesNotFitIsRefusedWithOverloadedBeforeAnyOfItIsRead() throws IOException {
+        URI uri = serve(200, Map.of(), "x".repeat(100));
+        var budget = new ResponseBudget(99);
+        ProviderExchange http = sharing(budget);
+        try (var held = http.reserve()) {
+            var thrown = assertThrows(LlmFailureException.class,
+                    () -> http.exchange(() -> client.post().uri(uri), A2A, json("{}"), held));
+            assertEquals(new Overloaded(ProviderId.OPENAI, new Overloaded.ResponseBuffer(99)), thrown.failure());
+            assertEquals(99, budget.available(), "nothing was taken");
+        }
+    }
+
+    @Test
+    void aChunkedBodyIsCountedAsItArrivesAndRefusedOnceItNoLongerFits() throws IOException {
+        URI uri = serveChunked("application/json", "x".repeat(64 * 1024));
+        var budget = new ResponseBudget(8 * 1024);
+        ProviderExchange http = sharing(budget);
+        try (var held = http.reserve()) {
+            var thrown = assertThrows(LlmFailureException.class,
+                    () -> http.exchange(() -> client.post().uri(uri), A2A, json("{}"), held));
+            assertEquals(new Overloaded.ResponseBuffer(8 * 1024), limitOf(thrown));
+            assertTrue(held.held() <= 8 * 1024, "never more than the budget: " + held.held());
+        }
+        assertEquals(8 * 1024, budget.available());
+    }
+
+    @Test
+    void ordinaryStreamEventsTakeNothingFromTheBudget() throws IOException {
+        URI uri = serveChunked("text/event-stream", "data: {\"n\":1}\n\n".repeat(200));
+        var budget = new ResponseBudget(1);
+        ProviderExchange http = sharing(budget);
+        try (var held = http.reserve();
+             HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
+            var events = http.events(response, held);
+            int read = 0;
+            while (http.next(events).isPresent()) {
+                read++;
+            }
+            assertEquals(200, read);
+            assertEquals(1, budget.available());
+        }
+    }
+
+    @Test
+    void anOutsizedStreamEventIsHeldUntilTheNextEventIsAskedFor() throws IOException {
+        String big = "x".repeat(40 * 1024);
+        URI uri = serveChunked("text/event-stream", "data: " + big + "\n\ndata: small\n\n");
+        var budget = new ResponseBudget(1024 * 1024);
+        ProviderExchange http = sharing(budget);
+        try (var held = http.reserve();
+             HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
+            var events = http.events(response, held);
+            assertEquals(big, http.next(events).map(ServerSentEvent::data).orElseThrow());
+            assertTrue(budget.available() <= 1024 * 1024 - 40 * 1024, "held: " + budget);
+            assertEquals("small", http.next(events).map(ServerSentEvent::data).orElseThrow());
+            assertEquals(1024 * 1024, budget.available(), "given back once the next event was asked for");
+        }
+    }
+
+    @Test
+    void anOutsizedStreamEventThatDoesNotFitEndsTheStreamWithOverloaded() throws IOException {
+        URI uri = serveChunked("text/event-stream", "data: " + "x".repeat(100 * 1024) + "\n\n");
+        var budget = new ResponseBudget(32 * 1024);
+        ProviderExchange http = sharing(budget);
+        try (var held = http.reserve();
+             HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
+            var events = http.events(response, held);
+            var thrown = assertThrows(LlmFailureException.class, () -> http.next(events));
+            assertEquals(new Overloaded.ResponseBuffer(32 * 1024), limitOf(thrown));
+        }
+        assertEquals(32 * 1024, budget.available());
     }
 }

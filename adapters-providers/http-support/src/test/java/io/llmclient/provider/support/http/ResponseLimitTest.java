@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure.Overloaded;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailureException;
 import java.io.ByteArrayInputStream;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ResponseLimitTest {
@@ -71,5 +75,43 @@ class ResponseLimitTest {
         assertEquals(200, failed.status().orElseThrow());
         assertFalse(failed.transientFailure(), "the same request gets the same flood");
         assertEquals("upstream answer larger than 2048 bytes (LLM_MAX_RESPONSE_BYTES): cut off", failed.providerMessage());
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsRefusedWithoutReading() {
+        var exceeded = assertThrows(ResponseLimit.Exceeded.class, () -> ResponseLimit.readAll(endless(), 1024, 200,
+                OptionalLong.of(1025), ResponseBudget.unlimited().open()));
+        assertEquals(1024, exceeded.limit());
+    }
+
+    @Test
+    void aDeclaredBodyTakesItsLengthFromTheReservationAtOnce() throws IOException {
+        var budget = new ResponseBudget(100);
+        try (var held = budget.open()) {
+            byte[] body = ResponseLimit.readAll(new ByteArrayInputStream("0123456789".getBytes()), 1024, 200,
+                    OptionalLong.of(10), held);
+            assertEquals(10, body.length);
+            assertEquals(10, held.held());
+        }
+    }
+
+    @Test
+    void aBodyOfUnknownLengthIsRefusedOnceItsBytesNoLongerFit() {
+        var budget = new ResponseBudget(4096);
+        try (var held = budget.open()) {
+            var over = assertThrows(ResponseLimit.OverBudget.class,
+                    () -> ResponseLimit.readAll(endless(), 1024 * 1024, 200, OptionalLong.empty(), held));
+            assertEquals(4096, over.budget());
+            assertTrue(held.held() <= 4096);
+        }
+    }
+
+    @Test
+    void anAnswerOverTheSharedBudgetIsOverloadedNamingTheBudget() {
+        var cause = new UncheckedIOException(new ResponseLimit.OverBudget(8192));
+        RuntimeException classified = TransportFailure.classify(ProviderId.OPENAI, cause, Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
+        assertEquals(new Overloaded(ProviderId.OPENAI, new Overloaded.ResponseBuffer(8192)),
+                assertInstanceOf(LlmFailureException.class, classified).failure());
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
@@ -30,10 +31,14 @@ class UpstreamConnectionsTest {
 
     private final WebClient client = WebClient.builder().connectTimeout(CONNECT).followRedirects(false).build();
     private final ProviderExchange exchange =
-            new ProviderExchange(ProviderId.OPENAI, client, CONNECT, REQUEST, 1024, List.of());
+            new ProviderExchange(ProviderId.OPENAI, client, CONNECT, REQUEST, new Transport(List.of(), false, 1024),
+                    List.of());
 
     private String call(URI uri) {
-        return new String(exchange.exchange(() -> client.post().uri(uri), A2A, BODY).body(), StandardCharsets.UTF_8);
+        try (var held = exchange.reserve()) {
+            return new String(exchange.exchange(() -> client.post().uri(uri), A2A, BODY, held).body(),
+                    StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -256,4 +256,42 @@ class EventStreamReaderTest {
             return n;
         }
     }
+
+    // ---- What a large event holds (the shared response budget) ------------------------------
+
+    @Test
+    void eventsUpToTheFreeBytesAreNeverReported() throws IOException {
+        var told = new ArrayList<Long>();
+        String event = "data: " + "x".repeat(EventStreamReader.FREE_BYTES - 10) + "\n\n";
+        var reader = new EventStreamReader(new ByteArrayInputStream(event.repeat(3).getBytes(StandardCharsets.UTF_8)),
+                EventStreamReader.MAX_LINE_BYTES, told::add);
+        while (reader.next().isPresent()) {
+            // all three
+        }
+        assertEquals(List.of(), told);
+    }
+
+    @Test
+    void aLargeEventIsReportedAsItGrowsAndGivenUpWhenTheNextEventIsAskedFor() throws IOException {
+        var told = new ArrayList<Long>();
+        String large = "data: " + "x".repeat(3 * EventStreamReader.FREE_BYTES) + "\n\n";
+        var reader = new EventStreamReader(new ByteArrayInputStream((large + "data: y\n\n")
+                .getBytes(StandardCharsets.UTF_8)), EventStreamReader.MAX_LINE_BYTES, told::add);
+        assertEquals(3 * EventStreamReader.FREE_BYTES, reader.next().orElseThrow().data().length());
+        assertTrue(told.size() > 1, () -> "reported as it grew: " + told);
+        assertTrue(told.getLast() >= 3L * EventStreamReader.FREE_BYTES, () -> "the whole event: " + told);
+        assertEquals("y", reader.next().orElseThrow().data());
+        assertEquals(0L, told.getLast(), "the large event's bytes are given up");
+    }
+
+    @Test
+    void aRefusalOfTheHoldingEndsTheReadWithItsException() {
+        var refused = new IOException("budget full");
+        String large = "data: " + "x".repeat(2 * EventStreamReader.FREE_BYTES) + "\n\n";
+        var reader = new EventStreamReader(new ByteArrayInputStream(large.getBytes(StandardCharsets.UTF_8)),
+                EventStreamReader.MAX_LINE_BYTES, bytes -> {
+                    throw refused;
+                });
+        assertEquals(refused, assertThrows(IOException.class, reader::next));
+    }
 }
