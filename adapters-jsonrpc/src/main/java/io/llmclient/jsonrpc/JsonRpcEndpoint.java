@@ -82,7 +82,7 @@ public final class JsonRpcEndpoint implements HttpService {
         var responses = new Responses(codec.nodes());
         this.dispatcher = new Dispatcher(LlmMethods.table(service, metrics, codec.nodes()), responses);
         this.requestBody = new RequestBody(limits.maxRequestBytes());
-        this.streams = new JsonRpcStream(codec, responses, limits.streamWriteLimit());
+        this.streams = new JsonRpcStream(codec, responses, limits);
     }
 
     @Override

@@ -165,7 +165,8 @@ public final class LlmClientServer {
         }
         // After auth, so that refused callers never take a slot.
         routing.addFilter(new InFlightLimitFilter(config.limits().maxConcurrentRequests()));
-        var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit());
+        var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit(),
+                config.protection().sseKeepAlive());
         routing.register(new JsonRpcEndpoint(service, limits, metrics))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
                 .register(health);

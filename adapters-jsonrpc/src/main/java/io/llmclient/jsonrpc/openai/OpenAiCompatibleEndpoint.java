@@ -78,7 +78,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         this.shapes = new OpenAiShapes(codec.nodes());
         this.replies = new Replies(codec);
         this.requestBody = new RequestBody(limits.maxRequestBytes());
-        this.streams = new OpenAiStream(service, codec, replies, clock, limits.streamWriteLimit());
+        this.streams = new OpenAiStream(service, codec, replies, clock, limits);
     }
 
     @Override
