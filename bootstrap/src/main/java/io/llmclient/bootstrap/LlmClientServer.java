@@ -36,6 +36,7 @@ import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.jsonrpc.TraceIdFilter;
 import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.jsonrpc.auth.InboundAuthFilter;
+import io.llmclient.jsonrpc.http10.Http10Selector;
 import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -121,6 +122,8 @@ public final class LlmClientServer {
 
         var healthChecks = new LinkedHashSet<ProviderId>(policy.catalog().providers());
         healthChecks.addAll(registry.ids());
+        // LLM_MAX_HEADER_BYTES: larger request headers are refused before any route runs.
+        Http1Config http1 = Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes()).build();
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
@@ -135,8 +138,10 @@ public final class LlmClientServer {
                 // Only what is added here: no feature or observer found on the class path by
                 // itself may add endpoints (such as /observe/health) behind our back.
                 .featuresDiscoverServices(false)
-                // LLM_MAX_HEADER_BYTES: larger request headers are refused before any route runs.
-                .addProtocol(Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes()).build())
+                .addProtocol(http1)
+                // HTTP/1.0 (nginx's default proxy_pass), which Helidon 4.5 closes unanswered, served
+                // through the same HTTP/1 connection and routes (docs/decisions.md).
+                .addConnectionSelector(new Http10Selector(http1))
                 .addFeature(ObserveFeature.just(MetricsObserver.builder()
                         .endpoint("/metrics")
                         .meterRegistry(meters)
