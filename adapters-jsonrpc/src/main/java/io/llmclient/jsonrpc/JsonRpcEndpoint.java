@@ -53,6 +53,9 @@ import java.util.Optional;
  *       order. The response's {@code X-Trace-Id} is the header's, or a generated one; each entry's
  *       {@code trace_id} is its own.</li>
  *   <li><b>Too large</b>: see {@link RequestBody}, shared with the OpenAI-compatible surface.</li>
+ *   <li><b>A chunked body whose framing is malformed</b> (a chunk size such as
+ *       {@code ffffffffffffffff}) is -32600 InvalidRequest with id null and HTTP 400, and the
+ *       connection is closed: see {@link RequestBody}.</li>
  *   <li>A well-formed notification is executed (JSON-RPC 2.0 says so), only its answer is dropped.</li>
  *   <li>Extra {@code data} members beyond the contract's: {@code max_bytes} on PayloadTooLarge,
  *       {@code queue_size} on OverloadedError.</li>
@@ -95,7 +98,8 @@ public final class JsonRpcEndpoint implements HttpService {
         A2aContext fromHeaders = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
         Optional<byte[]> body = requestBody.read(req, res, fromHeaders.traceId(), () -> codec.write(
                 dispatcher.unidentifiedError(JsonRpcError.payloadTooLarge(limits.maxRequestBytes()),
-                        fromHeaders.traceId())));
+                        fromHeaders.traceId())),
+                () -> codec.write(dispatcher.unidentifiedError(JsonRpcError.malformedBody(), fromHeaders.traceId())));
         if (body.isPresent()) {
             var waits = new GatewayOverhead.Waits();
             GatewayOverhead.collecting(waits, () -> send(req, res, answer(body.get(), fromHeaders, arrived), arrived,

@@ -94,7 +94,8 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         long arrived = service.arrival();
         A2aContext fromHeaders = context(req, res);
         Optional<byte[]> body = requestBody.read(req, res, fromHeaders.traceId(),
-                () -> replies.bytes(OpenAiErrors.tooLarge(limits.maxRequestBytes())));
+                () -> replies.bytes(OpenAiErrors.tooLarge(limits.maxRequestBytes())),
+                () -> replies.bytes(OpenAiErrors.malformedBody()));
         if (body.isEmpty()) {
             return;
         }
