@@ -37,7 +37,7 @@ import io.llmclient.jsonrpc.sse.WriteDeadline;
  *
  * <p>The provider's acceptance ({@link StreamSink#opened()}) is not passed on: JSON-RPC has no
  * event to send for it, and its callers keep retries and fallback up to the first token
- * (decision 13). It is only where a client that a keep-alive found gone is told to the provider.
+ * (decision 13). It only serves to stop the provider once a keep-alive has found the client gone.
  */
 final class JsonRpcStream {
     private static final System.Logger LOG = System.getLogger(JsonRpcStream.class.getName());
