@@ -54,6 +54,9 @@ import java.util.Objects;
  *       {@code trace_id} is its own.</li>
  *   <li><b>Too large, too slow</b>: the body is read by {@link RequestBodyFilter} before the
  *       request takes an in-flight slot; see {@link RequestBody}, shared by every surface.</li>
+ *   <li><b>A chunked body whose framing is malformed</b> (a chunk size such as
+ *       {@code ffffffffffffffff}) is -32600 InvalidRequest with id null and HTTP 400, and the
+ *       connection is closed: see {@link RequestBody}.</li>
  *   <li>A well-formed notification is executed (JSON-RPC 2.0 says so), only its answer is dropped.</li>
  *   <li>Extra {@code data} members beyond the contract's: {@code max_bytes} on PayloadTooLarge,
  *       {@code queue_size} or {@code response_buffer_bytes} on OverloadedError (which limit was full).</li>
@@ -80,7 +83,7 @@ public final class JsonRpcEndpoint implements HttpService {
         this.codec = new JsonCodec(limits.maxRequestBytes());
         var responses = new Responses(codec.nodes());
         this.dispatcher = new Dispatcher(LlmMethods.table(service, metrics, codec.nodes()), responses);
-        this.streams = new JsonRpcStream(codec, responses, limits.streamWriteLimit());
+        this.streams = new JsonRpcStream(codec, responses, limits);
     }
 
     @Override

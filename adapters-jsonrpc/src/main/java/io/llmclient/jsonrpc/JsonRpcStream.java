@@ -8,6 +8,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.jsonrpc.body.JsonCodec;
@@ -20,8 +21,8 @@ import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
+import io.llmclient.jsonrpc.sse.KeepAlives;
 import io.llmclient.jsonrpc.sse.WriteDeadline;
-import java.time.Duration;
 
 /**
  * Runs one {@code llm.stream} call over SSE (contract section 4): {@code event: chunk} with
@@ -30,7 +31,13 @@ import java.time.Duration;
  * exactly one {@code event: done} carrying the JSON-RPC
  * response (the {@code llm.complete} result shape, whole content), or {@code event: error}
  * carrying a JSON-RPC error response. A failure before the first delta is an ordinary
- * {@code application/json} JSON-RPC error, since nothing has been sent yet.
+ * {@code application/json} JSON-RPC error when nothing has been sent yet; when a keep-alive has
+ * already opened the response (the wait was longer than {@code LLM_SSE_KEEPALIVE}), it is the
+ * stream's {@code event: error}.
+ *
+ * <p>The provider's acceptance ({@link StreamSink#opened()}) is not passed on: JSON-RPC has no
+ * event to send for it, and its callers keep retries and fallback up to the first token
+ * (decision 13). It only serves to stop the provider once a keep-alive has found the client gone.
  */
 final class JsonRpcStream {
     private static final System.Logger LOG = System.getLogger(JsonRpcStream.class.getName());
@@ -39,35 +46,21 @@ final class JsonRpcStream {
     private final JsonCodec codec;
     private final Responses responses;
     private final WriteDeadline writes;
+    private final KeepAlives keepAlives;
 
-    JsonRpcStream(JsonCodec codec, Responses responses, Duration writeLimit) {
+    JsonRpcStream(JsonCodec codec, Responses responses, InboundLimits limits) {
         this.codec = codec;
         this.responses = responses;
-        this.writes = new WriteDeadline(writeLimit);
+        this.writes = new WriteDeadline(limits.streamWriteLimit());
+        this.keepAlives = new KeepAlives(limits.sseKeepAlive());
     }
 
     void run(ServerRequest req, ServerResponse res, Reply.Stream call) {
-        var out = new EventStream(req, res, call.traceId(), writes);
+        // Headers that go out with the first event: the overhead up to the first byte.
+        var out = EventStream.start(req, res, call.traceId(), writes, keepAlives,
+                () -> res.header(OVERHEAD, GatewayOverhead.millis(call.call().overhead())));
         try {
-            call.call().run(event -> {
-                if (!out.isOpen()) {
-                    // Headers go out with the first event: the overhead up to the first byte.
-                    res.header(OVERHEAD, GatewayOverhead.millis(call.call().overhead()));
-                }
-                switch (event) {
-                    case StreamEvent.Delta delta -> {
-                        ObjectNode chunk = responses.object();
-                        chunk.put("delta", delta.text());
-                        out.event("chunk", codec.write(chunk));
-                    }
-                    case StreamEvent.ToolCallDelta fragment -> out.event("tool_call",
-                            codec.write(ToolCallJson.fragment(fragment, codec.nodes())));
-                    case StreamEvent.Completed done -> out.event("done", codec.write(
-                            responses.success(call.id(), ResultMapping.completion(done.response(), codec.nodes()))));
-                    case StreamEvent.Failed failed -> out.event("error", codec.write(
-                            responses.error(call.id(), FailureMapping.toError(failed.failure()), call.traceId())));
-                }
-            });
+            call.call().run(new Events(out, call));
         } catch (ClientGone gone) {
             LOG.log(System.Logger.Level.DEBUG, "stream client gone (trace_id {0}): {1}", call.traceId(),
                     gone.getMessage());
@@ -83,10 +76,46 @@ final class JsonRpcStream {
         }
     }
 
-    // Before the first event the answer is an ordinary JSON-RPC error; after it, the stream's last event.
+    /** Writes one call's events as they come. */
+    private final class Events implements StreamSink {
+        private final EventStream out;
+        private final Reply.Stream call;
+
+        Events(EventStream out, Reply.Stream call) {
+            this.out = out;
+            this.call = call;
+        }
+
+        @Override
+        public void accept(StreamEvent event) {
+            switch (event) {
+                case StreamEvent.Delta delta -> {
+                    ObjectNode chunk = responses.object();
+                    chunk.put("delta", delta.text());
+                    out.event("chunk", codec.write(chunk));
+                }
+                case StreamEvent.ToolCallDelta fragment -> out.event("tool_call",
+                        codec.write(ToolCallJson.fragment(fragment, codec.nodes())));
+                case StreamEvent.Completed done -> out.event("done", codec.write(
+                        responses.success(call.id(), ResultMapping.completion(done.response(), codec.nodes()))));
+                case StreamEvent.Failed failed -> out.event("error", codec.write(
+                        responses.error(call.id(), FailureMapping.toError(failed.failure()), call.traceId())));
+            }
+        }
+
+        @Override
+        public boolean opened() {
+            // Not passed on (see the class comment); a client a keep-alive found gone stops the provider here.
+            out.requireClient();
+            return false;
+        }
+    }
+
+    // Unopened, the answer is an ordinary JSON-RPC error; once open (an event or a keep-alive went
+    // out), the stream's last event.
     private void end(ServerResponse res, EventStream out, Reply.Stream call, JsonRpcError error) {
         JsonNode response = responses.error(call.id(), error, call.traceId());
-        if (!out.isOpen()) {
+        if (out.endUnopened()) {
             res.header(TraceIdFilter.TRACE_ID, call.traceId());
             res.status(Status.OK_200);
             res.header(HeaderValues.CONTENT_TYPE_JSON);

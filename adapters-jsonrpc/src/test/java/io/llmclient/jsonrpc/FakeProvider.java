@@ -53,6 +53,10 @@ final class FakeProvider implements LlmProvider {
     final CountDownLatch openingSeen = new CountDownLatch(1);
     /** Whether {@link #openingSeen} was open before {@code opening-model} produced its first token. */
     final AtomicReference<Boolean> openingSeenBeforeFirstToken = new AtomicReference<>();
+    /** Opened by the test to let {@code hold-model} produce its first token (or after 10 s). */
+    final CountDownLatch released = new CountDownLatch(1);
+    /** {@code hold-model}'s deltas: five of them, once {@link #released} is open. */
+    final Counted held = new Counted();
     private final boolean available;
     final AtomicReference<CallContext> lastCall = new AtomicReference<>();
     final AtomicReference<ChatRequest> lastRequest = new AtomicReference<>();
@@ -132,6 +136,15 @@ final class FakeProvider implements LlmProvider {
             case "flood-model" -> flood.run(sink, () -> { }, new StreamEvent.Delta("x".repeat(FLOOD_DELTA_CHARS)),
                     FLOOD_COUNT, response(context, "flood"));
             case "ttft-model" -> ttft(sink, context);
+            case "hold-model" -> {
+                awaitQuietly(released);
+                held.run(sink, () -> paced(DRIP_GAP), new StreamEvent.Delta("held "), 5, response(context, "held"));
+            }
+            case "latefail-model" -> {
+                // Nothing for 300 ms, then a failure before the first token.
+                paced(Duration.ofMillis(300));
+                throw new LlmFailureException(new LlmFailure.ProviderFailed(id, OptionalInt.of(502), "upstream broke"));
+            }
             case "opening-model" -> opening(sink, context);
             case "openfail-model" -> {
                 // Accepted by the upstream, then broken before its first token.
@@ -221,6 +234,15 @@ final class FakeProvider implements LlmProvider {
                 FinishReason.STOP, new Usage(9, 3), context.a2a().traceId(), Duration.ZERO);
     }
 
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private static void paced(Duration gap) {
         try {
             Thread.sleep(gap);
@@ -238,6 +260,8 @@ final class FakeProvider implements LlmProvider {
         final AtomicInteger started = new AtomicInteger();
         final AtomicInteger finished = new AtomicInteger();
         final AtomicInteger sinkThrew = new AtomicInteger();
+        /** Deltas the sink took before it threw (or all of them). */
+        final AtomicInteger accepted = new AtomicInteger();
         final AtomicInteger ranToEnd = new AtomicInteger();
 
         void run(StreamSink sink, Runnable pace, StreamEvent.Delta delta, int count, ChatResponse done) {
@@ -246,6 +270,7 @@ final class FakeProvider implements LlmProvider {
                 for (int i = 0; i < count; i++) {
                     try {
                         sink.accept(delta);
+                        accepted.incrementAndGet();
                     } catch (RuntimeException gone) {
                         sinkThrew.incrementAndGet();
                         throw gone;

@@ -39,7 +39,7 @@ final class TestServer implements AutoCloseable {
     static final List<String> ALLOWED = List.of("ok-model", "fail-model", "refused-model", "slow-model",
             "limited-model", "limited-unknown-model", "busy-model", "full-buffer-model", "buggy-model", "stall-model",
             "midfail-model", "midbug-model", "drip-model", "flood-model", "ttft-model", "opening-model", "openfail-model",
-            "tool-model", "signed-tool-model",
+            "tool-model", "signed-tool-model", "hold-model", "latefail-model",
             "down-model");
 
     final FakeProvider fake = new FakeProvider(FakeProvider.FAKE, true);

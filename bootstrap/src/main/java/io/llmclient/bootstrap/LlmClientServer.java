@@ -41,6 +41,7 @@ import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.jsonrpc.body.BodyBudget;
 import io.llmclient.jsonrpc.drain.Readiness;
 import io.llmclient.jsonrpc.drain.ReadyEndpoint;
+import io.llmclient.jsonrpc.http10.Http10Selector;
 import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
 import io.llmclient.jsonrpc.limit.RequestReadDeadline;
 import java.io.IOException;
@@ -142,6 +143,10 @@ public final class LlmClientServer {
         var readDeadline = new RequestReadDeadline(protection.requestReadTimeout());
         var inFlight = new InFlightLimitFilter(config.limits().maxConcurrentRequests());
         var readiness = new Readiness();
+        // LLM_MAX_HEADER_BYTES: larger request headers are refused before any route runs.
+        Http1Config http1 = Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes())
+                .addReceiveListener(readDeadline)
+                .build();
         WebServer server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
@@ -162,10 +167,10 @@ public final class LlmClientServer {
                 // Only what is added here: no feature or observer found on the class path by
                 // itself may add endpoints (such as /observe/health) behind our back.
                 .featuresDiscoverServices(false)
-                // LLM_MAX_HEADER_BYTES: larger request headers are refused before any route runs.
-                .addProtocol(Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes())
-                        .addReceiveListener(readDeadline)
-                        .build())
+                .addProtocol(http1)
+                // HTTP/1.0 (nginx's default proxy_pass), which Helidon 4.5 closes unanswered, served
+                // through the same HTTP/1 connection and routes (docs/decisions.md).
+                .addConnectionSelector(new Http10Selector(http1))
                 .addFeature(ObserveFeature.just(MetricsObserver.builder()
                         .endpoint("/metrics")
                         .meterRegistry(meters)
@@ -217,10 +222,12 @@ public final class LlmClientServer {
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
                                RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart,
                                InboundProtection protection) {
-        InboundFilters.install(routing, protection.readiness(), config.inboundAuth().keys().stream().map(ApiKey::value).toList(),
+        InboundFilters.install(routing, protection.readiness(),
+                config.inboundAuth().keys().stream().map(ApiKey::value).toList(),
                 config.limits().maxRequestBytes(), protection.bodyBudget(), protection.readDeadline(),
                 protection.inFlight());
-        var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit());
+        var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit(),
+                config.protection().sseKeepAlive());
         routing.register(new JsonRpcEndpoint(service, limits, metrics))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
                 .register(health)

@@ -1,6 +1,9 @@
 package io.llmclient.jsonrpc.body;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -21,6 +24,12 @@ import java.util.OptionalLong;
  * and discarded so that a client still writing its body can read the answer (otherwise it sees
  * a reset connection); a larger body, or a client waiting for "100 Continue", gets the
  * connection closed at once.
+ *
+ * <p>A chunked body whose framing Helidon's decoder refuses (a chunk size that is not
+ * hexadecimal or does not fit in 31 bits, such as {@code ffffffffffffffff}; a malformed last
+ * chunk) is answered here with HTTP 400, the surface's error body and {@code Connection: close}.
+ * Left to Helidon, the exception became a 500 whose error handling first tried to read the rest
+ * of the body, waiting on the client until a timeout (issue 18).
  */
 public final class RequestBody {
     private static final System.Logger LOG = System.getLogger(RequestBody.class.getName());
@@ -40,7 +49,8 @@ public final class RequestBody {
     /**
      * The whole body; empty when there is nothing left to do: the body was refused (too large, or
      * over the body budget) and the refusal in {@code path}'s shape has been sent, or the client
-     * went away mid-body.
+     * went away mid-body. A body whose chunked framing is malformed gets a 400 in {@code path}'s
+     * shape, and the connection is closed.
      */
     public Optional<byte[]> read(ServerRequest req, ServerResponse res, String path, String traceId) {
         BoundedBody.Outcome body;
@@ -51,6 +61,15 @@ public final class RequestBody {
             LOG.log(System.Logger.Level.DEBUG, "request body unreadable (trace_id {0}): {1}", traceId,
                     unreadable.getClass().getName());
             return Optional.empty();
+        } catch (RequestException | IllegalArgumentException | DataReader.IncorrectNewLineException malformed) {
+            // Helidon's chunked decoding: its own 400s, and the NumberFormatException of a chunk size
+            // over 32 bits (ParserHelper.parseNonNegative lets it through).
+            if (malformed instanceof RequestException refused && refused.status() != Status.BAD_REQUEST_400) {
+                throw refused;
+            }
+            // The rest of the body cannot be framed, so it can be neither read nor skipped.
+            refusals.send(path, res, traceId, SurfaceRefusals.malformedBody());
+            throw new CloseConnectionException("request body framing malformed: connection closed unread");
         }
         return switch (body) {
             case BoundedBody.Outcome.Read read -> Optional.of(read.bytes());

@@ -49,6 +49,12 @@ public final class SurfaceRefusals {
                 OpenAiErrors.tooLarge(limit), closeConnection, Optional.empty());
     }
 
+    /** HTTP 400 with the connection closed: the body's chunked framing is malformed, so it cannot be read. */
+    public static Refusal malformedBody() {
+        return new Refusal(Status.BAD_REQUEST_400, JsonRpcError.malformedBody(), OpenAiErrors.malformedBody(), true,
+                Optional.empty());
+    }
+
     /** HTTP 408: the request did not arrive within {@code LLM_REQUEST_READ_TIMEOUT}. */
     public static Refusal timedOut(Duration timeout) {
         String message = "The request did not arrive within " + seconds(timeout) + " s of its first line";

@@ -75,7 +75,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         this.codec = new JsonCodec(limits.maxRequestBytes());
         this.shapes = new OpenAiShapes(codec.nodes());
         this.replies = new Replies(codec);
-        this.streams = new OpenAiStream(service, codec, replies, clock, limits.streamWriteLimit());
+        this.streams = new OpenAiStream(service, codec, replies, clock, limits);
     }
 
     @Override

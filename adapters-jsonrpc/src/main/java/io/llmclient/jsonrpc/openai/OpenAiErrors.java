@@ -29,7 +29,7 @@ import java.util.Optional;
  *   <tr><td>Overloaded, budget</td><td>503</td><td>server_error</td><td>overloaded</td><td>null</td></tr>
  *   <tr><td>ProviderTimedOut</td><td>504</td><td>server_error</td><td>provider_timeout</td><td>null</td></tr>
  * </table>
- * The surface's own errors: 400 {@code invalid_json}, 404 {@code unknown_url} and
+ * The surface's own errors: 400 {@code invalid_json} and {@code malformed_body}, 404 {@code unknown_url} and
  * {@code model_not_found}, 413 {@code request_too_large}, 500 {@code internal_error}, 503
  * {@code overloaded} (too many requests in flight, see {@code InFlightLimitFilter}).
  */
@@ -90,6 +90,12 @@ public final class OpenAiErrors {
         return new OpenAiError(Status.REQUEST_ENTITY_TOO_LARGE_413,
                 "Request body is larger than the limit of " + limit + " bytes", INVALID_REQUEST, Optional.empty(),
                 "request_too_large", Optional.empty());
+    }
+
+    /** The body's chunked transfer coding is malformed, so the body cannot be read. */
+    public static OpenAiError malformedBody() {
+        return new OpenAiError(Status.BAD_REQUEST_400, "The request body's chunked encoding is malformed",
+                INVALID_REQUEST, Optional.empty(), "malformed_body", Optional.empty());
     }
 
     /** No such route under {@code /v1}. */

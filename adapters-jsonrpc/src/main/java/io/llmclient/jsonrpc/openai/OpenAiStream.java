@@ -9,13 +9,14 @@ import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
+import io.llmclient.jsonrpc.sse.KeepAlives;
 import io.llmclient.jsonrpc.sse.WriteDeadline;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,7 +28,11 @@ import java.util.UUID;
  * section 9); one before it is an ordinary error response.
  *
  * <p>The response opens (headers, role chunk) as soon as the provider has accepted the stream
- * ({@link StreamSink#opened()}), or at the first delta for providers that cannot tell.
+ * ({@link StreamSink#opened()}), or at the first delta for providers that cannot tell. A wait
+ * longer than {@code LLM_SSE_KEEPALIVE} before either opens it with a keep-alive comment
+ * (headers only, no chunk): the role chunk still comes first among the chunks, and the stream is
+ * not committed by it, but a failure before the first chunk is then the stream's
+ * {@code data: {"error":{...}}} instead of an ordinary error response.
  *
  * <p>Every chunk carries one id, made here: the provider's own id is known only at the end.
  */
@@ -41,21 +46,25 @@ final class OpenAiStream {
     private final Replies replies;
     private final Clock clock;
     private final WriteDeadline writes;
+    private final KeepAlives keepAlives;
 
-    OpenAiStream(LlmService service, JsonCodec codec, Replies replies, Clock clock, Duration writeLimit) {
+    OpenAiStream(LlmService service, JsonCodec codec, Replies replies, Clock clock, InboundLimits limits) {
         this.service = service;
         this.codec = codec;
         this.shapes = new OpenAiShapes(codec.nodes());
         this.replies = replies;
         this.clock = clock;
-        this.writes = new WriteDeadline(writeLimit);
+        this.writes = new WriteDeadline(limits.streamWriteLimit());
+        this.keepAlives = new KeepAlives(limits.sseKeepAlive());
     }
 
     void run(ServerRequest req, ServerResponse res, PreparedRequest prepared, ChatCompletionRequest request) {
         String traceId = prepared.request().context().traceId();
-        var out = new EventStream(req, res, traceId, writes);
+        // Headers that go out with the first chunk: the overhead up to the first byte.
+        var out = EventStream.start(req, res, traceId, writes, keepAlives,
+                () -> res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared))));
         try {
-            service.stream(prepared, new Chunks(res, out, prepared, request));
+            service.stream(prepared, new Chunks(out, prepared, request));
         } catch (ClientGone gone) {
             LOG.log(System.Logger.Level.DEBUG, "stream client gone (trace_id {0}): {1}", traceId, gone.getMessage());
         } catch (LlmFailureException failure) {
@@ -72,16 +81,15 @@ final class OpenAiStream {
 
     /** Writes one stream's events as chunks that all carry the same id, model and creation time. */
     private final class Chunks implements StreamSink {
-        private final ServerResponse res;
         private final EventStream out;
         private final PreparedRequest prepared;
         private final ChatCompletionRequest request;
         private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         private final String model;
         private final long created;
+        private boolean roleSent;
 
-        Chunks(ServerResponse res, EventStream out, PreparedRequest prepared, ChatCompletionRequest request) {
-            this.res = res;
+        Chunks(EventStream out, PreparedRequest prepared, ChatCompletionRequest request) {
             this.out = out;
             this.prepared = prepared;
             this.request = request;
@@ -118,10 +126,9 @@ final class OpenAiStream {
         }
 
         private void roleFirst() {
-            if (!out.isOpen()) {
-                // Headers go out with the first chunk: the overhead up to the first byte.
-                res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared)));
+            if (!roleSent) {
                 out.data(codec.write(shapes.roleChunk(id, model, created)));
+                roleSent = true;
             }
         }
 
@@ -139,8 +146,10 @@ final class OpenAiStream {
         }
     }
 
+    // Unopened, the answer is an ordinary error response; once open (a chunk or a keep-alive went
+    // out), the stream's last event.
     private void end(ServerResponse res, EventStream out, OpenAiError error) {
-        if (!out.isOpen()) {
+        if (out.endUnopened()) {
             replies.error(res, error);
             return;
         }

@@ -41,6 +41,11 @@ public record JsonRpcError(int code, String type, String message, Map<String, Ob
                 "Request body is larger than the limit of " + limit + " bytes", Map.of("max_bytes", limit));
     }
 
+    /** The body's chunked transfer coding is malformed, so the body cannot be read. */
+    public static JsonRpcError malformedBody() {
+        return invalidRequest("the request body's chunked encoding is malformed");
+    }
+
     /** No such method (or not available yet). */
     public static JsonRpcError methodNotFound(String message) {
         return new JsonRpcError(METHOD_NOT_FOUND, "MethodNotFound", message, Map.of());

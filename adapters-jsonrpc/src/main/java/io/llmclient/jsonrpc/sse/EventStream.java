@@ -12,11 +12,14 @@ import io.llmclient.jsonrpc.context.A2aHeaders;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One {@code text/event-stream} response written through Helidon's SSE sink, opened only at the
- * first event. Until then nothing has been sent, so a failure found before the first event can
- * still be answered as an ordinary JSON error by the caller.
+ * first event or the first keep-alive. Until then nothing has been sent, so a failure found
+ * before either can still be answered as an ordinary JSON error by the caller
+ * ({@link #endUnopened()}).
  *
  * <h2>Decisions</h2>
  * <ul>
@@ -36,28 +39,64 @@ import java.util.Objects;
  *       reading fills the socket buffers (the kernel's, a few MiB at most), then one write blocks;
  *       a write still blocked after the write limit ends the stream as a disconnect
  *       ({@link ClientGone}), which cancels the upstream request.</li>
+ *   <li><b>Keep-alives</b> ({@link KeepAlives}) are written by another thread while the stream's
+ *       own thread waits for the provider. Every write (event, keep-alive, the end) holds this
+ *       stream's lock, so a keep-alive never lands inside an event; a keep-alive is skipped when
+ *       the stream's thread is writing anyway. A keep-alive that finds the response unopened opens
+ *       it (status 200, the SSE headers and {@code X-Trace-Id}), without the headers the first
+ *       event would have added: the stream is then open, but not committed for the application
+ *       (retries and fallback go on up to the first token), and a later failure before the first
+ *       token ends it as an error event instead of an ordinary error response.</li>
+ *   <li><b>A keep-alive that cannot be written</b> means the client left: the stream is marked
+ *       gone, and the stream's own thread gets {@link ClientGone} at its next write (or, on
+ *       JSON-RPC, when the provider reports the stream accepted), which stops the provider as any
+ *       failed write does. The stream's thread is not interrupted while it waits for the provider:
+ *       an interrupt may only land inside the waits {@code WholeCallDeadline} registers
+ *       (decision 14), not in a rate-limit queue or a log write.</li>
  * </ul>
  */
 public final class EventStream {
+    private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
     private static final byte[] SPACE = {' '};
+    /** {@code : keep-alive}, then the blank line that ends an event: SSE parsers skip comment lines. */
+    private static final SseEvent KEEP_ALIVE = SseEvent.builder().comment(" keep-alive").build();
 
     private final ServerRequest req;
     private final ServerResponse res;
     private final String traceId;
     private final WriteDeadline deadline;
+    private final KeepAlives keepAlives;
+    private final Runnable firstEventHeaders;
+    // Held by every write, by the opening and by the end: one writer at a time, whole events only.
+    private final ReentrantLock writing = new ReentrantLock();
+    private final AtomicBoolean keepAliveClaimed = new AtomicBoolean();
+    private volatile long lastWriteNanos;
     private SseSink sink;
+    private RuntimeException gone;
+    private boolean ended;
 
-    /** A stream for this exchange; each write is bounded by {@code writes}, the surface's shared write limit. */
-    public EventStream(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes) {
+    private EventStream(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
+                        KeepAlives keepAlives, Runnable firstEventHeaders) {
         this.req = Objects.requireNonNull(req, "req");
         this.res = Objects.requireNonNull(res, "res");
         this.traceId = Objects.requireNonNull(traceId, "traceId");
         this.deadline = Objects.requireNonNull(writes, "writes");
+        this.keepAlives = Objects.requireNonNull(keepAlives, "keepAlives");
+        this.firstEventHeaders = Objects.requireNonNull(firstEventHeaders, "firstEventHeaders");
+        this.lastWriteNanos = System.nanoTime();
     }
 
-    /** Whether the first event has been sent (the response is committed to SSE). */
-    public boolean isOpen() {
-        return sink != null;
+    /**
+     * A stream for this exchange, watched by {@code keepAlives} from now until {@link #close()}.
+     * Each write is bounded by {@code writes}, the surface's shared write limit;
+     * {@code firstEventHeaders} adds, just before the first event opens the response, the headers
+     * that only the first event can know (they are left out when a keep-alive opens it).
+     */
+    public static EventStream start(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
+                                    KeepAlives keepAlives, Runnable firstEventHeaders) {
+        var stream = new EventStream(req, res, traceId, writes, keepAlives, firstEventHeaders);
+        keepAlives.add(stream);
+        return stream;
     }
 
     /** Sends {@code event: name} with {@code data: json}; throws {@link ClientGone} when the client is gone. */
@@ -75,29 +114,141 @@ public final class EventStream {
         data(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Throws {@link ClientGone} when a keep-alive found the client gone; otherwise does nothing. */
+    public void requireClient() {
+        writing.lock();
+        try {
+            throwIfGone();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * Ends the stream if nothing has been sent yet (no event, no keep-alive), so that the caller
+     * may answer with an ordinary response instead; no keep-alive is written after this.
+     *
+     * @return true when the stream was ended unopened; false when the response is already an
+     *         event stream (or its opening failed), so the caller must end it with an event
+     */
+    public boolean endUnopened() {
+        writing.lock();
+        try {
+            if (sink != null || gone != null) {
+                return false;
+            }
+            end();
+            return true;
+        } finally {
+            writing.unlock();
+        }
+    }
+
     /** Ends the response, if it was opened; a client already gone is not an error here. */
     public void close() {
-        if (sink == null) {
-            return;
-        }
+        writing.lock();
         try {
-            deadline.write(sink::close);
-        } catch (ClientGone | UncheckedIOException | CloseConnectionException gone) {
-            // Nobody is left to read the end of the stream.
+            if (ended) {
+                return;
+            }
+            end();
+            if (sink == null || gone != null) {
+                return;
+            }
+            try {
+                deadline.write(sink::close);
+            } catch (ClientGone | UncheckedIOException | CloseConnectionException left) {
+                // Nobody is left to read the end of the stream.
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** When this stream last wrote (or started); read by the keep-alive sweeper. */
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    /** Claims the next keep-alive for the sweeper; false while one is already being written. */
+    boolean claimKeepAlive() {
+        return keepAliveClaimed.compareAndSet(false, true);
+    }
+
+    /**
+     * Writes {@code : keep-alive} if the stream is still silent for {@code dueAfterNanos}, then
+     * releases the claim. Runs on a thread of its own; never throws.
+     */
+    void keepAlive(long dueAfterNanos) {
+        try {
+            if (!writing.tryLock()) {
+                // The stream's own thread is writing: it is not silent.
+                return;
+            }
+            try {
+                if (ended || gone != null || System.nanoTime() - lastWriteNanos < dueAfterNanos) {
+                    return;
+                }
+                write(KEEP_ALIVE);
+            } catch (ClientGone left) {
+                gone = left;
+                LOG.log(System.Logger.Level.DEBUG, "stream client gone at a keep-alive (trace_id {0}): {1}", traceId,
+                        left.getMessage());
+            } catch (RuntimeException failed) {
+                // Not a disconnect Helidon names as such, but the response can no longer be written either.
+                gone = failed;
+                LOG.log(System.Logger.Level.WARNING, "keep-alive write failed (trace_id {0}): {1}", traceId,
+                        failed.getClass().getName());
+            } finally {
+                writing.unlock();
+            }
+        } finally {
+            keepAliveClaimed.set(false);
         }
     }
 
     private void send(SseEvent event) {
+        writing.lock();
+        try {
+            throwIfGone();
+            if (ended) {
+                throw new IllegalStateException("the stream has ended");
+            }
+            if (sink == null) {
+                firstEventHeaders.run();
+            }
+            write(event);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    // Under the lock.
+    private void write(SseEvent event) {
         deadline.write(() -> {
             try {
                 if (sink == null) {
                     open();
                 }
                 sink.emit(event);
-            } catch (UncheckedIOException | CloseConnectionException gone) {
-                throw new ClientGone("the client disconnected", gone);
+            } catch (UncheckedIOException | CloseConnectionException left) {
+                throw new ClientGone("the client disconnected", left);
             }
         });
+        lastWriteNanos = System.nanoTime();
+    }
+
+    // Under the lock.
+    private void throwIfGone() {
+        if (gone != null) {
+            throw new ClientGone("a keep-alive found the client gone", gone);
+        }
+    }
+
+    // Under the lock.
+    private void end() {
+        ended = true;
+        keepAlives.remove(this);
     }
 
     private void open() {

@@ -1,0 +1,96 @@
+package io.llmclient.jsonrpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Chunked bodies whose framing Helidon's decoder refuses get HTTP 400 at once in the surface's
+ * error shape, with {@code Connection: close}, and the connection ends. The socket's read timeout
+ * (5 s) is what fails a server that waits for more of the body instead (it waited 12 s, then
+ * answered 500).
+ */
+class MalformedChunkedBodyTest extends HttpTestSupport {
+    private static final String BODY = "{\"jsonrpc\":\"2.0\",\"method\":\"llm.models\",\"id\":1}";
+
+    /** Sends the head and one chunk-size line with a little of a chunk, and no more. */
+    private static Response send(String path, String chunkSizeLine) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\nX-Trace-Id: t-chunk\r\n\r\n" + chunkSizeLine + "\r\n" + BODY)
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Response response = Response.read(socket.getInputStream());
+            assertEquals(-1, socket.getInputStream().read(), "the connection ends after the answer");
+            return response;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffffffffffffffff", "80000000", "zz", "-1"})
+    void aChunkSizeThatIsNoSizeIsABadRequestAtJsonRpc(String chunkSize) throws IOException {
+        Response response = send("/jsonrpc", chunkSize);
+
+        assertEquals(400, response.status());
+        assertEquals("close", response.headers().get("connection"));
+        assertEquals("t-chunk", response.headers().get("x-trace-id"));
+        assertEquals(parse("""
+                {"jsonrpc":"2.0","id":null,"error":{"code":-32600,
+                 "message":"Invalid Request: the request body's chunked encoding is malformed",
+                 "data":{"type":"InvalidRequest","trace_id":"t-chunk"}}}"""), parse(response.body()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ffffffffffffffff", "80000000"})
+    void aChunkSizeThatIsNoSizeIsABadRequestOnTheOpenAiSurface(String chunkSize) throws IOException {
+        Response response = send("/v1/chat/completions", chunkSize);
+
+        assertEquals(400, response.status());
+        assertEquals("close", response.headers().get("connection"));
+        JsonNode error = parse(response.body()).get("error");
+        assertEquals("invalid_request_error", error.get("type").textValue());
+        assertEquals("malformed_body", error.get("code").textValue());
+    }
+
+    /** A minimal HTTP/1.1 response reader for a response with a Content-Length. */
+    private record Response(int status, Map<String, String> headers, String body) {
+        static Response read(InputStream in) throws IOException {
+            String statusLine = line(in);
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            var headers = new LinkedHashMap<String, String>();
+            for (String line = line(in); !line.isEmpty(); line = line(in)) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+            return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+        }
+
+        private static String line(InputStream in) throws IOException {
+            var bytes = new ByteArrayOutputStream();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("connection closed mid-line");
+                }
+                if (b != '\r') {
+                    bytes.write(b);
+                }
+            }
+            return bytes.toString(StandardCharsets.US_ASCII);
+        }
+    }
+}
