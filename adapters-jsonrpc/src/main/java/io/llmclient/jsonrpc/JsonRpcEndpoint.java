@@ -21,6 +21,7 @@ import io.llmclient.jsonrpc.dispatch.Reply;
 import io.llmclient.jsonrpc.method.LlmMethods;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
+import io.llmclient.jsonrpc.sse.OpenStreams;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -77,13 +78,18 @@ public final class JsonRpcEndpoint implements HttpService {
 
     /** {@code metrics} answers {@code llm.metrics}: the registry {@code /metrics} exposes. */
     public JsonRpcEndpoint(LlmService service, InboundLimits limits, MetricsReader metrics) {
+        this(service, limits, metrics, new OpenStreams());
+    }
+
+    /** As above, its streams listed in {@code openStreams}, which a drain ends when its grace is over. */
+    public JsonRpcEndpoint(LlmService service, InboundLimits limits, MetricsReader metrics, OpenStreams openStreams) {
         this.service = Objects.requireNonNull(service, "service");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(limits, "limits");
         this.codec = new JsonCodec(limits.maxRequestBytes());
         var responses = new Responses(codec.nodes());
         this.dispatcher = new Dispatcher(LlmMethods.table(service, metrics, codec.nodes()), responses);
-        this.streams = new JsonRpcStream(codec, responses, limits);
+        this.streams = new JsonRpcStream(codec, responses, limits, openStreams);
     }
 
     @Override

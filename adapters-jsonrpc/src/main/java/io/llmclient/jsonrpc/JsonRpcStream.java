@@ -22,6 +22,9 @@ import io.llmclient.jsonrpc.protocol.Responses;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
 import io.llmclient.jsonrpc.sse.KeepAlives;
+import io.llmclient.jsonrpc.sse.OpenStreams;
+import io.llmclient.jsonrpc.limit.SurfaceRefusals;
+import io.helidon.http.sse.SseEvent;
 import io.llmclient.jsonrpc.sse.WriteDeadline;
 
 /**
@@ -47,17 +50,22 @@ final class JsonRpcStream {
     private final Responses responses;
     private final WriteDeadline writes;
     private final KeepAlives keepAlives;
+    private final OpenStreams openStreams;
 
-    JsonRpcStream(JsonCodec codec, Responses responses, InboundLimits limits) {
+    JsonRpcStream(JsonCodec codec, Responses responses, InboundLimits limits, OpenStreams openStreams) {
         this.codec = codec;
         this.responses = responses;
         this.writes = new WriteDeadline(limits.streamWriteLimit());
         this.keepAlives = new KeepAlives(limits.sseKeepAlive());
+        this.openStreams = openStreams;
     }
 
     void run(ServerRequest req, ServerResponse res, Reply.Stream call) {
         // Headers that go out with the first event: the overhead up to the first byte.
-        var out = EventStream.start(req, res, call.traceId(), writes, keepAlives,
+        // Should a drain's grace run out, the stream's last event says so.
+        SseEvent shutdown = EventStream.namedEvent("error", codec.write(
+                responses.error(call.id(), SurfaceRefusals.draining().jsonRpc(), call.traceId())));
+        var out = EventStream.start(req, res, call.traceId(), writes, keepAlives, openStreams, shutdown,
                 () -> res.header(OVERHEAD, GatewayOverhead.millis(call.call().overhead())));
         try {
             call.call().run(new Events(out, call));

@@ -44,9 +44,11 @@ import io.llmclient.jsonrpc.drain.ReadyEndpoint;
 import io.llmclient.jsonrpc.http10.Http10Selector;
 import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
 import io.llmclient.jsonrpc.limit.RequestReadDeadline;
+import io.llmclient.jsonrpc.sse.OpenStreams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -143,6 +145,7 @@ public final class LlmClientServer {
         var readDeadline = new RequestReadDeadline(protection.requestReadTimeout());
         var inFlight = new InFlightLimitFilter(config.limits().maxConcurrentRequests());
         var readiness = new Readiness();
+        var openStreams = new OpenStreams();
         // LLM_MAX_HEADER_BYTES: larger request headers are refused before any route runs.
         Http1Config http1 = Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes())
                 .addReceiveListener(readDeadline)
@@ -154,6 +157,8 @@ public final class LlmClientServer {
                 // accepting and new connections wait in the backlog, instead of accept failing with
                 // "Too many open files", which stops a Helidon 4.5 listener for good (issue 18).
                 .maxTcpConnections(protection.maxConnections())
+                // Main's shutdown hook drains first; Helidon's own would close the port at SIGTERM.
+                .shutdownHook(false)
                 .idleConnectionTimeout(protection.idleConnectionTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(protection.idleConnectionTimeout()))
                 // No Nagle: an SSE event (or a small answer) written after the headers would
@@ -180,14 +185,14 @@ public final class LlmClientServer {
                                 new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability))),
                         Instant.now(),
                         new InboundProtection(readiness, readDeadline, new BodyBudget(protection.bodyBufferBytes()),
-                                inFlight)))
+                                inFlight, openStreams)))
                 .build()
                 .start();
         LOG.info("at most {} client connections; a request must arrive within {} of its first line",
                 protection.maxConnections(), protection.requestReadTimeout());
         LOG.info("listening on port {}", server.port());
         return new Started(server, service, guards, audit, meters, probe(config.server().host(), server),
-                new Drain(readiness, inFlight, protection.shutdownGrace()));
+                new Drain(readiness, inFlight, openStreams, protection.shutdownGrace()));
     }
 
     private static ListenerProbe probe(String host, WebServer server) {
@@ -209,7 +214,7 @@ public final class LlmClientServer {
 
     /** What the inbound filters share with the server they run in. */
     private record InboundProtection(Readiness readiness, RequestReadDeadline readDeadline, BodyBudget bodyBudget,
-                                     InFlightLimitFilter inFlight) {
+                                     InFlightLimitFilter inFlight, OpenStreams openStreams) {
     }
 
     private static ResilienceSettings resilience(ServiceConfig config) {
@@ -228,8 +233,9 @@ public final class LlmClientServer {
                 protection.inFlight());
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit(),
                 config.protection().sseKeepAlive());
-        routing.register(new JsonRpcEndpoint(service, limits, metrics))
-                .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart))
+        routing.register(new JsonRpcEndpoint(service, limits, metrics, protection.openStreams()))
+                .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart, Clock.systemUTC(),
+                        protection.openStreams()))
                 .register(health)
                 .register(new ReadyEndpoint(protection.readiness()));
     }

@@ -155,14 +155,27 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void readinessLivenessAndStartupProbeHealthOnTheServingPort() throws IOException {
+    void livenessAndStartupProbeHealthAndReadinessProbesReadyOnTheServingPort() throws IOException {
         Map<String, Object> container = container();
         Set<Object> portNames = Set.copyOf(list(container.get("ports")).stream().map(p -> map(p).get("name")).toList());
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
             Map<String, Object> get = at(container, probe, "httpGet");
-            assertEquals("/health", get.get("path"), probe);
+            // /ready turns DOWN when a drain starts (contract section 14); /health stays liveness.
+            assertEquals("readinessProbe".equals(probe) ? "/ready" : "/health", get.get("path"), probe);
             assertTrue(portNames.contains(get.get("port")), probe + " port " + get.get("port"));
         }
+    }
+
+    @Test
+    void thePodOutlastsThePreStopPauseAndTheDrainGrace() throws IOException {
+        Map<String, Object> pod = at(byKind("Deployment"), "spec", "template", "spec");
+        int preStopSeconds = ((Number) at(container(), "lifecycle", "preStop", "sleep").get("seconds")).intValue();
+        Object configured = literalEnv().get("LLM_SHUTDOWN_GRACE");
+        double grace = configured == null ? 30 : Double.parseDouble(configured.toString());
+        int terminationGrace = ((Number) pod.get("terminationGracePeriodSeconds")).intValue();
+        assertTrue(preStopSeconds > 0, "a preStop pause lets the endpoints drop the pod before SIGTERM");
+        assertTrue(terminationGrace > preStopSeconds + grace, "terminationGracePeriodSeconds " + terminationGrace
+                + " must exceed the preStop pause " + preStopSeconds + " s plus LLM_SHUTDOWN_GRACE " + grace + " s");
     }
 
     @Test

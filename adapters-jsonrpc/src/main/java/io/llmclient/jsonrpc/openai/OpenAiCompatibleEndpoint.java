@@ -17,6 +17,7 @@ import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.jsonrpc.InboundLimits;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.body.RequestBodyFilter;
+import io.llmclient.jsonrpc.sse.OpenStreams;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
 import java.time.Clock;
@@ -63,11 +64,20 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
 
     /** {@code serviceStart} is given as every model's {@code created}. */
     public OpenAiCompatibleEndpoint(LlmService service, InboundLimits limits, Instant serviceStart) {
-        this(service, limits, serviceStart, Clock.systemUTC());
+        this(service, limits, serviceStart, Clock.systemUTC(), new OpenStreams());
     }
 
     /** As above, with the clock that dates each completion's {@code created}. */
     public OpenAiCompatibleEndpoint(LlmService service, InboundLimits limits, Instant serviceStart, Clock clock) {
+        this(service, limits, serviceStart, clock, new OpenStreams());
+    }
+
+    /**
+     * As above, its streams listed in {@code openStreams}, which a drain ends when its grace is
+     * over.
+     */
+    public OpenAiCompatibleEndpoint(LlmService service, InboundLimits limits, Instant serviceStart, Clock clock,
+                                    OpenStreams openStreams) {
         this.service = Objects.requireNonNull(service, "service");
         Objects.requireNonNull(limits, "limits");
         this.serviceStart = serviceStart.getEpochSecond();
@@ -75,7 +85,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         this.codec = new JsonCodec(limits.maxRequestBytes());
         this.shapes = new OpenAiShapes(codec.nodes());
         this.replies = new Replies(codec);
-        this.streams = new OpenAiStream(service, codec, replies, clock, limits);
+        this.streams = new OpenAiStream(service, codec, replies, clock, limits, openStreams);
     }
 
     @Override

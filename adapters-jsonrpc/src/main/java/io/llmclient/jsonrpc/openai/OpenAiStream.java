@@ -15,6 +15,9 @@ import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
 import io.llmclient.jsonrpc.sse.KeepAlives;
+import io.llmclient.jsonrpc.sse.OpenStreams;
+import io.llmclient.jsonrpc.limit.SurfaceRefusals;
+import io.helidon.http.sse.SseEvent;
 import io.llmclient.jsonrpc.sse.WriteDeadline;
 import java.time.Clock;
 import java.util.Optional;
@@ -47,8 +50,11 @@ final class OpenAiStream {
     private final Clock clock;
     private final WriteDeadline writes;
     private final KeepAlives keepAlives;
+    private final OpenStreams openStreams;
+    private final SseEvent shutdown;
 
-    OpenAiStream(LlmService service, JsonCodec codec, Replies replies, Clock clock, InboundLimits limits) {
+    OpenAiStream(LlmService service, JsonCodec codec, Replies replies, Clock clock, InboundLimits limits,
+                 OpenStreams openStreams) {
         this.service = service;
         this.codec = codec;
         this.shapes = new OpenAiShapes(codec.nodes());
@@ -56,12 +62,15 @@ final class OpenAiStream {
         this.clock = clock;
         this.writes = new WriteDeadline(limits.streamWriteLimit());
         this.keepAlives = new KeepAlives(limits.sseKeepAlive());
+        this.openStreams = openStreams;
+        // Should a drain's grace run out, the stream's last event says so (and no [DONE] follows).
+        this.shutdown = EventStream.dataEvent(codec.write(SurfaceRefusals.draining().openAi().body(codec.nodes())));
     }
 
     void run(ServerRequest req, ServerResponse res, PreparedRequest prepared, ChatCompletionRequest request) {
         String traceId = prepared.request().context().traceId();
         // Headers that go out with the first chunk: the overhead up to the first byte.
-        var out = EventStream.start(req, res, traceId, writes, keepAlives,
+        var out = EventStream.start(req, res, traceId, writes, keepAlives, openStreams, shutdown,
                 () -> res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared))));
         try {
             service.stream(prepared, new Chunks(out, prepared, request));

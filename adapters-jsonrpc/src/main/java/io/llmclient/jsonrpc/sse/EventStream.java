@@ -66,6 +66,8 @@ public final class EventStream {
     private final String traceId;
     private final WriteDeadline deadline;
     private final KeepAlives keepAlives;
+    private final OpenStreams openStreams;
+    private final SseEvent shutdownEvent;
     private final Runnable firstEventHeaders;
     // Held by every write, by the opening and by the end: one writer at a time, whole events only.
     private final ReentrantLock writing = new ReentrantLock();
@@ -76,37 +78,54 @@ public final class EventStream {
     private boolean ended;
 
     private EventStream(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
-                        KeepAlives keepAlives, Runnable firstEventHeaders) {
+                        KeepAlives keepAlives, OpenStreams openStreams, SseEvent shutdownEvent,
+                        Runnable firstEventHeaders) {
         this.req = Objects.requireNonNull(req, "req");
         this.res = Objects.requireNonNull(res, "res");
         this.traceId = Objects.requireNonNull(traceId, "traceId");
         this.deadline = Objects.requireNonNull(writes, "writes");
         this.keepAlives = Objects.requireNonNull(keepAlives, "keepAlives");
+        this.openStreams = Objects.requireNonNull(openStreams, "openStreams");
+        this.shutdownEvent = Objects.requireNonNull(shutdownEvent, "shutdownEvent");
         this.firstEventHeaders = Objects.requireNonNull(firstEventHeaders, "firstEventHeaders");
         this.lastWriteNanos = System.nanoTime();
     }
 
     /**
-     * A stream for this exchange, watched by {@code keepAlives} from now until {@link #close()}.
-     * Each write is bounded by {@code writes}, the surface's shared write limit;
-     * {@code firstEventHeaders} adds, just before the first event opens the response, the headers
-     * that only the first event can know (they are left out when a keep-alive opens it).
+     * A stream for this exchange, watched by {@code keepAlives} and listed in {@code openStreams}
+     * from now until {@link #close()}. Each write is bounded by {@code writes}, the surface's shared
+     * write limit; {@code firstEventHeaders} adds, just before the first event opens the response,
+     * the headers that only the first event can know (they are left out when a keep-alive opens
+     * it); {@code shutdownEvent} is the last event should a drain end the stream.
      */
     public static EventStream start(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
-                                    KeepAlives keepAlives, Runnable firstEventHeaders) {
-        var stream = new EventStream(req, res, traceId, writes, keepAlives, firstEventHeaders);
+                                    KeepAlives keepAlives, OpenStreams openStreams, SseEvent shutdownEvent,
+                                    Runnable firstEventHeaders) {
+        var stream = new EventStream(req, res, traceId, writes, keepAlives, openStreams, shutdownEvent,
+                firstEventHeaders);
         keepAlives.add(stream);
+        openStreams.add(stream);
         return stream;
+    }
+
+    /** {@code event: name} with {@code data: json}, as {@link #event} writes it. */
+    public static SseEvent namedEvent(String name, byte[] json) {
+        return SseEvent.builder().name(" " + name).data(spaced(json)).build();
+    }
+
+    /** An unnamed {@code data: json} event, as {@link #data} writes it. */
+    public static SseEvent dataEvent(byte[] json) {
+        return SseEvent.builder().data(spaced(json)).build();
     }
 
     /** Sends {@code event: name} with {@code data: json}; throws {@link ClientGone} when the client is gone. */
     public void event(String name, byte[] json) {
-        send(SseEvent.builder().name(" " + name).data(spaced(json)).build());
+        send(namedEvent(name, json));
     }
 
     /** Sends an unnamed event {@code data: text}; throws {@link ClientGone} when the client is gone. */
     public void data(byte[] text) {
-        send(SseEvent.builder().data(spaced(text)).build());
+        send(dataEvent(text));
     }
 
     /** Sends an unnamed event {@code data: text}. */
@@ -160,6 +179,33 @@ public final class EventStream {
             } catch (ClientGone | UncheckedIOException | CloseConnectionException left) {
                 // Nobody is left to read the end of the stream.
             }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /**
+     * Ends the stream for a shutdown whose grace is over: writes the shutdown event and the end of
+     * the response, and marks the client gone, so that the stream's own thread stops its provider
+     * at its next write. Waits for a write in progress to finish first.
+     *
+     * @return false when the stream had already ended
+     */
+    boolean endForShutdown() {
+        writing.lock();
+        try {
+            if (ended || gone != null) {
+                return false;
+            }
+            try {
+                write(shutdownEvent);
+                deadline.write(sink::close);
+            } catch (ClientGone | UncheckedIOException | CloseConnectionException left) {
+                // Nobody is left to read it.
+            }
+            end();
+            gone = new ClientGone("the service is shutting down", null);
+            return true;
         } finally {
             writing.unlock();
         }
@@ -249,6 +295,7 @@ public final class EventStream {
     private void end() {
         ended = true;
         keepAlives.remove(this);
+        openStreams.remove(this);
     }
 
     private void open() {

@@ -2,6 +2,7 @@ package io.llmclient.bootstrap.lifecycle;
 
 import io.llmclient.jsonrpc.drain.Readiness;
 import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
+import io.llmclient.jsonrpc.sse.OpenStreams;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.logging.log4j.LogManager;
@@ -10,18 +11,21 @@ import org.apache.logging.log4j.Logger;
 /**
  * The graceful part of a shutdown (SIGTERM, docs/deployment.md): readiness goes DOWN at once, so
  * that the balancer stops sending work and new requests are refused with 503; the requests and
- * streams in flight get {@code LLM_SHUTDOWN_GRACE} to finish.
+ * streams in flight get {@code LLM_SHUTDOWN_GRACE} to finish; streams still open then end with their
+ * surface's error event rather than a cut connection.
  */
 public final class Drain {
     private static final Logger LOG = LogManager.getLogger(Drain.class);
 
     private final Readiness readiness;
     private final InFlightLimitFilter inFlight;
+    private final OpenStreams openStreams;
     private final Duration grace;
 
-    public Drain(Readiness readiness, InFlightLimitFilter inFlight, Duration grace) {
+    public Drain(Readiness readiness, InFlightLimitFilter inFlight, OpenStreams openStreams, Duration grace) {
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+        this.openStreams = Objects.requireNonNull(openStreams, "openStreams");
         this.grace = Objects.requireNonNull(grace, "grace");
     }
 
@@ -41,8 +45,8 @@ public final class Drain {
             if (drained) {
                 LOG.info("drained: nothing in flight");
             } else {
-                LOG.warn("grace of {} over with {} requests still in flight; they are ended", grace,
-                        inFlight.inFlight());
+                LOG.warn("grace of {} over with {} requests still in flight; {} streams ended with an error event",
+                        grace, inFlight.inFlight(), openStreams.endAll());
             }
             return drained;
         } catch (InterruptedException interrupted) {
