@@ -145,6 +145,8 @@ public final class LlmClientServer {
         var readDeadline = new RequestReadDeadline(protection.requestReadTimeout());
         var inFlight = new InFlightLimitFilter(config.limits().maxConcurrentRequests());
         var readiness = new Readiness();
+        metrics.exposeLifecycle(() -> !readiness.draining(),
+                ProcessHandle.current().info().startInstant().orElseGet(Instant::now));
         var openStreams = new OpenStreams();
         // LLM_MAX_HEADER_BYTES: larger request headers are refused before any route runs.
         Http1Config http1 = Http1Config.builder().maxHeadersSize(config.limits().maxHeaderBytes())

@@ -74,8 +74,11 @@ class GracefulShutdownIT {
             HttpResponse<String> ready = awaitReadyDown(port);
             HttpResponse<String> refused = http.send(post(port, "/jsonrpc", COMPLETE),
                     HttpResponse.BodyHandlers.ofString());
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
 
             assertEquals("{\"status\":\"DOWN\"}", ready.body());
+            assertTrue(metrics.lines().anyMatch(line -> line.matches("llm_ready(\\{[^}]*})? 0(\\.0)?")), metrics);
             assertEquals(503, refused.statusCode(), refused.body());
             JsonNode error = JSON.readTree(refused.body()).get("error");
             assertEquals(-32006, error.get("code").asInt());

@@ -1,9 +1,9 @@
 package io.llmclient.jsonrpc.sse;
 
+import io.llmclient.application.deadline.DeadlineSweeper;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends {@code : keep-alive} on every open {@link EventStream} of a surface that has written
@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A stream's own thread is blocked in the provider call while it waits, so the keep-alive
  * has to come from elsewhere. A timer per stream (or per event) is what decision 14 removed: it
- * was the largest CPU cost of a streamed event. So, like {@code WholeCallDeadline}, one sweeper
- * virtual thread per surface looks at the registered streams every tick and stops after a few
- * ticks without any; a stream costs a set insertion when it starts and a removal when it ends.
+ * was the largest CPU cost of a streamed event. So, like {@code WholeCallDeadline}, one
+ * {@link DeadlineSweeper} per surface looks at the registered streams every tick and stops after a
+ * few ticks without any; a stream costs a set insertion when it starts and a removal when it ends.
  * Each keep-alive is written on a virtual thread of its own, so that one client that reads
  * nothing (its write blocks up to the write limit) holds up no other stream's keep-alive.
  *
@@ -30,10 +30,9 @@ public final class KeepAlives {
     static final int IDLE_TICKS = 3;
 
     private final Duration interval;
-    private final Duration tick;
     private final long dueAfterNanos;
-    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final DeadlineSweeper<Due> sweeper;
+    private final Map<EventStream, Due> due = new ConcurrentHashMap<>();
 
     /** Keep-alives at least every {@code interval} on each stream that writes nothing. */
     public KeepAlives(Duration interval) {
@@ -42,8 +41,9 @@ public final class KeepAlives {
         }
         this.interval = interval;
         Duration quarter = interval.dividedBy(4);
-        this.tick = quarter.compareTo(MAX_TICK) > 0 ? MAX_TICK : quarter.compareTo(MIN_TICK) < 0 ? MIN_TICK : quarter;
+        Duration tick = quarter.compareTo(MAX_TICK) > 0 ? MAX_TICK : quarter.compareTo(MIN_TICK) < 0 ? MIN_TICK : quarter;
         this.dueAfterNanos = Math.max(0, interval.toNanos() - tick.toNanos());
+        this.sweeper = new DeadlineSweeper<>("sse-keep-alive-sweeper", tick, IDLE_TICKS);
     }
 
     /** The interval this sends keep-alives at. */
@@ -52,41 +52,35 @@ public final class KeepAlives {
     }
 
     void add(EventStream stream) {
-        streams.add(stream);
-        if (sweeping.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("sse-keep-alive-sweeper").start(this::sweep);
-        }
+        var next = new Due(stream);
+        due.put(stream, next);
+        sweeper.add(next);
     }
 
     void remove(EventStream stream) {
-        streams.remove(stream);
+        Due next = due.remove(stream);
+        if (next != null) {
+            sweeper.remove(next);
+        }
     }
 
+    /** A stream's next keep-alive: due once it has been silent for the interval less one tick. */
+    private final class Due implements DeadlineSweeper.Watched {
+        private final EventStream stream;
 
-    /** Runs while streams are open; hands over to a new sweeper when a stream starts as it stops. */
-    private void sweep() {
-        int idleTicks = 0;
-        while (true) {
-            try {
-                Thread.sleep(tick);
-            } catch (InterruptedException stop) {
-                sweeping.set(false);
-                return;
-            }
-            long now = System.nanoTime();
-            for (EventStream stream : streams) {
-                if (now - stream.lastWriteNanos() >= dueAfterNanos && stream.claimKeepAlive()) {
-                    Thread.ofVirtual().name("sse-keep-alive").start(() -> stream.keepAlive(dueAfterNanos));
-                }
-            }
-            idleTicks = streams.isEmpty() ? idleTicks + 1 : 0;
-            if (idleTicks >= IDLE_TICKS) {
-                sweeping.set(false);
-                // A stream added after the check above either saw sweeping=false and started a
-                // sweeper of its own, or this one takes the flag back and carries on.
-                if (streams.isEmpty() || !sweeping.compareAndSet(false, true)) {
-                    return;
-                }
+        Due(EventStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return stream.lastWriteNanos() + dueAfterNanos;
+        }
+
+        @Override
+        public void expire() {
+            if (stream.claimKeepAlive()) {
+                Thread.ofVirtual().name("sse-keep-alive").start(() -> stream.keepAlive(dueAfterNanos));
             }
         }
     }

@@ -11,11 +11,13 @@ import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -132,6 +134,20 @@ public final class HelidonMetrics implements MetricsPort {
     public void countAuditWriteErrors(AuditTrailHealth audit) {
         registry.getOrCreate(FunctionalCounter.builder("llm_audit_write_errors", audit, AuditTrailHealth::failures)
                 .description("Audit trail entries that could not be written"));
+    }
+
+    /**
+     * Exposes {@code llm_ready} (1 while the service accepts work, 0 from the start of a drain) and
+     * {@code llm_process_start_time_seconds} (when this process started, epoch seconds), so that
+     * alerts can see a replica that stays unready and a container that keeps restarting (a
+     * listener that stops makes the process exit, issue 18); both are read at each scrape.
+     */
+    public void exposeLifecycle(BooleanSupplier ready, Instant processStart) {
+        registry.getOrCreate(Gauge.builder("llm_ready", ready, r -> r.getAsBoolean() ? 1.0 : 0.0)
+                .description("1 while the service accepts work, 0 from the start of a drain (SIGTERM)"));
+        long started = processStart.getEpochSecond();
+        registry.getOrCreate(Gauge.builder("llm_process_start_time_seconds", () -> started)
+                .description("When this process started, in seconds since the epoch"));
     }
 
     private void ended(ModelEntry model, Duration latency, String status) {

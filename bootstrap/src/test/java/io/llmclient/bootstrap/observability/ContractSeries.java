@@ -23,7 +23,10 @@ public final class ContractSeries {
             // Issue 11: what the gateway itself adds to a request (time in the service minus provider wait).
             Map.entry("llm_gateway_overhead_seconds", new Family("histogram", Set.of("provider"))),
             // Issue 18: audit entries that could not be written (a full disk); no labels.
-            Map.entry("llm_audit_write_errors_total", new Family("counter", Set.of())));
+            Map.entry("llm_audit_write_errors_total", new Family("counter", Set.of())),
+            // Issue 18: readiness (0 while draining) and the process start, for restart alerts.
+            Map.entry("llm_ready", new Family("gauge", Set.of())),
+            Map.entry("llm_process_start_time_seconds", new Family("gauge", Set.of())));
 
     /** The sample-name suffixes the exposition may add to a histogram's family name. */
     public static final Set<String> HISTOGRAM_SUFFIXES = Set.of("_bucket", "_sum", "_count", "_created");

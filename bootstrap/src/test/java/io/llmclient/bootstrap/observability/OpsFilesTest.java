@@ -49,7 +49,8 @@ class OpsFilesTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theAlertRulesCoverViolationsErrorRatioRateLimitStormsProviderDownAndAuditWriteErrors() throws Exception {
+    void theAlertRulesCoverViolationsErrorRatioRateLimitStormsProviderDownAuditWritesReadinessAndRestarts()
+            throws Exception {
         var alerts = new ArrayList<String>();
         for (Map<String, Object> rule : rules()) {
             String alert = (String) rule.get("alert");
@@ -61,7 +62,7 @@ class OpsFilesTest {
             alerts.add(alert);
         }
         assertEquals(List.of("LlmGovernanceViolationsHigh", "LlmErrorRatioHigh", "LlmRateLimitStorm",
-                "LlmProviderDown", "LlmAuditWriteErrors"), alerts);
+                "LlmProviderDown", "LlmAuditWriteErrors", "LlmReplicaNotReady", "LlmProcessRestarting"), alerts);
     }
 
     @Test
@@ -115,7 +116,8 @@ class OpsFilesTest {
         }
         assertEquals(List.of("Requests by status", "Latency p50 / p95 / p99", "Time to first token p50 / p95",
                 "Tokens by type", "Errors by type", "Active requests", "Governance violations (last hour)",
-                "Rate limits and retries", "Gateway overhead p50 / p99", "Audit write errors"), titles);
+                "Rate limits and retries", "Gateway overhead p50 / p99", "Audit write errors", "Readiness and restarts"),
+                titles);
         assertEquals(ContractSeries.FAMILIES.keySet(), queried, "every contract series is on the dashboard");
     }
 

@@ -27,9 +27,12 @@ class RegistryIsolationTest {
         }
         try (var second = LlmClientServer.start(env, dir)) {
             Scrape scrape = Scrape.of(second);
-            // Only the audit write-error counter, registered at start-up, and at 0.
+            // Only the series registered at start-up: the audit write-error counter at 0, readiness,
+            // and the process start.
+            var atStartUp = java.util.Set.of("llm_audit_write_errors_total", "llm_ready",
+                    "llm_process_start_time_seconds");
             assertTrue(scrape.families().stream().noneMatch(family -> family.getName().startsWith("llm_")
-                    && !family.getName().equals("llm_audit_write_errors_total")), scrape.body());
+                    && !atStartUp.contains(family.getName())), scrape.body());
             assertEquals(0.0, scrape.counter("llm_audit_write_errors_total", Map.of()));
         }
     }
