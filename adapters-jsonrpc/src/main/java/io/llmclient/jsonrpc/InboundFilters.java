@@ -3,13 +3,13 @@ package io.llmclient.jsonrpc;
 import io.helidon.webserver.http.HttpRouting;
 import io.llmclient.jsonrpc.auth.InboundAuthFilter;
 import io.llmclient.jsonrpc.body.BodyBudget;
-import io.llmclient.jsonrpc.body.RequestBody;
-import io.llmclient.jsonrpc.body.RequestBodyFilter;
+import io.llmclient.jsonrpc.admission.RequestBody;
+import io.llmclient.jsonrpc.admission.RequestBodyFilter;
 import io.llmclient.jsonrpc.drain.DrainFilter;
 import io.llmclient.jsonrpc.drain.Readiness;
-import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
+import io.llmclient.jsonrpc.admission.InFlightLimitFilter;
 import io.llmclient.jsonrpc.limit.RequestReadDeadline;
-import io.llmclient.jsonrpc.limit.SurfaceRefusals;
+import io.llmclient.jsonrpc.refusal.SurfaceRefusals;
 import java.util.List;
 
 /**
@@ -18,7 +18,7 @@ import java.util.List;
  * before anything else is spent on it), then auth (a refused caller costs nothing more), then
  * the body read (bounded in size, time and memory), then the in-flight limit (so that only a
  * request whose body is in takes a slot). The surfaces' handlers take the body from
- * {@link RequestBodyFilter#bodyOf}.
+ * {@link io.llmclient.jsonrpc.body.ReadBody#of}.
  */
 public final class InboundFilters {
     private InboundFilters() {

@@ -11,13 +11,14 @@ import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsReader;
 import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.jsonrpc.admission.RequestBody;
 import io.llmclient.jsonrpc.body.JsonCodec;
-import io.llmclient.jsonrpc.body.RequestBody;
-import io.llmclient.jsonrpc.body.RequestBodyFilter;
+import io.llmclient.jsonrpc.body.ReadBody;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.dispatch.Dispatcher;
 import io.llmclient.jsonrpc.dispatch.Reply;
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.method.LlmMethods;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
@@ -53,7 +54,7 @@ import java.util.Objects;
  *   <li><b>Batches</b> run their calls concurrently (a virtual thread each) and answer in request
  *       order. The response's {@code X-Trace-Id} is the header's, or a generated one; each entry's
  *       {@code trace_id} is its own.</li>
- *   <li><b>Too large, too slow</b>: the body is read by {@link RequestBodyFilter} before the
+ *   <li><b>Too large, too slow</b>: the body is read by {@code RequestBodyFilter} before the
  *       request takes an in-flight slot; see {@link RequestBody}, shared by every surface.</li>
  *   <li><b>A chunked body whose framing is malformed</b> (a chunk size such as
  *       {@code ffffffffffffffff}) is -32600 InvalidRequest with id null and HTTP 400, and the
@@ -100,7 +101,7 @@ public final class JsonRpcEndpoint implements HttpService {
     private void handle(ServerRequest req, ServerResponse res) {
         long arrived = service.arrival();
         A2aContext fromHeaders = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
-        byte[] body = RequestBodyFilter.bodyOf(req);
+        byte[] body = ReadBody.of(req);
         var waits = new GatewayOverhead.Waits();
         GatewayOverhead.collecting(waits, () -> send(req, res, answer(body, fromHeaders, arrived), arrived, waits));
     }

@@ -6,6 +6,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.provider.StreamSink;
@@ -14,17 +15,17 @@ import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.dispatch.Reply;
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.method.ResultMapping;
 import io.llmclient.jsonrpc.method.ToolCallJson;
 import io.llmclient.jsonrpc.protocol.FailureMapping;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
+import io.llmclient.jsonrpc.refusal.SurfaceRefusals;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
 import io.llmclient.jsonrpc.sse.KeepAlives;
 import io.llmclient.jsonrpc.sse.OpenStreams;
-import io.llmclient.jsonrpc.limit.SurfaceRefusals;
-import io.helidon.http.sse.SseEvent;
 import io.llmclient.jsonrpc.sse.WriteDeadline;
 
 /**

@@ -2,6 +2,7 @@ package io.llmclient.jsonrpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

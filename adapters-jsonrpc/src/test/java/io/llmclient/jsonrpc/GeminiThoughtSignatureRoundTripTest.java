@@ -27,6 +27,7 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.provider.gemini.GeminiProviderFactory;
 import java.io.IOException;

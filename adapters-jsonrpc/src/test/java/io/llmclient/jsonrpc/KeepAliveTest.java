@@ -11,6 +11,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

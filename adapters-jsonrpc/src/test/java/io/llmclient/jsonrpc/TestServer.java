@@ -15,11 +15,12 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.governance.GovernanceViolation;
 import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,9 +87,9 @@ final class TestServer implements AutoCloseable {
     }
 
     /** The body filter the service puts in front of every surface, with a body budget far from reach. */
-    static io.llmclient.jsonrpc.body.RequestBodyFilter bodyFilter(long maxRequestBytes) {
-        var refusals = new io.llmclient.jsonrpc.limit.SurfaceRefusals();
-        return new io.llmclient.jsonrpc.body.RequestBodyFilter(new io.llmclient.jsonrpc.body.RequestBody(
+    static io.llmclient.jsonrpc.admission.RequestBodyFilter bodyFilter(long maxRequestBytes) {
+        var refusals = new io.llmclient.jsonrpc.refusal.SurfaceRefusals();
+        return new io.llmclient.jsonrpc.admission.RequestBodyFilter(new io.llmclient.jsonrpc.admission.RequestBody(
                 maxRequestBytes, new io.llmclient.jsonrpc.body.BodyBudget(Long.MAX_VALUE), refusals),
                 new io.llmclient.jsonrpc.limit.RequestReadDeadline(Duration.ofSeconds(30)), refusals);
     }

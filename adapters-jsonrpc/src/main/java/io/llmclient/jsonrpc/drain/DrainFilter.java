@@ -7,7 +7,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.jsonrpc.context.A2aHeaders;
-import io.llmclient.jsonrpc.limit.SurfaceRefusals;
+import io.llmclient.jsonrpc.refusal.SurfaceRefusals;
 import java.util.Objects;
 import java.util.Set;
 

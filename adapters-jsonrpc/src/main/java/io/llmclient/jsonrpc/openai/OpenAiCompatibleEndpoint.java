@@ -14,9 +14,9 @@ import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.failure.LlmFailureException;
-import io.llmclient.jsonrpc.InboundLimits;
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.body.JsonCodec;
-import io.llmclient.jsonrpc.body.RequestBodyFilter;
+import io.llmclient.jsonrpc.body.ReadBody;
 import io.llmclient.jsonrpc.sse.OpenStreams;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
@@ -100,7 +100,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     private void chat(ServerRequest req, ServerResponse res) {
         long arrived = service.arrival();
         A2aContext fromHeaders = context(req, res);
-        byte[] body = RequestBodyFilter.bodyOf(req);
+        byte[] body = ReadBody.of(req);
         try {
             answer(req, res, body, fromHeaders, arrived);
         } catch (RuntimeException bug) {

@@ -73,6 +73,11 @@ public final class OpenAiErrors {
                 Optional.empty());
     }
 
+    /** The service is draining (SIGTERM): 503, so that the client retries on another replica. */
+    public static OpenAiError draining() {
+        return overloaded("The service is shutting down; retry on another replica");
+    }
+
     /** The service is at its limit of requests in flight: 503, as OpenAI answers when it is overloaded. */
     public static OpenAiError overloaded(String message) {
         return new OpenAiError(Status.SERVICE_UNAVAILABLE_503, message, SERVER_ERROR, Optional.empty(), "overloaded",

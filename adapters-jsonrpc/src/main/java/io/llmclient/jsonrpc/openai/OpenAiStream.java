@@ -9,14 +9,13 @@ import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.jsonrpc.InboundLimits;
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
 import io.llmclient.jsonrpc.sse.KeepAlives;
 import io.llmclient.jsonrpc.sse.OpenStreams;
-import io.llmclient.jsonrpc.limit.SurfaceRefusals;
 import io.helidon.http.sse.SseEvent;
 import io.llmclient.jsonrpc.sse.WriteDeadline;
 import java.time.Clock;
@@ -64,7 +63,7 @@ final class OpenAiStream {
         this.keepAlives = new KeepAlives(limits.sseKeepAlive());
         this.openStreams = openStreams;
         // Should a drain's grace run out, the stream's last event says so (and no [DONE] follows).
-        this.shutdown = EventStream.dataEvent(codec.write(SurfaceRefusals.draining().openAi().body(codec.nodes())));
+        this.shutdown = EventStream.dataEvent(codec.write(OpenAiErrors.draining().body(codec.nodes())));
     }
 
     void run(ServerRequest req, ServerResponse res, PreparedRequest prepared, ChatCompletionRequest request) {

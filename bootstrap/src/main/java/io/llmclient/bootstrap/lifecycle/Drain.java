@@ -1,7 +1,7 @@
 package io.llmclient.bootstrap.lifecycle;
 
 import io.llmclient.jsonrpc.drain.Readiness;
-import io.llmclient.jsonrpc.limit.InFlightLimitFilter;
+import io.llmclient.jsonrpc.admission.InFlightLimitFilter;
 import io.llmclient.jsonrpc.sse.OpenStreams;
 import java.time.Duration;
 import java.util.Objects;

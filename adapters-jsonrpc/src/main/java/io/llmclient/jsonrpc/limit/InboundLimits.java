@@ -1,4 +1,4 @@
-package io.llmclient.jsonrpc;
+package io.llmclient.jsonrpc.limit;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.llmclient.jsonrpc.limit;
+package io.llmclient.jsonrpc.admission;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
@@ -6,6 +6,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.jsonrpc.context.A2aHeaders;
+import io.llmclient.jsonrpc.refusal.SurfaceRefusals;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 

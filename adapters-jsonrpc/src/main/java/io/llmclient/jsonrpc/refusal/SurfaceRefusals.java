@@ -1,4 +1,4 @@
-package io.llmclient.jsonrpc.limit;
+package io.llmclient.jsonrpc.refusal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -81,8 +81,9 @@ public final class SurfaceRefusals {
 
     /** HTTP 503 with the connection closed: the service is draining (SIGTERM); another replica will answer. */
     public static Refusal draining() {
-        String message = "The service is shutting down; retry on another replica";
-        return overloaded(message, Map.of("draining", true), true);
+        OpenAiError openAi = OpenAiErrors.draining();
+        return new Refusal(Status.SERVICE_UNAVAILABLE_503, new JsonRpcError(FailureMapping.OVERLOADED,
+                "OverloadedError", openAi.message(), Map.of("draining", true)), openAi, true, Optional.of("1"));
     }
 
     private static Refusal overloaded(String message, Map<String, Object> data, boolean closeConnection) {

@@ -1,4 +1,4 @@
-package io.llmclient.jsonrpc.body;
+package io.llmclient.jsonrpc.admission;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
@@ -6,10 +6,10 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http.ServerRequest;
+import io.llmclient.jsonrpc.body.ReadBody;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.limit.RequestReadDeadline;
-import io.llmclient.jsonrpc.limit.SurfaceRefusals;
+import io.llmclient.jsonrpc.refusal.SurfaceRefusals;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +19,7 @@ import java.util.Set;
  * only once its body is in (the in-flight filter comes after this one): clients trickling their
  * bodies cannot take every slot. The read is bounded by the inbound limit ({@code 413}), the body
  * budget ({@code 503}) and the request's read deadline ({@code 408}), each answered in the
- * surface's shape. The handlers take the body with {@link #bodyOf(ServerRequest)}.
+ * surface's shape. The handlers take the body with {@link ReadBody#of}.
  *
  * <p>{@code /health}, {@code /ready} and {@code /metrics} are left alone: an operator must reach
  * them whatever callers do.
@@ -35,11 +35,6 @@ public final class RequestBodyFilter implements Filter {
         this.requestBody = Objects.requireNonNull(requestBody, "requestBody");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
-    }
-
-    /** The body this filter read for {@code req}; empty when it has none. */
-    public static byte[] bodyOf(ServerRequest req) {
-        return req.context().get(ReadBody.class).map(ReadBody::bytes).orElse(ReadBody.NONE.bytes());
     }
 
     @Override
@@ -63,7 +58,7 @@ public final class RequestBodyFilter implements Filter {
         Optional<byte[]> body = requestBody.read(req, res, path, traceId);
         disarm(watch);
         if (body.isPresent()) {
-            req.context().register(new ReadBody(body.get()));
+            ReadBody.attach(req, body.get());
             chain.proceed();
         }
     }
@@ -76,10 +71,5 @@ public final class RequestBodyFilter implements Filter {
 
     private static CloseConnectionException deadlinePassed() {
         return new CloseConnectionException("request not read within LLM_REQUEST_READ_TIMEOUT: connection closed");
-    }
-
-    /** A body read by this filter, carried in the request's context. */
-    private record ReadBody(byte[] bytes) {
-        static final ReadBody NONE = new ReadBody(new byte[0]);
     }
 }

@@ -1,4 +1,4 @@
-package io.llmclient.jsonrpc.limit;
+package io.llmclient.jsonrpc.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

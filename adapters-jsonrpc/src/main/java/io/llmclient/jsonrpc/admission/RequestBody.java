@@ -1,4 +1,4 @@
-package io.llmclient.jsonrpc.body;
+package io.llmclient.jsonrpc.admission;
 
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderValues;
@@ -7,7 +7,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.llmclient.jsonrpc.limit.SurfaceRefusals;
+import io.llmclient.jsonrpc.body.BodyBudget;
+import io.llmclient.jsonrpc.body.BoundedBody;
+import io.llmclient.jsonrpc.refusal.SurfaceRefusals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
