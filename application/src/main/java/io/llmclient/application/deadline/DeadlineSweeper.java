@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * <p>By default each entry past its deadline is expired. A sweeper made with a {@code due} handler
  * hands that handler all entries past their deadline at once, once per tick, and the handler
  * decides which to expire: for checks that cost one look at something shared (a system table)
- * whatever the number of entries (decision 20).
+ * whatever the number of entries (decision 22).
  *
  * @param <T> what is watched
  */

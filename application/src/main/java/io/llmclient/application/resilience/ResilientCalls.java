@@ -35,7 +35,7 @@ import java.util.function.BooleanSupplier;
  * when its provider fails for good. An explicit model is never swapped. Providers only classify
  * failures; every decision about them is made here, so all providers get the same policy.
  *
- * <p>A call whose thread is interrupted (its caller went away, decision 20) ends at once with a
+ * <p>A call whose thread is interrupted (its caller went away, decision 22) ends at once with a
  * {@link CancellationException}, the interrupt kept set: wherever the interrupt lands (the
  * provider's wait, a retry back-off, the rate-limit queue), nothing is retried, no other model is
  * tried, and the provider's circuit gets no verdict, since the provider did nothing wrong.

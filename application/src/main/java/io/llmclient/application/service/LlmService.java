@@ -127,7 +127,7 @@ public final class LlmService {
     /**
      * Calls the provider for a prepared request, waiting for the whole answer.
      *
-     * <p>Interrupting the calling thread cancels the call (its caller went away, decision 20):
+     * <p>Interrupting the calling thread cancels the call (its caller went away, decision 22):
      * wherever it waits, it ends with a {@link CancellationException}, the interrupt kept set,
      * without a retry or a fallback, and the request is recorded as cancelled by the client
      * ({@link MetricsPort#cancelled}).

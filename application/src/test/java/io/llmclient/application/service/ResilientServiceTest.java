@@ -547,7 +547,7 @@ class ResilientServiceTest {
         assertEquals(List.of(new Overloaded(ProviderId.OPENAI, 0), "claude-3-5-haiku-20241022"), during);
     }
 
-    /** A caller that went away interrupts its call's thread (decision 20): the call ends, and nothing more is tried. */
+    /** A caller that went away interrupts its call's thread (decision 22): the call ends, and nothing more is tried. */
     @Nested
     class CancelledByTheCaller {
 

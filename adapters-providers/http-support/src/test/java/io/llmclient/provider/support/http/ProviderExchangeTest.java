@@ -272,7 +272,7 @@ class ProviderExchangeTest {
         http.exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
         var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
         var stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
-        // Someone else (the caller's disconnect watch, decision 20) interrupts the waiting virtual thread.
+        // Someone else (the caller's disconnect watch, decision 22) interrupts the waiting virtual thread.
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
                 http.exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
