@@ -16,6 +16,7 @@ import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.body.ReadBody;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
+import io.llmclient.jsonrpc.disconnect.ClientDisconnects;
 import io.llmclient.jsonrpc.dispatch.Dispatcher;
 import io.llmclient.jsonrpc.dispatch.Reply;
 import io.llmclient.jsonrpc.limit.InboundLimits;
@@ -25,6 +26,7 @@ import io.llmclient.jsonrpc.protocol.Responses;
 import io.llmclient.jsonrpc.sse.OpenStreams;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 
 /**
  * JSON-RPC 2.0 at {@code POST /jsonrpc}: translates requests to {@link LlmService} calls and back
@@ -63,6 +65,10 @@ import java.util.Objects;
  *   <li>Extra {@code data} members beyond the contract's: {@code max_bytes} on PayloadTooLarge,
  *       {@code queue_size} or {@code response_buffer_bytes} on OverloadedError (which limit was full).</li>
  *   <li>The {@code Content-Type} of a request is not checked: the body is JSON or it is not.</li>
+ *   <li><b>A client that closes its connection while its answer is being worked out</b> (a call
+ *       waiting for its provider, a batch) cancels the work: every call of a batch together, none
+ *       retried; the connection is then closed without an answer ({@link ClientDisconnects},
+ *       decision 22).</li>
  *   <li>Whoever starts the server must not set Helidon's own {@code max-payload-size} below
  *       {@link InboundLimits#maxRequestBytes()}: Helidon's 413 would come first, without the
  *       JSON-RPC body.</li>
@@ -76,6 +82,7 @@ public final class JsonRpcEndpoint implements HttpService {
     private final JsonCodec codec;
     private final Dispatcher dispatcher;
     private final JsonRpcStream streams;
+    private final ClientDisconnects disconnects;
 
     /** {@code metrics} answers {@code llm.metrics}: the registry {@code /metrics} exposes. */
     public JsonRpcEndpoint(LlmService service, InboundLimits limits, MetricsReader metrics) {
@@ -84,6 +91,13 @@ public final class JsonRpcEndpoint implements HttpService {
 
     /** As above, its streams listed in {@code openStreams}, which a drain ends when its grace is over. */
     public JsonRpcEndpoint(LlmService service, InboundLimits limits, MetricsReader metrics, OpenStreams openStreams) {
+        this(service, limits, metrics, openStreams, ClientDisconnects.off());
+    }
+
+    /** As above, cancelling the work of a client that closes its connection as {@code disconnects} notices. */
+    public JsonRpcEndpoint(LlmService service, InboundLimits limits, MetricsReader metrics, OpenStreams openStreams,
+                           ClientDisconnects disconnects) {
+        this.disconnects = Objects.requireNonNull(disconnects, "disconnects");
         this.service = Objects.requireNonNull(service, "service");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(limits, "limits");
@@ -103,7 +117,10 @@ public final class JsonRpcEndpoint implements HttpService {
         A2aContext fromHeaders = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
         byte[] body = ReadBody.of(req);
         var waits = new GatewayOverhead.Waits();
-        GatewayOverhead.collecting(waits, () -> send(req, res, answer(body, fromHeaders, arrived), arrived, waits));
+        // Everything but a stream is worked out here, while the client waits and may leave; a stream
+        // is only prepared here, and notices its client at its writes (JsonRpcStream).
+        GatewayOverhead.collecting(waits, () -> send(req, res,
+                disconnects.whileWaiting(req, () -> answer(body, fromHeaders, arrived)), arrived, waits));
     }
 
     private Reply answer(byte[] body, A2aContext fromHeaders, long arrived) {
@@ -112,6 +129,12 @@ public final class JsonRpcEndpoint implements HttpService {
                 case JsonCodec.Parsed.NotJson notJson -> dispatcher.notJson(notJson.reason(), fromHeaders);
                 case JsonCodec.Parsed.Json json -> dispatcher.process(json.value(), fromHeaders, arrived);
             };
+        } catch (CancellationException cancelled) {
+            // A batch whose thread was interrupted: its client left (the answer is then dropped) or
+            // the server is stopping.
+            LOG.log(System.Logger.Level.DEBUG, "/jsonrpc cancelled (trace_id {0})", fromHeaders.traceId());
+            return new Reply.Body(dispatcher.unidentifiedError(JsonRpcError.internalError(), fromHeaders.traceId()),
+                    fromHeaders.traceId());
         } catch (RuntimeException bug) {
             // Calls catch their own failures; this is a bug in the dispatch itself. Its message may
             // quote anything, so only the class is logged and nothing of it is returned.

@@ -39,6 +39,7 @@ import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.jsonrpc.InboundFilters;
 import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.jsonrpc.body.BodyBudget;
+import io.llmclient.jsonrpc.disconnect.ClientDisconnects;
 import io.llmclient.jsonrpc.drain.Readiness;
 import io.llmclient.jsonrpc.drain.ReadyEndpoint;
 import io.llmclient.jsonrpc.http10.Http10Selector;
@@ -187,7 +188,7 @@ public final class LlmClientServer {
                                 new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability))),
                         Instant.now(),
                         new InboundProtection(readiness, readDeadline, new BodyBudget(protection.bodyBufferBytes()),
-                                inFlight, openStreams)))
+                                inFlight, openStreams, ClientDisconnects.fromProc())))
                 .build()
                 .start();
         LOG.info("at most {} client connections; a request must arrive within {} of its first line",
@@ -216,7 +217,8 @@ public final class LlmClientServer {
 
     /** What the inbound filters share with the server they run in. */
     private record InboundProtection(Readiness readiness, RequestReadDeadline readDeadline, BodyBudget bodyBudget,
-                                     InFlightLimitFilter inFlight, OpenStreams openStreams) {
+                                     InFlightLimitFilter inFlight, OpenStreams openStreams,
+                                     ClientDisconnects disconnects) {
     }
 
     private static ResilienceSettings resilience(ServiceConfig config) {
@@ -235,9 +237,10 @@ public final class LlmClientServer {
                 protection.inFlight());
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit(),
                 config.protection().sseKeepAlive());
-        routing.register(new JsonRpcEndpoint(service, limits, metrics, protection.openStreams()))
+        routing.register(new JsonRpcEndpoint(service, limits, metrics, protection.openStreams(),
+                        protection.disconnects()))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart, Clock.systemUTC(),
-                        protection.openStreams()))
+                        protection.openStreams(), protection.disconnects()))
                 .register(health)
                 .register(new ReadyEndpoint(protection.readiness()));
     }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +31,10 @@ import java.util.concurrent.Future;
  * A single call to a streaming method that passes its checks is handed back as a
  * {@link Reply.Stream} for the endpoint to run.
  * A batch's calls run concurrently, one virtual thread each, and are answered in request order.
+ *
+ * <p>Interrupting the thread that processes a body (its client left, decision 22) cancels its work:
+ * a single call as the service cancels it, a batch's calls all together, and {@link #process}
+ * then throws {@link CancellationException} for a batch.
  */
 public final class Dispatcher {
     /** The most requests one batch may hold (contract section 9). */
@@ -91,18 +96,23 @@ public final class Dispatcher {
             body.forEach(element -> pending.add(threads.submit(() -> call(element, fromHeaders, true))));
             var answers = new ArrayList<Answer>(pending.size());
             for (Future<Answer> future : pending) {
-                answers.add(await(future, fromHeaders));
+                answers.add(await(future, pending, fromHeaders));
             }
             return answers;
         }
     }
 
-    private Answer await(Future<Answer> future, A2aContext fromHeaders) {
+    private Answer await(Future<Answer> future, List<Future<Answer>> batch, A2aContext fromHeaders) {
         try {
             return future.get();
         } catch (InterruptedException interrupted) {
+            // The batch's client went away (or the server is stopping): every call still running is
+            // interrupted, which cancels it, and the executor's close waits until each has ended.
+            batch.forEach(call -> call.cancel(true));
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while a batch was running", interrupted);
+            var cancelled = new CancellationException("batch cancelled by the caller");
+            cancelled.initCause(interrupted);
+            throw cancelled;
         } catch (ExecutionException bug) {
             // call() catches every exception; only an Error can land here.
             logBug("batch entry", fromHeaders.traceId(), bug.getCause());
@@ -140,6 +150,10 @@ public final class Dispatcher {
             return new Answer(call.id().map(id -> responses.success(id, result)), traceId);
         } catch (LlmFailureException failure) {
             return answer(call, FailureMapping.toError(failure.failure()), traceId);
+        } catch (CancellationException cancelled) {
+            // Its thread was interrupted: its client left (the answer is dropped) or the server is stopping.
+            LOG.log(System.Logger.Level.DEBUG, "{0} cancelled (trace_id {1})", call.method(), traceId);
+            return answer(call, JsonRpcError.internalError(), traceId);
         } catch (RuntimeException bug) {
             logBug(call.method(), traceId, bug);
             return answer(call, JsonRpcError.internalError(), traceId);

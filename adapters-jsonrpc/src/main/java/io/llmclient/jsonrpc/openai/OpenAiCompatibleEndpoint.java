@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -17,6 +18,7 @@ import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.body.ReadBody;
+import io.llmclient.jsonrpc.disconnect.ClientDisconnects;
 import io.llmclient.jsonrpc.sse.OpenStreams;
 import io.llmclient.jsonrpc.context.A2aHeaders;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 
 /**
  * The OpenAI-compatible surface (contract sections 5 and 9): {@code POST /v1/chat/completions},
@@ -48,6 +51,9 @@ import java.util.Optional;
  *   <li>Any other path under {@code /v1} is 404 in OpenAI's error shape ({@code unknown_url}).</li>
  *   <li>A completion whose provider reports finish reason {@code error} is a 502 here: that
  *       reason exists only in JSON-RPC results (contract section 9).</li>
+ *   <li>A client that closes its connection while its non-streamed completion waits cancels it
+ *       (no retry), and the connection is closed without an answer ({@link ClientDisconnects},
+ *       decision 22); a stream notices at its next write or keep-alive.</li>
  * </ul>
  */
 public final class OpenAiCompatibleEndpoint implements HttpService {
@@ -61,6 +67,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     private final OpenAiShapes shapes;
     private final Replies replies;
     private final OpenAiStream streams;
+    private final ClientDisconnects disconnects;
 
     /** {@code serviceStart} is given as every model's {@code created}. */
     public OpenAiCompatibleEndpoint(LlmService service, InboundLimits limits, Instant serviceStart) {
@@ -78,6 +85,13 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
      */
     public OpenAiCompatibleEndpoint(LlmService service, InboundLimits limits, Instant serviceStart, Clock clock,
                                     OpenStreams openStreams) {
+        this(service, limits, serviceStart, clock, openStreams, ClientDisconnects.off());
+    }
+
+    /** As above, cancelling the completion of a client that closes its connection as {@code disconnects} notices. */
+    public OpenAiCompatibleEndpoint(LlmService service, InboundLimits limits, Instant serviceStart, Clock clock,
+                                    OpenStreams openStreams, ClientDisconnects disconnects) {
+        this.disconnects = Objects.requireNonNull(disconnects, "disconnects");
         this.service = Objects.requireNonNull(service, "service");
         Objects.requireNonNull(limits, "limits");
         this.serviceStart = serviceStart.getEpochSecond();
@@ -103,6 +117,15 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         byte[] body = ReadBody.of(req);
         try {
             answer(req, res, body, fromHeaders, arrived);
+        } catch (CloseConnectionException clientGone) {
+            // Its client left while its completion waited: nobody to answer (ClientDisconnects).
+            throw clientGone;
+        } catch (CancellationException cancelled) {
+            // Interrupted otherwise: the server is stopping.
+            LOG.log(System.Logger.Level.DEBUG, "/v1/chat/completions cancelled (trace_id {0})", fromHeaders.traceId());
+            if (!res.isSent()) {
+                replies.error(res, OpenAiErrors.internal());
+            }
         } catch (RuntimeException bug) {
             // The message may quote anything, a key included: only the class is logged.
             LOG.log(System.Logger.Level.ERROR, "internal error at /v1/chat/completions (trace_id {0}): {1}",
@@ -148,7 +171,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         }
         ChatResponse response;
         try {
-            response = service.complete(prepared);
+            response = disconnects.whileWaiting(req, () -> service.complete(prepared));
         } catch (LlmFailureException failed) {
             overheadHeader(res, prepared);
             replies.error(res, OpenAiErrors.of(failed.failure()));

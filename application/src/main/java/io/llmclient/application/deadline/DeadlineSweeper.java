@@ -1,10 +1,13 @@
 package io.llmclient.application.deadline;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One watchdog for many deadlines: a single virtual thread looks at the registered entries every
@@ -12,12 +15,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * after some ticks without any. Registering is a set insertion, so a deadline costs no timer
  * (decision 14: arming and cancelling timers per call was the largest CPU cost measured).
  *
+ * <p>By default each entry past its deadline is expired. A sweeper made with a {@code due} handler
+ * hands that handler all entries past their deadline at once, once per tick, and the handler
+ * decides which to expire: for checks that cost one look at something shared (a system table)
+ * whatever the number of entries (decision 22).
+ *
  * @param <T> what is watched
  */
 public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
     private final String threadName;
     private final Duration tick;
     private final int idleTicks;
+    private final Consumer<? super List<T>> due;
     private final Set<T> watched = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean sweeping = new AtomicBoolean();
 
@@ -36,9 +45,18 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
      * @param idleTicks  ticks in a row without an entry before the thread stops
      */
     public DeadlineSweeper(String threadName, Duration tick, int idleTicks) {
+        this(threadName, tick, idleTicks, entries -> entries.forEach(Watched::expire));
+    }
+
+    /**
+     * As above, handing the entries past their deadline to {@code due} at each tick (never an empty
+     * list), which expires those it judges done. An entry it leaves is handed over again next tick.
+     */
+    public DeadlineSweeper(String threadName, Duration tick, int idleTicks, Consumer<? super List<T>> due) {
         this.threadName = Objects.requireNonNull(threadName, "threadName");
         this.tick = Objects.requireNonNull(tick, "tick");
         this.idleTicks = idleTicks;
+        this.due = Objects.requireNonNull(due, "due");
     }
 
     /** Watches {@code entry} until it is removed. */
@@ -70,10 +88,14 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
                 return;
             }
             long now = System.nanoTime();
+            List<T> pastDeadline = new ArrayList<>();
             for (T entry : watched) {
                 if (now - entry.deadlineNanos() >= 0) {
-                    entry.expire();
+                    pastDeadline.add(entry);
                 }
+            }
+            if (!pastDeadline.isEmpty()) {
+                due.accept(pastDeadline);
             }
             idle = watched.isEmpty() ? idle + 1 : 0;
             if (idle >= idleTicks) {

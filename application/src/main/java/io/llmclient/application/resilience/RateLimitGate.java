@@ -3,11 +3,10 @@ package io.llmclient.application.resilience;
 import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.Overloaded;
-import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import io.llmclient.domain.failure.LlmFailureException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.concurrent.CancellationException;
 
 /**
  * One provider's rate-limit gate. When the provider answered a rate limit and a retry was
@@ -45,8 +44,9 @@ final class RateLimitGate {
     /**
      * Returns when the gate is open: at once, or after waiting in the queue.
      *
-     * @throws LlmFailureException Overloaded when the queue is full; RateLimited when the
-     *                             thread is interrupted while waiting
+     * @throws LlmFailureException   Overloaded when the queue is full
+     * @throws CancellationException the thread was interrupted while waiting (its caller went
+     *                               away); the interrupt stays set
      */
     void awaitTurn() {
         Duration remaining;
@@ -69,7 +69,9 @@ final class RateLimitGate {
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw new LlmFailureException(new RateLimited(provider, Optional.of(remaining)), interrupted);
+            var cancelled = new CancellationException("call cancelled by the caller while queued for " + provider);
+            cancelled.initCause(interrupted);
+            throw cancelled;
         } finally {
             synchronized (this) {
                 waiting--;

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,6 +34,11 @@ import java.util.function.BooleanSupplier;
  * nothing (the default) falls back to the next allowed model of its tier on another provider
  * when its provider fails for good. An explicit model is never swapped. Providers only classify
  * failures; every decision about them is made here, so all providers get the same policy.
+ *
+ * <p>A call whose thread is interrupted (its caller went away, decision 22) ends at once with a
+ * {@link CancellationException}, the interrupt kept set: wherever the interrupt lands (the
+ * provider's wait, a retry back-off, the rate-limit queue), nothing is retried, no other model is
+ * tried, and the provider's circuit gets no verdict, since the provider did nothing wrong.
  */
 public final class ResilientCalls {
 
@@ -77,7 +83,8 @@ public final class ResilientCalls {
      *
      * @param committed true once the caller has received output (a stream's first delta): from
      *                  then on a failure is neither retried nor sent to another model
-     * @throws LlmFailureException the failure that ended the last model tried
+     * @throws LlmFailureException   the failure that ended the last model tried
+     * @throws CancellationException the calling thread was interrupted: the caller went away
      */
     public <T> Served<T> call(ChatRequest request, ModelEntry chosen, Attempt<T> attempt, BooleanSupplier committed,
                               FallbackListener listener) {
@@ -88,6 +95,9 @@ public final class ResilientCalls {
             try {
                 return new Served<>(model, onModel(request, model, attempt, committed));
             } catch (LlmFailureException failure) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw cancelled(failure);
+                }
                 if (committed.getAsBoolean() || !fallbackMayHelp(failure.failure())) {
                     throw failure;
                 }
@@ -132,6 +142,11 @@ public final class ResilientCalls {
                     guard.breaker().succeeded(permit);
                     return value;
                 } catch (LlmFailureException thrown) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        // Whatever the attempt says, it was cut short by the caller leaving (a provider
+                        // may name an interrupted read as a failure of its own): no verdict, no retry.
+                        throw cancelled(thrown);
+                    }
                     LlmFailure failure = thrown.failure();
                     if (failure instanceof RateLimited) {
                         metrics.rateLimited(id);
@@ -160,7 +175,7 @@ public final class ResilientCalls {
             }
         } finally {
             if (!judged) {
-                // Ended without a verdict on the provider: a full queue, a cancelled retry wait, a bug, or
+                // Ended without a verdict on the provider: a full queue, a cancelled call, a bug, or
                 // an Error such as OutOfMemoryError. A probe's slot must come back whatever was thrown, or
                 // a half-open circuit would wait for its probe for good.
                 guard.breaker().released(permit);
@@ -172,10 +187,17 @@ public final class ResilientCalls {
         try {
             sleeper.sleep(retry.delay());
         } catch (InterruptedException interrupted) {
-            // The caller went away: stop retrying and end with what the last attempt said.
+            // The caller went away during the back-off: stop here, as cancelled, not as the last failure.
             Thread.currentThread().interrupt();
-            throw cause;
+            throw cancelled(cause);
         }
+    }
+
+    /** The caller went away; {@code cause} is what the call was doing then. The interrupt stays set. */
+    private static CancellationException cancelled(Throwable cause) {
+        var cancelled = new CancellationException("call cancelled by the caller");
+        cancelled.initCause(cause);
+        return cancelled;
     }
 
     private static void verdict(CircuitBreaker breaker, CircuitBreaker.Permit permit, LlmFailure failure) {

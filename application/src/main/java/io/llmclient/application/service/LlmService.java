@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 
 /**
  * The one entry point of the use case "ask a model": validate, govern, select, call the
@@ -123,7 +124,14 @@ public final class LlmService {
         return complete(prepare(params, fromHeaders));
     }
 
-    /** Calls the provider for a prepared request, waiting for the whole answer. */
+    /**
+     * Calls the provider for a prepared request, waiting for the whole answer.
+     *
+     * <p>Interrupting the calling thread cancels the call (its caller went away, decision 22):
+     * wherever it waits, it ends with a {@link CancellationException}, the interrupt kept set,
+     * without a retry or a fallback, and the request is recorded as cancelled by the client
+     * ({@link MetricsPort#cancelled}).
+     */
     public ChatResponse complete(PreparedRequest prepared) {
         requireProvider(prepared.model());
         var current = new Current(prepared);
@@ -146,6 +154,10 @@ public final class LlmService {
             recorded = true;
             failed(current.prepared, OP_COMPLETE, failure.failure().type());
             throw failure;
+        } catch (CancellationException callerGone) {
+            recorded = true;
+            cancelled(current.prepared, OP_COMPLETE);
+            throw callerGone;
         } finally {
             if (!recorded) {
                 // A bug, or an Error such as OutOfMemoryError: still one request that ended, so that the
@@ -219,8 +231,13 @@ public final class LlmService {
             }
             recorded = true;
             if (tracking.callerGone != null) {
-                cancelled(current.prepared);
+                cancelled(current.prepared, OP_STREAM);
                 throw tracking.callerGone;
+            }
+            if (thrown instanceof CancellationException) {
+                // The thread was interrupted: its caller went away while the provider was waited for.
+                cancelled(current.prepared, OP_STREAM);
+                throw thrown;
             }
             if (!(thrown instanceof LlmFailureException failure)) {
                 failed(current.prepared, OP_STREAM, INTERNAL_ERROR);
@@ -240,7 +257,7 @@ public final class LlmService {
                 // An Error such as OutOfMemoryError: the stream ended all the same, so that the
                 // active-requests gauge comes down and the request log has its line.
                 if (tracking.callerGone != null) {
-                    cancelled(current.prepared);
+                    cancelled(current.prepared, OP_STREAM);
                 } else {
                     failed(current.prepared, OP_STREAM, INTERNAL_ERROR);
                 }
@@ -391,10 +408,10 @@ public final class LlmService {
                 RequestRecord.Status.ERROR, Optional.of(errorType)));
     }
 
-    private void cancelled(PreparedRequest prepared) {
+    private void cancelled(PreparedRequest prepared, String operation) {
         Duration latency = since(prepared.startNanos());
         metrics.cancelled(prepared.model(), latency);
-        requestLog.completed(new RequestRecord(prepared.request().context(), OP_STREAM,
+        requestLog.completed(new RequestRecord(prepared.request().context(), operation,
                 Optional.of(prepared.model().id()), Optional.of(prepared.model().provider().value()), latency,
                 RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED)));
     }

@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public interface MetricsPort {
 
-    /** The error type a stream whose caller went away is recorded with, when not told apart otherwise. */
+    /** The error type a call whose caller went away is recorded with, when not told apart otherwise. */
     String CLIENT_CANCELLED = "ClientCancelled";
 
     /** A call to the model's provider begins (active requests go up). */
@@ -28,7 +28,8 @@ public interface MetricsPort {
     void failed(ModelEntry model, Duration latency, String errorType);
 
     /**
-     * The caller of a stream went away before it ended (active requests go down). Not a provider
+     * The caller went away before its call ended: a stream's client that can no longer be written
+     * to, or a waiting call whose client closed its connection (active requests go down). Not a provider
      * failure and not a bug; by default counted as a failure of type {@value #CLIENT_CANCELLED},
      * so that the request still appears once in the request counters.
      */

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.Overloaded;
-import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import io.llmclient.domain.failure.LlmFailureException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -86,15 +86,14 @@ class RateLimitGateTest {
     }
 
     @Test
-    void aWaiterWhoseThreadIsInterruptedLeavesTheQueueWithRateLimited() {
+    void aWaiterWhoseThreadIsInterruptedLeavesTheQueueAsCancelled() {
         Sleeper interrupted = duration -> {
             throw new InterruptedException();
         };
         var gate = new RateLimitGate(P, 5, clock, interrupted);
         gate.holdFor(Duration.ofSeconds(4));
-        var thrown = assertThrows(LlmFailureException.class, gate::awaitTurn);
-        RateLimited limited = assertInstanceOf(RateLimited.class, thrown.failure());
-        assertEquals(java.util.Optional.of(Duration.ofSeconds(4)), limited.retryAfter());
+        var thrown = assertThrows(CancellationException.class, gate::awaitTurn);
+        assertInstanceOf(InterruptedException.class, thrown.getCause());
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
         assertEquals(0, gate.waiting());
     }

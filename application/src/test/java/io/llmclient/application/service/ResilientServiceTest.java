@@ -37,7 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -545,18 +547,130 @@ class ResilientServiceTest {
         assertEquals(List.of(new Overloaded(ProviderId.OPENAI, 0), "claude-3-5-haiku-20241022"), during);
     }
 
-    @Test
-    void anInterruptDuringARetryWaitEndsTheCallWithTheLastFailure() {
-        Sleeper interrupted = duration -> {
-            throw new InterruptedException();
-        };
-        var interruptible = new LlmService(policy, registry, journal, journal, journal, time,
-                new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, registry, guards, journal,
-                        interrupted));
-        openai.behaviour = failing(UNAVAILABLE_503);
-        var thrown = assertThrows(LlmFailureException.class, () -> interruptible.complete(explicit(), HEADERS));
-        assertEquals(UNAVAILABLE_503, thrown.failure());
-        assertTrue(Thread.interrupted());
-        assertEquals(1, openai.requests.size());
+    /** A caller that went away interrupts its call's thread (decision 22): the call ends, and nothing more is tried. */
+    @Nested
+    class CancelledByTheCaller {
+
+        /** What {@code WholeCallDeadline} does when someone else interrupts the provider wait. */
+        private FakeProvider.Behaviour cancelledInTheProvider() {
+            return (request, context, sink) -> {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("call cancelled by the caller");
+            };
+        }
+
+        private CancellationException cancelled(LlmService on, Map<String, Object> params) {
+            try {
+                return assertThrows(CancellationException.class, () -> on.complete(params, HEADERS));
+            } finally {
+                assertTrue(Thread.interrupted(), "the interrupt is kept for whoever interrupted");
+            }
+        }
+
+        @Test
+        void aCallCancelledInTheProviderIsNeitherRetriedNorSentToAnotherModel() {
+            openai.behaviour = cancelledInTheProvider();
+            cancelled(service, params("tier", "fast"));
+            assertEquals(1, openai.requests.size());
+            assertEquals(0, anthropic.requests.size());
+            assertEquals(List.of(), sleeps);
+        }
+
+        @Test
+        void aCancelledCompleteIsRecordedAsClientCancelled() {
+            openai.behaviour = cancelledInTheProvider();
+            cancelled(service, explicit());
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms ClientCancelled"),
+                    journal.metrics());
+            assertEquals("complete", journal.records.getLast().operation());
+            assertEquals(Optional.of("ClientCancelled"), journal.records.getLast().errorType());
+        }
+
+        @Test
+        void aStreamWhoseProviderWaitIsCancelledIsRecordedAsClientCancelled() {
+            openai.behaviour = cancelledInTheProvider();
+            var prepared = service.prepare(explicit(), HEADERS);
+            try {
+                assertThrows(CancellationException.class, () -> service.stream(prepared, event -> { }));
+            } finally {
+                assertTrue(Thread.interrupted());
+            }
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms ClientCancelled"),
+                    journal.metrics());
+            assertEquals("stream", journal.records.getLast().operation());
+        }
+
+        @Test
+        void cancelledCallsDoNotOpenTheCircuit() {
+            openai.behaviour = cancelledInTheProvider();
+            for (int i = 0; i < settings.circuitFailureThreshold() + 1; i++) {
+                cancelled(service, explicit());
+            }
+            assertEquals(Availability.up(), registry.availability(ProviderId.OPENAI));
+        }
+
+        @Test
+        void aProviderFailureSeenByAnInterruptedThreadIsACancellationNotARetry() {
+            openai.behaviour = (request, context, sink) -> {
+                // A provider naming the interrupted read as a failure of its own.
+                Thread.currentThread().interrupt();
+                throw new LlmFailureException(UNAVAILABLE_503);
+            };
+            cancelled(service, params("tier", "fast"));
+            assertEquals(1, openai.requests.size());
+            assertEquals(0, anthropic.requests.size());
+            assertEquals(List.of(), sleeps);
+            assertEquals(Optional.of("ClientCancelled"), journal.records.getLast().errorType());
+        }
+
+        @Test
+        void anInterruptDuringARetryWaitEndsTheCallAsCancelledWithoutFallback() {
+            Sleeper interrupted = duration -> {
+                throw new InterruptedException();
+            };
+            var interruptible = new LlmService(policy, registry, journal, journal, journal, time,
+                    new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, registry, guards, journal,
+                            interrupted));
+            openai.behaviour = failing(UNAVAILABLE_503);
+            var thrown = cancelled(interruptible, params("tier", "fast"));
+            assertEquals(UNAVAILABLE_503, assertInstanceOf(LlmFailureException.class, thrown.getCause()).failure());
+            assertEquals(1, openai.requests.size());
+            assertEquals(0, anthropic.requests.size());
+            assertEquals(Optional.of("ClientCancelled"), journal.records.getLast().errorType());
+        }
+
+        @Test
+        void anInterruptWhileQueuedForARateLimitedProviderEndsTheCallAsCancelled() {
+            var sleepsSeen = new AtomicInteger();
+            var queueService = new AtomicReference<LlmService>();
+            var queued = new ArrayList<Throwable>();
+            var cancelledInQueue = new ArrayList<String>();
+            // The first sleep is the rate-limited caller's own retry wait; a second caller then queues
+            // at the gate, and its wait there is interrupted.
+            Sleeper sleeper = duration -> {
+                if (sleepsSeen.incrementAndGet() == 2) {
+                    throw new InterruptedException();
+                }
+                if (sleepsSeen.get() == 1) {
+                    queued.add(assertThrows(CancellationException.class,
+                            () -> queueService.get().complete(explicit(), HEADERS)));
+                    cancelledInQueue.add(String.valueOf(Thread.interrupted()));
+                }
+                time.advance(duration);
+            };
+            var queueGuards = new ProviderGuards(settings, time, sleeper);
+            var queueRegistry = new ProviderRegistry(List.of(openai.factory(), anthropic.factory()), id -> null,
+                    queueGuards::availability);
+            queueService.set(new LlmService(policy, queueRegistry, journal, journal, journal, time,
+                    new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, queueRegistry, queueGuards,
+                            journal, sleeper)));
+            openai.behaviour = failing(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(3))));
+            assertEquals("Hi!", queueService.get().complete(explicit(), HEADERS).content());
+            assertEquals(1, queued.size());
+            assertEquals(List.of("true"), cancelledInQueue);
+            assertEquals(2, openai.requests.size(), "the queued caller never reached the provider");
+            assertTrue(journal.metrics().contains("metrics.failed gpt-4.1-mini 0ms ClientCancelled"),
+                    journal.metrics().toString());
+        }
     }
 }

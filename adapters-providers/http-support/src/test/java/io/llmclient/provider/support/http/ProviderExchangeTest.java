@@ -243,6 +243,55 @@ class ProviderExchangeTest {
     }
 
     @Test
+    void anExchangeWhoseCallerIsInterruptedIsCancelledAndNotSentAgain() throws Exception {
+        var requests = new java.util.concurrent.atomic.AtomicInteger();
+        var waiting = new CountDownLatch(1);
+        var never = new CountDownLatch(1);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/", held -> {
+            held.getRequestBody().readAllBytes();
+            if (requests.incrementAndGet() == 1) {
+                // The first call answers, so that the second goes out on a kept connection, the
+                // kind a failure would otherwise resend on a new one.
+                held.sendResponseHeaders(200, 2);
+                held.getResponseBody().write(json("{}"));
+                held.close();
+                return;
+            }
+            waiting.countDown();
+            try {
+                never.await();
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/call");
+        ProviderExchange http = exchange(1024);
+        http.exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
+        var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        var stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        // Someone else (the caller's disconnect watch, decision 22) interrupts the waiting virtual thread.
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                http.exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
+            } catch (RuntimeException failure) {
+                thrown.set(failure);
+            }
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        assertTrue(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        caller.interrupt();
+        assertTrue(caller.join(Duration.ofSeconds(10)), "the exchange returned");
+        assertInstanceOf(java.util.concurrent.CancellationException.class, thrown.get());
+        assertTrue(stillInterrupted.get(), "the interrupt is kept for the caller");
+        Thread.sleep(300);
+        never.countDown();
+        assertEquals(2, requests.get(), "a cancelled request is not sent again");
+    }
+
+    @Test
     void aJsonAnswerIsReadAsATree() {
         var reply = new HttpReply(200, Map.of(), json("{\"id\":\"x\"}"));
         assertEquals("x", exchange(1024).readJson(new ObjectMapper(), reply).get("id").asText());

@@ -1,0 +1,68 @@
+package io.llmclient.application.deadline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class DeadlineSweeperTest {
+    private static final Duration TICK = Duration.ofMillis(10);
+
+    /** An entry whose deadline is {@code fromNow} away; counts its expiries. */
+    private static final class Entry implements DeadlineSweeper.Watched {
+        private final long deadlineNanos;
+        private final AtomicInteger expired = new AtomicInteger();
+
+        Entry(Duration fromNow) {
+            this.deadlineNanos = System.nanoTime() + fromNow.toNanos();
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return deadlineNanos;
+        }
+
+        @Override
+        public void expire() {
+            expired.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aBatchedSweeperHandsEveryEntryPastItsDeadlineOverInOneListPerTick() throws InterruptedException {
+        BlockingQueue<List<Entry>> handed = new LinkedBlockingQueue<>();
+        var sweeper = new DeadlineSweeper<Entry>("test-sweeper", TICK, 5, handed::add);
+        var first = new Entry(Duration.ZERO);
+        var second = new Entry(Duration.ZERO);
+        var later = new Entry(Duration.ofHours(1));
+        sweeper.add(first);
+        sweeper.add(second);
+        sweeper.add(later);
+
+        List<Entry> due = handed.poll(10, TimeUnit.SECONDS);
+
+        assertEquals(Set.of(first, second), Set.copyOf(due));
+        assertEquals(0, first.expired.get() + second.expired.get(), "the handler decides what expires");
+        sweeper.remove(first);
+        sweeper.remove(second);
+        sweeper.remove(later);
+    }
+
+    @Test
+    void aBatchedSweeperIsNotCalledWhileNoEntryIsPastItsDeadline() throws InterruptedException {
+        BlockingQueue<List<Entry>> handed = new LinkedBlockingQueue<>();
+        var sweeper = new DeadlineSweeper<Entry>("test-sweeper", TICK, 5, handed::add);
+        var later = new Entry(Duration.ofHours(1));
+        sweeper.add(later);
+        Thread.sleep(TICK.multipliedBy(10));
+        assertTrue(handed.isEmpty());
+        sweeper.remove(later);
+    }
+}
