@@ -147,6 +147,7 @@ fd_kinds "$OUT/fds-start.txt"
 SAMPLER=$!
 
 echo load >"$OUT/phase"
+LOAD_START=$(date +%s.%N)
 log "load for ${SOAK_SECONDS}s: wrk -c$WRK_CONNECTIONS (delay ${WRK_DELAY_MS} ms) + python lanes"
 pin 1 wrk -t1 -c"$WRK_CONNECTIONS" -d"${SOAK_SECONDS}s" --timeout "${HANG_SECONDS}s" \
     -s "$BENCH_DIR/soak/complete.lua" "http://127.0.0.1:$GW_PORT" -- "$WRK_DELAY_MS"
@@ -179,7 +180,7 @@ curl -s "http://127.0.0.1:$MOCK_PORT/stats" >"$OUT/upstream-stats.json" || true
 cp "$AUDIT_FILE" "$OUT/governance-audit.jsonl"
 {
     echo "soak_seconds=$SOAK_SECONDS sample_seconds=$SAMPLE_SECONDS settle_seconds=$SETTLE_SECONDS hang_seconds=$HANG_SECONDS"
-    echo "load_end_s=$(calc "$LOAD_END - $T0" 1) jvm_started_before_t0_s=$(calc "$T0 - $JVM_START" 1) wrk_connections=$WRK_CONNECTIONS wrk_delay_ms=$WRK_DELAY_MS pin=$PIN"
+    echo "load_start_s=$(calc "$LOAD_START - $T0" 1) load_end_s=$(calc "$LOAD_END - $T0" 1) jvm_started_before_t0_s=$(calc "$T0 - $JVM_START" 1) wrk_connections=$WRK_CONNECTIONS wrk_delay_ms=$WRK_DELAY_MS pin=$PIN"
     echo "java=$("$JAVA" -version 2>&1 | head -1) jvm_opts=$SERVICE_JVM_OPTS"
     echo "machine=$(nproc) cpus, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "commit=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo NA)"

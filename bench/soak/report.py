@@ -11,6 +11,9 @@ Checks (margins from the environment):
                client connection left open
   threads      final threads <= start + THREAD_MARGIN (8)
   rss          mean RSS of the last three load samples <= mean of the middle three x (1 + RSS_MARGIN_PCT/100)
+               (reported with the heap the collector has committed, from the GC log, and the rest)
+  live heap    the heap still referenced after a full GC (jcmd GC.class_histogram, without the
+               collector's filler arrays) at the end <= before the load + LIVE_MARGIN_MIB (16)
   audit        audit lines == governance violations sent == violations refused, same trace ids
 """
 import csv
@@ -92,9 +95,16 @@ def main(out):
     for m in re.finditer(r"^\[([\d.]+)s\].*?(Pause \w+|Pause Full).*? (\d+)M->(\d+)M\((\d+)M\)", read(os.path.join(out, "gc.log")), re.M):
         gcs.append((float(m.group(1)) - jvm_offset, m.group(2), int(m.group(3)), int(m.group(4)), int(m.group(5))))
     full_gcs = sum(1 for g in gcs if "Full" in g[1])
-    load_start = load[0]["elapsed_s"] - 10 if load else 0
+    for smp in samples:  # the heap as the last collection before the sample left it
+        before = [g for g in gcs if g[0] <= smp["elapsed_s"]]
+        smp["heap_after_gc"], smp["heap_committed"] = (before[-1][3], before[-1][4]) if before else (None, None)
+    heap_mean = lambda rows: sum(r["heap_committed"] or 0 for r in rows) / max(1, len(rows))
+    heap_mid, heap_last = heap_mean(middle3), heap_mean(last3)
+    nonheap_mid, nonheap_last = rss_mid / 1024 - heap_mid, rss_last / 1024 - heap_last
+    load_start = float(params.get("load_start_s", load[0]["elapsed_s"] - 10 if load else 0))
     load_end = load[-1]["elapsed_s"] if load else 0
     third = (load_end - load_start) / 3 if load else 1
+    full_in_load = sum(1 for g in gcs if "Full" in g[1] and load_start <= g[0] <= load_end)
     heap_thirds = []
     for i in range(3):
         lo, hi = load_start + i * third, load_start + (i + 1) * third
@@ -102,6 +112,22 @@ def main(out):
         committed = [g[4] for g in gcs if lo <= g[0] < hi]
         heap_thirds.append((len(after), sum(after) / len(after) if after else None, max(committed) if committed else None))
 
+    def histogram(name):
+        classes, total = {}, None
+        for line in read(os.path.join(out, name)).splitlines():
+            m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+            if m:
+                classes[m.group(3)] = int(m.group(2))
+            m = re.match(r"Total\s+(\d+)\s+(\d+)", line)
+            if m:
+                total = int(m.group(2))
+        # Filler arrays are dead space the collector left in place (Serial's full GC leaves up to
+        # MarkSweepDeadRatio, 5 %, of the old generation uncompacted), not objects anyone holds.
+        fillers = sum(v for k, v in classes.items() if "FillerElement" in k)
+        classes = {k: v for k, v in classes.items() if "FillerElement" not in k}
+        return classes, (total - fillers if total is not None else None)
+    (histo_start, live_start), (histo_final, live_final) = histogram("histogram-start.txt"), histogram("histogram-final.txt")
+    growth = sorted(((histo_final.get(k, 0) - histo_start.get(k, 0), k) for k in set(histo_start) | set(histo_final)), reverse=True)[:8]
     hangs = summary.get("hangs", 1)
     wrk_timeouts = int(wrk.get("err_timeout", 1))
     wrk_max = wrk.get("max_ms", 0)
@@ -127,12 +153,17 @@ def main(out):
          f"highest sampled {max(s['threads'] for s in samples)}"),
         ("RSS not trending up", bool(load) and rss_last <= rss_mid * (1 + rss_margin / 100),
          f"mean of the middle three load samples {rss_mid / 1024:.0f} MiB, of the last three {rss_last / 1024:.0f} MiB "
-         f"({(rss_last / rss_mid - 1) * 100 if rss_mid else 0:+.1f} %, limit +{rss_margin:.0f} %)"),
+         f"({(rss_last / rss_mid - 1) * 100 if rss_mid else 0:+.1f} %, limit +{rss_margin:.0f} %); of which committed heap "
+         f"{heap_mid:.0f} -> {heap_last:.0f} MiB, the rest (RSS minus committed heap) {nonheap_mid:.0f} -> {nonheap_last:.0f} MiB"),
         ("one audit line per violation", len(audit_lines) == gov_sent == sum(confirmed.values()) and not lost and not extra,
          f"violations sent {gov_sent}, refused as such {sum(confirmed.values())}, audit lines {len(audit_lines)}, "
          f"lost {sum(lost.values())}, unexpected {sum(extra.values())}; "
          f"llm_governance_violations_total {metric_sum('llm_governance_violations_total'):.0f}"),
     ]
+    live_margin = env_num("LIVE_MARGIN_MIB", 16)
+    checks.append(("live heap not growing", bool(live_start and live_final) and live_final <= live_start + live_margin * 1048576,
+                   f"after a full GC: {(live_start or 0) / 1048576:.1f} MiB before the load, {(live_final or 0) / 1048576:.1f} MiB "
+                   f"at the end (limit start + {live_margin:.0f} MiB)"))
     ok = all(c[1] for c in checks)
 
     def fd_kinds(name):
@@ -142,18 +173,6 @@ def main(out):
             if n.isdigit():
                 kinds[kind] += int(n)
         return kinds
-    def histogram(name):
-        classes, total = {}, None
-        for line in read(os.path.join(out, name)).splitlines():
-            m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
-            if m:
-                classes[m.group(3)] = int(m.group(2))
-            m = re.match(r"Total\s+(\d+)\s+(\d+)", line)
-            if m:
-                total = int(m.group(2))
-        return classes, total
-    (histo_start, live_start), (histo_final, live_final) = histogram("histogram-start.txt"), histogram("histogram-final.txt")
-    growth = sorted(((histo_final.get(k, 0) - histo_start.get(k, 0), k) for k in set(histo_start) | set(histo_final)), reverse=True)[:8]
     fds_start, fds_final = fd_kinds("fds-start.txt"), fd_kinds("fds-final.txt")
     fd_changes = {k: fds_final[k] - fds_start[k] for k in set(fds_start) | set(fds_final) if fds_final[k] != fds_start[k]}
     successes = metric_sum("llm_requests_total", 'status="success"')
@@ -179,19 +198,20 @@ def main(out):
               f"(success {successes:.0f}); "
               f"audit write errors {metric_sum('llm_audit_write_errors_total'):.0f}", "",
               f"Descriptor kinds that differ between start and end (final minus start): {dict(sorted(fd_changes.items()))}", "",
-              (f"Live heap after a full GC (jcmd GC.class_histogram): {live_start / 1048576:.1f} MiB before the load, "
+              (f"Live heap after a full GC (jcmd GC.class_histogram, filler arrays left out): {live_start / 1048576:.1f} MiB before the load, "
                f"{live_final / 1048576:.1f} MiB at the end; classes that grew most (bytes): "
                + ", ".join(f"{k} {d:+,}" for d, k in growth) if live_start and live_final else "Live heap: no histogram"), "",
               f"Health at the end: {health.strip()[:400]}", "",
-              f"GC: {len(gcs)} collections, {full_gcs} full; heap after GC by third of the load "
+              f"GC: {len(gcs)} pauses, {full_gcs} full ({full_in_load} during the load, the others at start-up and for the histograms); heap after GC by third of the load "
               "(collections, mean MiB after, largest committed MiB): "
               + "; ".join(f"{n}, {a:.0f}, {c}" if a is not None else f"{n}, -, -" for n, a, c in heap_thirds), "",
               "## Samples", "",
-              "| t (s) | phase | RSS MiB | threads | fds | active | client conns | upstream conns | requests |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| t (s) | phase | RSS MiB | threads | fds | active | client conns | upstream conns | requests | heap after last GC / committed MiB |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for s in samples:
         lines.append(f"| {s['elapsed_s']} | {s['phase']} | {(s['rss_kib'] or 0) / 1024:.0f} | {s['threads']} | {s['fds']} | "
-                     f"{s['active_requests']} | {s['client_conns']} | {s['upstream_conns']} | {s['requests_total']} |")
+                     f"{s['active_requests']} | {s['client_conns']} | {s['upstream_conns']} | {s['requests_total']} | "
+                     f"{s['heap_after_gc']} / {s['heap_committed']} |")
     lines += ["", f"**{'PASS' if ok else 'FAIL'}**", ""]
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(lines))
