@@ -38,6 +38,8 @@ OUT=${OUT:-$BENCH_DIR/results/soak-$(date +%Y%m%d-%H%M%S)}
 FIXTURES=${FIXTURES:-$ROOT/../shared/fixtures/providers/openai}
 [[ -d $FIXTURES ]] || FIXTURES=/work/shared/fixtures/providers/openai
 # The JVM sized as in deploy/kubernetes (1 GiB memory limit, -XX:MaxRAMPercentage=75: a 768 MiB heap).
+# Pinned to one CPU it picks the Serial collector, as it does in a pod with a 1 GiB limit (below the
+# JDK's 1792 MiB "server-class machine"); SERVICE_JVM_OPTS="... -XX:+UseG1GC" runs it with G1.
 SERVICE_JVM_OPTS=${SERVICE_JVM_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=75}
 JAR=$ROOT/bootstrap/target/llm-client-service.jar
 source "$BENCH_DIR/java-home.sh"
@@ -106,7 +108,7 @@ log "service up (pid $GW, port $GW_PORT), mock upstream pid $MOCK (port $MOCK_PO
 
 # One sample: elapsed s, phase, RSS KiB, threads, descriptors, llm_active_requests (summed over
 # providers), client connections (sockets on the service's port), upstream connections (sockets to
-# the mock), llm_requests_total (summed).
+# the mock), llm_requests_total (summed), the machine's 1-minute load average (it is shared).
 T0=$(date +%s.%N)
 calc() { awk "BEGIN { printf \"%.${2:-0}f\", $1 }"; }
 sample() {
@@ -120,10 +122,10 @@ sample() {
     reqs=$(awk '/^llm_requests_total\{/{s += $NF} END {printf "%d", s}' <<<"$metrics")
     conns=$(ss -Htanp 2>/dev/null | awk -v pid="pid=$GW," -v lp=":$GW_PORT" -v up=":$MOCK_PORT" \
         'index($0, pid) && $1 != "LISTEN" { if ($4 ~ lp "$") c++; else if ($5 ~ up "$") u++ } END { print c + 0 "," u + 0 }')
-    printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$(calc "$now - $T0")" "$phase" "$rss" "$threads" "$fds" \
-        "$active" "$conns" "$reqs" >>"$OUT/samples.csv"
+    printf '%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$(calc "$now - $T0")" "$phase" "$rss" "$threads" "$fds" \
+        "$active" "$conns" "$reqs" "$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/samples.csv"
 }
-echo "elapsed_s,phase,rss_kib,threads,fds,active_requests,client_conns,upstream_conns,requests_total" >"$OUT/samples.csv"
+echo "elapsed_s,phase,rss_kib,threads,fds,active_requests,client_conns,upstream_conns,requests_total,loadavg1" >"$OUT/samples.csv"
 # What the descriptors are, by kind (sockets, pipes, epoll, files), at the start and at the end.
 fd_kinds() { for f in /proc/"$GW"/fd/*; do readlink "$f"; done 2>/dev/null | sed 's/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn >"$1"; }
 # Live heap by class after a full collection (jcmd GC.class_histogram), before the load and at the

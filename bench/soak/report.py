@@ -95,6 +95,8 @@ def main(out):
     for m in re.finditer(r"^\[([\d.]+)s\].*?(Pause \w+|Pause Full).*? (\d+)M->(\d+)M\((\d+)M\)", read(os.path.join(out, "gc.log")), re.M):
         gcs.append((float(m.group(1)) - jvm_offset, m.group(2), int(m.group(3)), int(m.group(4)), int(m.group(5))))
     full_gcs = sum(1 for g in gcs if "Full" in g[1])
+    collector = re.search(r"Using (\w+)", read(os.path.join(out, "gc.log")))
+    params["collector"] = collector.group(1) if collector else "?"
     for smp in samples:  # the heap as the last collection before the sample left it
         before = [g for g in gcs if g[0] <= smp["elapsed_s"]]
         smp["heap_after_gc"], smp["heap_committed"] = (before[-1][3], before[-1][4]) if before else (None, None)
@@ -206,12 +208,12 @@ def main(out):
               "(collections, mean MiB after, largest committed MiB): "
               + "; ".join(f"{n}, {a:.0f}, {c}" if a is not None else f"{n}, -, -" for n, a, c in heap_thirds), "",
               "## Samples", "",
-              "| t (s) | phase | RSS MiB | threads | fds | active | client conns | upstream conns | requests | heap after last GC / committed MiB |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              "| t (s) | phase | RSS MiB | threads | fds | active | client conns | upstream conns | requests | heap after last GC / committed MiB | load avg |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in samples:
         lines.append(f"| {s['elapsed_s']} | {s['phase']} | {(s['rss_kib'] or 0) / 1024:.0f} | {s['threads']} | {s['fds']} | "
                      f"{s['active_requests']} | {s['client_conns']} | {s['upstream_conns']} | {s['requests_total']} | "
-                     f"{s['heap_after_gc']} / {s['heap_committed']} |")
+                     f"{s['heap_after_gc']} / {s['heap_committed']} | {s.get('loadavg1') or ''} |")
     lines += ["", f"**{'PASS' if ok else 'FAIL'}**", ""]
     with open(os.path.join(out, "report.md"), "w") as f:
         f.write("\n".join(lines))
