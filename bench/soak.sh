@@ -19,9 +19,11 @@
 # Then it waits SETTLE_SECONDS (15) after the last client finished, takes a final sample and checks
 # (bench/soak/report.py): no request took longer than HANG_SECONDS (90) or never finished;
 # llm_active_requests back to 0; descriptors and threads back near their start-of-run values; RSS in
-# the last third not above the middle third by more than RSS_MARGIN_PCT (10); one audit line per
-# governance violation, matched by trace id. Exit 1 when a check fails. Results in
-# bench/results/soak-<timestamp>/ (report.md, samples.csv, requests.csv, wrk.txt, logs, GC log).
+# the last third not above the middle third by more than RSS_MARGIN_PCT (10); the heap still
+# referenced after a full GC at the end not above the one before the load by more than LIVE_MARGIN_MIB
+# (16); one audit line per governance violation, matched by trace id. Exit 1 when a check fails.
+# Results in bench/results/soak-<timestamp>/ (report.md, samples.csv, requests.csv, wrk.txt, logs,
+# GC log, class histograms).
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -35,8 +37,9 @@ WRK_CONNECTIONS=${WRK_CONNECTIONS:-8}
 WRK_DELAY_MS=${WRK_DELAY_MS:-50}
 PIN=${PIN:-1}
 OUT=${OUT:-$BENCH_DIR/results/soak-$(date +%Y%m%d-%H%M%S)}
+# The recorded OpenAI fixtures: shared/ beside the repository, else the two the kit copied.
 FIXTURES=${FIXTURES:-$ROOT/../shared/fixtures/providers/openai}
-[[ -d $FIXTURES ]] || FIXTURES=/work/shared/fixtures/providers/openai
+[[ -d $FIXTURES ]] || FIXTURES=$BENCH_DIR/fixtures/openai
 # The JVM sized as in deploy/kubernetes (1 GiB memory limit, -XX:MaxRAMPercentage=75: a 768 MiB heap).
 # Pinned to one CPU it picks the Serial collector, as it does in a pod with a 1 GiB limit (below the
 # JDK's 1792 MiB "server-class machine"); SERVICE_JVM_OPTS="... -XX:+UseG1GC" runs it with G1.
