@@ -92,7 +92,7 @@ for ((i = 0; i < 100; i++)); do curl -s -o /dev/null "http://127.0.0.1:$MOCK_POR
 AUDIT_DIR=$(mktemp -d /tmp/llm-soak-audit.XXXXXX)
 AUDIT_FILE=$AUDIT_DIR/governance-audit.jsonl
 pin 0 env SERVER_PORT="$GW_PORT" SERVER_HOST=127.0.0.1 \
-    OPENAI_API_KEY=sk-soak-not-a-real-key OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" \
+    OPENAI_API_KEY=sk-test-canary-soak OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" \
     ANTHROPIC_API_KEY= GOOGLE_API_KEY= \
     ALLOWED_MODELS=gpt-4.1-mini LLM_DEFAULT_MODEL=gpt-4.1-mini \
     LLM_SIMULATOR_ENABLED=true LLM_SIMULATOR_TTFT_MS=50 LLM_SIMULATOR_INTER_TOKEN_MS=10 \

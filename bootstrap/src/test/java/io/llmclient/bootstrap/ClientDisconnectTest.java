@@ -62,7 +62,8 @@ class ClientDisconnectTest {
                 .withHeader("Content-Type", "application/json")
                 .withBody(Files.readString(OPENAI_FIXTURES.resolve("chat-response.json")))));
         server = LlmClientServer.start(Map.of("SERVER_PORT", "0", "LLM_AUDIT_LOG_FILE", "audit.jsonl",
-                "OPENAI_API_KEY", "sk-disconnect-" + "k".repeat(30), "OPENAI_BASE_URL", upstream.baseUrl() + "/v1",
+                "OPENAI_API_KEY", "sk-test-canary-disconnect-" + "k".repeat(30),
+                "OPENAI_BASE_URL", upstream.baseUrl() + "/v1",
                 "ALLOWED_MODELS", "gpt-4.1-mini", "LLM_DEFAULT_MODEL", "gpt-4.1-mini",
                 "LLM_MAX_RETRIES", "3", "LLM_REQUEST_TIMEOUT", "30"), dir);
     }

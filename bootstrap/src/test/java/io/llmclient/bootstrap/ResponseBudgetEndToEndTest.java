@@ -50,7 +50,7 @@ class ResponseBudgetEndToEndTest {
     private static final Path FIXTURES = Path.of("..", "adapters-providers", "anthropic", "src", "test",
             "resources", "fixtures", "anthropic");
     private static final String HAIKU = "claude-3-5-haiku-20241022";
-    private static final String KEY = "sk-ant-budget-" + "k".repeat(40);
+    private static final String KEY = "sk-ant-test-canary-budget-" + "k".repeat(40);
     private static final int BUDGET = 16 * 1024;
     private static final int THRESHOLD = 2;
 
