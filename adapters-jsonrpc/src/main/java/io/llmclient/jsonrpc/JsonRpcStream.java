@@ -27,6 +27,7 @@ import io.llmclient.jsonrpc.sse.EventStream;
 import io.llmclient.jsonrpc.sse.KeepAlives;
 import io.llmclient.jsonrpc.sse.OpenStreams;
 import io.llmclient.jsonrpc.sse.WriteDeadline;
+import java.util.function.Supplier;
 
 /**
  * Runs one {@code llm.stream} call over SSE (contract section 4): {@code event: chunk} with
@@ -64,7 +65,7 @@ final class JsonRpcStream {
     void run(ServerRequest req, ServerResponse res, Reply.Stream call) {
         // Headers that go out with the first event: the overhead up to the first byte.
         // Should a drain's grace run out, the stream's last event says so.
-        SseEvent shutdown = EventStream.namedEvent("error", codec.write(
+        Supplier<SseEvent> shutdown = () -> EventStream.namedEvent("error", codec.write(
                 responses.error(call.id(), SurfaceRefusals.draining().jsonRpc(), call.traceId())));
         var out = EventStream.start(req, res, call.traceId(), writes, keepAlives, openStreams, shutdown,
                 () -> res.header(OVERHEAD, GatewayOverhead.millis(call.call().overhead())));

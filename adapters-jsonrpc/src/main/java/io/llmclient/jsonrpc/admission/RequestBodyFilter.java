@@ -30,11 +30,13 @@ public final class RequestBodyFilter implements Filter {
     private final RequestBody requestBody;
     private final RequestReadDeadline deadline;
     private final SurfaceRefusals refusals;
+    private final SurfaceRefusals.Refusal timedOut;
 
     public RequestBodyFilter(RequestBody requestBody, RequestReadDeadline deadline, SurfaceRefusals refusals) {
         this.requestBody = Objects.requireNonNull(requestBody, "requestBody");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.timedOut = SurfaceRefusals.timedOut(deadline.timeout());
     }
 
     @Override
@@ -47,7 +49,6 @@ public final class RequestBodyFilter implements Filter {
             return;
         }
         String traceId = A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name)));
-        var timedOut = SurfaceRefusals.timedOut(deadline.timeout());
         if (!watch.readingBody(() -> {
             if (!res.isSent()) {
                 refusals.send(path, res, traceId, timedOut);

@@ -2,6 +2,7 @@ package io.llmclient.jsonrpc.openai;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.provider.StreamSink;
@@ -9,14 +10,13 @@ import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.body.JsonCodec;
 import io.llmclient.jsonrpc.context.GatewayOverhead;
+import io.llmclient.jsonrpc.limit.InboundLimits;
 import io.llmclient.jsonrpc.sse.ClientGone;
 import io.llmclient.jsonrpc.sse.EventStream;
 import io.llmclient.jsonrpc.sse.KeepAlives;
 import io.llmclient.jsonrpc.sse.OpenStreams;
-import io.helidon.http.sse.SseEvent;
 import io.llmclient.jsonrpc.sse.WriteDeadline;
 import java.time.Clock;
 import java.util.Optional;
@@ -69,7 +69,7 @@ final class OpenAiStream {
     void run(ServerRequest req, ServerResponse res, PreparedRequest prepared, ChatCompletionRequest request) {
         String traceId = prepared.request().context().traceId();
         // Headers that go out with the first chunk: the overhead up to the first byte.
-        var out = EventStream.start(req, res, traceId, writes, keepAlives, openStreams, shutdown,
+        var out = EventStream.start(req, res, traceId, writes, keepAlives, openStreams, () -> shutdown,
                 () -> res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared))));
         try {
             service.stream(prepared, new Chunks(out, prepared, request));

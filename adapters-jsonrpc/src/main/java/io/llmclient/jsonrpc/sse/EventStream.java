@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One {@code text/event-stream} response written through Helidon's SSE sink, opened only at the
@@ -67,7 +68,7 @@ public final class EventStream {
     private final WriteDeadline deadline;
     private final KeepAlives keepAlives;
     private final OpenStreams openStreams;
-    private final SseEvent shutdownEvent;
+    private final Supplier<SseEvent> shutdownEvent;
     private final Runnable firstEventHeaders;
     // Held by every write, by the opening and by the end: one writer at a time, whole events only.
     private final ReentrantLock writing = new ReentrantLock();
@@ -78,7 +79,7 @@ public final class EventStream {
     private boolean ended;
 
     private EventStream(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
-                        KeepAlives keepAlives, OpenStreams openStreams, SseEvent shutdownEvent,
+                        KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseEvent> shutdownEvent,
                         Runnable firstEventHeaders) {
         this.req = Objects.requireNonNull(req, "req");
         this.res = Objects.requireNonNull(res, "res");
@@ -96,10 +97,11 @@ public final class EventStream {
      * from now until {@link #close()}. Each write is bounded by {@code writes}, the surface's shared
      * write limit; {@code firstEventHeaders} adds, just before the first event opens the response,
      * the headers that only the first event can know (they are left out when a keep-alive opens
-     * it); {@code shutdownEvent} is the last event should a drain end the stream.
+     * it); {@code shutdownEvent} makes the last event should a drain end the stream (only then:
+     * most streams never need it).
      */
     public static EventStream start(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
-                                    KeepAlives keepAlives, OpenStreams openStreams, SseEvent shutdownEvent,
+                                    KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseEvent> shutdownEvent,
                                     Runnable firstEventHeaders) {
         var stream = new EventStream(req, res, traceId, writes, keepAlives, openStreams, shutdownEvent,
                 firstEventHeaders);
@@ -198,7 +200,7 @@ public final class EventStream {
                 return false;
             }
             try {
-                write(shutdownEvent);
+                write(shutdownEvent.get());
                 deadline.write(sink::close);
             } catch (ClientGone | UncheckedIOException | CloseConnectionException left) {
                 // Nobody is left to read it.

@@ -45,8 +45,10 @@ public final class Drain {
             if (drained) {
                 LOG.info("drained: nothing in flight");
             } else {
+                int stillInFlight = inFlight.inFlight();
+                int ended = openStreams.endAll();
                 LOG.warn("grace of {} over with {} requests still in flight; {} streams ended with an error event",
-                        grace, inFlight.inFlight(), openStreams.endAll());
+                        grace, stillInFlight, ended);
             }
             return drained;
         } catch (InterruptedException interrupted) {
