@@ -1,23 +1,15 @@
 package io.llmclient.jsonrpc.auth;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.jsonrpc.context.A2aHeaders;
-import io.llmclient.jsonrpc.openai.OpenAiErrors;
-import io.llmclient.jsonrpc.protocol.JsonRpcError;
-import io.llmclient.jsonrpc.protocol.Responses;
+import io.llmclient.jsonrpc.refusal.SurfaceRefusals;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,10 +23,11 @@ import java.util.Set;
 public final class InboundAuthFilter implements Filter {
     private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
     private static final String BEARER = "bearer ";
-    private static final String MESSAGE = "Missing or invalid API key: send Authorization: Bearer <key>";
+    private static final SurfaceRefusals.Refusal UNAUTHORIZED =
+            SurfaceRefusals.unauthorized("Missing or invalid API key: send Authorization: Bearer <key>");
 
     private final List<byte[]> keys;
-    private final Responses responses = new Responses(JsonNodeFactory.instance);
+    private final SurfaceRefusals refusals = new SurfaceRefusals();
 
     /** @param keys the accepted keys; must not be empty (leave the filter out for no auth) */
     public InboundAuthFilter(List<String> keys) {
@@ -52,12 +45,8 @@ public final class InboundAuthFilter implements Filter {
             return;
         }
         String traceId = A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name)));
-        res.status(Status.UNAUTHORIZED_401);
-        res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-        res.send(("/jsonrpc".equals(path) ? jsonRpcRefusal(traceId)
-                : OpenAiErrors.invalidApiKey(MESSAGE).body(JsonNodeFactory.instance)).toString());
+        refusals.send(path, res, traceId, UNAUTHORIZED);
     }
 
     private boolean presentsAKnownKey(Optional<String> authorization) {
@@ -72,10 +61,5 @@ public final class InboundAuthFilter implements Filter {
             known |= MessageDigest.isEqual(key, presented);
         }
         return known;
-    }
-
-    private ObjectNode jsonRpcRefusal(String traceId) {
-        var error = new JsonRpcError(JsonRpcError.INVALID_REQUEST, "Unauthorized", MESSAGE, Map.of());
-        return responses.error(NullNode.getInstance(), error, traceId);
     }
 }

@@ -43,6 +43,13 @@ public final class SurfaceRefusals {
         }
     }
 
+    /** HTTP 401: no inbound API key, or an unknown one (contract section 9). */
+    public static Refusal unauthorized(String message) {
+        return new Refusal(Status.UNAUTHORIZED_401,
+                new JsonRpcError(JsonRpcError.INVALID_REQUEST, "Unauthorized", message, Map.of()),
+                OpenAiErrors.invalidApiKey(message), false, Optional.empty());
+    }
+
     /** HTTP 413: the body is over {@code LLM_MAX_REQUEST_BYTES}. */
     public static Refusal tooLarge(long limit, boolean closeConnection) {
         return new Refusal(Status.REQUEST_ENTITY_TOO_LARGE_413, JsonRpcError.payloadTooLarge(limit),
