@@ -3,16 +3,11 @@ package io.llmclient.jsonrpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,7 +21,7 @@ class MalformedChunkedBodyTest extends HttpTestSupport {
     private static final String BODY = "{\"jsonrpc\":\"2.0\",\"method\":\"llm.models\",\"id\":1}";
 
     /** Sends the head and one chunk-size line with a little of a chunk, and no more. */
-    private static Response send(String path, String chunkSizeLine) throws IOException {
+    private static RawResponse send(String path, String chunkSizeLine) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
@@ -34,7 +29,7 @@ class MalformedChunkedBodyTest extends HttpTestSupport {
                     + "Transfer-Encoding: chunked\r\nX-Trace-Id: t-chunk\r\n\r\n" + chunkSizeLine + "\r\n" + BODY)
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Response response = Response.read(socket.getInputStream());
+            RawResponse response = RawResponse.read(socket.getInputStream());
             assertEquals(-1, socket.getInputStream().read(), "the connection ends after the answer");
             return response;
         }
@@ -43,7 +38,7 @@ class MalformedChunkedBodyTest extends HttpTestSupport {
     @ParameterizedTest
     @ValueSource(strings = {"ffffffffffffffff", "80000000", "zz", "-1"})
     void aChunkSizeThatIsNoSizeIsABadRequestAtJsonRpc(String chunkSize) throws IOException {
-        Response response = send("/jsonrpc", chunkSize);
+        RawResponse response = send("/jsonrpc", chunkSize);
 
         assertEquals(400, response.status());
         assertEquals("close", response.headers().get("connection"));
@@ -57,40 +52,12 @@ class MalformedChunkedBodyTest extends HttpTestSupport {
     @ParameterizedTest
     @ValueSource(strings = {"ffffffffffffffff", "80000000"})
     void aChunkSizeThatIsNoSizeIsABadRequestOnTheOpenAiSurface(String chunkSize) throws IOException {
-        Response response = send("/v1/chat/completions", chunkSize);
+        RawResponse response = send("/v1/chat/completions", chunkSize);
 
         assertEquals(400, response.status());
         assertEquals("close", response.headers().get("connection"));
         JsonNode error = parse(response.body()).get("error");
         assertEquals("invalid_request_error", error.get("type").textValue());
         assertEquals("malformed_body", error.get("code").textValue());
-    }
-
-    /** A minimal HTTP/1.1 response reader for a response with a Content-Length. */
-    private record Response(int status, Map<String, String> headers, String body) {
-        static Response read(InputStream in) throws IOException {
-            String statusLine = line(in);
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            var headers = new LinkedHashMap<String, String>();
-            for (String line = line(in); !line.isEmpty(); line = line(in)) {
-                int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-            byte[] body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-            return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
-        }
-
-        private static String line(InputStream in) throws IOException {
-            var bytes = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("connection closed mid-line");
-                }
-                if (b != '\r') {
-                    bytes.write(b);
-                }
-            }
-            return bytes.toString(StandardCharsets.US_ASCII);
-        }
     }
 }

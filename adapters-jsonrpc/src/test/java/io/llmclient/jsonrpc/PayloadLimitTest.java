@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PayloadLimitTest extends HttpTestSupport {
@@ -144,33 +139,5 @@ class PayloadLimitTest extends HttpTestSupport {
 
         JsonNode result = parse(response.body()).get("result");
         assertEquals("t-size", result.get("trace_id").textValue());
-    }
-
-    /** A minimal HTTP/1.1 response reader for a response with a Content-Length. */
-    private record RawResponse(int status, Map<String, String> headers, String body) {
-        static RawResponse read(InputStream in) throws IOException {
-            String statusLine = line(in);
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            var headers = new LinkedHashMap<String, String>();
-            for (String line = line(in); !line.isEmpty(); line = line(in)) {
-                int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-            byte[] body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
-            return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));
-        }
-
-        private static String line(InputStream in) throws IOException {
-            var bytes = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    throw new IOException("connection closed mid-line");
-                }
-                if (b != '\r') {
-                    bytes.write(b);
-                }
-            }
-            return bytes.toString(StandardCharsets.US_ASCII);
-        }
     }
 }
