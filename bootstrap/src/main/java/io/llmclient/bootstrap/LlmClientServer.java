@@ -112,7 +112,8 @@ public final class LlmClientServer {
         // The circuit breakers guard the registry, so an open circuit shows in /health, llm.models
         // and selection through the one availability answer.
         var guards = new ProviderGuards(resilience, timing.time(), timing.sleeper());
-        // One budget for the upstream answers of every provider (LLM_RESPONSE_BUFFER_BYTES, issue 18).
+        // One budget for the upstream answers of every provider (LLM_RESPONSE_BUFFER_BYTES; see
+        // docs/decisions.md, 'Upstream answers share one byte budget').
         var responseBudget = new ResponseBudget(config.protection().responseBufferBytes());
         ProviderRegistry registry = new ProviderRegistry(factories,
                 id -> config.providerSettings(id).sharing(responseBudget), guards::availability);
@@ -158,19 +159,20 @@ public final class LlmClientServer {
                 .port(config.server().port())
                 // Below the descriptor limit (a stream holds two descriptors): past it Helidon stops
                 // accepting and new connections wait in the backlog, instead of accept failing with
-                // "Too many open files", which stops a Helidon 4.5 listener for good (issue 18).
+                // "Too many open files", which stops a Helidon 4.5 listener for good (see
+                // docs/decisions.md, 'Slow and idle clients').
                 .maxTcpConnections(protection.maxConnections())
                 // Main's shutdown hook drains first; Helidon's own would close the port at SIGTERM.
                 .shutdownHook(false)
                 .idleConnectionTimeout(protection.idleConnectionTimeout())
                 .idleConnectionPeriod(idleCheckPeriod(protection.idleConnectionTimeout()))
                 // No Nagle: an SSE event (or a small answer) written after the headers would
-                // otherwise wait for the client's delayed ACK, ~40 ms on Linux, before it leaves
-                // (issue 11: streamed time to first byte went from ~43 ms to direct's figure).
+                // otherwise wait for the client's delayed ACK (about 40 ms on Linux) before it leaves
+                // (see docs/benchmarks/llm-performance.md, 'Fixed on the way: Nagle's algorithm').
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 // Plain sockets, not Helidon 4.5's NIO channels: one 8 KiB buffer per connection
-                // instead of two, and faster on this path (issue 11, docs/decisions.md §15:
-                // c=32 median 13.5k vs 11.7k req/s, c=1 p50 158 vs 195 µs).
+                // instead of two, and faster on this path (see docs/decisions.md, 'What a held
+                // stream keeps: plain server sockets, a 1 KiB event-stream read').
                 .useNio(false)
                 // Only what is added here: no feature or observer found on the class path by
                 // itself may add endpoints (such as /observe/health) behind our back.

@@ -9,7 +9,10 @@ import org.apache.logging.log4j.LogManager;
  * listener that stops by itself (descriptor exhaustion) makes the process exit with 3.
  */
 public final class Main {
-    /** Exit status when the listener stopped by itself (issue 18): not 0, not start-up's 2. */
+    /**
+     * Exit status when the listener stopped by itself (docs/decisions.md, 'Slow and idle clients'):
+     * not 0, not start-up's 2.
+     */
     public static final int LISTENER_LOST_EXIT_CODE = 3;
     private static final java.time.Duration HALT_AFTER = java.time.Duration.ofSeconds(10);
 

@@ -17,7 +17,9 @@ import java.util.concurrent.Semaphore;
  * (code {@code overloaded}) elsewhere. A request holds its slot until its answer is written,
  * so a long stream counts for as long as it runs, and takes it only once its body has been read
  * ({@code RequestBodyFilter} comes first). {@code /health}, {@code /ready} and {@code /metrics} are
- * not counted: an operator must still see a service that is full.
+ * not counted: an operator must still see a service that is full. Why not Helidon's own
+ * {@code maxConcurrentRequests}: see docs/decisions.md, 'The in-flight limit: our filter, not
+ * Helidon's maxConcurrentRequests'.
  */
 public final class InFlightLimitFilter implements Filter {
     private static final Set<String> UNCOUNTED_PATHS = Set.of("/health", "/ready", "/metrics");

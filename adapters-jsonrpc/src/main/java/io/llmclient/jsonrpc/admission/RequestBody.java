@@ -31,7 +31,7 @@ import java.util.OptionalLong;
  * hexadecimal or does not fit in 31 bits, such as {@code ffffffffffffffff}; a malformed last
  * chunk) is answered here with HTTP 400, the surface's error body and {@code Connection: close}.
  * Left to Helidon, the exception became a 500 whose error handling first tried to read the rest
- * of the body, waiting on the client until a timeout (issue 18).
+ * of the body, waiting on the client until a timeout.
  */
 public final class RequestBody {
     private static final System.Logger LOG = System.getLogger(RequestBody.class.getName());

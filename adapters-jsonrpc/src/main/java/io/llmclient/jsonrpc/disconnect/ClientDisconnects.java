@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * Notices a client that closes its connection while its non-streamed call waits for a provider,
- * and cancels that call (issue 18, decision 22): without this the call went on for nobody, its
+ * and cancels that call (see docs/decisions.md, 'A caller that leaves is noticed while its call
+ * waits'): without this the call went on for nobody, its
  * retries included, up to four upstream calls and minutes of work.
  *
  * <p>Helidon serves a connection on one virtual thread, which is blocked in the provider call while

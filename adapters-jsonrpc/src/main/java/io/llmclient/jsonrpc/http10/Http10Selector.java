@@ -15,7 +15,8 @@ import java.util.Set;
  * selector does not take a connection whose request line ends in {@code HTTP/1.0}, and its
  * request-line parser refuses that version outright (no setting changes either). nginx's
  * {@code proxy_pass} speaks HTTP/1.0 unless told otherwise, so a default nginx in front of the
- * service turned every request into a 502 (issue 18).
+ * service turned every request into a 502 (see docs/decisions.md, 'HTTP/1.0 through Helidon's own
+ * HTTP/1.1 connection').
  *
  * <p>Registered on the listener before Helidon's own selectors, it takes HTTP/1.0 connections
  * (and those whose request line has not fully arrived yet, deciding once it has) and serves them

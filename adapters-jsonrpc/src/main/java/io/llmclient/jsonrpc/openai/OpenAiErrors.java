@@ -55,7 +55,8 @@ public final class OpenAiErrors {
                     unavailable.message(), SERVER_ERROR, unavailable.model().map(model -> "model"),
                     "provider_unavailable", Optional.empty());
             case Overloaded overloaded -> switch (overloaded.limit()) {
-                // 429, as issue 8 asks: clients (the official SDKs among them) back off and retry on 429.
+                // 429 (docs/streaming-and-openai.md): clients (the official SDKs among them) back off and
+                // retry on 429.
                 case Overloaded.RateLimitQueue _ -> new OpenAiError(Status.TOO_MANY_REQUESTS_429,
                         overloaded.message(), "rate_limit_error", Optional.empty(), "overloaded", Optional.empty());
                 // The service's own memory is full, not the provider's limit: 503, as for too many

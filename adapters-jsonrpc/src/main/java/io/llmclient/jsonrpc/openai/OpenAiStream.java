@@ -108,7 +108,8 @@ final class OpenAiStream {
         @Override
         public boolean opened() {
             // The provider accepted the stream: headers and the role chunk go out now, so the first
-            // byte follows the provider's first byte, not its first token (issue 11).
+            // byte follows the provider's first byte, not its first token (see docs/decisions.md,
+            // 'A `/v1` stream opens when the provider accepts it').
             roleFirst();
             return true;
         }

@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The event streams open on every surface of one server, so that a drain whose grace is over can
- * end each one with its surface's error event instead of cutting the connection (issue 18,
- * docs/deployment.md).
+ * end each one with its surface's error event instead of cutting the connection (see
+ * docs/decisions.md, 'Graceful drain on SIGTERM', and docs/deployment.md).
  */
 public final class OpenStreams {
     private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();

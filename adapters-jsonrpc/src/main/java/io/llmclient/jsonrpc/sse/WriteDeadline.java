@@ -13,7 +13,8 @@ import java.util.concurrent.CancellationException;
  *
  * <p>One per surface, shared by all its streams: its watchdog ({@link WholeCallDeadline}) costs a
  * set insertion per write. A timer per write (as this class had, on a scheduled executor) woke
- * a timer thread for every event sent, ~9 % of the service's CPU when streaming (issue 11). The
+ * a timer thread for every event sent, one of the largest costs when streaming (see
+ * docs/decisions.md, 'Our own kept-alive provider connections, no socket timers'). The
  * interrupt is only ever delivered while a write is under way, and cleared before the writer
  * goes on, so it can never hit the provider's own blocking calls.
  */

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * <p>Why a watchdog and not a timed wait: arming and cancelling a timer per call (a timed
  * {@code Future.get}, a timed park, a socket timeout, a scheduled executor) wakes a timer
  * thread, which the load benchmark measured as the largest single CPU cost of a request and of
- * a streamed event (issue 11, docs/benchmarks/llm-performance.md). Registering a call here is a
+ * a streamed event (see docs/decisions.md, 'Our own kept-alive provider connections, no socket
+ * timers'). Registering a call here is a
  * set insertion into a {@link DeadlineSweeper}, which looks at the calls every {@link #TICK} and
  * stops after {@link #IDLE_TICKS} ticks without any. So a call times out between its deadline and
  * one tick later.

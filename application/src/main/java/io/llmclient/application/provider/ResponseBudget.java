@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bytes of upstream answers that all provider calls together may hold in memory at once
- * ({@code LLM_RESPONSE_BUFFER_BYTES}, issue 18). A call opens a {@link Reservation}, grows it as
+ * ({@code LLM_RESPONSE_BUFFER_BYTES}; see docs/decisions.md, 'Upstream answers share one byte
+ * budget'). A call opens a {@link Reservation}, grows it as
  * the bytes of its answer arrive, and closes it when it ends; a call whose bytes do not fit is
  * refused (OverloadedError) instead of buffering them.
  *

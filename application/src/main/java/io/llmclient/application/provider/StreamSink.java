@@ -17,7 +17,8 @@ public interface StreamSink {
      * providers that can tell; the others start with their first delta.
      *
      * <p>Lets a consumer open its own response at once, so that its first byte follows the
-     * provider's first byte rather than the first token (issue 11). A consumer that does so
+     * provider's first byte rather than the first token (see docs/decisions.md, 'A {@code /v1}
+     * stream opens when the provider accepts it'). A consumer that does so
      * returns {@code true}: the stream is then committed as after a first delta, so it is no
      * longer retried or sent to another model, and a later failure arrives as
      * {@link StreamEvent.Failed}. The default does nothing and returns {@code false}.

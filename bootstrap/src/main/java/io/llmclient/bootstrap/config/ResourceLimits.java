@@ -5,8 +5,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * What this process may hold, read once at start-up, and the defaults derived from it: the
- * connection cap from the descriptor limit, the buffer budgets from the heap (issue 18,
- * docs/security.md "Defaults against abuse").
+ * connection cap from the descriptor limit, the buffer budgets from the heap (docs/decisions.md,
+ * 'Slow and idle clients'; docs/security.md "Defaults against abuse").
  *
  * @param descriptorLimit  the process's open-file limit ({@code ulimit -n}); 0 when unknown
  * @param descriptorsInUse descriptors open at start-up (jars, logs, the listener)

@@ -112,9 +112,10 @@ public record ServiceConfig(
     }
 
     /**
-     * What keeps one client, or a deploy, from taking the service down (issue 18,
-     * docs/security.md "Defaults against abuse"): at most {@code maxConnections} open client
-     * connections ({@code LLM_MAX_CONNECTIONS}, default derived from the descriptor limit); a
+     * What keeps one client, or a deploy, from taking the service down (docs/decisions.md, 'Slow
+     * and idle clients'; docs/security.md "Defaults against abuse"): at most
+     * {@code maxConnections} open client connections ({@code LLM_MAX_CONNECTIONS}, default derived
+     * from the descriptor limit); a
      * connection without a request for {@code idleConnectionTimeout} is closed; a request's headers
      * and body must arrive within {@code requestReadTimeout} of its first line; the bodies being
      * read hold at most {@code bodyBufferBytes} in all, and the upstream answers being buffered at

@@ -117,7 +117,10 @@ public final class ServiceConfigReader {
                 protection(values, ResourceLimits.current()));
     }
 
-    /** The settings of issue 18; defaults that depend on the machine come from {@code machine}. */
+    /**
+     * The settings that protect the service from slow, idle and greedy clients (docs/decisions.md,
+     * 'Slow and idle clients'); defaults that depend on the machine come from {@code machine}.
+     */
     static Protection protection(Values values, ResourceLimits machine) {
         return new Protection(
                 values.atLeast("LLM_MAX_CONNECTIONS", 1, machine.defaultMaxConnections()),

@@ -120,7 +120,8 @@ public final class HelidonMetrics implements MetricsPort {
     @Override
     public void overhead(ProviderId provider, Duration overhead) {
         // Looked up once per provider: this runs on every request, and building a Timer builder to
-        // find an existing meter showed up in the load benchmark's profile (issue 11).
+        // find an existing meter showed up in the load benchmark's profile (see
+        // docs/benchmarks/llm-performance.md, 'Fixed from the profile: metrics lookups').
         guarded(() -> overheadTimers.computeIfAbsent(provider.value(), key -> registry.getOrCreate(
                 Timer.builder("llm_gateway_overhead").buckets(OVERHEAD_BUCKETS).percentiles(new double[0])
                         .tags(List.of(Tag.create("provider", key))))).record(overhead));
@@ -140,7 +141,8 @@ public final class HelidonMetrics implements MetricsPort {
      * Exposes {@code llm_ready} (1 while the service accepts work, 0 from the start of a drain) and
      * {@code llm_process_start_time_seconds} (when this process started, epoch seconds), so that
      * alerts can see a replica that stays unready and a container that keeps restarting (a
-     * listener that stops makes the process exit, issue 18); both are read at each scrape.
+     * listener that stops makes the process exit: docs/decisions.md, 'Slow and idle clients'); both
+     * are read at each scrape.
      */
     public void exposeLifecycle(BooleanSupplier ready, Instant processStart) {
         registry.getOrCreate(Gauge.builder("llm_ready", ready, r -> r.getAsBoolean() ? 1.0 : 0.0)
@@ -168,8 +170,9 @@ public final class HelidonMetrics implements MetricsPort {
     }
 
     // Meters are looked up in a map of our own, keyed by name and label values: building a meter
-    // builder to find an existing meter in the registry was ~8 % of the service's CPU per request
-    // in the load benchmark's profile (issue 11). Label values are bounded (catalog ids, capped
+    // builder to find an existing meter in the registry was a large share of the service's CPU per
+    // request in the load benchmark's profile (see docs/benchmarks/llm-performance.md, 'Fixed from
+    // the profile: metrics lookups'). Label values are bounded (catalog ids, capped
     // agent names), so the map is too.
     private Counter counter(String name, List<Tag> tags) {
         return (Counter) meters.computeIfAbsent(key(name, tags), key -> registry.getOrCreate(

@@ -57,7 +57,8 @@ public final class ProviderClients {
     /**
      * The JVM's proxy settings when any of {@link #PROXY_PROPERTIES} is set, else none. Helidon's
      * default asks the JVM's proxy selector on every request, which the load benchmark found on
-     * the request path (issue 11) although almost no deployment sets a proxy.
+     * the request path (see docs/benchmarks/llm-performance.md, 'Profile: what dominates the
+     * gateway's CPU') although almost no deployment sets a proxy.
      */
     static Proxy proxy(UnaryOperator<String> systemProperty) {
         boolean configured = PROXY_PROPERTIES.stream()

@@ -48,7 +48,8 @@ import java.util.function.Supplier;
  * <p>On a virtual thread (every request in the service) the sockets have no read timeout: a
  * blocking read with one parks the virtual thread with a timer, armed and cancelled on every
  * read, which the load benchmark measured as one of the largest costs per request and per
- * streamed event (issue 11). Each wait for the provider (the answer's headers, a whole body, the
+ * streamed event (see docs/decisions.md, 'Our own kept-alive provider connections, no socket
+ * timers'). Each wait for the provider (the answer's headers, a whole body, the
  * next event) is bounded by {@link WholeCallDeadline} instead: a watchdog interrupts a wait that
  * passed the request timeout, which closes its socket. Either way the request timeout is the
  * longest silence allowed.
@@ -222,7 +223,7 @@ public final class ProviderExchange {
      * usually just the chunked body's terminator. A body read to its end lets Helidon put the
      * connection back in its pool; one left unread closes it, and the next stream would pay for
      * a new connection (a TLS handshake, against a real provider). The load benchmark found every
-     * stream on a new connection (issue 11). At most {@link #DRAIN_BYTES} and {@link #DRAIN_TIME}:
+     * stream on a new connection. At most {@link #DRAIN_BYTES} and {@link #DRAIN_TIME}:
      * past either, or on any failure, the response is closed as before.
      */
     public void finishStream(EventStreamReader events) {

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * blocks reading the idle socket with a 101 ms socket timeout, to notice a close by the server;
  * the next request on that connection first waits for that thread to hand over. Under load that
  * watcher (a thread start, a timed park and a hand-over per request) was the largest single cost
- * in the service's profile (issue 11, docs/benchmarks/llm-performance.md). The connections
+ * in the service's profile (see docs/decisions.md, 'Our own kept-alive provider connections, no
+ * socket timers'). The connections
  * themselves are still Helidon's ({@link TcpClientConnection}: proxy, TLS and host name check as
  * the client is configured).
  *

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  *
  * <p>Why: Jackson's default keeps a buffer set per thread (a thread-local), which suits a few
  * long-lived platform threads; every request here runs on a virtual thread of its own, so each
- * stream kept its own buffers for as long as it was open (~16 KiB of {@code char[]} and more of
- * {@code byte[]} per held stream in the idle-stream benchmark, issue 11).
+ * stream kept its own buffers for as long as it was open (see docs/benchmarks/llm-performance.md,
+ * 'Idle streams').
  */
 public final class SharedBufferJson {
     private SharedBufferJson() {

@@ -27,13 +27,15 @@ import java.util.Optional;
  *
  * <p>It reads through its own {@value #READ_BYTES}-byte buffer, not a {@code BufferedInputStream}:
  * a held stream keeps its buffer while it waits, and Helidon's entity stream allocates one of the
- * size asked for on every read, so an 8 KiB buffer cost 16 KiB per open stream (issue 11). Lines
+ * size asked for on every read, so an 8 KiB buffer cost 16 KiB per open stream. Lines
  * are found by scanning the buffer, not byte by byte: {@code BufferedInputStream.read()} takes a
- * lock per byte, which made parsing 5-9 times slower (decision 15).
+ * lock per byte, which made parsing several times slower (see docs/decisions.md, 'What a held
+ * stream keeps: plain server sockets, a 1 KiB event-stream read').
  *
  * <p>An event larger than {@value #FREE_BYTES} bytes (a line longer than the buffer, or data lines
  * joined) is reported to the reader's {@link Holding} as it grows, so that its owner can count it
- * against the budget all upstream answers share (issue 18). Smaller events are not: every stream
+ * against the budget all upstream answers share (see docs/decisions.md, 'Upstream answers share one
+ * byte budget'). Smaller events are not: every stream
  * holds that much, and the number of streams is bounded by the connection cap; asking a shared
  * counter for each ordinary event would cost every stream for what only an outsized one needs.
  * The bytes of an event are held until the next event is asked for; then buffers it grew are dropped.
