@@ -12,6 +12,7 @@ import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsReader;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.inbound.support.admission.RequestBody;
+import io.llmclient.inbound.support.TraceIdFilter;
 import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.body.ReadBody;
 import io.llmclient.inbound.support.context.A2aHeaders;

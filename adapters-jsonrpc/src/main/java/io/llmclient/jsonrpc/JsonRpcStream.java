@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.inbound.support.TraceIdFilter;
 import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.context.GatewayOverhead;
 import io.llmclient.jsonrpc.dispatch.Reply;
@@ -20,8 +21,9 @@ import io.llmclient.jsonrpc.method.ResultMapping;
 import io.llmclient.inbound.support.tools.ToolCallJson;
 import io.llmclient.jsonrpc.protocol.FailureMapping;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
+import io.llmclient.jsonrpc.protocol.JsonRpcRefusals;
 import io.llmclient.jsonrpc.protocol.Responses;
-import io.llmclient.inbound.support.refusal.SurfaceRefusals;
+import io.llmclient.inbound.support.refusal.Refusal;
 import io.llmclient.inbound.support.sse.ClientGone;
 import io.llmclient.inbound.support.sse.EventStream;
 import io.llmclient.inbound.support.sse.KeepAlives;
@@ -66,7 +68,7 @@ final class JsonRpcStream {
         // Headers that go out with the first event: the overhead up to the first byte.
         // Should a drain's grace run out, the stream's last event says so.
         Supplier<SseEvent> shutdown = () -> EventStream.namedEvent("error", codec.write(
-                responses.error(call.id(), SurfaceRefusals.draining().jsonRpc(), call.traceId())));
+                responses.error(call.id(), JsonRpcRefusals.error(new Refusal.Draining()), call.traceId())));
         var out = EventStream.start(req, res, call.traceId(), writes, keepAlives, openStreams, shutdown,
                 () -> res.header(OVERHEAD, GatewayOverhead.millis(call.call().overhead())));
         try {

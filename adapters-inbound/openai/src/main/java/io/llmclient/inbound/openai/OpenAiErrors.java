@@ -10,6 +10,7 @@ import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.inbound.support.refusal.Refusal;
 import java.util.Optional;
 
 /**
@@ -75,7 +76,7 @@ public final class OpenAiErrors {
 
     /** The service is draining (SIGTERM): 503, so that the client retries on another replica. */
     public static OpenAiError draining() {
-        return overloaded("The service is shutting down; retry on another replica");
+        return OpenAiRefusals.error(new Refusal.Draining());
     }
 
     /** The service is at its limit of requests in flight: 503, as OpenAI answers when it is overloaded. */

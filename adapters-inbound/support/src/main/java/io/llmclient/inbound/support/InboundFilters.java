@@ -27,17 +27,17 @@ public final class InboundFilters {
     /**
      * Adds the filters to {@code routing}.
      *
+     * @param refusals     the surfaces' refusal shapes, by path; {@code inFlight} was built with the same
      * @param inboundKeys  {@code LLM_INBOUND_API_KEYS}; empty for no inbound auth
      * @param readDeadline the deadline listener the server was built with
      */
-    public static void install(HttpRouting.Builder routing, Readiness readiness, List<String> inboundKeys,
-                               long maxRequestBytes, BodyBudget bodyBudget, RequestReadDeadline readDeadline,
-                               InFlightLimitFilter inFlight) {
-        var refusals = new SurfaceRefusals();
+    public static void install(HttpRouting.Builder routing, SurfaceRefusals refusals, Readiness readiness,
+                               List<String> inboundKeys, long maxRequestBytes, BodyBudget bodyBudget,
+                               RequestReadDeadline readDeadline, InFlightLimitFilter inFlight) {
         routing.addFilter(new TraceIdFilter());
-        routing.addFilter(new DrainFilter(readiness));
+        routing.addFilter(new DrainFilter(readiness, refusals));
         if (!inboundKeys.isEmpty()) {
-            routing.addFilter(new InboundAuthFilter(inboundKeys));
+            routing.addFilter(new InboundAuthFilter(inboundKeys, refusals));
         }
         routing.addFilter(new RequestBodyFilter(new RequestBody(maxRequestBytes, bodyBudget, refusals), readDeadline,
                 refusals));

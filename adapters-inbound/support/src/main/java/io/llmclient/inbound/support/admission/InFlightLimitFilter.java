@@ -6,15 +6,16 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.inbound.support.context.A2aHeaders;
+import io.llmclient.inbound.support.refusal.Refusal;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 
 /**
- * Bounds the requests in flight on both surfaces ({@code LLM_MAX_CONCURRENT_REQUESTS}). One
- * more is refused at once, without queueing: HTTP 503 with {@code Retry-After: 1}, as a
- * JSON-RPC error -32006 {@code OverloadedError} at {@code /jsonrpc} and in OpenAI's error shape
- * (code {@code overloaded}) elsewhere. A request holds its slot until its answer is written,
+ * Bounds the requests in flight on every surface ({@code LLM_MAX_CONCURRENT_REQUESTS}). One
+ * more is refused at once, without queueing: HTTP 503 with {@code Retry-After: 1}, in the error
+ * shape of the path's surface ({@link SurfaceRefusals}). A request holds its slot until its answer is written,
  * so a long stream counts for as long as it runs, and takes it only once its body has been read
  * ({@code RequestBodyFilter} comes first). {@code /health}, {@code /ready} and {@code /metrics} are
  * not counted: an operator must still see a service that is full.
@@ -24,16 +25,20 @@ public final class InFlightLimitFilter implements Filter {
 
     private final int maxInFlight;
     private final Semaphore slots;
-    private final SurfaceRefusals refusals = new SurfaceRefusals();
-    private final SurfaceRefusals.Refusal refusal;
+    private final SurfaceRefusals refusals;
+    private final Refusal refusal;
 
-    /** @param maxInFlight requests served at once; must be > 0 */
-    public InFlightLimitFilter(int maxInFlight) {
+    /**
+     * @param maxInFlight requests served at once; must be > 0
+     * @param refusals    sends the 503 in the shape of the path's surface
+     */
+    public InFlightLimitFilter(int maxInFlight, SurfaceRefusals refusals) {
         if (maxInFlight <= 0) {
             throw new IllegalArgumentException("maxInFlight must be > 0");
         }
         this.maxInFlight = maxInFlight;
-        this.refusal = SurfaceRefusals.inFlightLimit(maxInFlight);
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
+        this.refusal = new Refusal.InFlightLimit(maxInFlight);
         this.slots = new Semaphore(maxInFlight);
     }
 

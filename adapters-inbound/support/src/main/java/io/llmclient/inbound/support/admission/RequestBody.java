@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.inbound.support.body.BodyBudget;
 import io.llmclient.inbound.support.body.BoundedBody;
+import io.llmclient.inbound.support.refusal.Refusal;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +71,7 @@ public final class RequestBody {
                 throw refused;
             }
             // The rest of the body cannot be framed, so it can be neither read nor skipped.
-            refusals.send(path, res, traceId, SurfaceRefusals.malformedBody());
+            refusals.send(path, res, traceId, new Refusal.MalformedBody());
             throw new CloseConnectionException("request body framing malformed: connection closed unread");
         }
         return switch (body) {
@@ -80,7 +81,7 @@ public final class RequestBody {
                 yield Optional.empty();
             }
             case BoundedBody.Outcome.OverBudget ignored -> {
-                refusals.send(path, res, traceId, SurfaceRefusals.bodyBudgetFull(budget.capacity()));
+                refusals.send(path, res, traceId, new Refusal.BodyBudgetFull(budget.capacity()));
                 // The rest of the body is unread: Helidon would parse it as the next request.
                 throw new CloseConnectionException("request body budget full: connection closed unread");
             }
@@ -97,7 +98,7 @@ public final class RequestBody {
         OptionalLong declared = req.headers().contentLength();
         boolean waitsForContinue = req.headers().contains(HeaderValues.EXPECT_100);
         boolean keepConnection = declared.isPresent() && declared.getAsLong() <= drainCap && !waitsForContinue;
-        refusals.send(path, res, traceId, SurfaceRefusals.tooLarge(limit, !keepConnection));
+        refusals.send(path, res, traceId, new Refusal.TooLarge(limit, !keepConnection));
         if (tooLarge.rest().isPresent()) {
             try {
                 BoundedBody.discard(tooLarge.rest().get(), drainCap);

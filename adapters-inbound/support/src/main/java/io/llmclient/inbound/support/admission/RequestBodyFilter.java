@@ -9,6 +9,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.inbound.support.body.ReadBody;
 import io.llmclient.inbound.support.context.A2aHeaders;
 import io.llmclient.inbound.support.limit.RequestReadDeadline;
+import io.llmclient.inbound.support.refusal.Refusal;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,13 +31,13 @@ public final class RequestBodyFilter implements Filter {
     private final RequestBody requestBody;
     private final RequestReadDeadline deadline;
     private final SurfaceRefusals refusals;
-    private final SurfaceRefusals.Refusal timedOut;
+    private final Refusal timedOut;
 
     public RequestBodyFilter(RequestBody requestBody, RequestReadDeadline deadline, SurfaceRefusals refusals) {
         this.requestBody = Objects.requireNonNull(requestBody, "requestBody");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.refusals = Objects.requireNonNull(refusals, "refusals");
-        this.timedOut = SurfaceRefusals.timedOut(deadline.timeout());
+        this.timedOut = new Refusal.TimedOut(deadline.timeout());
     }
 
     @Override

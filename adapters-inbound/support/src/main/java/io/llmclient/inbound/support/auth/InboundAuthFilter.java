@@ -6,10 +6,12 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.inbound.support.context.A2aHeaders;
+import io.llmclient.inbound.support.refusal.Refusal;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,20 +19,24 @@ import java.util.Set;
  * Optional inbound authentication (contract section 9, {@code LLM_INBOUND_API_KEYS}): every
  * route except {@code /health}, {@code /ready} and {@code /metrics} needs {@code Authorization: Bearer <key>}
  * (the scheme in any case, RFC 7235 section 2.1).
- * Refusals are HTTP 401, as a JSON-RPC error at {@code /jsonrpc} and in OpenAI's error shape
- * elsewhere. Keys are compared in constant time, and nothing of a presented key is echoed.
+ * Refusals are HTTP 401 in the error shape of the path's surface ({@link SurfaceRefusals}). Keys
+ * are compared in constant time, and nothing of a presented key is echoed.
  */
 public final class InboundAuthFilter implements Filter {
     private static final Set<String> OPEN_PATHS = Set.of("/health", "/ready", "/metrics");
     private static final String BEARER = "bearer ";
-    private static final SurfaceRefusals.Refusal UNAUTHORIZED =
-            SurfaceRefusals.unauthorized("Missing or invalid API key: send Authorization: Bearer <key>");
+    private static final Refusal UNAUTHORIZED =
+            new Refusal.Unauthorized("Missing or invalid API key: send Authorization: Bearer <key>");
 
     private final List<byte[]> keys;
-    private final SurfaceRefusals refusals = new SurfaceRefusals();
+    private final SurfaceRefusals refusals;
 
-    /** @param keys the accepted keys; must not be empty (leave the filter out for no auth) */
-    public InboundAuthFilter(List<String> keys) {
+    /**
+     * @param keys     the accepted keys; must not be empty (leave the filter out for no auth)
+     * @param refusals sends the 401 in the shape of the path's surface
+     */
+    public InboundAuthFilter(List<String> keys, SurfaceRefusals refusals) {
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("inbound auth needs at least one key");
         }

@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one JSON reader and writer of the JSON-RPC surface, hardened against hostile bodies:
+ * The one JSON reader and writer of the inbound surfaces, hardened against hostile bodies:
  * bounded nesting depth, number length and string length; duplicate member names and trailing
  * tokens refused. Numbers keep their exact value (big integers, and decimals as written) so an
  * id is echoed as given and validation sees what the caller sent.

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.inbound.support.context.A2aHeaders;
+import io.llmclient.inbound.support.refusal.Refusal;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
 import java.util.Objects;
 import java.util.Set;
@@ -21,10 +22,11 @@ public final class DrainFilter implements Filter {
     private static final Set<String> OPERATOR_PATHS = Set.of("/health", "/ready", "/metrics");
 
     private final Readiness readiness;
-    private final SurfaceRefusals refusals = new SurfaceRefusals();
+    private final SurfaceRefusals refusals;
 
-    public DrainFilter(Readiness readiness) {
+    public DrainFilter(Readiness readiness, SurfaceRefusals refusals) {
         this.readiness = Objects.requireNonNull(readiness, "readiness");
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
     }
 
     @Override
@@ -40,6 +42,6 @@ public final class DrainFilter implements Filter {
             return;
         }
         String traceId = A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name)));
-        refusals.send(path, res, traceId, SurfaceRefusals.draining());
+        refusals.send(path, res, traceId, new Refusal.Draining());
     }
 }

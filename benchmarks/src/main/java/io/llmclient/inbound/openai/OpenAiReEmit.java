@@ -1,7 +1,7 @@
-package io.llmclient.jsonrpc.openai;
+package io.llmclient.inbound.openai;
 
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.jsonrpc.body.JsonCodec;
+import io.llmclient.inbound.support.body.JsonCodec;
 
 /**
  * The OpenAI-compatible surface's per-event work, opened up for the benchmarks ({@link OpenAiShapes}
