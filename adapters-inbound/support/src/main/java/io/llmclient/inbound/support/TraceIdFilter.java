@@ -14,7 +14,8 @@ import io.llmclient.inbound.support.context.A2aHeaders;
  * (such as {@code /jsonrpc}, where params win) simply overwrites it.
  */
 public final class TraceIdFilter implements Filter {
-    static final HeaderName TRACE_ID = HeaderNames.create(A2aHeaders.TRACE_ID);
+    /** The response header; a surface that knows a better trace id sets it again. */
+    public static final HeaderName TRACE_ID = HeaderNames.create(A2aHeaders.TRACE_ID);
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
