@@ -11,66 +11,50 @@ import java.util.Optional;
  * default, so a new kind of refusal does not compile until every surface can say it.
  */
 public sealed interface Refusal {
-    /** The {@code Retry-After} of every 503 refusal: the client retries shortly. */
-    Optional<String> RETRY_SHORTLY = Optional.of("1");
 
     /** The HTTP status the refusal is sent with, the same on every surface. */
-    Status status();
+    default Status status() {
+        return switch (this) {
+            case Unauthorized _ -> Status.UNAUTHORIZED_401;
+            case TooLarge _ -> Status.REQUEST_ENTITY_TOO_LARGE_413;
+            case MalformedBody _ -> Status.BAD_REQUEST_400;
+            case TimedOut _ -> Status.REQUEST_TIMEOUT_408;
+            case BodyBudgetFull _, InFlightLimit _, Draining _ -> Status.SERVICE_UNAVAILABLE_503;
+        };
+    }
 
-    /** Whether the connection is closed after the refusal (the body was left unread, or the service is draining). */
-    boolean closeConnection();
+    /** Whether the connection is closed after the refusal: the body was left unread, or the service is draining. */
+    default boolean closeConnection() {
+        return switch (this) {
+            case Unauthorized _, InFlightLimit _ -> false;
+            case TooLarge tooLarge -> tooLarge.restUnread();
+            case MalformedBody _, TimedOut _, BodyBudgetFull _, Draining _ -> true;
+        };
+    }
 
-    /** The {@code Retry-After} header's value in seconds, when the client should retry. */
+    /** The {@code Retry-After} header's value in seconds: every 503 refusal asks for a retry shortly. */
     default Optional<String> retryAfterSeconds() {
-        return Optional.empty();
+        return status() == Status.SERVICE_UNAVAILABLE_503 ? Optional.of("1") : Optional.empty();
     }
 
     /** HTTP 401: no inbound API key, or an unknown one (contract section 9). */
     record Unauthorized(String message) implements Refusal {
-        @Override
-        public Status status() {
-            return Status.UNAUTHORIZED_401;
-        }
-
-        @Override
-        public boolean closeConnection() {
-            return false;
-        }
     }
 
-    /** HTTP 413: the body is over {@code LLM_MAX_REQUEST_BYTES}. */
-    record TooLarge(long limit, boolean closeConnection) implements Refusal {
-        @Override
-        public Status status() {
-            return Status.REQUEST_ENTITY_TOO_LARGE_413;
-        }
+    /**
+     * HTTP 413: the body is over {@code LLM_MAX_REQUEST_BYTES}.
+     *
+     * @param restUnread whether the rest of the body is left unread, so the connection must close
+     */
+    record TooLarge(long limit, boolean restUnread) implements Refusal {
     }
 
     /** HTTP 400 with the connection closed: the body's chunked framing is malformed, so it cannot be read. */
     record MalformedBody() implements Refusal {
-        @Override
-        public Status status() {
-            return Status.BAD_REQUEST_400;
-        }
-
-        @Override
-        public boolean closeConnection() {
-            return true;
-        }
     }
 
     /** HTTP 408: the request did not arrive within {@code LLM_REQUEST_READ_TIMEOUT}. */
     record TimedOut(Duration timeout) implements Refusal {
-        @Override
-        public Status status() {
-            return Status.REQUEST_TIMEOUT_408;
-        }
-
-        @Override
-        public boolean closeConnection() {
-            return true;
-        }
-
         /** What every surface says: the timeout in whole seconds where it is whole. */
         public String message() {
             long millis = timeout.toMillis();
@@ -81,21 +65,6 @@ public sealed interface Refusal {
 
     /** HTTP 503 with the connection closed: the bodies being read already hold {@code LLM_BODY_BUFFER_BYTES}. */
     record BodyBudgetFull(long budget) implements Refusal {
-        @Override
-        public Status status() {
-            return Status.SERVICE_UNAVAILABLE_503;
-        }
-
-        @Override
-        public boolean closeConnection() {
-            return true;
-        }
-
-        @Override
-        public Optional<String> retryAfterSeconds() {
-            return RETRY_SHORTLY;
-        }
-
         /** What every surface says. */
         public String message() {
             return "The service is reading as many request bodies as it may hold (" + budget
@@ -105,21 +74,6 @@ public sealed interface Refusal {
 
     /** HTTP 503: {@code LLM_MAX_CONCURRENT_REQUESTS} are in flight. */
     record InFlightLimit(int maxInFlight) implements Refusal {
-        @Override
-        public Status status() {
-            return Status.SERVICE_UNAVAILABLE_503;
-        }
-
-        @Override
-        public boolean closeConnection() {
-            return false;
-        }
-
-        @Override
-        public Optional<String> retryAfterSeconds() {
-            return RETRY_SHORTLY;
-        }
-
         /** What every surface says. */
         public String message() {
             return "The service is at its limit of " + maxInFlight + " requests in flight; retry shortly";
@@ -128,21 +82,6 @@ public sealed interface Refusal {
 
     /** HTTP 503 with the connection closed: the service is draining (SIGTERM); another replica will answer. */
     record Draining() implements Refusal {
-        @Override
-        public Status status() {
-            return Status.SERVICE_UNAVAILABLE_503;
-        }
-
-        @Override
-        public boolean closeConnection() {
-            return true;
-        }
-
-        @Override
-        public Optional<String> retryAfterSeconds() {
-            return RETRY_SHORTLY;
-        }
-
         /** What every surface says, a stream's last event included. */
         public String message() {
             return "The service is shutting down; retry on another replica";
