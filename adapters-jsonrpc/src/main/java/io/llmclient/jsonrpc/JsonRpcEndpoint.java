@@ -11,19 +11,20 @@ import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsReader;
 import io.llmclient.domain.chat.A2aContext;
-import io.llmclient.jsonrpc.admission.RequestBody;
-import io.llmclient.jsonrpc.body.JsonCodec;
-import io.llmclient.jsonrpc.body.ReadBody;
-import io.llmclient.jsonrpc.context.A2aHeaders;
-import io.llmclient.jsonrpc.context.GatewayOverhead;
-import io.llmclient.jsonrpc.disconnect.ClientDisconnects;
+import io.llmclient.inbound.support.admission.RequestBody;
+import io.llmclient.inbound.support.TraceIdFilter;
+import io.llmclient.inbound.support.body.JsonCodec;
+import io.llmclient.inbound.support.body.ReadBody;
+import io.llmclient.inbound.support.context.A2aHeaders;
+import io.llmclient.inbound.support.context.GatewayOverhead;
+import io.llmclient.inbound.support.disconnect.ClientDisconnects;
 import io.llmclient.jsonrpc.dispatch.Dispatcher;
 import io.llmclient.jsonrpc.dispatch.Reply;
-import io.llmclient.jsonrpc.limit.InboundLimits;
+import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.jsonrpc.method.LlmMethods;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
-import io.llmclient.jsonrpc.sse.OpenStreams;
+import io.llmclient.inbound.support.sse.OpenStreams;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -38,8 +39,8 @@ import java.util.concurrent.CancellationException;
  *       {@code params}, {@code id}) make the request invalid (-32600, the id echoed when
  *       readable): a misspelt {@code param} would otherwise run a call without its params.</li>
  *   <li><b>JSON the hardened parser refuses</b> — nesting deeper than
- *       {@value io.llmclient.jsonrpc.body.JsonCodec#MAX_NESTING_DEPTH} levels, a number longer
- *       than {@value io.llmclient.jsonrpc.body.JsonCodec#MAX_NUMBER_LENGTH} digits, duplicate
+ *       {@value io.llmclient.inbound.support.body.JsonCodec#MAX_NESTING_DEPTH} levels, a number longer
+ *       than {@value io.llmclient.inbound.support.body.JsonCodec#MAX_NUMBER_LENGTH} digits, duplicate
  *       member names, trailing content after the value — is -32700 ParseError with id null:
  *       the parser stops before a request exists, so there is no id to echo and no request
  *       object to call invalid.</li>

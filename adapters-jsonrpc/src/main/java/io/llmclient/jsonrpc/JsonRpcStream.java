@@ -12,21 +12,23 @@ import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.jsonrpc.body.JsonCodec;
-import io.llmclient.jsonrpc.context.GatewayOverhead;
+import io.llmclient.inbound.support.TraceIdFilter;
+import io.llmclient.inbound.support.body.JsonCodec;
+import io.llmclient.inbound.support.context.GatewayOverhead;
 import io.llmclient.jsonrpc.dispatch.Reply;
-import io.llmclient.jsonrpc.limit.InboundLimits;
+import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.jsonrpc.method.ResultMapping;
-import io.llmclient.jsonrpc.method.ToolCallJson;
+import io.llmclient.inbound.support.tools.ToolCallJson;
 import io.llmclient.jsonrpc.protocol.FailureMapping;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
+import io.llmclient.jsonrpc.protocol.JsonRpcRefusals;
 import io.llmclient.jsonrpc.protocol.Responses;
-import io.llmclient.jsonrpc.refusal.SurfaceRefusals;
-import io.llmclient.jsonrpc.sse.ClientGone;
-import io.llmclient.jsonrpc.sse.EventStream;
-import io.llmclient.jsonrpc.sse.KeepAlives;
-import io.llmclient.jsonrpc.sse.OpenStreams;
-import io.llmclient.jsonrpc.sse.WriteDeadline;
+import io.llmclient.inbound.support.refusal.Refusal;
+import io.llmclient.inbound.support.sse.ClientGone;
+import io.llmclient.inbound.support.sse.EventStream;
+import io.llmclient.inbound.support.sse.KeepAlives;
+import io.llmclient.inbound.support.sse.OpenStreams;
+import io.llmclient.inbound.support.sse.WriteDeadline;
 import java.util.function.Supplier;
 
 /**
@@ -66,7 +68,7 @@ final class JsonRpcStream {
         // Headers that go out with the first event: the overhead up to the first byte.
         // Should a drain's grace run out, the stream's last event says so.
         Supplier<SseEvent> shutdown = () -> EventStream.namedEvent("error", codec.write(
-                responses.error(call.id(), SurfaceRefusals.draining().jsonRpc(), call.traceId())));
+                responses.error(call.id(), JsonRpcRefusals.error(new Refusal.Draining()), call.traceId())));
         var out = EventStream.start(req, res, call.traceId(), writes, keepAlives, openStreams, shutdown,
                 () -> res.header(OVERHEAD, GatewayOverhead.millis(call.call().overhead())));
         try {

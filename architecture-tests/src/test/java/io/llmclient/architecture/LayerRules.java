@@ -1,13 +1,17 @@
 package io.llmclient.architecture;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.util.List;
 
 /**
@@ -24,7 +28,12 @@ final class LayerRules {
     static final String PROVIDER_SUPPORT = "io.llmclient.provider.support..";
     /** The conformance suite: test support that provider modules' tests extend, never production code. */
     static final String PROVIDER_TEST_SUPPORT = "io.llmclient.provider.conformance..";
+    /** The JSON-RPC surface: its own top-level module, adapters-jsonrpc. */
     static final String INBOUND = "io.llmclient.jsonrpc..";
+    /** The other inbound surfaces, one module each under adapters-inbound, and the support they share. */
+    static final String INBOUND_MODULES = "io.llmclient.inbound..";
+    /** What every inbound surface shares (body reading, auth, SSE, refusals); not a surface. */
+    static final String INBOUND_SUPPORT = "io.llmclient.inbound.support..";
     static final String BOOTSTRAP = "io.llmclient.bootstrap..";
     /** The JDK's own API; records, enums and pattern switches also land here (java.lang.runtime, java.lang.invoke). */
     static final String JDK = "java..";
@@ -81,20 +90,61 @@ final class LayerRules {
 
     static final ArchRule PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_INBOUND_ADAPTER_OR_BOOTSTRAP = noClasses()
             .that().resideInAPackage(PROVIDERS)
-            .should().dependOnClassesThat().resideInAnyPackage(INBOUND, BOOTSTRAP)
+            .should().dependOnClassesThat().resideInAnyPackage(INBOUND, INBOUND_MODULES, BOOTSTRAP)
             .because("a provider adapter sees only the application's provider port and the domain; "
                     + "bootstrap hands it its settings through that port");
 
     static final ArchRule INBOUND_ADAPTER_DOES_NOT_DEPEND_ON_PROVIDERS_OR_BOOTSTRAP = noClasses()
-            .that().resideInAPackage(INBOUND)
+            .that().resideInAnyPackage(INBOUND, INBOUND_MODULES)
             .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, BOOTSTRAP)
-            .because("the JSON-RPC adapter reaches providers only through the LlmService facade, "
+            .because("an inbound surface reaches providers only through the LlmService facade, "
                     + "and bootstrap wires it, not the other way round");
 
     static final ArchRule CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP = noClasses()
             .that().resideInAnyPackage(DOMAIN, APPLICATION)
-            .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, INBOUND, BOOTSTRAP)
+            .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, INBOUND, INBOUND_MODULES, BOOTSTRAP)
             .because("dependency arrows point inward: adapters and bootstrap know the core, never the reverse");
+
+    /**
+     * One slice per inbound surface: JSON-RPC's package tree, and each module under
+     * {@code io.llmclient.inbound} by its name; the shared support is in no slice. A new surface
+     * module (Anthropic's, say) is a new slice without an edit here.
+     */
+    static final SliceAssignment INBOUND_SURFACE = new SliceAssignment() {
+        private static final String JSON_RPC_ROOT = "io.llmclient.jsonrpc";
+        private static final String MODULES_ROOT = "io.llmclient.inbound.";
+
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+            String pkg = javaClass.getPackageName();
+            if (pkg.equals(JSON_RPC_ROOT) || pkg.startsWith(JSON_RPC_ROOT + ".")) {
+                return SliceIdentifier.of("jsonrpc");
+            }
+            if (!pkg.startsWith(MODULES_ROOT)) {
+                return SliceIdentifier.ignore();
+            }
+            String module = pkg.substring(MODULES_ROOT.length()).split("\\.", 2)[0];
+            return module.equals("support") ? SliceIdentifier.ignore() : SliceIdentifier.of(module);
+        }
+
+        @Override
+        public String getDescription() {
+            return "inbound surfaces";
+        }
+    };
+
+    static final ArchRule INBOUND_SURFACES_DO_NOT_DEPEND_ON_EACH_OTHER = slices()
+            .assignedFrom(INBOUND_SURFACE)
+            .should().notDependOnEachOther()
+            .because("each inbound surface is its own module; removing or adding one must never break "
+                    + "another (all may share the inbound support, which depends on none of them)");
+
+    static final ArchRule INBOUND_SUPPORT_DEPENDS_ON_NO_SURFACE = noClasses()
+            .that().resideInAPackage(INBOUND_SUPPORT)
+            .should().dependOnClassesThat(resideInAnyPackage(INBOUND, INBOUND_MODULES)
+                    .and(resideOutsideOfPackage(INBOUND_SUPPORT)))
+            .because("the inbound support is shared by every surface; each surface hands it its own "
+                    + "refusal shape, so the support never needs to know one");
 
     /**
      * {@code (**)} captures the whole package below io.llmclient, so every package is its own slice,
@@ -117,6 +167,8 @@ final class LayerRules {
             PROVIDER_TEST_SUPPORT_IS_USED_BY_TESTS_ONLY,
             PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_INBOUND_ADAPTER_OR_BOOTSTRAP,
             INBOUND_ADAPTER_DOES_NOT_DEPEND_ON_PROVIDERS_OR_BOOTSTRAP,
+            INBOUND_SURFACES_DO_NOT_DEPEND_ON_EACH_OTHER,
+            INBOUND_SUPPORT_DEPENDS_ON_NO_SURFACE,
             CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP,
             NO_CYCLES_BETWEEN_PACKAGES);
 

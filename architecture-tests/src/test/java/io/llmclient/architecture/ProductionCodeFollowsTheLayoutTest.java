@@ -35,7 +35,8 @@ class ProductionCodeFollowsTheLayoutTest {
         List<String> modulesWithoutClasses = List.of(
                         "io.llmclient.domain", "io.llmclient.application", "io.llmclient.provider",
                         "io.llmclient.provider.support",
-                        "io.llmclient.jsonrpc", "io.llmclient.bootstrap")
+                        "io.llmclient.jsonrpc", "io.llmclient.inbound.support", "io.llmclient.inbound.openai",
+                        "io.llmclient.bootstrap")
                 .stream()
                 .filter(root -> PRODUCTION.stream().noneMatch(c -> c.getPackageName().startsWith(root)))
                 .toList();
@@ -70,6 +71,16 @@ class ProductionCodeFollowsTheLayoutTest {
     @Test
     void noProductionCodeUsesTheConformanceSuite() {
         LayerRules.PROVIDER_TEST_SUPPORT_IS_USED_BY_TESTS_ONLY.check(PRODUCTION);
+    }
+
+    @Test
+    void inboundSurfacesDoNotDependOnEachOther() {
+        LayerRules.INBOUND_SURFACES_DO_NOT_DEPEND_ON_EACH_OTHER.check(PRODUCTION);
+    }
+
+    @Test
+    void theSharedInboundSupportDependsOnNoSurface() {
+        LayerRules.INBOUND_SUPPORT_DEPENDS_ON_NO_SURFACE.check(PRODUCTION);
     }
 
     @Test

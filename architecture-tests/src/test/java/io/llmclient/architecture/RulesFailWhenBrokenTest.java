@@ -21,6 +21,10 @@ import io.llmclient.domain.archfixture.DomainCallsHttp;
 import io.llmclient.domain.archfixture.DomainCallsProvider;
 import io.llmclient.domain.archfixture.DomainParsesJson;
 import io.llmclient.domain.archfixture.DomainReadsYaml;
+import io.llmclient.inbound.fakesurface.archfixture.FakeSurfaceUsesInboundSupport;
+import io.llmclient.inbound.fakesurface.archfixture.FakeSurfaceUsesJsonRpc;
+import io.llmclient.inbound.support.archfixture.InboundSupportCodec;
+import io.llmclient.inbound.support.archfixture.InboundSupportUsesJsonRpc;
 import io.llmclient.jsonrpc.archfixture.JsonRpcCallsProvider;
 import io.llmclient.jsonrpc.archfixture.JsonRpcCodes;
 import io.llmclient.jsonrpc.archfixture.JsonRpcReadsBootstrap;
@@ -141,6 +145,12 @@ class RulesFailWhenBrokenTest {
                 Breach.of("JSON-RPC adapter calling a provider breaks 'inbound adapter sees no provider or bootstrap'",
                         LayerRules.INBOUND_ADAPTER_DOES_NOT_DEPEND_ON_PROVIDERS_OR_BOOTSTRAP,
                         FakeBCodec.class, JsonRpcCallsProvider.class),
+                Breach.of("a surface module using the JSON-RPC surface breaks 'inbound surfaces do not depend on "
+                                + "each other'", LayerRules.INBOUND_SURFACES_DO_NOT_DEPEND_ON_EACH_OTHER,
+                        JsonRpcCodes.class, FakeSurfaceUsesJsonRpc.class, JsonRpcCodes.class),
+                Breach.of("the inbound support using a surface breaks 'inbound support depends on no surface'",
+                        LayerRules.INBOUND_SUPPORT_DEPENDS_ON_NO_SURFACE, JsonRpcCodes.class,
+                        InboundSupportUsesJsonRpc.class, JsonRpcCodes.class),
                 Breach.of("two sibling packages using each other break 'no cycles between packages'",
                         LayerRules.NO_CYCLES_BETWEEN_PACKAGES, Pong.class, Ping.class, Pong.class),
                 Breach.of("a package and its sub-package using each other break 'no cycles between packages'",
@@ -198,6 +208,18 @@ class RulesFailWhenBrokenTest {
     @Test
     void anAdapterUsingTheSharedSupportBreaksNoRule() {
         JavaClasses classes = new ClassFileImporter().importClasses(FakeAUsesSupport.class, SupportCodec.class);
+
+        List<String> rejecting = EVERY_RULE.stream()
+                .filter(rule -> rule.allowEmptyShould(true).evaluate(classes).hasViolation())
+                .map(ArchRule::getDescription)
+                .toList();
+        assertEquals(List.of(), rejecting);
+    }
+
+    @Test
+    void aSurfaceUsingTheSharedInboundSupportBreaksNoRule() {
+        JavaClasses classes = new ClassFileImporter().importClasses(FakeSurfaceUsesInboundSupport.class,
+                InboundSupportCodec.class);
 
         List<String> rejecting = EVERY_RULE.stream()
                 .filter(rule -> rule.allowEmptyShould(true).evaluate(classes).hasViolation())

@@ -5,7 +5,7 @@ import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.jsonrpc.body.JsonCodec;
+import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.jsonrpc.method.ResultMapping;
 import io.llmclient.jsonrpc.protocol.Envelope;
 import io.llmclient.jsonrpc.protocol.EnvelopeReader;

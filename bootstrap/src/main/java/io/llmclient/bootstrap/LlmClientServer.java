@@ -34,18 +34,21 @@ import io.llmclient.bootstrap.telemetry.RegistryMetricsReader;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.validation.RequestLimits;
-import io.llmclient.jsonrpc.limit.InboundLimits;
+import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
-import io.llmclient.jsonrpc.InboundFilters;
-import io.llmclient.jsonrpc.openai.OpenAiCompatibleEndpoint;
-import io.llmclient.jsonrpc.body.BodyBudget;
-import io.llmclient.jsonrpc.disconnect.ClientDisconnects;
-import io.llmclient.jsonrpc.drain.Readiness;
-import io.llmclient.jsonrpc.drain.ReadyEndpoint;
-import io.llmclient.jsonrpc.http10.Http10Selector;
-import io.llmclient.jsonrpc.admission.InFlightLimitFilter;
-import io.llmclient.jsonrpc.limit.RequestReadDeadline;
-import io.llmclient.jsonrpc.sse.OpenStreams;
+import io.llmclient.jsonrpc.protocol.JsonRpcRefusals;
+import io.llmclient.inbound.support.InboundFilters;
+import io.llmclient.inbound.openai.OpenAiCompatibleEndpoint;
+import io.llmclient.inbound.openai.OpenAiRefusals;
+import io.llmclient.inbound.support.body.BodyBudget;
+import io.llmclient.inbound.support.disconnect.ClientDisconnects;
+import io.llmclient.inbound.support.drain.Readiness;
+import io.llmclient.inbound.support.drain.ReadyEndpoint;
+import io.llmclient.inbound.support.http10.Http10Selector;
+import io.llmclient.inbound.support.admission.InFlightLimitFilter;
+import io.llmclient.inbound.support.limit.RequestReadDeadline;
+import io.llmclient.inbound.support.refusal.SurfaceRefusals;
+import io.llmclient.inbound.support.sse.OpenStreams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -145,7 +148,8 @@ public final class LlmClientServer {
         healthChecks.addAll(registry.ids());
         ServiceConfig.Protection protection = config.protection();
         var readDeadline = new RequestReadDeadline(protection.requestReadTimeout());
-        var inFlight = new InFlightLimitFilter(config.limits().maxConcurrentRequests());
+        var refusals = surfaceRefusals();
+        var inFlight = new InFlightLimitFilter(config.limits().maxConcurrentRequests(), refusals);
         var readiness = new Readiness();
         metrics.exposeLifecycle(() -> !readiness.draining(),
                 ProcessHandle.current().info().startInstant().orElseGet(Instant::now));
@@ -189,8 +193,9 @@ public final class LlmClientServer {
                         new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability, List.of(
                                 new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability))),
                         Instant.now(),
-                        new InboundProtection(readiness, readDeadline, new BodyBudget(protection.bodyBufferBytes()),
-                                inFlight, openStreams, ClientDisconnects.fromProc())))
+                        new InboundProtection(refusals, readiness, readDeadline,
+                                new BodyBudget(protection.bodyBufferBytes()), inFlight, openStreams,
+                                ClientDisconnects.fromProc())))
                 .build()
                 .start();
         LOG.info("at most {} client connections; a request must arrive within {} of its first line",
@@ -218,9 +223,18 @@ public final class LlmClientServer {
     }
 
     /** What the inbound filters share with the server they run in. */
-    private record InboundProtection(Readiness readiness, RequestReadDeadline readDeadline, BodyBudget bodyBudget,
-                                     InFlightLimitFilter inFlight, OpenStreams openStreams,
+    private record InboundProtection(SurfaceRefusals refusals, Readiness readiness, RequestReadDeadline readDeadline,
+                                     BodyBudget bodyBudget, InFlightLimitFilter inFlight, OpenStreams openStreams,
                                      ClientDisconnects disconnects) {
+    }
+
+    /**
+     * Each surface's shape for the refusals the shared filters make: JSON-RPC's at its one path,
+     * OpenAI's everywhere else, unknown routes included (contract section 14). A new surface adds
+     * its paths here.
+     */
+    private static SurfaceRefusals surfaceRefusals() {
+        return new SurfaceRefusals(Map.of(JsonRpcRefusals.PATH, new JsonRpcRefusals()), new OpenAiRefusals());
     }
 
     private static ResilienceSettings resilience(ServiceConfig config) {
@@ -233,7 +247,7 @@ public final class LlmClientServer {
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
                                RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart,
                                InboundProtection protection) {
-        InboundFilters.install(routing, protection.readiness(),
+        InboundFilters.install(routing, protection.refusals(), protection.readiness(),
                 config.inboundAuth().keys().stream().map(ApiKey::value).toList(),
                 config.limits().maxRequestBytes(), protection.bodyBudget(), protection.readDeadline(),
                 protection.inFlight());

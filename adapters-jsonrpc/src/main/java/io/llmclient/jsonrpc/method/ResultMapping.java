@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.application.service.ModelListing;
 import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.inbound.support.tools.ToolCallJson;
 
 /**
  * Domain results as the contract's JSON result shapes (section 4, and section 9 for

@@ -1,8 +1,8 @@
 package io.llmclient.bootstrap.lifecycle;
 
-import io.llmclient.jsonrpc.drain.Readiness;
-import io.llmclient.jsonrpc.admission.InFlightLimitFilter;
-import io.llmclient.jsonrpc.sse.OpenStreams;
+import io.llmclient.inbound.support.drain.Readiness;
+import io.llmclient.inbound.support.admission.InFlightLimitFilter;
+import io.llmclient.inbound.support.sse.OpenStreams;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.logging.log4j.LogManager;

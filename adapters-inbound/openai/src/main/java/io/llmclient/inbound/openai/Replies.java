@@ -1,0 +1,45 @@
+package io.llmclient.inbound.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.inbound.support.body.JsonCodec;
+import java.time.Duration;
+
+/** Writes JSON answers of the OpenAI-compatible surface, errors with their wait hints. */
+final class Replies {
+    private final JsonCodec codec;
+
+    Replies(JsonCodec codec) {
+        this.codec = codec;
+    }
+
+    void json(ServerResponse res, Status status, JsonNode body) {
+        res.status(status);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(codec.write(body));
+    }
+
+    /**
+     * An error; a rate limit carries {@code Retry-After} in whole seconds (rounded up) and
+     * {@code retry-after-ms}, which the OpenAI SDKs read first.
+     */
+    void error(ServerResponse res, OpenAiError error) {
+        error.retryAfter().ifPresent(wait -> {
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(ceilSeconds(wait)));
+            res.header(HeaderNames.create("retry-after-ms"), String.valueOf(wait.toMillis()));
+        });
+        json(res, error.status(), error.body(codec.nodes()));
+    }
+
+    byte[] bytes(OpenAiError error) {
+        return codec.write(error.body(codec.nodes()));
+    }
+
+    private static long ceilSeconds(Duration wait) {
+        long seconds = wait.getSeconds();
+        return wait.getNano() > 0 ? seconds + 1 : seconds;
+    }
+}
