@@ -31,8 +31,8 @@ public final class ChatRequests {
     /** Collects the components of one request; {@link #build()} runs the record's own checks. */
     public static final class Builder {
         private Optional<String> model = Optional.empty();
-        private final List<Message> messages = new ArrayList<>();
-        private boolean conversationGiven;
+        /** Null until a turn is given: then one user turn {@code Hello}. */
+        private List<Message> messages;
         private OptionalDouble temperature = OptionalDouble.empty();
         private OptionalInt maxTokens = OptionalInt.empty();
         private boolean stream;
@@ -73,16 +73,18 @@ public final class ChatRequests {
 
         /** Appends one turn. */
         public Builder message(Message message) {
-            messages.add(message);
-            conversationGiven = true;
+            var next = new ArrayList<Message>(messages == null ? List.of() : messages);
+            next.add(message);
+            messages = next;
             return this;
         }
 
-        /** Replaces the conversation with these turns (none: the record refuses it at {@link #build()}). */
+        /**
+         * Replaces the conversation with these turns, handed to the record as given (so that a
+         * test can check what the record does with them; none: the record refuses it).
+         */
         public Builder messages(List<Message> conversation) {
-            messages.clear();
-            messages.addAll(conversation);
-            conversationGiven = true;
+            messages = conversation;
             return this;
         }
 
@@ -160,7 +162,7 @@ public final class ChatRequests {
         }
 
         public ChatRequest build() {
-            List<Message> conversation = conversationGiven ? messages : List.of(new Message(Role.USER, "Hello"));
+            List<Message> conversation = messages == null ? List.of(new Message(Role.USER, "Hello")) : messages;
             return new ChatRequest(model, conversation, temperature, maxTokens, stream, tier, complexity, context,
                     tools, toolChoice, responseFormat);
         }
