@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.llmclient.application.testing.ManualClock;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.stream.StreamEvent;
@@ -76,6 +77,11 @@ class ResilienceEndToEndTest {
     @AfterEach
     void stopUpstream() {
         upstream.stop();
+    }
+
+    /** Timing on the manual clock, which also sleeps; jitter always draws {@code random}. */
+    private Timing manual(double random) {
+        return new Timing(clock, clock, () -> random);
     }
 
     private RunningServer start(Timing timing, String... keysAndValues) {
@@ -188,7 +194,7 @@ class ResilienceEndToEndTest {
         // The recorded 429s carry no retry-after, so the waits are back-off: with jitter drawing 0,
         // half of 1 s and then half of 2 s (LLM_RETRY_INITIAL_DELAY 1, base 2).
         replayRetrySequence(List.of(UnaryOperator.identity(), UnaryOperator.identity(), UnaryOperator.identity()));
-        try (var server = start(clock.timing(0.0))) {
+        try (var server = start(manual(0.0))) {
             List<StreamEvent> events = streamHaiku(server);
             assertEquals("[12345,67890]", text(events));
             assertInstanceOf(StreamEvent.Completed.class, events.getLast());
@@ -201,7 +207,7 @@ class ResilienceEndToEndTest {
     void theRetrySequenceWithRetryAfterHeadersWaitsExactlyTheirValues() throws Exception {
         replayRetrySequence(List.of(answer -> answer.withHeader("retry-after", "2"),
                 answer -> answer.withHeader("retry-after-ms", "1500"), UnaryOperator.identity()));
-        try (var server = start(clock.timing(0.7))) {
+        try (var server = start(manual(0.7))) {
             assertMoved(server, Map.of(
                     "llm_retries_total{provider=\"anthropic\",reason=\"rate_limit\",scope=\"application\"}", 2.0,
                     "llm_rate_limit_errors_total{provider=\"anthropic\",scope=\"application\"}", 2.0,
@@ -217,7 +223,7 @@ class ResilienceEndToEndTest {
         upstream.stubFor(post(urlEqualTo("/v1/messages")).willReturn(aResponse().withStatus(429)
                 .withHeader("retry-after", "120").withHeader("content-type", "application/json")
                 .withBody(Files.readString(FIXTURES.resolve("error-429.json")))));
-        try (var server = start(clock.timing(0.0))) {
+        try (var server = start(manual(0.0))) {
             JsonNode error = complete(server).path("error");
             assertEquals(-32004, error.path("code").asInt(), error.toString());
             assertEquals(120, error.path("data").path("retry_after_seconds").asInt());
@@ -230,7 +236,7 @@ class ResilienceEndToEndTest {
     void aSlowUpstreamEndsInProviderTimeoutErrorAfterItsRetries() throws Exception {
         upstream.stubFor(post(urlEqualTo("/v1/messages")).willReturn(aResponse().withStatus(200)
                 .withHeader("content-type", "application/json").withBody(messagesResponse()).withFixedDelay(2_000)));
-        try (var server = start(clock.timing(0.0), "LLM_REQUEST_TIMEOUT", "0.2", "LLM_MAX_RETRIES", "1")) {
+        try (var server = start(manual(0.0), "LLM_REQUEST_TIMEOUT", "0.2", "LLM_MAX_RETRIES", "1")) {
             assertMoved(server, Map.of(TIMEOUT_RETRIES, 1.0), () -> {
                 JsonNode error = complete(server).path("error");
                 assertEquals(-32003, error.path("code").asInt(), error.toString());
@@ -246,7 +252,7 @@ class ResilienceEndToEndTest {
                 .withHeader("content-type", "text/event-stream")
                 .withBody(Files.readString(FIXTURES.resolve("messages-stream-docs.sse")))
                 .withChunkedDribbleDelay(4, 4_000)));
-        try (var server = start(clock.timing(0.0), "LLM_REQUEST_TIMEOUT", "0.2", "LLM_MAX_RETRIES", "1")) {
+        try (var server = start(manual(0.0), "LLM_REQUEST_TIMEOUT", "0.2", "LLM_MAX_RETRIES", "1")) {
             var thrown = org.junit.jupiter.api.Assertions.assertThrows(
                     io.llmclient.domain.failure.LlmFailureException.class, () -> streamHaiku(server));
             assertEquals("ProviderTimeoutError", thrown.failure().type());
@@ -271,7 +277,7 @@ class ResilienceEndToEndTest {
                         break;
                     }
                 }
-                try (var server = start(clock.timing(0.0), "ANTHROPIC_BASE_URL",
+                try (var server = start(manual(0.0), "ANTHROPIC_BASE_URL",
                         "http://127.0.0.1:" + silent.getLocalPort(), "LLM_CONNECT_TIMEOUT", "0.2",
                         "LLM_MAX_RETRIES", "1")) {
                     assertMoved(server, Map.of(TIMEOUT_RETRIES, 1.0), () -> {
@@ -332,7 +338,7 @@ class ResilienceEndToEndTest {
         upstream.stubFor(post(urlEqualTo("/v1/messages")).willReturn(aResponse().withStatus(503)
                 .withHeader("content-type", "application/json")
                 .withBody("{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"down\"}}")));
-        try (var server = start(clock.timing(0.0), "LLM_MAX_RETRIES", "0", "LLM_CIRCUIT_FAILURE_THRESHOLD", "2",
+        try (var server = start(manual(0.0), "LLM_MAX_RETRIES", "0", "LLM_CIRCUIT_FAILURE_THRESHOLD", "2",
                 "LLM_CIRCUIT_OPEN_SECONDS", "30")) {
             assertEquals(-32002, complete(server).path("error").path("code").asInt());
             assertEquals(-32002, complete(server).path("error").path("code").asInt());

@@ -18,6 +18,7 @@ import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.ResponseBudget;
+import io.llmclient.application.testing.ManualClock;
 import io.llmclient.domain.chat.ProviderId;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,7 +81,7 @@ class ResponseBudgetEndToEndTest {
                 "LLM_CIRCUIT_FAILURE_THRESHOLD", String.valueOf(THRESHOLD)));
         List<LlmProviderFactory> factories = ServiceLoader.load(LlmProviderFactory.class).stream()
                 .map(ServiceLoader.Provider::get).map(this::recordingBudget).toList();
-        return LlmClientServer.start(env, dir, factories, clock.timing(0.0));
+        return LlmClientServer.start(env, dir, factories, new Timing(clock, clock, () -> 0.0));
     }
 
     private LlmProviderFactory recordingBudget(LlmProviderFactory factory) {

@@ -10,11 +10,10 @@ import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import java.time.Duration;
+import io.llmclient.domain.testing.ChatResponses;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -57,8 +56,8 @@ public final class TestProviderFactory implements LlmProviderFactory {
                 if (request.messages().getLast().content().equals("fail")) {
                     throw new LlmFailureException(new LlmFailure.ProviderFailed(ID, OptionalInt.of(503), "down"));
                 }
-                return new ChatResponse("r-1", context.model().id(), context.model().providerModel(), ID, "ok",
-                        FinishReason.STOP, new Usage(5, 3), context.a2a().traceId(), Duration.ZERO);
+                return ChatResponses.builder().id("r-1").model(context.model()).provider(ID).content("ok")
+                        .finishReason(FinishReason.STOP).usage(5, 3).traceId(context.a2a().traceId()).build();
             }
 
             @Override

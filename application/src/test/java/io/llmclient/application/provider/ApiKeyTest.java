@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ProviderId;
-import java.net.URI;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ApiKeyTest {
@@ -50,9 +47,8 @@ class ApiKeyTest {
 
     @Test
     void providerSettingsDoNotRevealTheKeyWhenPrinted() {
-        var settings = new ProviderSettings(ProviderId.OPENAI, true, Optional.of(new ApiKey(KEY)),
-                Optional.of(URI.create("https://api.openai.com/v1")), Duration.ofSeconds(10), Duration.ofSeconds(60),
-                Map.of());
+        var settings = ProviderSettingsFixtures.builder(ProviderId.OPENAI).apiKey(KEY)
+                .baseUrl("https://api.openai.com/v1").build();
         assertFalse(settings.toString().contains("AbCdEfGh"), settings.toString());
     }
 

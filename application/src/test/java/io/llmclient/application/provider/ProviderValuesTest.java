@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 class ProviderValuesTest {
 
     private static ProviderSettings settings(Map<String, String> options) {
-        return new ProviderSettings(ProviderId.SIMULATOR, true, Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(10), Duration.ofSeconds(60), options);
+        return ProviderSettingsFixtures.builder(ProviderId.SIMULATOR).options(options).build();
     }
 
     @Test

@@ -11,11 +11,11 @@ import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ProviderId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,8 +32,8 @@ class ProviderRegistryTest {
     private static final ProviderId BETA = new ProviderId("beta");
 
     private static ProviderSettings settings(ProviderId id, Optional<ApiKey> key) {
-        return new ProviderSettings(id, true, key, Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Map.of());
+        return ProviderSettingsFixtures.builder(id).apiKey(key).connectTimeout(Duration.ofSeconds(1))
+                .requestTimeout(Duration.ofSeconds(5)).build();
     }
 
     private static final Function<ProviderId, ProviderSettings> WITH_KEY =

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.provider.Availability;
+import io.llmclient.application.testing.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

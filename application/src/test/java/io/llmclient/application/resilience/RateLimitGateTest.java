@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.application.testing.ManualClock;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure.Overloaded;
 import io.llmclient.domain.failure.LlmFailureException;

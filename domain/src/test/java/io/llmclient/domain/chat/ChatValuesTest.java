@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmclient.domain.testing.ChatRequests;
+import io.llmclient.domain.testing.ChatResponses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -121,23 +121,20 @@ class ChatValuesTest {
     @Test
     void chatRequestOfIsAPlainRequestForOneModel() {
         var request = ChatRequest.of("m", List.of(new Message(Role.USER, "hi")), A2aContext.ofTrace("t"));
-        assertEquals(new ChatRequest(Optional.of("m"), List.of(new Message(Role.USER, "hi")), OptionalDouble.empty(),
-                OptionalInt.empty(), false, Optional.empty(), Optional.empty(), A2aContext.ofTrace("t")), request);
+        assertEquals(ChatRequests.builder().model("m").user("hi").traceId("t").build(), request);
     }
 
     @Test
     void withLatencyReplacesOnlyTheLatency() {
-        var response = new ChatResponse("id-1", "gpt-4.1-mini", "gpt-4.1-mini-2025-04-14", ProviderId.OPENAI, "Hi!",
-                FinishReason.STOP, new Usage(9, 3), "t-123", Duration.ZERO);
-        var measured = response.withLatency(Duration.ofMillis(412));
-        assertEquals(new ChatResponse("id-1", "gpt-4.1-mini", "gpt-4.1-mini-2025-04-14", ProviderId.OPENAI, "Hi!",
-                FinishReason.STOP, new Usage(9, 3), "t-123", Duration.ofMillis(412)), measured);
+        var answer = ChatResponses.builder().id("id-1").model("gpt-4.1-mini").providerModel("gpt-4.1-mini-2025-04-14")
+                .provider(ProviderId.OPENAI).content("Hi!").usage(9, 3).traceId("t-123").latency(Duration.ZERO);
+        var measured = answer.build().withLatency(Duration.ofMillis(412));
+        assertEquals(answer.latency(Duration.ofMillis(412)).build(), measured);
     }
 
     @Test
     void chatResponseRefusesAMissingField() {
-        var error = assertThrows(NullPointerException.class, () -> new ChatResponse("id", "m", "m", ProviderId.OPENAI,
-                null, FinishReason.STOP, Usage.ZERO, "t", Duration.ZERO));
+        var error = assertThrows(NullPointerException.class, () -> ChatResponses.builder().content(null).build());
         assertTrue(error.getMessage().contains("content"));
     }
 }

@@ -10,11 +10,9 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.governance.AllowList;
+import io.llmclient.domain.testing.ChatRequests;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 
 /** A catalog shaped like the bundled configuration, and request builders, shared by selection tests. */
 final class PolicyFixture {
@@ -58,17 +56,14 @@ final class PolicyFixture {
     }
 
     static ChatRequest forTier(ModelTier tier) {
-        return new ChatRequest(Optional.empty(), List.of(hello()), OptionalDouble.empty(), OptionalInt.empty(), false,
-                Optional.of(tier), Optional.empty(), A2aContext.ofTrace("t"));
+        return ChatRequests.builder().message(hello()).tier(tier).traceId("t").build();
     }
 
     static ChatRequest forComplexity(Complexity complexity) {
-        return new ChatRequest(Optional.empty(), List.of(hello()), OptionalDouble.empty(), OptionalInt.empty(), false,
-                Optional.empty(), Optional.of(complexity), A2aContext.ofTrace("t"));
+        return ChatRequests.builder().message(hello()).complexity(complexity).traceId("t").build();
     }
 
     static ChatRequest forDefault() {
-        return new ChatRequest(Optional.empty(), List.of(hello()), OptionalDouble.empty(), OptionalInt.empty(), false,
-                Optional.empty(), Optional.empty(), A2aContext.ofTrace("t"));
+        return ChatRequests.builder().message(hello()).traceId("t").build();
     }
 }

@@ -3,12 +3,10 @@ package io.llmclient.domain.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
-import java.time.Duration;
+import io.llmclient.domain.testing.ChatResponses;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +21,8 @@ class StreamEventTest {
 
     @Test
     void eventsCarryTheirPayload() {
-        var response = new ChatResponse("id", "sim-fast", "sim-fast", ProviderId.SIMULATOR, "Hello",
-                FinishReason.STOP, new Usage(1, 1), "t", Duration.ZERO);
+        var response = ChatResponses.builder().id("id").model("sim-fast").provider(ProviderId.SIMULATOR)
+                .content("Hello").finishReason(FinishReason.STOP).usage(1, 1).traceId("t").build();
         var failure = new LlmFailure.RateLimited(ProviderId.OPENAI, Optional.empty());
         assertEquals("Hel", new StreamEvent.Delta("Hel").text());
         assertEquals(response, new StreamEvent.Completed(response).response());

@@ -11,6 +11,8 @@ import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.testing.ChatRequests;
+import io.llmclient.domain.testing.ChatResponses;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class ToolValuesTest {
@@ -29,8 +29,7 @@ class ToolValuesTest {
     private static final List<Message> HELLO = List.of(new Message(Role.USER, "Hello"));
 
     private static ChatRequest withTools(List<ToolDefinition> tools, Optional<ToolChoice> choice) {
-        return new ChatRequest(Optional.of("m"), HELLO, OptionalDouble.empty(), OptionalInt.empty(), false,
-                Optional.empty(), Optional.empty(), A2A, tools, choice, Optional.empty());
+        return ChatRequests.builder().model("m").messages(HELLO).context(A2A).tools(tools).toolChoice(choice).build();
     }
 
     @Test
@@ -114,8 +113,8 @@ class ToolValuesTest {
         var text = new ChatResponse("id", "m", "m", ProviderId.SIMULATOR, "hi", FinishReason.STOP, Usage.ZERO, "t",
                 Duration.ZERO);
         var calls = List.of(new ToolCall("c1", "f", "{}"));
-        var calling = new ChatResponse("id", "m", "m", ProviderId.SIMULATOR, "", calls, FinishReason.TOOL_CALLS,
-                Usage.ZERO, "t", Duration.ZERO);
+        var calling = ChatResponses.builder().id("id").model("m").provider(ProviderId.SIMULATOR).content("")
+                .toolCalls(calls).finishReason(FinishReason.TOOL_CALLS).usage(Usage.ZERO).traceId("t").build();
 
         assertEquals(List.of(), text.toolCalls());
         assertEquals(calls, calling.withLatency(Duration.ofMillis(5)).toolCalls());

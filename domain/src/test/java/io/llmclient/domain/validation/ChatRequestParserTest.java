@@ -12,6 +12,7 @@ import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.failure.FieldError;
+import io.llmclient.domain.testing.ChatRequests;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -98,18 +99,16 @@ class ChatRequestParserTest {
                     "source_agent", "planner",
                     "session_id", "s-9");
 
-            var expected = new ChatRequest(Optional.of("gpt-4.1-mini"),
-                    List.of(new Message(Role.SYSTEM, "Be brief."), new Message(Role.USER, "Hello"),
-                            new Message(Role.ASSISTANT, "Hi")),
-                    OptionalDouble.of(0.7), OptionalInt.of(256), true, Optional.empty(), Optional.empty(),
-                    new A2aContext("t-123", Optional.of("planner"), Optional.of("s-9")));
+            var expected = ChatRequests.builder().model("gpt-4.1-mini")
+                    .system("Be brief.").user("Hello").assistant("Hi")
+                    .temperature(0.7).maxTokens(256).stream(true)
+                    .context(new A2aContext("t-123", Optional.of("planner"), Optional.of("s-9"))).build();
             assertEquals(expected, valid(params));
         }
 
         @Test
         void aMinimalRequestHasNoModelNoSamplingAndTheHeaderContext() {
-            var expected = new ChatRequest(Optional.empty(), List.of(new Message(Role.USER, "Hello")),
-                    OptionalDouble.empty(), OptionalInt.empty(), false, Optional.empty(), Optional.empty(), HEADERS);
+            var expected = ChatRequests.builder().user("Hello").context(HEADERS).build();
             assertEquals(expected, valid(params("messages", hello())));
         }
 

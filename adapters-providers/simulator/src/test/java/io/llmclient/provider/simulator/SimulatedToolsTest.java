@@ -14,6 +14,7 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -58,9 +58,8 @@ class SimulatedToolsTest {
             ordered("type", "object", "properties", ordered("zone", Map.of("type", "string"))));
 
     private static ChatRequest request(List<Message> messages, Optional<ToolChoice> choice, OptionalInt maxTokens) {
-        return new ChatRequest(Optional.of("sim-fast"), messages, OptionalDouble.empty(), maxTokens, false,
-                Optional.empty(), Optional.empty(), A2aContext.ofTrace("t-1"), List.of(WEATHER, TIME), choice,
-                Optional.empty());
+        return ChatRequests.builder().model("sim-fast").messages(messages).maxTokens(maxTokens).traceId("t-1")
+                .tools(WEATHER, TIME).toolChoice(choice).build();
     }
 
     private static ChatRequest ask(String prompt, Optional<ToolChoice> choice) {
@@ -173,9 +172,7 @@ class SimulatedToolsTest {
 
     @Test
     void declaredToolsCountAsPromptTokens() {
-        var plain = new ChatRequest(Optional.of("sim-fast"), List.of(new Message(Role.USER, "Hi")),
-                OptionalDouble.empty(), OptionalInt.empty(), false, Optional.empty(), Optional.empty(),
-                A2aContext.ofTrace("t"));
+        var plain = ChatRequests.builder().model("sim-fast").user("Hi").traceId("t").build();
         int withTools = SimulatorProvider.promptTokens(ask("Hi", Optional.of(ToolChoice.NONE)));
 
         assertEquals(2, SimulatorProvider.promptTokens(plain));
@@ -184,9 +181,8 @@ class SimulatedToolsTest {
 
     @Test
     void jsonModeWrapsTheReplyInAnObject() {
-        var request = new ChatRequest(Optional.of("sim-fast"), List.of(new Message(Role.USER, "Hi")),
-                OptionalDouble.empty(), OptionalInt.empty(), false, Optional.empty(), Optional.empty(),
-                A2aContext.ofTrace("t"), List.of(), Optional.empty(), Optional.of(ResponseFormat.JSON_OBJECT));
+        var request = ChatRequests.builder().model("sim-fast").user("Hi").traceId("t")
+                .responseFormat(ResponseFormat.JSON_OBJECT).build();
 
         String content = SIMULATOR.complete(request, CONTEXT).content();
 
@@ -198,10 +194,8 @@ class SimulatedToolsTest {
     void aJsonSchemaAnswerIsTheSchemaFilledFromThePrompt() {
         var schema = ordered("type", "object", "properties", ordered("city", Map.of("type", "string"),
                 "sunny", Map.of("type", "boolean")));
-        var request = new ChatRequest(Optional.of("sim-fast"), List.of(new Message(Role.USER, "Weather in Lima")),
-                OptionalDouble.empty(), OptionalInt.empty(), false, Optional.empty(), Optional.empty(),
-                A2aContext.ofTrace("t"), List.of(), Optional.empty(),
-                Optional.of(new ResponseFormat.JsonSchema("w", Optional.empty(), schema, true)));
+        var request = ChatRequests.builder().model("sim-fast").user("Weather in Lima").traceId("t")
+                .responseFormat(new ResponseFormat.JsonSchema("w", Optional.empty(), schema, true)).build();
 
         assertEquals("{\"city\":\"Lima\",\"sunny\":true}", SIMULATOR.complete(request, CONTEXT).content());
     }

@@ -1,14 +1,13 @@
 package io.llmclient.provider.simulator;
 
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
-import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.provider.conformance.ProviderConformanceSuite;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -33,8 +31,8 @@ class SimulatorConformanceTest extends ProviderConformanceSuite {
 
     @Override
     protected LlmProvider provider(Duration requestTimeout) {
-        var settings = new ProviderSettings(ProviderId.SIMULATOR, true, Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(1), requestTimeout, Map.of());
+        var settings = ProviderSettingsFixtures.builder(ProviderId.SIMULATOR).connectTimeout(Duration.ofSeconds(1))
+                .requestTimeout(requestTimeout).build();
         return new SimulatorProviderFactory().create(settings);
     }
 
@@ -49,9 +47,8 @@ class SimulatorConformanceTest extends ProviderConformanceSuite {
     }
 
     private static ChatRequest ask(OptionalInt maxTokens) {
-        return new ChatRequest(Optional.of("sim-balanced"),
-                List.of(new Message(Role.SYSTEM, "Be brief."), new Message(Role.USER, "Tell me about gateways")),
-                OptionalDouble.of(0.2), maxTokens, false, Optional.empty(), Optional.empty(), A2A);
+        return ChatRequests.builder().model("sim-balanced").system("Be brief.").user("Tell me about gateways")
+                .temperature(0.2).maxTokens(maxTokens).context(A2A).build();
     }
 
     @Override

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.provider.CallContext;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -21,12 +21,11 @@ import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -46,8 +45,7 @@ class SimulatorProviderTest {
     }
 
     private static ChatRequest request(OptionalInt maxTokens, Message... messages) {
-        return new ChatRequest(Optional.of("sim-fast"), List.of(messages), OptionalDouble.empty(), maxTokens, false,
-                Optional.empty(), Optional.empty(), A2aContext.ofTrace("t-1"));
+        return ChatRequests.builder().model("sim-fast").messages(messages).maxTokens(maxTokens).traceId("t-1").build();
     }
 
     private static ChatRequest ask(String text) {
@@ -159,8 +157,8 @@ class SimulatorProviderTest {
                 .map(ServiceLoader.Provider::get)
                 .filter(found -> found.id().equals(ProviderId.SIMULATOR))
                 .findFirst().orElseThrow();
-        var settings = new ProviderSettings(ProviderId.SIMULATOR, true, Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(10), Duration.ofSeconds(60), Map.of("ttft_ms", "0", "inter_token_ms", "0"));
+        var settings = ProviderSettingsFixtures.builder(ProviderId.SIMULATOR)
+                .options(Map.of("ttft_ms", "0", "inter_token_ms", "0")).build();
         var provider = factory.create(settings);
         assertTrue(provider.availability().available());
         assertEquals(ProviderId.SIMULATOR, provider.id());
@@ -168,8 +166,7 @@ class SimulatorProviderTest {
 
     @Test
     void theFactoryRefusesANegativeDelay() {
-        var settings = new ProviderSettings(ProviderId.SIMULATOR, true, Optional.empty(), Optional.empty(),
-                Duration.ofSeconds(10), Duration.ofSeconds(60), Map.of("ttft_ms", "-1"));
+        var settings = ProviderSettingsFixtures.builder(ProviderId.SIMULATOR).option("ttft_ms", "-1").build();
         assertThrows(IllegalArgumentException.class, () -> new SimulatorProviderFactory().create(settings));
     }
 

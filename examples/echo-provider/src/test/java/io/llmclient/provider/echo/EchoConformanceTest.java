@@ -1,15 +1,13 @@
 package io.llmclient.provider.echo;
 
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
-import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
-import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /** The echo provider against the suite every provider passes; scenarios that need an upstream are skipped. */
@@ -31,8 +28,8 @@ class EchoConformanceTest extends ProviderConformanceSuite {
 
     @Override
     protected LlmProvider provider(Duration requestTimeout) {
-        var settings = new ProviderSettings(EchoProviderFactory.ID, true, Optional.of(new ApiKey("echo-demo-key")),
-                Optional.empty(), Duration.ofSeconds(1), requestTimeout, Map.of());
+        var settings = ProviderSettingsFixtures.builder(EchoProviderFactory.ID).apiKey("echo-demo-key")
+                .connectTimeout(Duration.ofSeconds(1)).requestTimeout(requestTimeout).build();
         return new EchoProviderFactory().create(settings);
     }
 
@@ -47,9 +44,8 @@ class EchoConformanceTest extends ProviderConformanceSuite {
     }
 
     private static ChatRequest ask(OptionalInt maxTokens) {
-        return new ChatRequest(Optional.of("echo-1"),
-                List.of(new Message(Role.SYSTEM, "Repeat after me."), new Message(Role.USER, "one two three")),
-                OptionalDouble.empty(), maxTokens, false, Optional.empty(), Optional.empty(), A2A);
+        return ChatRequests.builder().model("echo-1").system("Repeat after me.").user("one two three")
+                .maxTokens(maxTokens).context(A2A).build();
     }
 
     @Override

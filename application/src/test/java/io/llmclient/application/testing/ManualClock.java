@@ -1,4 +1,4 @@
-package io.llmclient.bootstrap;
+package io.llmclient.application.testing;
 
 import io.llmclient.application.resilience.Sleeper;
 import io.llmclient.application.telemetry.TimeSource;
@@ -8,23 +8,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A clock for the service under test that moves only when told or when the service sleeps on
- * it; it remembers every sleep, so tests see the exact waits chosen without waiting them.
+ * A clock that moves only when told or when someone sleeps on it. It remembers every sleep, so
+ * tests see the exact waits chosen without waiting them. Wall time starts at 2026-01-01 (a
+ * plausible date in audit lines and logs), the monotonic clock one second after its origin.
  */
-final class ManualClock implements TimeSource, Sleeper {
+public final class ManualClock implements TimeSource, Sleeper {
+    private static final Instant WALL_START = Instant.parse("2026-01-01T00:00:00Z");
+
     private long nanos = 1_000_000_000L;
     private final List<Duration> sleeps = new ArrayList<>();
 
-    /** Timing for {@link LlmClientServer#start}: this clock and sleeper, jitter always drawing {@code random}. */
-    Timing timing(double random) {
-        return new Timing(this, this, () -> random);
-    }
-
-    synchronized void advance(Duration duration) {
+    public synchronized void advance(Duration duration) {
         nanos += duration.toNanos();
     }
 
-    synchronized List<Duration> sleeps() {
+    /** Every sleep so far, in order. */
+    public synchronized List<Duration> sleeps() {
         return List.copyOf(sleeps);
     }
 
@@ -36,7 +35,7 @@ final class ManualClock implements TimeSource, Sleeper {
 
     @Override
     public synchronized Instant now() {
-        return Instant.parse("2026-01-01T00:00:00Z").plusNanos(nanos);
+        return WALL_START.plusNanos(nanos);
     }
 
     @Override
