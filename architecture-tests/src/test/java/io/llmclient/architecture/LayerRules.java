@@ -24,6 +24,8 @@ final class LayerRules {
     static final String DOMAIN = "io.llmclient.domain..";
     static final String APPLICATION = "io.llmclient.application..";
     static final String PROVIDERS = "io.llmclient.provider..";
+    /** A package of one provider module, {@code io.llmclient.provider.<name>} and below: what the slice rule sees. */
+    static final String PROVIDER_MODULE = "io.llmclient.provider.*..";
     /** The library every HTTP provider adapter shares (SSE, Retry-After, call plumbing); not a provider. */
     static final String PROVIDER_SUPPORT = "io.llmclient.provider.support..";
     /** The conformance suite: test support that provider modules' tests extend, never production code. */

@@ -1,6 +1,7 @@
 package io.llmclient.architecture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -106,6 +107,18 @@ class ProductionCodeFollowsTheLayoutTest {
     @Test
     void noTwoPackagesDependOnEachOther() {
         LayerRules.NO_CYCLES_BETWEEN_PACKAGES.check(PRODUCTION);
+    }
+
+    @Test
+    void everyProviderOnBootstrapsClassPathIsCoveredByTheRules() {
+        List<Class<?>> factories = ProviderPluginRules.factoryTypesServiceLoaderFinds(getClass().getClassLoader());
+        assertFalse(factories.isEmpty(), "ServiceLoader finds the shipped providers (through providers-all)");
+
+        ProviderPluginRules.PROVIDER_FACTORIES_LIE_WHERE_THE_RULES_LOOK
+                .check(new ClassFileImporter().importClasses(factories));
+        List<String> notImported = factories.stream().map(Class::getName)
+                .filter(name -> !PRODUCTION.contain(name)).toList();
+        assertEquals(List.of(), notImported);
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.llmclient.application.provider.LlmProviderFactory;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.Set;
 
@@ -38,6 +39,20 @@ final class ProviderPluginRules {
             .because("the support library is linked into every provider adapter; a factory in it "
                     + "would be a provider found once per adapter, or a library that cannot be left out");
 
+    /**
+     * Every rule about providers is written over {@code io.llmclient.provider.<name>..}; a provider
+     * module whose factory lies elsewhere would be found and run by bootstrap, yet checked by none
+     * of them. Checked against the factories ServiceLoader finds, that is every provider on
+     * bootstrap's class path ({@link #factoryTypesServiceLoaderFinds}).
+     */
+    static final ArchRule PROVIDER_FACTORIES_LIE_WHERE_THE_RULES_LOOK = classes()
+            .that().implement(LlmProviderFactory.class)
+            .and().areNotInterfaces()
+            .and().doNotHaveModifier(JavaModifier.ABSTRACT)
+            .should().resideInAPackage(LayerRules.PROVIDER_MODULE)
+            .because("the layer and plug-in rules cover io.llmclient.provider.<name>.. only; a provider "
+                    + "elsewhere on bootstrap's class path would run unchecked");
+
     private ProviderPluginRules() {
     }
 
@@ -55,8 +70,19 @@ final class ProviderPluginRules {
 
     /** Class names only: {@code Provider.type()} loads a class without constructing the factory. */
     static Set<String> factoriesServiceLoaderFinds() {
-        return ServiceLoader.load(LlmProviderFactory.class).stream()
-                .map(provider -> provider.type().getName())
+        return factoryTypesServiceLoaderFinds(ProviderPluginRules.class.getClassLoader()).stream()
+                .map(Class::getName)
                 .collect(toUnmodifiableSet());
+    }
+
+    /**
+     * The factory classes listed for ServiceLoader on {@code loader}'s class path. This module
+     * depends on bootstrap and on the same providers-all, so on its test class path these are
+     * the providers bootstrap runs.
+     */
+    static List<Class<?>> factoryTypesServiceLoaderFinds(ClassLoader loader) {
+        return ServiceLoader.load(LlmProviderFactory.class, loader).stream()
+                .<Class<?>>map(ServiceLoader.Provider::type)
+                .toList();
     }
 }

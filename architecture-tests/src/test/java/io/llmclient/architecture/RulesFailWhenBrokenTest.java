@@ -38,9 +38,12 @@ import io.llmclient.provider.fakeb.archfixture.FakeBCodec;
 import io.llmclient.provider.support.archfixture.SupportCodec;
 import io.llmclient.provider.support.archfixture.SupportFactory;
 import io.llmclient.provider.support.archfixture.SupportUsesFakeB;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.example.llm.archfixture.StrayProviderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,7 +58,8 @@ class RulesFailWhenBrokenTest {
     private static final List<ArchRule> EVERY_RULE = Stream.concat(
                     LayerRules.ALL.stream(),
                     Stream.of(ProviderPluginRules.PROVIDER_FACTORIES_ARE_LISTED_FOR_SERVICE_LOADER,
-                    ProviderPluginRules.PROVIDER_SUPPORT_IS_NOT_A_PROVIDER))
+                    ProviderPluginRules.PROVIDER_SUPPORT_IS_NOT_A_PROVIDER,
+                    ProviderPluginRules.PROVIDER_FACTORIES_LIE_WHERE_THE_RULES_LOOK))
             .toList();
 
     /**
@@ -159,7 +163,29 @@ class RulesFailWhenBrokenTest {
                         ProviderPluginRules.PROVIDER_FACTORIES_ARE_LISTED_FOR_SERVICE_LOADER,
                         UnregisteredFactory.class.getName() + " is not listed in any "
                                 + ProviderPluginRules.SERVICES_FILE,
-                        List.of(), UnregisteredFactory.class));
+                        List.of(), UnregisteredFactory.class),
+                Breach.of("a provider factory outside io.llmclient.provider breaks 'factories lie where the rules look'",
+                        ProviderPluginRules.PROVIDER_FACTORIES_LIE_WHERE_THE_RULES_LOOK, LayerRules.PROVIDER_MODULE,
+                        List.of(), StrayProviderFactory.class));
+    }
+
+    /**
+     * The whole path of the coverage check: a module (here a directory with a services file) put on
+     * the class path beside the shipped providers is found by ServiceLoader, and fails the rule.
+     */
+    @Test
+    void aProviderModuleOutsideTheRulesOnTheClassPathFailsTheCoverageCheck() throws Exception {
+        URL module = getClass().getClassLoader().getResource("stray-provider-module/");
+        try (var classPath = new URLClassLoader(new URL[] {module}, getClass().getClassLoader())) {
+            JavaClasses found = new ClassFileImporter()
+                    .importClasses(ProviderPluginRules.factoryTypesServiceLoaderFinds(classPath));
+
+            AssertionError error = assertThrows(AssertionError.class,
+                    () -> ProviderPluginRules.PROVIDER_FACTORIES_LIE_WHERE_THE_RULES_LOOK.check(found));
+
+            assertTrue(error.getMessage().contains(StrayProviderFactory.class.getName()), error::getMessage);
+            assertTrue(found.size() > 1, "the shipped providers are found beside it");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,6 +9,7 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderDescription;
 import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.resilience.ProviderGuards;
@@ -106,11 +107,12 @@ public final class LlmClientServer {
      */
     public static RunningServer start(Map<String, String> environment, Path workingDir,
                                       List<LlmProviderFactory> factories, Timing timing) {
-        List<ProviderId> pluginIds = factories.stream().map(LlmProviderFactory::id).toList();
+        // Each provider module names its own keys (its description); bootstrap knows none by name.
+        List<ProviderDescription> providers = factories.stream().map(LlmProviderFactory::description).toList();
         // Everything start-up prints goes through this: a key pasted into another setting (the
         // default model, a URL's query) must not come out whole (contract section 9).
-        SecretScrubber secrets = StartupSecrets.scrubber(environment, workingDir, pluginIds);
-        ServiceConfig config = readConfig(environment, workingDir, pluginIds, secrets);
+        SecretScrubber secrets = StartupSecrets.scrubber(environment, workingDir, providers);
+        ServiceConfig config = readConfig(environment, workingDir, providers, secrets);
         ResilienceSettings resilience = resilience(config);
         // The circuit breakers guard the registry, so an open circuit shows in /health, llm.models
         // and selection through the one availability answer.
@@ -120,7 +122,7 @@ public final class LlmClientServer {
         var responseBudget = new ResponseBudget(config.protection().responseBufferBytes());
         ProviderRegistry registry = new ProviderRegistry(factories,
                 id -> config.providerSettings(id).sharing(responseBudget), guards::availability);
-        ModelPolicy policy = switch (StartupPolicy.resolve(config.modelPolicy(), config.simulator().enabled(),
+        ModelPolicy policy = switch (StartupPolicy.resolve(config.modelPolicy(), config.offlineFallback(),
                 registry)) {
             case StartupPolicy.Result.Rejected rejected ->
                     throw new StartupFailure(secrets.mask(rejected.errors().getFirst()));
@@ -130,7 +132,7 @@ public final class LlmClientServer {
             }
         };
         LOG.info(secrets.mask("simulator %s; providers registered: %s".formatted(
-                config.simulator().enabled() ? "enabled" : "disabled", registry.ids())));
+                config.offlineFallback() ? "enabled" : "disabled", registry.ids())));
         warnAboutPlainHttp(config, secrets);
 
         JsonLinesAuditLog audit = openAudit(config.auditLogFile(), secrets);
@@ -270,9 +272,9 @@ public final class LlmClientServer {
     }
 
     private static ServiceConfig readConfig(Map<String, String> environment, Path workingDir,
-                                            List<ProviderId> pluginIds, SecretScrubber secrets) {
+                                            List<ProviderDescription> providers, SecretScrubber secrets) {
         try {
-            return ServiceConfigReader.read(ConfigLayers.load(environment, workingDir), workingDir, pluginIds);
+            return ServiceConfigReader.read(ConfigLayers.load(environment, workingDir), workingDir, providers);
         } catch (InvalidConfigException e) {
             throw new StartupFailure(secrets.scrub(e).getMessage());
         } catch (UncheckedIOException e) {

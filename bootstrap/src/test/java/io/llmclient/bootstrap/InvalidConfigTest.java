@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +20,7 @@ class InvalidConfigTest {
     Path dir;
 
     private String failureOf(Map<String, String> env) {
-        var failure = assertThrows(StartupFailure.class, () -> LlmClientServer.start(env, dir, List.of()).stop());
+        var failure = assertThrows(StartupFailure.class, () -> LlmClientServer.start(env, dir).stop());
         assertFalse(failure.getMessage().contains("\n"), "one line: " + failure.getMessage());
         return failure.getMessage();
     }

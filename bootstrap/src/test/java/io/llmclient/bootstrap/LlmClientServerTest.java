@@ -98,7 +98,7 @@ class LlmClientServerTest {
     @Test
     void startupNoticesAreLoggedOnceAsWarnings() throws Exception {
         try (var logs = CapturedLogs.capture()) {
-            LlmClientServer.start(Map.of("SERVER_PORT", "0"), dir, List.of()).stop();
+            LlmClientServer.start(Map.of("SERVER_PORT", "0"), dir).stop();
             long fallbackNotices = logs.lines().stream().map(this::json)
                     .filter(line -> line.path("level").asText().equals("WARN"))
                     .filter(line -> line.path("message").asText().contains("the default is now sim-fast"))

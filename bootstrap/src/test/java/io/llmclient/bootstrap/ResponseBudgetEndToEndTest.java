@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderDescription;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.testing.ManualClock;
@@ -89,6 +90,11 @@ class ResponseBudgetEndToEndTest {
             @Override
             public ProviderId id() {
                 return factory.id();
+            }
+
+            @Override
+            public ProviderDescription description() {
+                return factory.description();
             }
 
             @Override

@@ -19,6 +19,8 @@ import java.util.Optional;
 /**
  * Every setting of the service, read and validated once at start-up ({@link ServiceConfigReader}).
  * Immutable; nothing below bootstrap reads the environment, it is handed what it needs from here.
+ * {@code providers} holds the settings of every provider module, read as its description says;
+ * {@code offlineFallback} is whether the offline stand-in (the simulator) is switched on.
  */
 public record ServiceConfig(
         ServerSettings server,
@@ -27,7 +29,7 @@ public record ServiceConfig(
         RetrySettings retry,
         RateLimitSettings rateLimit,
         CircuitSettings circuit,
-        SimulatorSettings simulator,
+        boolean offlineFallback,
         Limits limits,
         Path auditLogFile,
         InboundAuth inboundAuth,
@@ -41,7 +43,6 @@ public record ServiceConfig(
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(rateLimit, "rateLimit");
         Objects.requireNonNull(circuit, "circuit");
-        Objects.requireNonNull(simulator, "simulator");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(auditLogFile, "auditLogFile");
         Objects.requireNonNull(inboundAuth, "inboundAuth");
@@ -81,14 +82,6 @@ public record ServiceConfig(
     public record CircuitSettings(int failureThreshold, Duration openFor) {
         public CircuitSettings {
             Objects.requireNonNull(openFor, "openFor");
-        }
-    }
-
-    /** The offline simulator: switched on, time to first token, delay between tokens. */
-    public record SimulatorSettings(boolean enabled, Duration timeToFirstToken, Duration interTokenDelay) {
-        public SimulatorSettings {
-            Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
-            Objects.requireNonNull(interTokenDelay, "interTokenDelay");
         }
     }
 

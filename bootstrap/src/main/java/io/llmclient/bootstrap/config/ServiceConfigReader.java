@@ -2,6 +2,8 @@ package io.llmclient.bootstrap.config;
 
 import io.helidon.config.Config;
 import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.ProviderDescription;
+import io.llmclient.application.provider.ProviderDescription.Activation;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.Transport;
 import io.llmclient.bootstrap.config.ServiceConfig.CircuitSettings;
@@ -13,20 +15,15 @@ import io.llmclient.bootstrap.config.ServiceConfig.Protection;
 import io.llmclient.bootstrap.config.ServiceConfig.RateLimitSettings;
 import io.llmclient.bootstrap.config.ServiceConfig.RetrySettings;
 import io.llmclient.bootstrap.config.ServiceConfig.ServerSettings;
-import io.llmclient.bootstrap.config.ServiceConfig.SimulatorSettings;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.validation.RequestLimits;
-import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,10 +39,10 @@ public final class ServiceConfigReader {
     }
 
     /**
-     * Reads the configuration. {@code pluginProviders} are the ids of provider modules found on
-     * the class path: each gets {@code <ID>_API_KEY} / {@code <ID>_BASE_URL} like the built-in three.
+     * Reads the configuration. {@code descriptions} describe the provider modules found on the class
+     * path: each one's settings are read from the variables its description names.
      */
-    public static ServiceConfig read(Config config, Path workingDir, Collection<ProviderId> pluginProviders) {
+    public static ServiceConfig read(Config config, Path workingDir, Collection<ProviderDescription> descriptions) {
         var values = new Values(config);
         PolicySettings policy = PolicyReader.read(config.get("llm"));
 
@@ -53,42 +50,8 @@ public final class ServiceConfigReader {
         Duration requestTimeout = values.seconds("LLM_REQUEST_TIMEOUT", true, 60.0);
         Transport transport = transport(values, workingDir);
 
-        var ids = new LinkedHashSet<ProviderId>(List.of(ProviderId.OPENAI, ProviderId.ANTHROPIC,
-                ProviderId.GEMINI, ProviderId.SIMULATOR));
-        policy.catalog().forEach(entry -> ids.add(entry.provider()));
-        ids.addAll(pluginProviders);
-
-        Optional<ApiKey> openAiKey = apiKey(values, "OPENAI_API_KEY");
-        Optional<ApiKey> anthropicKey = apiKey(values, "ANTHROPIC_API_KEY");
-        Optional<ApiKey> googleKey = apiKey(values, "GOOGLE_API_KEY");
-        boolean anyProviderKey = openAiKey.isPresent() || anthropicKey.isPresent() || googleKey.isPresent();
-        var simulator = new SimulatorSettings(
-                values.bool("LLM_SIMULATOR_ENABLED").orElse(!anyProviderKey),
-                Duration.ofMillis(values.atLeast("LLM_SIMULATOR_TTFT_MS", 0, 0)),
-                Duration.ofMillis(values.atLeast("LLM_SIMULATOR_INTER_TOKEN_MS", 0, 0)));
-
-        var providers = new LinkedHashMap<ProviderId, ProviderSettings>();
-        for (ProviderId id : ids) {
-            providers.put(id, switch (id.value()) {
-                case "openai" -> keyed(id, openAiKey, baseUrl(values, "OPENAI_BASE_URL", transport)
-                        .orElse(URI.create("https://api.openai.com/v1")), connectTimeout, requestTimeout, transport);
-                case "anthropic" -> keyed(id, anthropicKey, baseUrl(values, "ANTHROPIC_BASE_URL", transport)
-                        .orElse(URI.create("https://api.anthropic.com")), connectTimeout, requestTimeout, transport);
-                case "gemini" -> keyed(id, googleKey, baseUrl(values, "GEMINI_BASE_URL", transport)
-                        .orElse(URI.create("https://generativelanguage.googleapis.com")), connectTimeout,
-                        requestTimeout, transport);
-                case "simulator" -> new ProviderSettings(id, simulator.enabled(), Optional.empty(),
-                        Optional.empty(), connectTimeout, requestTimeout, Map.of(
-                        "ttft_ms", Long.toString(simulator.timeToFirstToken().toMillis()),
-                        "inter_token_ms", Long.toString(simulator.interTokenDelay().toMillis())), transport);
-                default -> {
-                    String prefix = pluginPrefix(id);
-                    yield new ProviderSettings(id, true, apiKey(values, prefix + "_API_KEY"),
-                            baseUrl(values, prefix + "_BASE_URL", transport), connectTimeout, requestTimeout,
-                            Map.of(), transport);
-                }
-            });
-        }
+        Map<ProviderId, ProviderSettings> providers =
+                new ProviderSettingsReader(values, transport, connectTimeout, requestTimeout).read(descriptions);
 
         return new ServiceConfig(
                 new ServerSettings(values.host("SERVER_HOST", "127.0.0.1"), values.port("SERVER_PORT", 8080)),
@@ -105,7 +68,7 @@ public final class ServiceConfigReader {
                 new CircuitSettings(
                         values.atLeast("LLM_CIRCUIT_FAILURE_THRESHOLD", 1, 5),
                         values.seconds("LLM_CIRCUIT_OPEN_SECONDS", true, 30.0)),
-                simulator,
+                offlineFallbackEnabled(descriptions, providers),
                 new Limits(values.positiveLong("LLM_MAX_REQUEST_BYTES", 1_048_576L), requestTimeout,
                         values.atLeast("LLM_MAX_MESSAGES", 1, RequestLimits.DEFAULT_MAX_MESSAGES),
                         values.atLeast("LLM_MAX_HEADER_BYTES", 1024, Limits.DEFAULT_MAX_HEADER_BYTES),
@@ -115,6 +78,14 @@ public final class ServiceConfigReader {
                         .map(ApiKey::new).toList()),
                 policy,
                 protection(values, ResourceLimits.current()));
+    }
+
+    /** Whether a provider switched on as the offline fallback (the simulator) is on. */
+    private static boolean offlineFallbackEnabled(Collection<ProviderDescription> descriptions,
+                                                  Map<ProviderId, ProviderSettings> providers) {
+        return descriptions.stream()
+                .filter(description -> description.activation() instanceof Activation.OfflineFallback)
+                .anyMatch(description -> providers.get(description.id()).enabled());
     }
 
     /**
@@ -132,30 +103,14 @@ public final class ServiceConfigReader {
                 values.seconds("LLM_SHUTDOWN_GRACE", false, 30.0));
     }
 
-    /**
-     * The environment-variable prefix of a plug-in provider: its id upper-cased with {@code -}
-     * as {@code _}, so provider {@code my-llm} reads {@code MY_LLM_API_KEY} and {@code MY_LLM_BASE_URL}.
-     */
-    public static String pluginPrefix(ProviderId id) {
-        return id.value().toUpperCase(Locale.ROOT).replace('-', '_');
-    }
-
     /** Every secret value present in the sources, so that error lines can be scrubbed of them. */
-    public static Set<String> secrets(Config config, Collection<ProviderId> providers) {
+    public static Set<String> secrets(Config config, Collection<ProviderDescription> providers) {
         var values = new Values(config);
         var secrets = new LinkedHashSet<String>();
-        List.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GOOGLE_API_KEY")
-                .forEach(key -> values.raw(key).ifPresent(secrets::add));
-        providers.forEach(id -> values.raw(pluginPrefix(id) + "_API_KEY").ifPresent(secrets::add));
+        providers.forEach(provider -> provider.apiKeyVariable().flatMap(values::raw).ifPresent(secrets::add));
         values.list("LLM_INBOUND_API_KEYS").ifPresent(secrets::addAll);
         values.raw(TrustStoreReader.PASSWORD).ifPresent(secrets::add);
         return secrets;
-    }
-
-    private static ProviderSettings keyed(ProviderId id, Optional<ApiKey> key, URI baseUrl,
-                                          Duration connectTimeout, Duration requestTimeout, Transport transport) {
-        return new ProviderSettings(id, true, key, Optional.of(baseUrl), connectTimeout, requestTimeout, Map.of(),
-                transport);
     }
 
     /**
@@ -171,26 +126,12 @@ public final class ServiceConfigReader {
                 values.positiveLong("LLM_MAX_RESPONSE_BYTES", Transport.DEFAULT_MAX_RESPONSE_BYTES));
     }
 
-    /** A base URL; plain http only to a loopback host unless {@code LLM_ALLOW_INSECURE_HTTP} is true. */
-    private static Optional<URI> baseUrl(Values values, String key, Transport transport) {
-        Optional<URI> url = values.url(key);
-        url.filter(uri -> !transport.permits(uri)).ifPresent(uri -> {
-            throw InvalidConfigException.of(key, "plain http is allowed only to a loopback host: use https, or set "
-                    + "LLM_ALLOW_INSECURE_HTTP=true", uri.toString());
-        });
-        return url;
-    }
-
     private static Path resolve(Path workingDir, String key, String value) {
         try {
             return workingDir.resolve(value).normalize();
         } catch (InvalidPathException e) {
             throw InvalidConfigException.of(key, "must be a file path", value);
         }
-    }
-
-    private static Optional<ApiKey> apiKey(Values values, String key) {
-        return values.raw(key).map(ApiKey::new);
     }
 
     private static Path path(Values values, Path workingDir, String key, String fallback) {

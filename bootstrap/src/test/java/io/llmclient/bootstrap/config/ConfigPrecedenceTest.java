@@ -17,7 +17,7 @@ class ConfigPrecedenceTest {
     Path dir;
 
     private ServiceConfig read(Map<String, String> env) {
-        return ServiceConfigReader.read(ConfigLayers.load(env, dir), dir, List.of());
+        return ServiceConfigReader.read(ConfigLayers.load(env, dir), dir, ShippedProviders.describedWith());
     }
 
     private void dotEnv(String... lines) throws IOException {

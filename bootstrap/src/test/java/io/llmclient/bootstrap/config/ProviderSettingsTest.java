@@ -2,11 +2,17 @@ package io.llmclient.bootstrap.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmclient.application.provider.ProviderDescription;
+import io.llmclient.application.provider.ProviderDescription.Activation;
+import io.llmclient.application.provider.ProviderDescription.Option;
 import io.llmclient.domain.chat.ProviderId;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,23 +24,28 @@ class ProviderSettingsTest {
     Path dir;
 
     private ServiceConfig read(Map<String, String> env, ProviderId... plugins) {
-        return ServiceConfigReader.read(ConfigLayers.load(env, dir), dir, List.of(plugins));
+        return ServiceConfigReader.read(ConfigLayers.load(env, dir), dir, ShippedProviders.describedWith(
+                Arrays.stream(plugins).map(ProviderDescription::byConvention).toArray(ProviderDescription[]::new)));
+    }
+
+    private ServiceConfig readDescribed(Map<String, String> env, ProviderDescription... plugins) {
+        return ServiceConfigReader.read(ConfigLayers.load(env, dir), dir, ShippedProviders.describedWith(plugins));
     }
 
     @Test
     void simulatorIsOnWhenNoProviderKeyIsSet() {
-        assertTrue(read(Map.of()).simulator().enabled());
+        assertTrue(read(Map.of()).offlineFallback());
     }
 
     @Test
     void simulatorIsOffWhenAProviderKeyIsSet() {
-        assertFalse(read(Map.of("GOOGLE_API_KEY", "g-key-123456789")).simulator().enabled());
+        assertFalse(read(Map.of("GOOGLE_API_KEY", "g-key-123456789")).offlineFallback());
     }
 
     @Test
     void explicitSimulatorSwitchWinsOverTheKeyRule() {
         assertTrue(read(Map.of("GOOGLE_API_KEY", "g-key-123456789", "LLM_SIMULATOR_ENABLED", "true"))
-                .simulator().enabled());
+                .offlineFallback());
     }
 
     @Test
@@ -80,5 +91,68 @@ class ProviderSettingsTest {
         var config = read(Map.of("LLM_INBOUND_API_KEYS", "inbound-secret-0001, inbound-secret-0002"));
         assertEquals(2, config.inboundAuth().keys().size());
         assertFalse(config.toString().contains("inbound-secret"));
+    }
+
+    @Test
+    void eachShippedProviderTalksToItsOwnDefaultBaseUrlWhenNoneIsSet() {
+        var config = read(Map.of());
+        assertEquals("https://api.openai.com/v1",
+                config.providerSettings(ProviderId.OPENAI).baseUrl().orElseThrow().toString());
+        assertEquals("https://api.anthropic.com",
+                config.providerSettings(ProviderId.ANTHROPIC).baseUrl().orElseThrow().toString());
+        assertEquals("https://generativelanguage.googleapis.com",
+                config.providerSettings(ProviderId.GEMINI).baseUrl().orElseThrow().toString());
+        assertEquals(Optional.empty(), config.providerSettings(ProviderId.SIMULATOR).baseUrl());
+    }
+
+    @Test
+    void aPluginIsReadFromTheKeyVariableAndDefaultBaseUrlItsDescriptionNames() {
+        var id = new ProviderId("acme");
+        var description = ProviderDescription.byConvention(id).withApiKeyVariable("ACME_TOKEN")
+                .withDefaultBaseUrl(URI.create("https://api.acme.example/v2"));
+        var settings = readDescribed(Map.of("ACME_TOKEN", "acme-test-key-123456789",
+                "ACME_API_KEY", "acme-test-key-unread"), description).providerSettings(id);
+        assertEquals("acme-test-key-123456789", settings.apiKey().orElseThrow().value());
+        assertEquals("https://api.acme.example/v2", settings.baseUrl().orElseThrow().toString());
+    }
+
+    @Test
+    void aDescribedBaseUrlVariableWinsOverTheDefault() {
+        var id = new ProviderId("acme");
+        var description = ProviderDescription.byConvention(id).withDefaultBaseUrl(URI.create("https://api.acme.example"));
+        assertEquals("https://eu.acme.example", readDescribed(Map.of("ACME_BASE_URL", "https://eu.acme.example/"),
+                description).providerSettings(id).baseUrl().orElseThrow().toString());
+    }
+
+    @Test
+    void aPluginKeyLeavesTheSimulatorOnUnlessItsDescriptionSaysItEndsTheOfflineFallback() {
+        var id = new ProviderId("acme");
+        var env = Map.of("ACME_API_KEY", "acme-test-key-123456789");
+        assertTrue(readDescribed(env, ProviderDescription.byConvention(id)).offlineFallback());
+        assertFalse(readDescribed(env, ProviderDescription.byConvention(id)
+                .withActivation(new Activation.WhenPresent(true))).offlineFallback());
+    }
+
+    @Test
+    void aDescribedOptionIsReadFromItsVariableWithItsDefaultAndMinimum() {
+        var id = new ProviderId("acme");
+        var description = new ProviderDescription(id, Optional.empty(), Optional.empty(), Optional.empty(),
+                new Activation.WhenPresent(false), List.of(new Option("depth", "ACME_DEPTH", 1, 3)));
+        assertEquals(Map.of("depth", "3"), readDescribed(Map.of(), description).providerSettings(id).options());
+        assertEquals(Map.of("depth", "7"),
+                readDescribed(Map.of("ACME_DEPTH", "7"), description).providerSettings(id).options());
+        assertEquals("ACME_DEPTH: must be a whole number >= 1, got \"0\"", assertThrows(InvalidConfigException.class,
+                () -> readDescribed(Map.of("ACME_DEPTH", "0"), description)).getMessage());
+    }
+
+    @Test
+    void aProviderDescribedWithoutKeyOrBaseUrlReadsNeither() {
+        var id = new ProviderId("acme");
+        var description = new ProviderDescription(id, Optional.empty(), Optional.empty(), Optional.empty(),
+                new Activation.WhenPresent(false), List.of());
+        var settings = readDescribed(Map.of("ACME_API_KEY", "acme-test-key-123456789", "ACME_BASE_URL", "ftp://x"),
+                description).providerSettings(id);
+        assertEquals(Optional.empty(), settings.apiKey());
+        assertEquals(Optional.empty(), settings.baseUrl());
     }
 }

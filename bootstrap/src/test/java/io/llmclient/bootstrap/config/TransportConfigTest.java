@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmclient.application.provider.ProviderDescription;
 import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.ProviderId;
 import java.io.IOException;
@@ -23,7 +24,7 @@ class TransportConfigTest {
     Path dir;
 
     private ServiceConfig read(Map<String, String> env) {
-        return ServiceConfigReader.read(ConfigLayers.load(env, dir), dir, List.of());
+        return ServiceConfigReader.read(ConfigLayers.load(env, dir), dir, ShippedProviders.describedWith());
     }
 
     private String failureOf(Map<String, String> env) {
@@ -121,7 +122,8 @@ class TransportConfigTest {
     void aPluginProvidersBaseUrlFollowsTheSameRule() {
         var id = new ProviderId("my-llm");
         var failure = assertThrows(InvalidConfigException.class, () -> ServiceConfigReader.read(
-                ConfigLayers.load(Map.of("MY_LLM_BASE_URL", "http://my.example"), dir), dir, List.of(id)));
+                ConfigLayers.load(Map.of("MY_LLM_BASE_URL", "http://my.example"), dir), dir,
+                ShippedProviders.describedWith(ProviderDescription.byConvention(id))));
         assertTrue(failure.getMessage().startsWith("MY_LLM_BASE_URL: plain http is allowed only to a loopback host"));
     }
 

@@ -2,6 +2,8 @@ package io.llmclient.provider.anthropic;
 
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderDescription;
+import io.llmclient.application.provider.ProviderDescription.Activation;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.provider.support.http.ProviderClients;
@@ -21,6 +23,13 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
     @Override
     public ProviderId id() {
         return ProviderId.ANTHROPIC;
+    }
+
+    @Override
+    public ProviderDescription description() {
+        return ProviderDescription.byConvention(ProviderId.ANTHROPIC)
+                .withDefaultBaseUrl(DEFAULT_BASE_URL)
+                .withActivation(new Activation.WhenPresent(true));
     }
 
     @Override

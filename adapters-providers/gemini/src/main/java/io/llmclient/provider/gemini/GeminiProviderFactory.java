@@ -3,6 +3,8 @@ package io.llmclient.provider.gemini;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderDescription;
+import io.llmclient.application.provider.ProviderDescription.Activation;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
 import java.net.URI;
@@ -19,6 +21,14 @@ public final class GeminiProviderFactory implements LlmProviderFactory {
     @Override
     public ProviderId id() {
         return ProviderId.GEMINI;
+    }
+
+    @Override
+    public ProviderDescription description() {
+        return ProviderDescription.byConvention(ProviderId.GEMINI)
+                .withApiKeyVariable("GOOGLE_API_KEY")
+                .withDefaultBaseUrl(DEFAULT_BASE_URL)
+                .withActivation(new Activation.WhenPresent(true));
     }
 
     @Override

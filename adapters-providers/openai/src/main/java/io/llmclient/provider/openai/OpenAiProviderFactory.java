@@ -2,6 +2,8 @@ package io.llmclient.provider.openai;
 
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
+import io.llmclient.application.provider.ProviderDescription;
+import io.llmclient.application.provider.ProviderDescription.Activation;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.provider.support.http.ProviderClients;
@@ -19,6 +21,13 @@ public final class OpenAiProviderFactory implements LlmProviderFactory {
     @Override
     public ProviderId id() {
         return ProviderId.OPENAI;
+    }
+
+    @Override
+    public ProviderDescription description() {
+        return ProviderDescription.byConvention(ProviderId.OPENAI)
+                .withDefaultBaseUrl(DEFAULT_BASE_URL)
+                .withActivation(new Activation.WhenPresent(true));
     }
 
     @Override
