@@ -9,6 +9,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.ModelListing;
 import io.llmclient.application.service.PreparedRequest;
@@ -112,7 +113,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     }
 
     private void chat(ServerRequest req, ServerResponse res) {
-        long arrived = service.arrival();
+        RequestTimer arrived = service.arrival();
         A2aContext fromHeaders = context(req, res);
         byte[] body = ReadBody.of(req);
         try {
@@ -136,7 +137,8 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         }
     }
 
-    private void answer(ServerRequest req, ServerResponse res, byte[] body, A2aContext fromHeaders, long arrived) {
+    private void answer(ServerRequest req, ServerResponse res, byte[] body, A2aContext fromHeaders,
+                        RequestTimer arrived) {
         JsonNode json = switch (codec.parse(body)) {
             case JsonCodec.Parsed.NotJson notJson -> {
                 replies.error(res, OpenAiErrors.invalidJson(notJson.reason()));
@@ -189,7 +191,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     }
 
     private void overheadHeader(ServerResponse res, PreparedRequest prepared) {
-        res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared)));
+        res.header(OVERHEAD, GatewayOverhead.millis(prepared.overhead()));
     }
 
     private void models(ServerRequest req, ServerResponse res) {

@@ -70,7 +70,7 @@ final class OpenAiStream {
         String traceId = prepared.request().context().traceId();
         // Headers that go out with the first chunk: the overhead up to the first byte.
         var out = EventStream.start(req, res, traceId, writes, keepAlives, openStreams, () -> shutdown,
-                () -> res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared))));
+                () -> res.header(OVERHEAD, GatewayOverhead.millis(prepared.overhead())));
         try {
             service.stream(prepared, new Chunks(out, prepared, request));
         } catch (ClientGone gone) {
