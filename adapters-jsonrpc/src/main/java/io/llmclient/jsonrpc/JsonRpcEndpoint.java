@@ -1,6 +1,5 @@
 package io.llmclient.jsonrpc;
 
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -76,7 +75,6 @@ import java.util.concurrent.CancellationException;
  */
 public final class JsonRpcEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(JsonRpcEndpoint.class.getName());
-    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
     private final JsonCodec codec;
@@ -154,7 +152,7 @@ public final class JsonRpcEndpoint implements HttpService {
                 byte[] bytes = codec.write(body.json());
                 if (!body.json().isArray()) {
                     // A batch's calls ran concurrently on threads of their own: no one number fits it.
-                    res.header(OVERHEAD, GatewayOverhead.millis(arrived.overhead()));
+                    GatewayOverhead.write(res, arrived.overhead());
                 }
                 res.send(bytes);
             }

@@ -1,5 +1,8 @@
 package io.llmclient.jsonrpc.context;
 
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.accounting.RequestTimer;
 import java.time.Duration;
 
@@ -8,7 +11,7 @@ import java.time.Duration;
  * (time in the service minus time waiting on the provider), in milliseconds with microsecond
  * precision, so that users see what the gateway costs in production. On a stream it is the
  * overhead up to the first byte, since SSE has no trailers (docs/observability.md). The figure is
- * measured by the application ({@link RequestTimer}); this class only writes it.
+ * measured by the application ({@link RequestTimer}); this class only writes it, for every surface.
  *
  * <p>A JSON-RPC {@code llm.complete} prepares its request when it runs, timed on its own: its
  * provider wait reaches the endpoint's timer through a {@link ScopedValue} bound for the one
@@ -18,6 +21,7 @@ import java.time.Duration;
 public final class GatewayOverhead {
     public static final String HEADER = "X-Gateway-Overhead-Ms";
 
+    private static final HeaderName NAME = HeaderNames.create(HEADER);
     private static final ScopedValue<RequestTimer> CURRENT = ScopedValue.newInstance();
 
     private GatewayOverhead() {
@@ -33,6 +37,11 @@ public final class GatewayOverhead {
         if (CURRENT.isBound()) {
             CURRENT.get().include(call);
         }
+    }
+
+    /** Sets the header on {@code res}, before its first byte goes out. */
+    public static void write(ServerResponse res, Duration overhead) {
+        res.header(NAME, millis(overhead));
     }
 
     /** The header value: milliseconds with three decimals, such as {@code 0.412}. */

@@ -1,7 +1,6 @@
 package io.llmclient.jsonrpc.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
@@ -59,7 +58,6 @@ import java.util.concurrent.CancellationException;
  */
 public final class OpenAiCompatibleEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(OpenAiCompatibleEndpoint.class.getName());
-    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
     private final long serviceStart;
@@ -191,7 +189,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     }
 
     private void overheadHeader(ServerResponse res, PreparedRequest prepared) {
-        res.header(OVERHEAD, GatewayOverhead.millis(prepared.overhead()));
+        GatewayOverhead.write(res, prepared.overhead());
     }
 
     private void models(ServerRequest req, ServerResponse res) {

@@ -66,21 +66,15 @@ class ProviderUnavailableSeriesTest {
 
         assertEquals(-32005, rpc.at("/error/code").asInt(), rpc.toString());
         assertEquals(503, openAi.statusCode(), openAi.body());
-        var series = Map.of("provider", "gemini", "model", MODEL);
         assertEquals(2.0, moved(before, after, "llm_errors_total",
-                with(series, "error_type", "ProviderUnavailableError")));
-        assertEquals(2.0, moved(before, after, "llm_requests_total", with(series, "status", "error")));
+                Map.of("provider", "gemini", "model", MODEL, "error_type", "ProviderUnavailableError")));
+        assertEquals(2.0, moved(before, after, "llm_requests_total",
+                Map.of("provider", "gemini", "model", MODEL, "status", "error")));
         assertEquals(0.0, after.gauge("llm_active_requests", Map.of("provider", "gemini")).orElseThrow());
 
         // The alerts' own selectors, as written, match the series that moved.
         assertEquals(2.0, movedForGemini(before, after, alertOfMetricsPage("provider unavailable")));
         assertEquals(2.0, movedForGemini(before, after, opsRule("LlmProviderDown")));
-    }
-
-    private static Map<String, String> with(Map<String, String> labels, String name, String value) {
-        var more = new HashMap<>(labels);
-        more.put(name, value);
-        return more;
     }
 
     private static double moved(Scrape before, Scrape after, String name, Map<String, String> labels) {
