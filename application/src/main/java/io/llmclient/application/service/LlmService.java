@@ -80,16 +80,27 @@ public final class LlmService {
      * from the request's arrival, reading its body included, not from the start of validation.
      */
     public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived) {
-        ChatRequest request = switch (ChatRequestParser.parse(params, fromHeaders, limits)) {
+        // The contract's order; a refusal at any step ends the request there.
+        ChatRequest request = validated(params, fromHeaders, arrived);
+        ModelEntry model = selected(request, arrived);
+        return new PreparedRequest(request, model, arrived);
+    }
+
+    private ChatRequest validated(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived) {
+        return switch (ChatRequestParser.parse(params, fromHeaders, limits)) {
             case Validated.Valid<ChatRequest> valid -> valid.value();
             case Validated.Invalid<ChatRequest> invalid -> throw refused(
                     ChatRequestParser.bestEffortContext(params, fromHeaders), arrived, Optional.empty(),
                     new InvalidParams(invalid.errors()));
         };
+    }
+
+    // Model access (the allow-list) and availability.
+    private ModelEntry selected(ChatRequest request, RequestTimer arrived) {
         SelectionOutcome outcome = selector.select(request, registry::available);
         accounting.selection(request.context(), outcome.rationale());
         return switch (outcome) {
-            case SelectionOutcome.Selected selected -> new PreparedRequest(request, selected.model(), arrived);
+            case SelectionOutcome.Selected selected -> selected.model();
             case SelectionOutcome.Refused(ModelNotAllowed notAllowed, String rationale) -> {
                 accounting.governanceViolation(request.context(), notAllowed, rationale);
                 throw refused(request.context(), arrived, Optional.of(notAllowed.model()), notAllowed);

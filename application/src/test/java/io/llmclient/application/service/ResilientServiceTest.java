@@ -340,6 +340,9 @@ class ResilientServiceTest {
             var failure = assertInstanceOf(ProviderUnavailable.class, failureOf(explicit()));
             assertEquals(Optional.of("gpt-4.1-mini"), failure.model());
             assertEquals(before, openai.requests.size());
+            List<String> metrics = journal.metrics();
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms ProviderUnavailableError"),
+                    metrics.subList(metrics.size() - 2, metrics.size()), "counted as an error of the model it names");
         }
 
         @Test
