@@ -1,6 +1,5 @@
 package io.llmclient.jsonrpc;
 
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -8,6 +7,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsReader;
 import io.llmclient.domain.chat.A2aContext;
@@ -25,7 +25,6 @@ import io.llmclient.jsonrpc.method.LlmMethods;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
 import io.llmclient.jsonrpc.protocol.Responses;
 import io.llmclient.inbound.support.sse.OpenStreams;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 
@@ -77,7 +76,6 @@ import java.util.concurrent.CancellationException;
  */
 public final class JsonRpcEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(JsonRpcEndpoint.class.getName());
-    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
     private final JsonCodec codec;
@@ -114,17 +112,16 @@ public final class JsonRpcEndpoint implements HttpService {
     }
 
     private void handle(ServerRequest req, ServerResponse res) {
-        long arrived = service.arrival();
+        RequestTimer arrived = service.arrival();
         A2aContext fromHeaders = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
         byte[] body = ReadBody.of(req);
-        var waits = new GatewayOverhead.Waits();
         // Everything but a stream is worked out here, while the client waits and may leave; a stream
         // is only prepared here, and notices its client at its writes (JsonRpcStream).
-        GatewayOverhead.collecting(waits, () -> send(req, res,
-                disconnects.whileWaiting(req, () -> answer(body, fromHeaders, arrived)), arrived, waits));
+        GatewayOverhead.collecting(arrived, () -> send(req, res,
+                disconnects.whileWaiting(req, () -> answer(body, fromHeaders, arrived)), arrived));
     }
 
-    private Reply answer(byte[] body, A2aContext fromHeaders, long arrived) {
+    private Reply answer(byte[] body, A2aContext fromHeaders, RequestTimer arrived) {
         try {
             return switch (codec.parse(body)) {
                 case JsonCodec.Parsed.NotJson notJson -> dispatcher.notJson(notJson.reason(), fromHeaders);
@@ -146,7 +143,7 @@ public final class JsonRpcEndpoint implements HttpService {
         }
     }
 
-    private void send(ServerRequest req, ServerResponse res, Reply reply, long arrived, GatewayOverhead.Waits waits) {
+    private void send(ServerRequest req, ServerResponse res, Reply reply, RequestTimer arrived) {
         res.header(TraceIdFilter.TRACE_ID, reply.traceId());
         switch (reply) {
             case Reply.NoContent ignored -> res.status(Status.NO_CONTENT_204).send();
@@ -156,8 +153,7 @@ public final class JsonRpcEndpoint implements HttpService {
                 byte[] bytes = codec.write(body.json());
                 if (!body.json().isArray()) {
                     // A batch's calls ran concurrently on threads of their own: no one number fits it.
-                    long overhead = service.arrival() - arrived - waits.nanos();
-                    res.header(OVERHEAD, GatewayOverhead.millis(Duration.ofNanos(overhead)));
+                    GatewayOverhead.write(res, arrived.overhead());
                 }
                 res.send(bytes);
             }

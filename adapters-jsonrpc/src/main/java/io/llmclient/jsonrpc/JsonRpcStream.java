@@ -2,8 +2,6 @@ package io.llmclient.jsonrpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.http.sse.SseEvent;
@@ -48,7 +46,6 @@ import java.util.function.Supplier;
  */
 final class JsonRpcStream {
     private static final System.Logger LOG = System.getLogger(JsonRpcStream.class.getName());
-    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final JsonCodec codec;
     private final Responses responses;
@@ -70,7 +67,7 @@ final class JsonRpcStream {
         Supplier<SseEvent> shutdown = () -> EventStream.namedEvent("error", codec.write(
                 responses.error(call.id(), JsonRpcRefusals.error(new Refusal.Draining()), call.traceId())));
         var out = EventStream.start(req, res, call.traceId(), writes, keepAlives, openStreams, shutdown,
-                () -> res.header(OVERHEAD, GatewayOverhead.millis(call.call().overhead())));
+                () -> GatewayOverhead.write(res, call.call().overhead()));
         try {
             call.call().run(new Events(out, call));
         } catch (ClientGone gone) {

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.telemetry.MetricsSnapshot;
+import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.testing.FuzzedService;
@@ -36,7 +38,8 @@ class JsonRpcFuzzTest {
     void anyBodyGetsAWellFormedJsonRpcAnswer(byte[] body) {
         Reply reply = switch (CODEC.parse(body)) {
             case JsonCodec.Parsed.NotJson notJson -> DISPATCHER.notJson(notJson.reason(), HEADERS);
-            case JsonCodec.Parsed.Json json -> DISPATCHER.process(json.value(), HEADERS, 0);
+            case JsonCodec.Parsed.Json json -> DISPATCHER.process(json.value(), HEADERS,
+                    new RequestTimer(TimeSource.system(), 0));
         };
         switch (reply) {
             case Reply.NoContent ignored -> {

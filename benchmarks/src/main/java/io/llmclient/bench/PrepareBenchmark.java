@@ -59,8 +59,8 @@ public class PrepareBenchmark {
                 List.of(ProviderId.OPENAI, ProviderId.ANTHROPIC), "gpt-4.1-mini");
         var registry = new ProviderRegistry(List.of(factory(ProviderId.OPENAI), factory(ProviderId.ANTHROPIC)),
                 id -> null);
-        service = new LlmService(policy, registry, MetricsPort.none(), violation -> { }, new QuietLog(),
-                TimeSource.system());
+        service = LlmService.builder().policy(policy).registry(registry).metrics(MetricsPort.none())
+                .audit(violation -> { }).requestLog(new QuietLog()).time(TimeSource.system()).build();
     }
 
     @Benchmark

@@ -143,8 +143,9 @@ public final class LlmClientServer {
         metrics.countAuditWriteErrors(audit.health());
         var calls = new ResilientCalls(new RetryPolicy(resilience, timing.random()), policy, registry, guards, metrics,
                 timing.sleeper());
-        var service = new LlmService(policy, registry, metrics, audit, new Log4jRequestLog(), timing.time(), calls,
-                new RequestLimits(config.limits().maxMessages()));
+        var service = LlmService.builder().policy(policy).registry(registry).metrics(metrics).audit(audit)
+                .requestLog(new Log4jRequestLog()).time(timing.time()).calls(calls)
+                .limits(new RequestLimits(config.limits().maxMessages())).build();
 
         var healthChecks = new LinkedHashSet<ProviderId>(policy.catalog().providers());
         healthChecks.addAll(registry.ids());

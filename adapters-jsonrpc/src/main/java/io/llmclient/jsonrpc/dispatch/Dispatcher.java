@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.validation.ChatRequestParser;
@@ -52,14 +53,14 @@ public final class Dispatcher {
 
     /**
      * Answers a body that parsed as JSON, with the A2A context its headers gave; the request
-     * arrived at {@code arrivedNanos} (the service's clock).
+     * arrived as {@code arrived} tells.
      */
-    public Reply process(JsonNode body, A2aContext fromHeaders, long arrivedNanos) {
+    public Reply process(JsonNode body, A2aContext fromHeaders, RequestTimer arrived) {
         if (!body.isArray()) {
             Envelope envelope = Envelope.read(body);
             if (envelope instanceof Envelope.Call call
                     && methods.find(call.method(), false) instanceof MethodTable.Lookup.Streaming streaming) {
-                return stream(call, streaming.method(), fromHeaders, arrivedNanos);
+                return stream(call, streaming.method(), fromHeaders, arrived);
             }
             return reply(call(body, fromHeaders, false));
         }
@@ -162,11 +163,11 @@ public final class Dispatcher {
 
     // Prepared here so that a refusal before streaming is an ordinary response. A notification is
     // run like any other (JSON-RPC 2.0 says so) with its events dropped, and gets no answer.
-    private Reply stream(Envelope.Call call, StreamMethod method, A2aContext fromHeaders, long arrivedNanos) {
+    private Reply stream(Envelope.Call call, StreamMethod method, A2aContext fromHeaders, RequestTimer arrived) {
         String traceId = traceId(call.params(), fromHeaders);
         StreamMethod.Prepared prepared;
         try {
-            prepared = method.prepare(call.params(), fromHeaders, arrivedNanos);
+            prepared = method.prepare(call.params(), fromHeaders, arrived);
         } catch (LlmFailureException failure) {
             return reply(answer(call, FailureMapping.toError(failure.failure()), traceId));
         } catch (RuntimeException bug) {

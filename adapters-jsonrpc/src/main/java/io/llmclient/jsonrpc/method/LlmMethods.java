@@ -2,6 +2,7 @@ package io.llmclient.jsonrpc.method;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
@@ -53,13 +54,13 @@ public final class LlmMethods {
         try {
             return ResultMapping.completion(service.complete(prepared), nodes);
         } finally {
-            GatewayOverhead.providerWaited(prepared.providerTime().nanos());
+            GatewayOverhead.providerWaited(prepared.timer());
         }
     }
 
-    private StreamMethod.Prepared stream(Optional<JsonNode> params, A2aContext fromHeaders, long arrivedNanos) {
+    private StreamMethod.Prepared stream(Optional<JsonNode> params, A2aContext fromHeaders, RequestTimer arrived) {
         Map<String, Object> byName = params.map(LlmMethods::byName).orElseGet(Map::of);
-        PreparedRequest prepared = service.prepare(byName, fromHeaders, arrivedNanos);
+        PreparedRequest prepared = service.prepare(byName, fromHeaders, arrived);
         return new StreamMethod.Prepared() {
             @Override
             public void run(StreamSink sink) {
@@ -68,7 +69,7 @@ public final class LlmMethods {
 
             @Override
             public Duration overhead() {
-                return service.overhead(prepared);
+                return prepared.overhead();
             }
         };
     }

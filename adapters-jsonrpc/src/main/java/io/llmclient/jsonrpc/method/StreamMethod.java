@@ -1,6 +1,7 @@
 package io.llmclient.jsonrpc.method;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.chat.A2aContext;
 import java.time.Duration;
@@ -17,10 +18,10 @@ public interface StreamMethod {
 
     /**
      * Checks and prepares the call; throws {@link io.llmclient.domain.failure.LlmFailureException}
-     * to refuse it. {@code arrivedNanos} marks the request's arrival, from which latency and time
-     * to first token are measured.
+     * to refuse it. {@code arrived} marks the request's arrival, from which latency, time to
+     * first token and overhead are measured.
      */
-    Prepared prepare(Optional<JsonNode> params, A2aContext fromHeaders, long arrivedNanos);
+    Prepared prepare(Optional<JsonNode> params, A2aContext fromHeaders, RequestTimer arrived);
 
     /** A call that passed every check and streams when run. */
     @FunctionalInterface

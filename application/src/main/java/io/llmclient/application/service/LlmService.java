@@ -1,5 +1,9 @@
 package io.llmclient.application.service;
 
+import io.llmclient.application.accounting.CallReport;
+import io.llmclient.application.accounting.RequestAccounting;
+import io.llmclient.application.accounting.RequestTimer;
+import io.llmclient.application.accounting.StreamTracking;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.resilience.ProviderGuards;
@@ -10,7 +14,6 @@ import io.llmclient.application.resilience.Sleeper;
 import io.llmclient.application.telemetry.AuditPort;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
-import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
@@ -20,7 +23,6 @@ import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
 import io.llmclient.domain.failure.LlmFailureException;
-import io.llmclient.domain.governance.GovernanceViolation;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.selection.ModelSelector;
 import io.llmclient.domain.selection.SelectionOutcome;
@@ -28,95 +30,83 @@ import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.validation.ChatRequestParser;
 import io.llmclient.domain.validation.RequestLimits;
 import io.llmclient.domain.validation.Validated;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
- * The one entry point of the use case "ask a model": validate, govern, select, call the
- * provider with the A2A context, and report metrics and logs. Inbound adapters (JSON-RPC,
- * the OpenAI-compatible surface) only translate to and from it.
+ * The one entry point of the use case "ask a model": validate, govern, select, and call the
+ * provider with the A2A context through {@link ResilientCalls}. What happens is reported to a
+ * {@link RequestAccounting} at the few points of a request's life (refused, started, first token,
+ * finished, failed, cancelled). Inbound adapters (JSON-RPC, the OpenAI-compatible surface) only
+ * translate to and from it. Built with {@link #builder()}.
  */
 public final class LlmService {
-    private static final String OP_COMPLETE = "complete";
-    private static final String OP_STREAM = "stream";
-    private static final String INTERNAL_ERROR = "InternalError";
-
     private final ModelPolicy policy;
     private final ModelSelector selector;
     private final ProviderRegistry registry;
-    private final MetricsPort metrics;
-    private final AuditPort audit;
-    private final RequestLog requestLog;
-    private final TimeSource time;
+    private final RequestAccounting accounting;
     private final ResilientCalls calls;
     private final RequestLimits limits;
 
-    /** A service that calls each provider once: no retries, queue, circuit breaking (fallback still applies). */
-    public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
-                      RequestLog requestLog, TimeSource time) {
-        this(policy, registry, metrics, audit, requestLog, time, new ResilientCalls(
-                new RetryPolicy(ResilienceSettings.singleAttempt(), () -> 0.5), policy, registry,
-                new ProviderGuards(ResilienceSettings.singleAttempt(), time, Sleeper.system()), metrics,
-                Sleeper.system()));
-    }
-
-    /** A service whose provider calls go through {@code calls} (retries, rate-limit queue, circuit, fallback). */
-    public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
-                      RequestLog requestLog, TimeSource time, ResilientCalls calls) {
-        this(policy, registry, metrics, audit, requestLog, time, calls, RequestLimits.defaults());
-    }
-
-    /** As above, validating requests against {@code limits} (such as {@code LLM_MAX_MESSAGES}). */
-    public LlmService(ModelPolicy policy, ProviderRegistry registry, MetricsPort metrics, AuditPort audit,
-                      RequestLog requestLog, TimeSource time, ResilientCalls calls, RequestLimits limits) {
-        this.limits = Objects.requireNonNull(limits, "limits");
-        this.policy = Objects.requireNonNull(policy, "policy");
+    private LlmService(Builder builder, RequestAccounting accounting, ResilientCalls calls) {
+        this.policy = builder.policy;
         this.selector = new ModelSelector(policy);
-        this.registry = Objects.requireNonNull(registry, "registry");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.audit = Objects.requireNonNull(audit, "audit");
-        this.requestLog = Objects.requireNonNull(requestLog, "requestLog");
-        this.time = Objects.requireNonNull(time, "time");
-        this.calls = Objects.requireNonNull(calls, "calls");
+        this.registry = builder.registry;
+        this.limits = builder.limits;
+        this.accounting = accounting;
+        this.calls = calls;
+    }
+
+    /** A builder; policy, registry, metrics, audit and request log are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Marks a request's arrival, for {@link #prepare(Map, A2aContext, RequestTimer)}. */
+    public RequestTimer arrival() {
+        return accounting.arrived();
     }
 
     /** Validates, governs and selects; throws {@link LlmFailureException} when any of them refuses. */
     public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders) {
-        return prepare(params, fromHeaders, time.nanoTime());
+        return prepare(params, fromHeaders, accounting.arrived());
     }
 
     /**
-     * As {@link #prepare(Map, A2aContext)}, for a request that arrived at {@code arrivedNanos}
-     * (a value of {@link #arrival()}): latency and time to first token are then measured from
-     * the request's arrival, reading its body included, not from the start of validation.
+     * As {@link #prepare(Map, A2aContext)}, for a request that arrived as {@code arrived} tells
+     * (a value of {@link #arrival()}): latency, time to first token and overhead are then measured
+     * from the request's arrival, reading its body included, not from the start of validation.
      */
-    public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, long arrivedNanos) {
-        long start = arrivedNanos;
-        ChatRequest request = switch (ChatRequestParser.parse(params, fromHeaders, limits)) {
+    public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived) {
+        // The contract's order; a refusal at any step ends the request there.
+        ChatRequest request = validated(params, fromHeaders, arrived);
+        ModelEntry model = selected(request, arrived);
+        return new PreparedRequest(request, model, arrived);
+    }
+
+    private ChatRequest validated(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived) {
+        return switch (ChatRequestParser.parse(params, fromHeaders, limits)) {
             case Validated.Valid<ChatRequest> valid -> valid.value();
             case Validated.Invalid<ChatRequest> invalid -> throw refused(
-                    ChatRequestParser.bestEffortContext(params, fromHeaders), start, Optional.empty(),
+                    ChatRequestParser.bestEffortContext(params, fromHeaders), arrived, Optional.empty(),
                     new InvalidParams(invalid.errors()));
-        };
-        SelectionOutcome outcome = selector.select(request, registry::available);
-        requestLog.selection(request.context(), outcome.rationale());
-        return switch (outcome) {
-            case SelectionOutcome.Selected selected -> new PreparedRequest(request, selected.model(), start);
-            case SelectionOutcome.Refused(ModelNotAllowed notAllowed, String rationale) -> {
-                governanceViolation(request.context(), notAllowed, rationale);
-                throw refused(request.context(), start, Optional.of(notAllowed.model()), notAllowed);
-            }
-            case SelectionOutcome.Refused refusal -> throw refused(request.context(), start,
-                    request.model(), refusal.failure());
         };
     }
 
-    /** Marks a request's arrival on the service's monotonic clock, for {@link #prepare(Map, A2aContext, long)}. */
-    public long arrival() {
-        return time.nanoTime();
+    // Model access (the allow-list) and availability.
+    private ModelEntry selected(ChatRequest request, RequestTimer arrived) {
+        SelectionOutcome outcome = selector.select(request, registry::available);
+        accounting.selection(request.context(), outcome.rationale());
+        return switch (outcome) {
+            case SelectionOutcome.Selected selected -> selected.model();
+            case SelectionOutcome.Refused(ModelNotAllowed notAllowed, String rationale) -> {
+                accounting.governanceViolation(request.context(), notAllowed, rationale);
+                throw refused(request.context(), arrived, Optional.of(notAllowed.model()), notAllowed);
+            }
+            case SelectionOutcome.Refused refusal -> throw unavailable(request, arrived, refusal.failure());
+        };
     }
 
     /** Validates, selects and calls the provider, waiting for the whole answer. */
@@ -134,54 +124,32 @@ public final class LlmService {
      */
     public ChatResponse complete(PreparedRequest prepared) {
         requireProvider(prepared.model());
-        var current = new Current(prepared);
-        metrics.started(prepared.model());
+        CallReport report = accounting.started(prepared.request().context(), CallReport.Operation.COMPLETE,
+                prepared.model(), prepared.timer());
         boolean recorded = false;
         try {
-            ChatResponse response = calls.call(prepared.request(), prepared.model(), (provider, context) -> {
-                long called = time.nanoTime();
-                try {
-                    return provider.complete(prepared.request(), context);
-                } finally {
-                    prepared.providerTime().add(time.nanoTime() - called);
-                }
-            }, () -> false, current).value();
-            recordOverhead(current.prepared);
+            ChatResponse response = calls.call(prepared.request(), prepared.model(), (provider, context) ->
+                    report.providerCall(() -> provider.complete(prepared.request(), context)),
+                    () -> false, report::fellBack).value();
+            report.overheadSoFar();
             recorded = true;
-            return succeeded(current.prepared, OP_COMPLETE, response);
+            return report.succeeded(response);
         } catch (LlmFailureException failure) {
-            recordOverhead(current.prepared);
+            report.overheadSoFar();
             recorded = true;
-            failed(current.prepared, OP_COMPLETE, failure.failure().type());
+            report.failed(failure.failure().type());
             throw failure;
         } catch (CancellationException callerGone) {
             recorded = true;
-            cancelled(current.prepared, OP_COMPLETE);
+            report.cancelled();
             throw callerGone;
         } finally {
             if (!recorded) {
                 // A bug, or an Error such as OutOfMemoryError: still one request that ended, so that the
                 // active-requests gauge comes down and the request log has its line.
-                failed(current.prepared, OP_COMPLETE, INTERNAL_ERROR);
+                report.failedInternally();
             }
         }
-    }
-
-    /**
-     * What the gateway itself has added to a request so far: the time since it arrived minus
-     * the time spent waiting on providers. For a stream the provider wait stops counting when
-     * it is committed (its first delta, or an opening the sink passed on, see
-     * {@link StreamSink#opened()}), so that, read when the stream's headers go out, this is the delay the
-     * gateway added before the first byte (what {@code X-Gateway-Overhead-Ms} reports).
-     * Waits in the gateway's own rate-limit queue and retry back-off count as overhead.
-     */
-    public Duration overhead(PreparedRequest prepared) {
-        long total = time.nanoTime() - prepared.startNanos();
-        return Duration.ofNanos(Math.max(0, total - prepared.providerTime().nanos()));
-    }
-
-    private void recordOverhead(PreparedRequest prepared) {
-        metrics.overhead(prepared.model().provider(), overhead(prepared));
     }
 
     /**
@@ -198,56 +166,49 @@ public final class LlmService {
      */
     public void stream(PreparedRequest prepared, StreamSink sink) {
         requireProvider(prepared.model());
-        var current = new Current(prepared);
-        var tracking = new TrackingSink(current, sink);
-        metrics.started(prepared.model());
+        CallReport report = accounting.started(prepared.request().context(), CallReport.Operation.STREAM,
+                prepared.model(), prepared.timer());
+        StreamTracking tracking = report.tracking(sink);
         ChatResponse done;
         boolean recorded = false;
         try {
             // Retried and sent to another model only before anything reached the caller.
             calls.call(prepared.request(), prepared.model(), (provider, context) -> {
-                tracking.called = time.nanoTime();
-                try {
-                    provider.stream(prepared.request(), context, tracking);
-                } finally {
-                    prepared.providerTime().add(time.nanoTime() - tracking.called);
-                }
+                tracking.providerCall(() -> provider.stream(prepared.request(), context, tracking));
                 return Boolean.TRUE;
-            }, () -> tracking.committed, current);
-            if (tracking.callerGone != null) {
+            }, tracking::committed, report::fellBack);
+            if (tracking.callerGone().isPresent()) {
                 // The provider swallowed the sink's exception and ended quietly.
-                throw tracking.callerGone;
+                throw tracking.callerGone().get();
             }
-            if (tracking.completed == null) {
-                throw new IllegalStateException("provider " + current.prepared.model().provider()
-                        + " ended a stream without completing it");
-            }
+            ChatResponse completed = tracking.completed().orElseThrow(() -> new IllegalStateException(
+                    "provider " + report.model().provider() + " ended a stream without completing it"));
             recorded = true;
-            done = succeeded(current.prepared, OP_STREAM, tracking.completed);
+            done = report.succeeded(completed);
         } catch (RuntimeException thrown) {
             if (recorded) {
                 // Recording the success failed: it is not recorded a second time as a failure.
                 throw thrown;
             }
             recorded = true;
-            if (tracking.callerGone != null) {
-                cancelled(current.prepared, OP_STREAM);
-                throw tracking.callerGone;
+            if (tracking.callerGone().isPresent()) {
+                report.cancelled();
+                throw tracking.callerGone().get();
             }
             if (thrown instanceof CancellationException) {
                 // The thread was interrupted: its caller went away while the provider was waited for.
-                cancelled(current.prepared, OP_STREAM);
+                report.cancelled();
                 throw thrown;
             }
             if (!(thrown instanceof LlmFailureException failure)) {
-                failed(current.prepared, OP_STREAM, INTERNAL_ERROR);
+                report.failedInternally();
                 throw thrown;
             }
-            if (!tracking.committed) {
-                recordOverhead(current.prepared);
+            if (!tracking.committed()) {
+                report.overheadSoFar();
             }
-            failed(current.prepared, OP_STREAM, failure.failure().type());
-            if (!tracking.committed) {
+            report.failed(failure.failure().type());
+            if (!tracking.committed()) {
                 throw failure;
             }
             sink.accept(new StreamEvent.Failed(failure.failure()));
@@ -256,10 +217,10 @@ public final class LlmService {
             if (!recorded) {
                 // An Error such as OutOfMemoryError: the stream ended all the same, so that the
                 // active-requests gauge comes down and the request log has its line.
-                if (tracking.callerGone != null) {
-                    cancelled(current.prepared, OP_STREAM);
+                if (tracking.callerGone().isPresent()) {
+                    report.cancelled();
                 } else {
-                    failed(current.prepared, OP_STREAM, INTERNAL_ERROR);
+                    report.failedInternally();
                 }
             }
         }
@@ -278,111 +239,6 @@ public final class LlmService {
         return new ModelListing(policy.defaultModel(), listed);
     }
 
-    // The model a request is on now: selection's choice, or the model it fell back to. A fallback
-    // ends the failed model's call in the metrics and starts the next one's, with the rationale logged.
-    private final class Current implements ResilientCalls.FallbackListener {
-        private PreparedRequest prepared;
-
-        Current(PreparedRequest prepared) {
-            this.prepared = prepared;
-        }
-
-        @Override
-        public void fallingBack(ModelEntry failedModel, LlmFailure failure, ModelEntry next, String rationale) {
-            metrics.failed(failedModel, since(prepared.startNanos()), failure.type());
-            requestLog.selection(prepared.request().context(), rationale);
-            prepared = new PreparedRequest(prepared.request(), next, prepared.startNanos(), prepared.providerTime());
-            metrics.started(next);
-        }
-    }
-
-    // Holds back the provider's Completed event so that it goes out with the latency measured
-    // here, records time to first token once the first delta has been handed on, and remembers
-    // when the downstream sink threw (its caller went away). The stream is committed (no retry,
-    // no fallback) from the first delta, or from an opening the downstream sink passed on.
-    private final class TrackingSink implements StreamSink {
-        private final Current current;
-        private final StreamSink downstream;
-        private boolean committed;
-        private boolean deltaSeen;
-        private ChatResponse completed;
-        private RuntimeException callerGone;
-        private long called;
-
-        TrackingSink(Current current, StreamSink downstream) {
-            this.current = current;
-            this.downstream = downstream;
-        }
-
-        @Override
-        public void accept(StreamEvent event) {
-            switch (event) {
-                // A tool-call fragment is output like text: it commits the stream and is its first token.
-                case StreamEvent.Delta _, StreamEvent.ToolCallDelta _ -> handOn(event);
-                case StreamEvent.Completed done -> completed = done.response();
-                case StreamEvent.Failed failed -> throw new LlmFailureException(failed.failure());
-            }
-        }
-
-        @Override
-        public boolean opened() {
-            if (callerGone != null) {
-                throw callerGone;
-            }
-            if (committed || deltaSeen) {
-                return committed;
-            }
-            // Counted so far, so that a consumer opening its response now reports the overhead up
-            // to this byte; frozen only if it does, else counting goes on to the first delta.
-            ProviderTime waited = current.prepared.providerTime();
-            long now = time.nanoTime();
-            waited.add(now - called);
-            called = now;
-            boolean passedOn;
-            try {
-                passedOn = downstream.opened();
-            } catch (RuntimeException gone) {
-                callerGone = gone;
-                throw gone;
-            }
-            if (passedOn) {
-                waited.freeze();
-                committed = true;
-                recordOverhead(current.prepared);
-            }
-            return passedOn;
-        }
-
-        private void handOn(StreamEvent delta) {
-            if (callerGone != null) {
-                // The provider did not stop at the first exception: keep refusing.
-                throw callerGone;
-            }
-            boolean firstDelta = !deltaSeen;
-            deltaSeen = true;
-            boolean commits = !committed;
-            committed = true;
-            if (commits) {
-                // The provider wait up to the first byte out is all that counts for a stream's overhead.
-                ProviderTime waited = current.prepared.providerTime();
-                waited.add(time.nanoTime() - called);
-                waited.freeze();
-            }
-            try {
-                downstream.accept(delta);
-            } catch (RuntimeException gone) {
-                callerGone = gone;
-                throw gone;
-            }
-            if (firstDelta) {
-                metrics.firstToken(current.prepared.model(), since(current.prepared.startNanos()));
-            }
-            if (commits) {
-                recordOverhead(current.prepared);
-            }
-        }
-    }
-
     // A prepared request for a provider no module registers is a bug, found before any metric moves.
     private void requireProvider(ModelEntry model) {
         if (registry.provider(model.provider()).isEmpty()) {
@@ -391,43 +247,101 @@ public final class LlmService {
         }
     }
 
-    private ChatResponse succeeded(PreparedRequest prepared, String operation, ChatResponse response) {
-        Duration latency = since(prepared.startNanos());
-        metrics.succeeded(prepared.model(), latency, response.usage());
-        requestLog.completed(new RequestRecord(prepared.request().context(), operation,
-                Optional.of(prepared.model().id()), Optional.of(prepared.model().provider().value()), latency,
-                RequestRecord.Status.SUCCESS, Optional.empty()));
-        return response.withLatency(latency);
-    }
-
-    private void failed(PreparedRequest prepared, String operation, String errorType) {
-        Duration latency = since(prepared.startNanos());
-        metrics.failed(prepared.model(), latency, errorType);
-        requestLog.completed(new RequestRecord(prepared.request().context(), operation,
-                Optional.of(prepared.model().id()), Optional.of(prepared.model().provider().value()), latency,
-                RequestRecord.Status.ERROR, Optional.of(errorType)));
-    }
-
-    private void cancelled(PreparedRequest prepared, String operation) {
-        Duration latency = since(prepared.startNanos());
-        metrics.cancelled(prepared.model(), latency);
-        requestLog.completed(new RequestRecord(prepared.request().context(), operation,
-                Optional.of(prepared.model().id()), Optional.of(prepared.model().provider().value()), latency,
-                RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED)));
-    }
-
-    private LlmFailureException refused(A2aContext context, long start, Optional<String> model, LlmFailure failure) {
-        requestLog.completed(new RequestRecord(context, "prepare", model, Optional.empty(), since(start),
-                RequestRecord.Status.ERROR, Optional.of(failure.type())));
+    private LlmFailureException refused(A2aContext context, RequestTimer arrived, Optional<String> model,
+                                        LlmFailure failure) {
+        accounting.refused(context, arrived, model, failure);
         return new LlmFailureException(failure);
     }
 
-    private void governanceViolation(A2aContext context, ModelNotAllowed refusal, String rationale) {
-        metrics.governanceViolation(refusal.model(), context.sourceAgentOrUnknown());
-        audit.record(new GovernanceViolation(time.now(), context, refusal.model(), rationale));
+    // A model was resolved (named, in the catalog) but its provider cannot take it: a failed request of
+    // that model. A refused tier or an unknown model has no model to count it against.
+    private LlmFailureException unavailable(ChatRequest request, RequestTimer arrived, LlmFailure failure) {
+        Optional<ModelEntry> resolved = request.model().flatMap(policy.catalog()::find);
+        if (resolved.isEmpty()) {
+            return refused(request.context(), arrived, request.model(), failure);
+        }
+        accounting.unavailable(request.context(), arrived, resolved.get(), failure);
+        return new LlmFailureException(failure);
     }
 
-    private Duration since(long startNanos) {
-        return Duration.ofNanos(time.nanoTime() - startNanos);
+    /** Assembles a service; {@link #build()} checks that every required part is given. */
+    public static final class Builder {
+        private ModelPolicy policy;
+        private ProviderRegistry registry;
+        private MetricsPort metrics;
+        private AuditPort audit;
+        private RequestLog requestLog;
+        private TimeSource time = TimeSource.system();
+        private ResilientCalls calls;
+        private RequestLimits limits = RequestLimits.defaults();
+
+        private Builder() {
+        }
+
+        /** The catalog, allow-list and routing that selection applies. Required. */
+        public Builder policy(ModelPolicy policy) {
+            this.policy = policy;
+            return this;
+        }
+
+        /** The registered providers and their availability. Required. */
+        public Builder registry(ProviderRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** Where the request metrics go. Required. */
+        public Builder metrics(MetricsPort metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /** Where governance violations are recorded. Required. */
+        public Builder audit(AuditPort audit) {
+            this.audit = audit;
+            return this;
+        }
+
+        /** Where the request log lines go. Required. */
+        public Builder requestLog(RequestLog requestLog) {
+            this.requestLog = requestLog;
+            return this;
+        }
+
+        /** The clocks latencies and audit entries are taken from; default the system's. */
+        public Builder time(TimeSource time) {
+            this.time = time;
+            return this;
+        }
+
+        /**
+         * How providers are called (retries, rate-limit queue, circuit, fallback); default each
+         * provider called once, with no retry, queue or circuit breaking (fallback still applies).
+         */
+        public Builder calls(ResilientCalls calls) {
+            this.calls = calls;
+            return this;
+        }
+
+        /** The limits requests are validated against (such as {@code LLM_MAX_MESSAGES}); default the contract's. */
+        public Builder limits(RequestLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        /** The service; throws {@link NullPointerException} naming a missing part. */
+        public LlmService build() {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(registry, "registry");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(limits, "limits");
+            var accounting = new RequestAccounting(metrics, audit, requestLog, time);
+            ResilientCalls resilient = calls != null ? calls : new ResilientCalls(
+                    new RetryPolicy(ResilienceSettings.singleAttempt(), () -> 0.5), policy, registry,
+                    new ProviderGuards(ResilienceSettings.singleAttempt(), time, Sleeper.system()), metrics,
+                    Sleeper.system());
+            return new LlmService(this, accounting, resilient);
+        }
     }
 }

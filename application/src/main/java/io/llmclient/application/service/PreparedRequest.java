@@ -1,7 +1,9 @@
 package io.llmclient.application.service;
 
+import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -9,19 +11,22 @@ import java.util.Objects;
  * before a provider is called. Inbound adapters use the split to answer such refusals in
  * their ordinary error shape before a stream opens.
  *
- * @param providerTime the time this request has waited on providers, filled in while it is
- *                     served; it goes with the request when it falls back to another model,
- *                     and {@link LlmService#overhead(PreparedRequest)} subtracts it
+ * @param timer the request's time in the gateway, from its arrival; it goes with the request when
+ *              it falls back to another model
  */
-public record PreparedRequest(ChatRequest request, ModelEntry model, long startNanos, ProviderTime providerTime) {
+public record PreparedRequest(ChatRequest request, ModelEntry model, RequestTimer timer) {
     public PreparedRequest {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(providerTime, "providerTime");
+        Objects.requireNonNull(timer, "timer");
     }
 
-    /** A request that has not waited on any provider yet. */
-    public PreparedRequest(ChatRequest request, ModelEntry model, long startNanos) {
-        this(request, model, startNanos, new ProviderTime());
+    /**
+     * What the gateway itself has added to this request so far, the value of
+     * {@code X-Gateway-Overhead-Ms}: see {@link RequestTimer}. Read when a stream's headers go out,
+     * it is the delay the gateway added before the first byte.
+     */
+    public Duration overhead() {
+        return timer.overhead();
     }
 }

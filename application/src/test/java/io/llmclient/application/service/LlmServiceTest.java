@@ -73,7 +73,8 @@ class LlmServiceTest {
     LlmServiceTest() {
         anthropic.availability = Availability.down("no API key");
         var registry = new ProviderRegistry(List.of(openai.factory(), anthropic.factory()), id -> null);
-        service = new LlmService(policy, registry, journal, journal, journal, time);
+        service = LlmService.builder().policy(policy).registry(registry).metrics(journal).audit(journal)
+                .requestLog(journal).time(time).build();
     }
 
     /** Params with a user message and the A2A ids of {@link #PARAMS_CONTEXT}, plus the given pairs. */
@@ -200,7 +201,7 @@ class LlmServiceTest {
         var prepared = service.prepare(params("model", "gpt-4.1-mini"), HEADERS);
         var orphan = ModelEntry.of("orphan", new ProviderId("nobody"), ModelTier.FAST);
         var error = assertThrows(IllegalStateException.class,
-                () -> service.complete(new PreparedRequest(prepared.request(), orphan, prepared.startNanos())));
+                () -> service.complete(new PreparedRequest(prepared.request(), orphan, prepared.timer())));
         assertEquals("selection chose model orphan of unregistered provider nobody", error.getMessage());
         assertEquals(List.of(), journal.metrics());
     }
@@ -263,12 +264,15 @@ class LlmServiceTest {
         }
 
         @Test
-        void aModelWhoseProviderIsUnavailableIsRefusedWithoutAudit() {
+        void aModelWhoseProviderIsUnavailableIsRefusedWithoutAuditAndCountedAsAnErrorOfThatModel() {
             var failure = failureOf(() -> service.complete(params("model", "claude-3-5-haiku-20241022"), HEADERS));
             assertEquals(ProviderUnavailable.forModel("claude-3-5-haiku-20241022", ProviderId.ANTHROPIC,
                     "Provider 'anthropic' for model 'claude-3-5-haiku-20241022' is unavailable"), failure);
             assertEquals(List.of(), journal.violations);
-            assertEquals(List.of(), journal.metrics());
+            // Started and failed at once: llm_requests_total{status="error"} and llm_errors_total both
+            // move, and the active-requests gauge is back where it was.
+            assertEquals(List.of("metrics.started claude-3-5-haiku-20241022",
+                    "metrics.failed claude-3-5-haiku-20241022 0ms ProviderUnavailableError"), journal.metrics());
             assertEquals(Optional.of("claude-3-5-haiku-20241022"), journal.records.getFirst().model());
         }
 
@@ -278,6 +282,7 @@ class LlmServiceTest {
                     failureOf(() -> service.complete(params("complexity", "high"), HEADERS)));
             assertEquals(Optional.of(ModelTier.PREMIUM), failure.tier());
             assertEquals(List.of(), journal.violations);
+            assertEquals(List.of(), journal.metrics(), "a refused tier has no model to count it against");
             assertEquals("log.selection t-1: complexity=high -> tier=premium: no allowed model in tier",
                     journal.entries.getFirst());
         }
@@ -483,7 +488,7 @@ class LlmServiceTest {
 
         @Test
         void latencyAndTimeToFirstTokenAreMeasuredFromTheRequestsArrival() {
-            long arrived = service.arrival();
+            var arrived = service.arrival();
             time.advance(Duration.ofMillis(30));
             var prepared = service.prepare(params("model", "gpt-4.1-mini", "stream", true), HEADERS, arrived);
             openai.behaviour = (request, context, sink) -> helloStream(sink, context);

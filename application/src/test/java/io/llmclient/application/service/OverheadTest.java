@@ -40,11 +40,12 @@ class OverheadTest {
                 Map.of(ModelTier.FAST, List.of("gpt-4.1-mini")), Map.of(), List.of(ProviderId.OPENAI),
                 "gpt-4.1-mini");
         var registry = new ProviderRegistry(List.of(openai.factory()), id -> null);
-        service = new LlmService(policy, registry, new OverheadJournal(), journal, journal, time);
+        service = LlmService.builder().policy(policy).registry(registry).metrics(new OverheadJournal()).audit(journal)
+                .requestLog(journal).time(time).build();
     }
 
     private PreparedRequest preparedAfter(Duration beforePrepare, boolean stream) {
-        long arrived = service.arrival();
+        var arrived = service.arrival();
         time.advance(beforePrepare);
         return service.prepare(Map.of("model", "gpt-4.1-mini", "stream", stream,
                 "messages", List.of(Map.of("role", "user", "content", "Hello"))), HEADERS, arrived);
@@ -60,7 +61,7 @@ class OverheadTest {
         service.complete(prepared);
         time.advance(Duration.ofMillis(2));
         assertEquals(List.of("openai 3ms"), overheads);
-        assertEquals(Duration.ofMillis(5), service.overhead(prepared));
+        assertEquals(Duration.ofMillis(5), prepared.overhead());
     }
 
     @Test
@@ -88,7 +89,7 @@ class OverheadTest {
         };
         service.stream(prepared, event -> {
             if (seenAtFirstByte.isEmpty()) {
-                seenAtFirstByte.add(service.overhead(prepared));
+                seenAtFirstByte.add(prepared.overhead());
             }
         });
         assertEquals(List.of(Duration.ofMillis(4)), seenAtFirstByte);
@@ -110,7 +111,7 @@ class OverheadTest {
         service.stream(opening, new StreamSink() {
             @Override
             public boolean opened() {
-                atOpening.add(service.overhead(opening));
+                atOpening.add(opening.overhead());
                 return true;
             }
 

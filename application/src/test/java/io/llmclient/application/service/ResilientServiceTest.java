@@ -77,8 +77,10 @@ class ResilientServiceTest {
     private final ProviderRegistry registry = new ProviderRegistry(List.of(openai.factory(), anthropic.factory()),
             id -> null, guards::availability);
     // The random source always draws 0: equal jitter then waits exactly half the back-off.
-    private final LlmService service = new LlmService(policy, registry, journal, journal, journal, time,
-            new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, registry, guards, journal, sleeper));
+    private final LlmService service = LlmService.builder().policy(policy).registry(registry).metrics(journal)
+            .audit(journal).requestLog(journal).time(time)
+            .calls(new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, registry, guards, journal, sleeper))
+            .build();
 
     private static Map<String, Object> params(Object... keysAndValues) {
         var params = new LinkedHashMap<String, Object>();
@@ -338,6 +340,9 @@ class ResilientServiceTest {
             var failure = assertInstanceOf(ProviderUnavailable.class, failureOf(explicit()));
             assertEquals(Optional.of("gpt-4.1-mini"), failure.model());
             assertEquals(before, openai.requests.size());
+            List<String> metrics = journal.metrics();
+            assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.failed gpt-4.1-mini 0ms ProviderUnavailableError"),
+                    metrics.subList(metrics.size() - 2, metrics.size()), "counted as an error of the model it names");
         }
 
         @Test
@@ -533,9 +538,10 @@ class ResilientServiceTest {
         var noQueueGuards = new ProviderGuards(noQueue, time, sleeper);
         var noQueueRegistry = new ProviderRegistry(List.of(openai.factory(), anthropic.factory()), id -> null,
                 noQueueGuards::availability);
-        var noQueueService = new LlmService(policy, noQueueRegistry, journal, journal, journal, time,
-                new ResilientCalls(new RetryPolicy(noQueue, () -> 0.0), policy, noQueueRegistry, noQueueGuards,
-                        journal, sleeper));
+        var noQueueService = LlmService.builder().policy(policy).registry(noQueueRegistry).metrics(journal)
+                .audit(journal).requestLog(journal).time(time)
+                .calls(new ResilientCalls(new RetryPolicy(noQueue, () -> 0.0), policy, noQueueRegistry, noQueueGuards,
+                        journal, sleeper)).build();
         openai.behaviour = failing(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(3))));
         var during = new ArrayList<Object>();
         duringNextSleep = () -> {
@@ -628,9 +634,10 @@ class ResilientServiceTest {
             Sleeper interrupted = duration -> {
                 throw new InterruptedException();
             };
-            var interruptible = new LlmService(policy, registry, journal, journal, journal, time,
-                    new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, registry, guards, journal,
-                            interrupted));
+            var interruptible = LlmService.builder().policy(policy).registry(registry).metrics(journal)
+                    .audit(journal).requestLog(journal).time(time)
+                    .calls(new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, registry, guards, journal,
+                            interrupted)).build();
             openai.behaviour = failing(UNAVAILABLE_503);
             var thrown = cancelled(interruptible, params("tier", "fast"));
             assertEquals(UNAVAILABLE_503, assertInstanceOf(LlmFailureException.class, thrown.getCause()).failure());
@@ -661,9 +668,10 @@ class ResilientServiceTest {
             var queueGuards = new ProviderGuards(settings, time, sleeper);
             var queueRegistry = new ProviderRegistry(List.of(openai.factory(), anthropic.factory()), id -> null,
                     queueGuards::availability);
-            queueService.set(new LlmService(policy, queueRegistry, journal, journal, journal, time,
-                    new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, queueRegistry, queueGuards,
-                            journal, sleeper)));
+            queueService.set(LlmService.builder().policy(policy).registry(queueRegistry).metrics(journal)
+                    .audit(journal).requestLog(journal).time(time)
+                    .calls(new ResilientCalls(new RetryPolicy(settings, () -> 0.0), policy, queueRegistry, queueGuards,
+                            journal, sleeper)).build());
             openai.behaviour = failing(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(3))));
             assertEquals("Hi!", queueService.get().complete(explicit(), HEADERS).content());
             assertEquals(1, queued.size());

@@ -1,7 +1,6 @@
 package io.llmclient.inbound.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
@@ -9,6 +8,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.ModelListing;
 import io.llmclient.application.service.PreparedRequest;
@@ -58,7 +58,6 @@ import java.util.concurrent.CancellationException;
  */
 public final class OpenAiCompatibleEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(OpenAiCompatibleEndpoint.class.getName());
-    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
     private final long serviceStart;
@@ -112,7 +111,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     }
 
     private void chat(ServerRequest req, ServerResponse res) {
-        long arrived = service.arrival();
+        RequestTimer arrived = service.arrival();
         A2aContext fromHeaders = context(req, res);
         byte[] body = ReadBody.of(req);
         try {
@@ -136,7 +135,8 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         }
     }
 
-    private void answer(ServerRequest req, ServerResponse res, byte[] body, A2aContext fromHeaders, long arrived) {
+    private void answer(ServerRequest req, ServerResponse res, byte[] body, A2aContext fromHeaders,
+                        RequestTimer arrived) {
         JsonNode json = switch (codec.parse(body)) {
             case JsonCodec.Parsed.NotJson notJson -> {
                 replies.error(res, OpenAiErrors.invalidJson(notJson.reason()));
@@ -189,7 +189,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
     }
 
     private void overheadHeader(ServerResponse res, PreparedRequest prepared) {
-        res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared)));
+        GatewayOverhead.write(res, prepared.overhead());
     }
 
     private void models(ServerRequest req, ServerResponse res) {

@@ -1,7 +1,5 @@
 package io.llmclient.inbound.openai;
 
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -40,7 +38,6 @@ import java.util.UUID;
  */
 final class OpenAiStream {
     private static final System.Logger LOG = System.getLogger(OpenAiStream.class.getName());
-    private static final HeaderName OVERHEAD = HeaderNames.create(GatewayOverhead.HEADER);
 
     private final LlmService service;
     private final JsonCodec codec;
@@ -70,7 +67,7 @@ final class OpenAiStream {
         String traceId = prepared.request().context().traceId();
         // Headers that go out with the first chunk: the overhead up to the first byte.
         var out = EventStream.start(req, res, traceId, writes, keepAlives, openStreams, () -> shutdown,
-                () -> res.header(OVERHEAD, GatewayOverhead.millis(service.overhead(prepared))));
+                () -> GatewayOverhead.write(res, prepared.overhead()));
         try {
             service.stream(prepared, new Chunks(out, prepared, request));
         } catch (ClientGone gone) {

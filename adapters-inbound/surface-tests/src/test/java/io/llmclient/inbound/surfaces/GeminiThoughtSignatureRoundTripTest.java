@@ -104,8 +104,9 @@ class GeminiThoughtSignatureRoundTripTest {
                 id -> new ProviderSettings(id, true, Optional.of(new ApiKey("AIza-test-fake-signature-round-trip")),
                         Optional.of(URI.create(GEMINI.baseUrl())), Duration.ofSeconds(10), Duration.ofSeconds(10),
                         Map.of()));
-        var service = new LlmService(policy, registry, new RecordingMetrics(), violation -> { },
-                new TestServer.QuietLog(), new TestServer.FrozenTime());
+        var service = LlmService.builder().policy(policy).registry(registry).metrics(new RecordingMetrics())
+                .audit(violation -> { }).requestLog(new TestServer.QuietLog()).time(new TestServer.FrozenTime())
+                .build();
         var limits = new InboundLimits(TestServer.MAX_BYTES);
         server = WebServer.builder().port(0).host("127.0.0.1")
                 .routing(routing -> routing.addFilter(new TraceIdFilter())

@@ -76,8 +76,8 @@ final class TestServer implements AutoCloseable {
         var registry = new ProviderRegistry(List.of(FakeProvider.factory(fake), FakeProvider.factory(down)),
                 id -> new ProviderSettings(id, true, Optional.empty(), Optional.empty(), Duration.ofSeconds(1),
                         Duration.ofSeconds(1), Map.of()));
-        var service = new LlmService(policy, registry, metrics, audited::add, new QuietLog(),
-                new FrozenTime());
+        var service = LlmService.builder().policy(policy).registry(registry).metrics(metrics).audit(audited::add)
+                .requestLog(new QuietLog()).time(new FrozenTime()).build();
         var endpoint = new JsonRpcEndpoint(service, limits, snapshot::get);
         var openAi = new OpenAiCompatibleEndpoint(service, limits, STARTED, Clock.fixed(NOW, ZoneOffset.UTC));
         server = WebServer.builder()

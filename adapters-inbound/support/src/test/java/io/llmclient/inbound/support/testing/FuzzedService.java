@@ -40,14 +40,15 @@ public final class FuzzedService {
         var registry = new ProviderRegistry(List.of(FakeProvider.factory(fake)),
                 id -> new ProviderSettings(id, true, Optional.empty(), Optional.empty(), Duration.ofSeconds(1),
                         Duration.ofSeconds(1), Map.of()));
-        return new LlmService(policy, registry, new RecordingMetrics(), violation -> { }, new RequestLog() {
-            @Override
-            public void selection(A2aContext context, String rationale) {
-            }
+        return LlmService.builder().policy(policy).registry(registry).metrics(new RecordingMetrics())
+                .audit(violation -> { }).requestLog(new RequestLog() {
+                    @Override
+                    public void selection(A2aContext context, String rationale) {
+                    }
 
-            @Override
-            public void completed(RequestRecord record) {
-            }
-        }, TimeSource.system());
+                    @Override
+                    public void completed(RequestRecord record) {
+                    }
+                }).time(TimeSource.system()).build();
     }
 }

@@ -1,0 +1,122 @@
+package io.llmclient.application.accounting;
+
+import io.llmclient.application.provider.StreamSink;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.RequestLog;
+import io.llmclient.application.telemetry.RequestRecord;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.failure.LlmFailure;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The accounting of one provider call, from {@link RequestAccounting#started} to exactly one of
+ * {@link #succeeded}, {@link #failed} or {@link #cancelled}: the request metrics, the request
+ * log line, the provider wait and the gateway overhead. A fallback moves it to the next model.
+ */
+public final class CallReport {
+    private static final String INTERNAL_ERROR = "InternalError";
+
+    /** What the caller asked for, as the request log names it. */
+    public enum Operation {
+        COMPLETE("complete"), STREAM("stream");
+
+        private final String logName;
+
+        Operation(String logName) {
+            this.logName = logName;
+        }
+    }
+
+    private final MetricsPort metrics;
+    private final RequestLog requestLog;
+    private final A2aContext context;
+    private final Operation operation;
+    private final RequestTimer timer;
+    private ModelEntry model;
+
+    CallReport(MetricsPort metrics, RequestLog requestLog, A2aContext context, Operation operation, ModelEntry model,
+               RequestTimer timer) {
+        this.metrics = metrics;
+        this.requestLog = requestLog;
+        this.context = context;
+        this.operation = operation;
+        this.model = model;
+        this.timer = timer;
+    }
+
+    /** The model the call is on now: the one it started with, or the one it fell back to. */
+    public ModelEntry model() {
+        return model;
+    }
+
+    /** Runs one provider call, its duration counted as provider wait (not overhead). */
+    public <T> T providerCall(Supplier<T> call) {
+        long called = timer.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            timer.providerWaited(timer.nanoTime() - called);
+        }
+    }
+
+    /** Wraps a stream's sink to measure it: see {@link StreamTracking}. */
+    public StreamTracking tracking(StreamSink downstream) {
+        return new StreamTracking(this, timer, downstream);
+    }
+
+    /**
+     * The model failed and the call goes on with {@code next}: the failed model's call ends in the
+     * metrics, the next one's starts, and the rationale is logged.
+     */
+    public void fellBack(ModelEntry failedModel, LlmFailure failure, ModelEntry next, String rationale) {
+        metrics.failed(failedModel, timer.sinceArrival(), failure.type());
+        requestLog.selection(context, rationale);
+        model = next;
+        metrics.started(next);
+    }
+
+    /** Reports what the gateway has added so far, as {@code llm_gateway_overhead}. */
+    public void overheadSoFar() {
+        metrics.overhead(model.provider(), timer.overhead());
+    }
+
+    /** The call ended well: returns the response with the latency measured here. */
+    public ChatResponse succeeded(ChatResponse response) {
+        Duration latency = timer.sinceArrival();
+        metrics.succeeded(model, latency, response.usage());
+        log(latency, RequestRecord.Status.SUCCESS, Optional.empty());
+        return response.withLatency(latency);
+    }
+
+    /** The call ended with a failure of the contract type named. */
+    public void failed(String errorType) {
+        Duration latency = timer.sinceArrival();
+        metrics.failed(model, latency, errorType);
+        log(latency, RequestRecord.Status.ERROR, Optional.of(errorType));
+    }
+
+    /** The call ended by a bug or an {@link Error}: still one request that ended. */
+    public void failedInternally() {
+        failed(INTERNAL_ERROR);
+    }
+
+    /** The caller went away before the call ended. */
+    public void cancelled() {
+        Duration latency = timer.sinceArrival();
+        metrics.cancelled(model, latency);
+        log(latency, RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED));
+    }
+
+    void firstToken() {
+        metrics.firstToken(model, timer.sinceArrival());
+    }
+
+    private void log(Duration latency, RequestRecord.Status status, Optional<String> errorType) {
+        requestLog.completed(new RequestRecord(context, operation.logName, Optional.of(model.id()),
+                Optional.of(model.provider().value()), latency, status, errorType));
+    }
+}

@@ -1,0 +1,80 @@
+package io.llmclient.application.accounting;
+
+import io.llmclient.application.telemetry.AuditPort;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.RequestLog;
+import io.llmclient.application.telemetry.RequestRecord;
+import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
+import io.llmclient.domain.governance.GovernanceViolation;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Accounts for each request's life in the metrics, the request log and the audit trail, so that
+ * the use case only says what happened: refused, started ({@link CallReport}), first token,
+ * finished, failed, cancelled. It owns every figure reported: latency, time to first token and
+ * the gateway's overhead ({@link RequestTimer}).
+ */
+public final class RequestAccounting {
+    private static final String OP_PREPARE = "prepare";
+
+    private final MetricsPort metrics;
+    private final AuditPort audit;
+    private final RequestLog requestLog;
+    private final TimeSource time;
+
+    public RequestAccounting(MetricsPort metrics, AuditPort audit, RequestLog requestLog, TimeSource time) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.requestLog = Objects.requireNonNull(requestLog, "requestLog");
+        this.time = Objects.requireNonNull(time, "time");
+    }
+
+    /** A request arriving now: latency, time to first token and overhead are measured from here. */
+    public RequestTimer arrived() {
+        return new RequestTimer(time, time.nanoTime());
+    }
+
+    /** Why a model was chosen, or refused, for a request. */
+    public void selection(A2aContext context, String rationale) {
+        requestLog.selection(context, rationale);
+    }
+
+    /**
+     * A request refused before any model was resolved for it (invalid params, a tier without an
+     * available model): one request log line, no request metric, since there is no model to label it.
+     */
+    public void refused(A2aContext context, RequestTimer timer, Optional<String> model, LlmFailure failure) {
+        requestLog.completed(new RequestRecord(context, OP_PREPARE, model, Optional.empty(), timer.sinceArrival(),
+                RequestRecord.Status.ERROR, Optional.of(failure.type())));
+    }
+
+    /**
+     * A request for a resolved model that is refused because the model's provider cannot take it
+     * (no key, circuit open): counted as a failed request of that model, so that the provider's
+     * error series show it (docs/metrics.md, "provider unavailable"), and logged as any refusal.
+     */
+    public void unavailable(A2aContext context, RequestTimer timer, ModelEntry model, LlmFailure failure) {
+        // Started and ended at once: the request counters move and the active gauge comes back down.
+        metrics.started(model);
+        metrics.failed(model, timer.sinceArrival(), failure.type());
+        refused(context, timer, Optional.of(model.id()), failure);
+    }
+
+    /** Governance refused a model: counted apart from provider calls and written to the audit trail. */
+    public void governanceViolation(A2aContext context, ModelNotAllowed refusal, String rationale) {
+        metrics.governanceViolation(refusal.model(), context.sourceAgentOrUnknown());
+        audit.record(new GovernanceViolation(time.now(), context, refusal.model(), rationale));
+    }
+
+    /** A call to {@code model}'s provider begins; the report takes it to its one end. */
+    public CallReport started(A2aContext context, CallReport.Operation operation, ModelEntry model,
+                              RequestTimer timer) {
+        metrics.started(model);
+        return new CallReport(metrics, requestLog, context, operation, model, timer);
+    }
+}
