@@ -10,30 +10,30 @@ import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
-import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.RequestRecord.Status;
+import io.llmclient.application.telemetry.RequestRecord;
+import io.llmclient.application.testing.FakeProvider;
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatResponse;
-import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
-import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.FieldError;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.governance.GovernanceViolation;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatResponses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,8 +59,8 @@ class LlmServiceTest {
 
     private final FakeTime time = new FakeTime();
     private final Journal journal = new Journal();
-    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal);
-    private final FakeProvider anthropic = new FakeProvider(ProviderId.ANTHROPIC, journal);
+    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal::add);
+    private final FakeProvider anthropic = new FakeProvider(ProviderId.ANTHROPIC, journal::add);
     private final ModelPolicy policy = new ModelPolicy(
             new ModelCatalog(List.of(MINI, HAIKU, GPT5_MINI, SONNET)),
             new AllowList(List.of("gpt-4.1-mini", "ghost", "gpt-5-mini", "claude-3-5-haiku-20241022")),
@@ -95,8 +95,8 @@ class LlmServiceTest {
     }
 
     private ChatResponse expectedResponse(ModelEntry model, Duration latency) {
-        return new ChatResponse("resp-1", model.id(), model.providerModel(), model.provider(), "Hi!",
-                FinishReason.STOP, new Usage(9, 3), "t-1", latency);
+        return ChatResponses.builder().id("resp-1").model(model).content("Hi!").usage(9, 3).traceId("t-1")
+                .latency(latency).build();
     }
 
     private void answerAfter(Duration latency) {

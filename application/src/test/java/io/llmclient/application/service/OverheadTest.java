@@ -3,8 +3,10 @@ package io.llmclient.application.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.testing.FakeProvider;
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
@@ -16,7 +18,6 @@ import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.application.provider.StreamSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ class OverheadTest {
 
     private final FakeTime time = new FakeTime();
     private final Journal journal = new Journal();
-    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal);
+    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal::add);
     private final List<String> overheads = new ArrayList<>();
     private final LlmService service;
 

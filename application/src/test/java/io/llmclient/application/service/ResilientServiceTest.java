@@ -14,18 +14,19 @@ import io.llmclient.application.resilience.ResilienceSettings;
 import io.llmclient.application.resilience.ResilientCalls;
 import io.llmclient.application.resilience.RetryPolicy;
 import io.llmclient.application.resilience.Sleeper;
+import io.llmclient.application.testing.FakeProvider;
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.Overloaded;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.selection.ModelPolicy;
@@ -64,8 +65,8 @@ class ResilientServiceTest {
         time.advance(duration);
     };
     private final Journal journal = new Journal();
-    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal);
-    private final FakeProvider anthropic = new FakeProvider(ProviderId.ANTHROPIC, journal);
+    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal::add);
+    private final FakeProvider anthropic = new FakeProvider(ProviderId.ANTHROPIC, journal::add);
     private final ModelPolicy policy = new ModelPolicy(new ModelCatalog(List.of(MINI, HAIKU)),
             new AllowList(List.of("gpt-4.1-mini", "claude-3-5-haiku-20241022")),
             Map.of(ModelTier.FAST, List.of("gpt-4.1-mini", "claude-3-5-haiku-20241022")), Map.of(),

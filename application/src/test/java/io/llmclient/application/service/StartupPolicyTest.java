@@ -10,6 +10,7 @@ import io.llmclient.application.provider.Availability;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.service.StartupPolicy.Result.Ready;
 import io.llmclient.application.service.StartupPolicy.Result.Rejected;
+import io.llmclient.application.testing.FakeProvider;
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ModelTier;
@@ -43,8 +44,8 @@ class StartupPolicyTest {
             ModelTier.PREMIUM, List.of("claude-sonnet-4"));
 
     private final Journal journal = new Journal();
-    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal);
-    private final FakeProvider simulator = new FakeProvider(ProviderId.SIMULATOR, journal);
+    private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI, journal::add);
+    private final FakeProvider simulator = new FakeProvider(ProviderId.SIMULATOR, journal::add);
     private final ProviderRegistry registry = new ProviderRegistry(List.of(openai.factory(), simulator.factory()),
             id -> null);
 
@@ -87,7 +88,7 @@ class StartupPolicyTest {
     void aCatalogProviderRegisteredByAModuleIsAccepted() {
         var entries = new ArrayList<>(ENTRIES);
         entries.add(ModelEntry.of("mistral-small", MISTRAL, ModelTier.FAST));
-        var withMistral = new ProviderRegistry(List.of(new FakeProvider(MISTRAL, journal).factory()), id -> null);
+        var withMistral = new ProviderRegistry(List.of(new FakeProvider(MISTRAL, journal::add).factory()), id -> null);
         ready(StartupPolicy.resolve(configured("gpt-4.1-mini", entries), false, withMistral));
     }
 

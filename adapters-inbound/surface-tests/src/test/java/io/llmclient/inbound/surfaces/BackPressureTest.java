@@ -3,13 +3,13 @@ package io.llmclient.inbound.surfaces;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.llmclient.inbound.support.limit.InboundLimits;
+import io.llmclient.inbound.support.testing.ModelScriptedProvider;
+import io.llmclient.inbound.support.testing.RawClient;
 import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.llmclient.inbound.support.testing.FakeProvider;
-import io.llmclient.inbound.support.testing.RawClient;
 
 /**
  * A client that never reads: the service must not buffer without bound. Once the socket buffers
@@ -32,7 +32,7 @@ class BackPressureTest {
 
     @Test
     void aClientThatNeverReadsHasItsStreamEndedAndTheProviderStopped() throws Exception {
-        FakeProvider.Counted flood = server.fake.flood;
+        ModelScriptedProvider.Counted flood = server.fake.flood;
         String request = "{\"jsonrpc\":\"2.0\",\"method\":\"llm.stream\",\"id\":1,\"params\":"
                 + "{\"model\":\"flood-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}}";
 

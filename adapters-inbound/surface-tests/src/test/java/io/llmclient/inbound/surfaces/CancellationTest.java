@@ -2,6 +2,8 @@ package io.llmclient.inbound.surfaces;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.llmclient.inbound.support.testing.ModelScriptedProvider;
+import io.llmclient.inbound.support.testing.RawClient;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -10,8 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import io.llmclient.inbound.support.testing.FakeProvider;
-import io.llmclient.inbound.support.testing.RawClient;
 
 /**
  * Clients that hang up mid-stream: the provider must be stopped (its sink throws), every call
@@ -24,7 +24,7 @@ class CancellationTest extends HttpTestSupport {
 
     @Test
     void fiveHundredAbortedStreamsAllStopTheirProviderAndLeaveNothingActive() throws Exception {
-        FakeProvider.Counted drip = server.fake.drip;
+        ModelScriptedProvider.Counted drip = server.fake.drip;
         int activeBefore = server.metrics.active("fake");
         int internalBefore = server.metrics.errors("InternalError");
 

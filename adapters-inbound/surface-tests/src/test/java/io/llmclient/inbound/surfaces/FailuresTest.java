@@ -3,9 +3,9 @@ package io.llmclient.inbound.surfaces;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.llmclient.inbound.support.testing.ModelScriptedProvider;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
-import io.llmclient.inbound.support.testing.FakeProvider;
 
 class FailuresTest extends HttpTestSupport {
     private static final String HELLO = "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]";
@@ -169,6 +169,6 @@ class FailuresTest extends HttpTestSupport {
 
         assertJsonBody(error(-32603, "Internal error; the trace_id identifies it in the service log",
                 "InternalError", ""), response);
-        assertFalse(response.body().contains(FakeProvider.SECRET.substring(3, 11)));
+        assertFalse(response.body().contains(ModelScriptedProvider.SECRET.substring(3, 11)));
     }
 }

@@ -16,19 +16,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.helidon.webserver.WebServer;
-import io.llmclient.application.provider.ApiKey;
-import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsSnapshot;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.selection.ModelPolicy;
-import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.inbound.openai.OpenAiCompatibleEndpoint;
+import io.llmclient.inbound.support.TraceIdFilter;
+import io.llmclient.inbound.support.limit.InboundLimits;
+import io.llmclient.inbound.support.testing.RecordingMetrics;
+import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.provider.gemini.GeminiProviderFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,15 +42,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.llmclient.jsonrpc.JsonRpcEndpoint;
-import io.llmclient.inbound.support.TraceIdFilter;
-import io.llmclient.inbound.support.testing.RecordingMetrics;
 
 /**
  * A Gemini 3 tool round trip through the whole inbound side: both surfaces, the real service and
@@ -101,9 +99,8 @@ class GeminiThoughtSignatureRoundTripTest {
         var policy = new ModelPolicy(catalog, new AllowList(List.of(MODEL)), Map.of(ModelTier.FAST, List.of(MODEL)),
                 Map.of(), List.of(ProviderId.GEMINI), MODEL);
         var registry = new ProviderRegistry(List.of(new GeminiProviderFactory()),
-                id -> new ProviderSettings(id, true, Optional.of(new ApiKey("AIza-test-fake-signature-round-trip")),
-                        Optional.of(URI.create(GEMINI.baseUrl())), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                        Map.of()));
+                id -> ProviderSettingsFixtures.builder(id).apiKey("AIza-test-fake-signature-round-trip")
+                        .baseUrl(GEMINI.baseUrl()).requestTimeout(Duration.ofSeconds(10)).build());
         var service = LlmService.builder().policy(policy).registry(registry).metrics(new RecordingMetrics())
                 .audit(violation -> { }).requestLog(new TestServer.QuietLog()).time(new TestServer.FrozenTime())
                 .build();

@@ -12,6 +12,8 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.llmclient.inbound.support.limit.InboundLimits;
+import io.llmclient.inbound.support.testing.ModelScriptedProvider;
+import io.llmclient.inbound.support.testing.RawClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +33,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.llmclient.inbound.support.testing.FakeProvider;
-import io.llmclient.inbound.support.testing.RawClient;
 
 /**
  * {@code : keep-alive} comment lines while a stream waits for its first token or the next one
@@ -170,7 +170,7 @@ class KeepAliveTest {
 
     @Test
     void aClientThatLeftWhileTheStreamWaitedIsFoundByAKeepAliveSoItsFirstTokenIsRefused() throws Exception {
-        FakeProvider.Counted held = server.fake.held;
+        ModelScriptedProvider.Counted held = server.fake.held;
         int cancelledBefore = server.metrics.errors("ClientCancelled");
         try (Socket socket = RawClient.post(server.port(), "/jsonrpc", rpcBody("hold-model"), 0)) {
             RawClient.readUntil(socket.getInputStream(), KEEP_ALIVE_LINE);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.Role;
+import io.llmclient.inbound.support.testing.ModelScriptedProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.llmclient.inbound.support.testing.FakeProvider;
 
 /** {@code /v1/*} over real HTTP: OpenAI's request, response, chunk and error shapes. */
 class OpenAiSurfaceTest extends HttpTestSupport {
@@ -220,7 +220,7 @@ class OpenAiSurfaceTest extends HttpTestSupport {
 
         assertJson(500, error("Internal error; the X-Trace-Id identifies it in the service log", "server_error",
                 null, "internal_error"), response);
-        assertFalse(response.body().contains(FakeProvider.SECRET));
+        assertFalse(response.body().contains(ModelScriptedProvider.SECRET));
     }
 
     @Test

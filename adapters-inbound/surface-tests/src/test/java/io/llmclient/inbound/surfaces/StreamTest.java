@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmclient.inbound.support.testing.ModelScriptedProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.llmclient.inbound.support.testing.FakeProvider;
 
 class StreamTest extends HttpTestSupport {
     private static final String HELLO = "\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]";
@@ -167,7 +167,7 @@ class StreamTest extends HttpTestSupport {
 
                 """.formatted(error(-32603, "Internal error; the trace_id identifies it in the service log",
                 "InternalError", "")), response);
-        assertFalse(response.body().contains(FakeProvider.SECRET));
+        assertFalse(response.body().contains(ModelScriptedProvider.SECRET));
     }
 
     @Test

@@ -1,13 +1,13 @@
 package io.llmclient.inbound.surfaces;
 
 import io.helidon.webserver.WebServer;
-import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsSnapshot;
 import io.llmclient.application.telemetry.RequestLog;
 import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
@@ -15,10 +15,14 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.governance.GovernanceViolation;
 import io.llmclient.domain.selection.ModelPolicy;
-import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.inbound.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.inbound.openai.OpenAiRefusals;
+import io.llmclient.inbound.support.TraceIdFilter;
+import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
+import io.llmclient.inbound.support.testing.ModelScriptedProvider;
+import io.llmclient.inbound.support.testing.RecordingMetrics;
+import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.jsonrpc.protocol.JsonRpcRefusals;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,13 +30,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import io.llmclient.jsonrpc.JsonRpcEndpoint;
-import io.llmclient.inbound.support.TraceIdFilter;
-import io.llmclient.inbound.support.testing.FakeProvider;
-import io.llmclient.inbound.support.testing.RecordingMetrics;
 
 /**
  * A real Helidon server on a free port with the endpoint and the trace filter, built on the real
@@ -50,8 +49,8 @@ final class TestServer implements AutoCloseable {
             "tool-model", "signed-tool-model", "hold-model", "latefail-model",
             "down-model");
 
-    final FakeProvider fake = new FakeProvider(FakeProvider.FAKE, true);
-    final FakeProvider down = new FakeProvider(FakeProvider.DOWN, false);
+    final ModelScriptedProvider fake = new ModelScriptedProvider(ModelScriptedProvider.FAKE, true);
+    final ModelScriptedProvider down = new ModelScriptedProvider(ModelScriptedProvider.DOWN, false);
     final List<GovernanceViolation> audited = new CopyOnWriteArrayList<>();
     final RecordingMetrics metrics = new RecordingMetrics();
     /** What {@code llm.metrics} reads; a test sets it. */
@@ -64,18 +63,18 @@ final class TestServer implements AutoCloseable {
 
     TestServer(InboundLimits limits) {
         var entries = new java.util.ArrayList<ModelEntry>();
-        entries.add(new ModelEntry("ok-model", FakeProvider.FAKE, ModelTier.FAST, "ok-model-2025-01-01"));
+        entries.add(new ModelEntry("ok-model", ModelScriptedProvider.FAKE, ModelTier.FAST, "ok-model-2025-01-01"));
         ALLOWED.stream().filter(id -> !id.equals("ok-model") && !id.equals("down-model"))
-                .forEach(id -> entries.add(ModelEntry.of(id, FakeProvider.FAKE, ModelTier.FAST)));
-        entries.add(ModelEntry.of("down-model", FakeProvider.DOWN, ModelTier.BALANCED));
-        entries.add(ModelEntry.of("forbidden-model", FakeProvider.FAKE, ModelTier.PREMIUM));
+                .forEach(id -> entries.add(ModelEntry.of(id, ModelScriptedProvider.FAKE, ModelTier.FAST)));
+        entries.add(ModelEntry.of("down-model", ModelScriptedProvider.DOWN, ModelTier.BALANCED));
+        entries.add(ModelEntry.of("forbidden-model", ModelScriptedProvider.FAKE, ModelTier.PREMIUM));
         var policy = new ModelPolicy(new ModelCatalog(entries), new AllowList(ALLOWED),
                 Map.of(ModelTier.FAST, List.of("ok-model"), ModelTier.BALANCED, List.of("down-model"),
                         ModelTier.PREMIUM, List.of("forbidden-model")),
-                Map.of(), List.of(FakeProvider.FAKE), "ok-model");
-        var registry = new ProviderRegistry(List.of(FakeProvider.factory(fake), FakeProvider.factory(down)),
-                id -> new ProviderSettings(id, true, Optional.empty(), Optional.empty(), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1), Map.of()));
+                Map.of(), List.of(ModelScriptedProvider.FAKE), "ok-model");
+        var registry = new ProviderRegistry(List.of(ModelScriptedProvider.factory(fake), ModelScriptedProvider.factory(down)),
+                id -> ProviderSettingsFixtures.builder(id).connectTimeout(Duration.ofSeconds(1))
+                        .requestTimeout(Duration.ofSeconds(1)).build());
         var service = LlmService.builder().policy(policy).registry(registry).metrics(metrics).audit(audited::add)
                 .requestLog(new QuietLog()).time(new FrozenTime()).build();
         var endpoint = new JsonRpcEndpoint(service, limits, snapshot::get);

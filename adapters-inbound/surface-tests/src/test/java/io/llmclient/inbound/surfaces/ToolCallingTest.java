@@ -9,12 +9,12 @@ import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
+import io.llmclient.inbound.support.testing.ModelScriptedProvider;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import io.llmclient.inbound.support.testing.FakeProvider;
 
 /** Tool calling over real HTTP on both surfaces (docs/tool-calling.md), against the fake provider. */
 class ToolCallingTest extends HttpTestSupport {
@@ -187,7 +187,7 @@ class ToolCallingTest extends HttpTestSupport {
     private static final String TWO_TOOLS = """
             "tools":[{"type":"function","function":{"name":"get_weather"}},\
             {"type":"function","function":{"name":"get_time"}}]""";
-    /** {@link FakeProvider#SIGNATURE} as JSON text. */
+    /** {@link ModelScriptedProvider#SIGNATURE} as JSON text. */
     private static final String SIGNATURE_JSON = "\"CuAC+/test=\\\"sig\\\"\\\\é\"";
     private static final String SIGNED_CALLS = """
             [{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"},\
@@ -252,7 +252,7 @@ class ToolCallingTest extends HttpTestSupport {
                 {"role":"tool","tool_call_id":"call_1","content":"21C"},\
                 {"role":"tool","tool_call_id":"call_2","content":"noon"}]""".formatted(SIGNED_CALLS);
         List<ToolCall> expected = List.of(new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}",
-                Optional.of(FakeProvider.SIGNATURE)), new ToolCall("call_2", "get_time", "{\"city\":\"Paris\"}"));
+                Optional.of(ModelScriptedProvider.SIGNATURE)), new ToolCall("call_2", "get_time", "{\"city\":\"Paris\"}"));
 
         rpc("llm.complete", "{\"model\":\"tool-model\"," + history + "," + TWO_TOOLS + "}");
         assertEquals(expected, server.fake.lastRequest.get().messages().get(1).toolCalls());

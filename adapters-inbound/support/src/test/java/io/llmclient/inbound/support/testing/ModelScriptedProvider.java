@@ -11,10 +11,10 @@ import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
-import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatResponses;
 import io.llmclient.domain.tools.ToolCall;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Stands in for an upstream provider behind the provider port. What it does depends on the
  * catalog model it is called for, so one test server covers every outcome.
  */
-public final class FakeProvider implements LlmProvider {
+public final class ModelScriptedProvider implements LlmProvider {
     public static final ProviderId FAKE = new ProviderId("fake");
     public static final ProviderId DOWN = new ProviderId("down");
     /** A made-up key that a buggy provider puts in its exception; it must never reach a response. */
@@ -61,12 +61,12 @@ public final class FakeProvider implements LlmProvider {
     public final AtomicReference<CallContext> lastCall = new AtomicReference<>();
     public final AtomicReference<ChatRequest> lastRequest = new AtomicReference<>();
 
-    public FakeProvider(ProviderId id, boolean available) {
+    public ModelScriptedProvider(ProviderId id, boolean available) {
         this.id = id;
         this.available = available;
     }
 
-    public static LlmProviderFactory factory(FakeProvider provider) {
+    public static LlmProviderFactory factory(ModelScriptedProvider provider) {
         return new LlmProviderFactory() {
             @Override
             public ProviderId id() {
@@ -110,8 +110,7 @@ public final class FakeProvider implements LlmProvider {
                     new LlmFailure.Overloaded(id, new LlmFailure.Overloaded.ResponseBuffer(8192)));
             case "buggy-model" -> throw new IllegalStateException("request failed with key " + SECRET);
             case "tool-model", "signed-tool-model" -> toolAnswer(request, context);
-            default -> new ChatResponse("fake-1", context.model().id(), context.model().providerModel(), id,
-                    "Hello back", FinishReason.STOP, new Usage(9, 3), context.a2a().traceId(), Duration.ZERO);
+            default -> answer(context, "fake-1").content("Hello back").build();
         };
     }
 
@@ -184,8 +183,7 @@ public final class FakeProvider implements LlmProvider {
      */
     private ChatResponse toolAnswer(ChatRequest request, CallContext context) {
         if (request.messages().getLast().role() == Role.TOOL || request.tools().isEmpty()) {
-            return new ChatResponse("fake-t", context.model().id(), context.model().providerModel(), id,
-                    "It is 21C in Paris", FinishReason.STOP, new Usage(20, 6), context.a2a().traceId(), Duration.ZERO);
+            return answer(context, "fake-t").content("It is 21C in Paris").usage(20, 6).build();
         }
         var calls = new ArrayList<ToolCall>();
         for (int i = 0; i < request.tools().size(); i++) {
@@ -194,8 +192,8 @@ public final class FakeProvider implements LlmProvider {
         if (context.model().id().equals("signed-tool-model")) {
             calls.set(0, calls.getFirst().withThoughtSignature(SIGNATURE));
         }
-        return new ChatResponse("fake-t", context.model().id(), context.model().providerModel(), id, "", calls,
-                FinishReason.TOOL_CALLS, new Usage(20, 10), context.a2a().traceId(), Duration.ZERO);
+        return answer(context, "fake-t").content("").toolCalls(calls).finishReason(FinishReason.TOOL_CALLS)
+                .usage(20, 10).build();
     }
 
     /** First token after 200 ms; the second only once the test has seen the first (or after 10 s). */
@@ -230,8 +228,13 @@ public final class FakeProvider implements LlmProvider {
     }
 
     private ChatResponse response(CallContext context, String content) {
-        return new ChatResponse("fake-s", context.model().id(), context.model().providerModel(), id, content,
-                FinishReason.STOP, new Usage(9, 3), context.a2a().traceId(), Duration.ZERO);
+        return answer(context, "fake-s").content(content).build();
+    }
+
+    /** An answer of this provider for {@code context}'s model: usage 9+3, stop, zero latency. */
+    private ChatResponses.Builder answer(CallContext context, String responseId) {
+        return ChatResponses.builder().id(responseId).model(context.model()).provider(id).usage(9, 3)
+                .traceId(context.a2a().traceId());
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
