@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.bench.SseReplay;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
+import io.llmclient.provider.support.skeleton.StreamAssembler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -14,11 +14,11 @@ import java.util.function.Consumer;
 
 /**
  * The OpenAI adapter's wire work without its HTTP client, opened up for the benchmarks (the
- * mappers are package-private): the same classes {@link OpenAiProvider} calls, in the same order.
+ * mappers are package-private): the same parts the provider's skeleton calls, in the same order.
  */
 public final class OpenAiWire {
     private final ObjectMapper json = new ObjectMapper();
-    private final OpenAiErrorMapper errors = new OpenAiErrorMapper(json, Optional.empty(), Clock.systemUTC());
+    private final OpenAiErrorMapper errors = new OpenAiErrorMapper(Optional.empty(), Clock.systemUTC());
 
     /** The request body sent upstream, as bytes. */
     public byte[] requestBody(ChatRequest request, String providerModel, boolean stream) {
@@ -41,7 +41,7 @@ public final class OpenAiWire {
 
     /** Parses a whole SSE body and hands each event the assembler makes to {@code sink}; returns the chunk count. */
     public int stream(byte[] sse, Consumer<StreamEvent> sink) {
-        var assembler = new StreamAssembler(json, errors);
+        var assembler = new StreamAssembler(new OpenAiStreamDecoder(json), errors);
         return SseReplay.replay(sse, sink, assembler::accept, assembler::done, assembler::result, assembler::events);
     }
 }

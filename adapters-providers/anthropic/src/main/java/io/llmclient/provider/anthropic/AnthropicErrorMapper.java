@@ -1,14 +1,13 @@
 package io.llmclient.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
-import io.llmclient.provider.support.http.ErrorAnswers;
 import io.llmclient.provider.support.http.UnreadableErrorBody;
+import io.llmclient.provider.support.skeleton.ErrorMapper;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,35 +30,36 @@ import java.util.function.Function;
  *       ({@code rate_limit_error} is RateLimited; {@code overloaded_error}, {@code api_error},
  *       {@code timeout_error} are transient; the rest are not).</li>
  * </ul>
- * The provider message is {@code "<error.type>: <error.message>"}, minus anything like the key.
+ * The first two are every provider's ({@link ErrorMapper}). The provider message is
+ * {@code "<error.type>: <error.message>"}, minus anything like the key.
  */
-final class AnthropicErrorMapper {
+final class AnthropicErrorMapper extends ErrorMapper {
     private static final String RATE_LIMIT_ERROR = "rate_limit_error";
     private static final Set<String> TRANSIENT_STREAM_ERRORS = Set.of("overloaded_error", "api_error", "timeout_error");
 
-    private final ObjectMapper json;
-    private final Optional<ApiKey> key;
-    private final Clock clock;
-
-    AnthropicErrorMapper(ObjectMapper json, Optional<ApiKey> key, Clock clock) {
-        this.json = json;
-        this.key = key;
-        this.clock = clock;
+    /** @param clock the time an HTTP-date {@code retry-after} is measured from */
+    AnthropicErrorMapper(Optional<ApiKey> key, Clock clock) {
+        super(ProviderId.ANTHROPIC, key, clock);
     }
 
-    /**
-     * The failure for an HTTP error answer.
-     *
-     * @param header looks a response header up by its lower-case name
-     */
-    LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
-        String message = redact(ErrorAnswers.errorObject(json, body).map(AnthropicErrorMapper::describe)
-                .orElseGet(() -> UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an Anthropic error")));
-        return ErrorAnswers.classify(ProviderId.ANTHROPIC, status, header, message, clock);
+    @Override
+    protected String describe(JsonNode error) {
+        Optional<String> type = text(error, "type");
+        Optional<String> message = text(error, "message").filter(m -> !m.isBlank());
+        if (type.isPresent() && message.isPresent()) {
+            return type.get() + ": " + message.get();
+        }
+        return message.or(() -> type).orElse("error without a message");
+    }
+
+    @Override
+    protected String describeUnreadable(int status, Function<String, Optional<String>> header, byte[] body) {
+        return UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an Anthropic error");
     }
 
     /** The failure for the {@code error} object of an {@code event: error} in a stream. */
-    LlmFailure fromStream(JsonNode error) {
+    @Override
+    public LlmFailure fromStream(JsonNode error) {
         String type = text(error, "type").orElse("");
         if (RATE_LIMIT_ERROR.equals(type)) {
             // No headers come with an event, so there is no wait hint (never read from the text).
@@ -69,22 +69,8 @@ final class AnthropicErrorMapper {
                 TRANSIENT_STREAM_ERRORS.contains(type));
     }
 
-    private static String describe(JsonNode error) {
-        Optional<String> type = text(error, "type");
-        Optional<String> message = text(error, "message").filter(m -> !m.isBlank());
-        if (type.isPresent() && message.isPresent()) {
-            return type.get() + ": " + message.get();
-        }
-        return message.or(() -> type).orElse("error without a message");
-    }
-
     private static Optional<String> text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
-    }
-
-    /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
-    private String redact(String text) {
-        return ErrorAnswers.redact(key, text);
     }
 }

@@ -1,20 +1,24 @@
 package io.llmclient.provider.anthropic;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderDescription;
 import io.llmclient.application.provider.ProviderDescription.Activation;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.provider.support.http.ProviderClients;
+import io.llmclient.provider.support.skeleton.HttpProvider;
+import io.llmclient.provider.support.skeleton.ProviderParts;
+import io.llmclient.provider.support.skeleton.ResponseMapper;
 import java.net.URI;
 import java.time.Clock;
 
 /**
- * Registers the Anthropic adapter. Without a key the provider is built but unavailable; without
- * a base URL it talks to {@code https://api.anthropic.com}. Options: {@code default_max_tokens}
- * and {@code default_max_tokens.<model>} (see {@link MaxTokensDefaults}). Creating it touches
- * no network.
+ * Registers the Anthropic adapter: Anthropic Messages ({@code POST {base}/v1/messages}) on the
+ * shared {@link HttpProvider}, with this module's wire parts. Without a key the provider is built
+ * but unavailable; without a base URL it talks to {@code https://api.anthropic.com}. Options:
+ * {@code default_max_tokens} and {@code default_max_tokens.<model>} (see {@link MaxTokensDefaults}).
+ * Creating it touches no network.
  */
 public final class AnthropicProviderFactory implements LlmProviderFactory {
     /** Where Anthropic serves its API when {@code ANTHROPIC_BASE_URL} is not set. */
@@ -36,9 +40,11 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
     public LlmProvider create(ProviderSettings settings) {
         MaxTokensDefaults maxTokens = MaxTokensDefaults.from(settings.options());
         URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
-        // TLS 1.2+/host name check/no redirects (which would carry the x-api-key header along).
-        return new AnthropicProvider(settings.enabled(), settings.apiKey(), baseUrl,
-                ProviderClients.create(baseUrl, settings), settings.connectTimeout(), settings.requestTimeout(),
-                settings.transport(), maxTokens, Clock.systemUTC());
+        ObjectMapper json = WireJson.mapper();
+        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.ANTHROPIC, "ANTHROPIC_API_KEY", json,
+                new AnthropicRequestMapper(baseUrl, maxTokens),
+                ResponseMapper.ofJson(json, AnthropicResponseMapper::completion),
+                () -> new AnthropicStreamDecoder(json),
+                new AnthropicErrorMapper(settings.apiKey(), Clock.systemUTC())));
     }
 }

@@ -5,6 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.CallContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.Role;
@@ -15,6 +22,8 @@ import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
+import io.llmclient.provider.support.skeleton.RequestMapper;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,15 +56,48 @@ import java.util.Set;
  * </ul>
  * What cannot be translated is refused as InvalidParams listing every such field, before
  * anything is sent.
+ *
+ * <p>The request: {@code POST {base}/v1/messages} with {@code x-api-key} and
+ * {@code anthropic-version: }{@value #API_VERSION}.
  */
-final class AnthropicRequestMapper {
+final class AnthropicRequestMapper implements RequestMapper {
+    static final String MESSAGES_PATH = "v1/messages";
+    static final String API_VERSION = "2023-06-01";
     static final double MAX_TEMPERATURE = 1.0;
+    private static final HeaderName API_KEY = HeaderNames.create("x-api-key");
+    private static final HeaderName ANTHROPIC_VERSION = HeaderNames.create("anthropic-version");
     private static final String TURN_SEPARATOR = "\n\n";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     // Only to turn the plain-Java schemas into trees; writing happens with the provider's mapper.
     private static final ObjectMapper TREES = WireJson.mapper();
 
-    private AnthropicRequestMapper() {
+    private final URI endpoint;
+    private final MaxTokensDefaults maxTokens;
+
+    /** {@code https://api.anthropic.com} -> {@code https://api.anthropic.com/v1/messages}, with or without a trailing slash. */
+    AnthropicRequestMapper(URI baseUrl, MaxTokensDefaults maxTokens) {
+        String base = baseUrl.toString();
+        this.endpoint = URI.create(base.endsWith("/") ? base + MESSAGES_PATH : base + "/" + MESSAGES_PATH);
+        this.maxTokens = maxTokens;
+    }
+
+    @Override
+    public ObjectNode body(ChatRequest request, CallContext context, boolean stream) {
+        return map(request, context.model().providerModel(), maxTokens.forModel(context.model().id()), stream);
+    }
+
+    @Override
+    public HttpClientRequest request(WebClient client, ApiKey key, CallContext context, boolean stream) {
+        return client.post()
+                .uri(endpoint)
+                .header(API_KEY, key.value())
+                .header(ANTHROPIC_VERSION, API_VERSION)
+                .accept(stream ? MediaTypes.TEXT_EVENT_STREAM : MediaTypes.APPLICATION_JSON);
+    }
+
+    @Override
+    public String endpoint() {
+        return endpoint.toString();
     }
 
     /**

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Messages API answer -> the parts of a domain response. {@code text} blocks are the text;
@@ -15,24 +16,6 @@ import java.util.Objects;
  * not shown to the caller.
  */
 final class AnthropicResponseMapper {
-
-    /** What a Messages answer says, before the catalog identity and latency are added. */
-    record Completion(String id, String providerModel, String content, List<ToolCall> toolCalls,
-                      FinishReason finishReason, Usage usage) {
-        Completion {
-            Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(providerModel, "providerModel");
-            Objects.requireNonNull(content, "content");
-            toolCalls = List.copyOf(toolCalls);
-            Objects.requireNonNull(finishReason, "finishReason");
-            Objects.requireNonNull(usage, "usage");
-        }
-
-        /** A text answer without tool calls. */
-        Completion(String id, String providerModel, String content, FinishReason finishReason, Usage usage) {
-            this(id, providerModel, content, List.of(), finishReason, usage);
-        }
-    }
 
     private AnthropicResponseMapper() {
     }

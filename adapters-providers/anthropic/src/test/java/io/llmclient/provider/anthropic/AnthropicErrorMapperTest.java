@@ -3,7 +3,6 @@ package io.llmclient.provider.anthropic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class AnthropicErrorMapperTest {
     private static final String KEY = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789-WXYZ";
 
-    private final AnthropicErrorMapper mapper = new AnthropicErrorMapper(new ObjectMapper(),
+    private final AnthropicErrorMapper mapper = new AnthropicErrorMapper(
             Optional.of(new ApiKey(KEY)), Clock.fixed(Instant.parse("2026-02-25T20:02:30Z"), ZoneOffset.UTC));
 
     private LlmFailure map(int status, Map<String, String> headers, String body) {

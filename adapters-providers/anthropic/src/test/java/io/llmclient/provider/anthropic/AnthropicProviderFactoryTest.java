@@ -52,7 +52,7 @@ class AnthropicProviderFactoryTest {
 
     @Test
     void withoutABaseUrlTheProviderTalksToApiAnthropicCom() {
-        assertEquals("AnthropicProvider[https://api.anthropic.com/v1/messages, key ****ABCD]",
+        assertEquals("HttpProvider[anthropic, https://api.anthropic.com/v1/messages, key ****ABCD]",
                 create(true, Optional.of(new ApiKey(KEY)), Map.of()).toString());
     }
 

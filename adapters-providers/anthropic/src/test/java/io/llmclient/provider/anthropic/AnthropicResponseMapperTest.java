@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +26,7 @@ class AnthropicResponseMapperTest {
     @Test
     void theRecordedResponseIsNormalised() {
         var completion = AnthropicResponseMapper.completion(Fixtures.json("messages-response.json"));
-        assertEquals(new AnthropicResponseMapper.Completion("msg_01LzoWDaDa7jiMvVbBiguxJy", "claude-haiku-4-5-20251001",
+        assertEquals(new Completion("msg_01LzoWDaDa7jiMvVbBiguxJy", "claude-haiku-4-5-20251001",
                 "The weather in SF is currently **20°C** (68°F) and **Sunny**!", FinishReason.STOP, new Usage(705, 25)),
                 completion);
     }

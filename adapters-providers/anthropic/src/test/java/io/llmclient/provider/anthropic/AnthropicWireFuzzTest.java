@@ -5,6 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.provider.conformance.WireFuzz;
+import io.llmclient.provider.support.skeleton.StreamAssembler;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -17,13 +19,13 @@ import java.util.Optional;
 class AnthropicWireFuzzTest {
     private static final String KEY = "sk-ant-api03-FuzzKey0123456789abcdefghij-KEY9";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AnthropicErrorMapper ERRORS = new AnthropicErrorMapper(JSON, Optional.of(new ApiKey(KEY)),
+    private static final AnthropicErrorMapper ERRORS = new AnthropicErrorMapper(Optional.of(new ApiKey(KEY)),
             Clock.systemUTC());
     private static final WireFuzz FUZZ = new WireFuzz(KEY, WireFormatException.class);
 
     @FuzzTest(maxDuration = "30s")
     void anyEventStreamIsAssembledOrRefusedByName(byte[] upstream) {
-        var assembler = new StreamAssembler(JSON, ERRORS);
+        var assembler = new StreamAssembler(new AnthropicStreamDecoder(JSON), ERRORS);
         FUZZ.eventStream(upstream, assembler::accept, assembler::done, () -> assembler.result().content(),
                 () -> assembler.result().toolCalls());
     }

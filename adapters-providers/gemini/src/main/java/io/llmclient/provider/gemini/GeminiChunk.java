@@ -3,16 +3,13 @@ package io.llmclient.provider.gemini;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
-import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.provider.support.json.SharedBufferJson;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * What the adapter reads from one {@code GenerateContentResponse}: a whole non-streamed answer,
@@ -61,8 +58,8 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
     /**
      * Reads a parsed {@code GenerateContentResponse}. Unknown fields are ignored.
      *
-     * @throws LlmFailureException with {@code ProviderFailed} for a {@code functionCall} without a
-     *                             name or with {@code args} that are not an object
+     * @throws WireFormatException for a {@code functionCall} without a name or with {@code args}
+     *                             that are not an object
      */
     static GeminiChunk read(JsonNode root) {
         JsonNode candidate = root.path("candidates").path(0);
@@ -87,10 +84,10 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
         Optional<String> name = string(call, "name");
         JsonNode args = call.path("args");
         if (name.isEmpty()) {
-            throw malformed("a functionCall part without a name");
+            throw new WireFormatException("a functionCall part without a name");
         }
         if (!args.isMissingNode() && !args.isNull() && !args.isObject()) {
-            throw malformed("functionCall args that are not a JSON object");
+            throw new WireFormatException("functionCall args that are not a JSON object");
         }
         String arguments;
         try {
@@ -104,11 +101,6 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
     // Opaque: kept byte for byte. A blank one carries nothing to give back, so it is treated as absent.
     private static Optional<String> signature(JsonNode part) {
         return string(part, "thoughtSignature").filter(signature -> !signature.isBlank());
-    }
-
-    private static LlmFailureException malformed(String what) {
-        return new LlmFailureException(new ProviderFailed(ProviderId.GEMINI, OptionalInt.of(200),
-                "Gemini answered HTTP 200 with " + what));
     }
 
     private static Optional<String> string(JsonNode node, String field) {

@@ -1,18 +1,22 @@
 package io.llmclient.provider.gemini;
 
-import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderDescription;
 import io.llmclient.application.provider.ProviderDescription.Activation;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.provider.support.json.SharedBufferJson;
+import io.llmclient.provider.support.skeleton.HttpProvider;
+import io.llmclient.provider.support.skeleton.ProviderParts;
 import java.net.URI;
-import java.util.Optional;
+import java.time.Clock;
 
 /**
- * Registers the Gemini adapter. Without a key (GOOGLE_API_KEY, read by bootstrap) the provider
- * exists but is unavailable, and builds no HTTP client.
+ * Registers the Gemini adapter: Google Gemini through {@code generateContent} and
+ * {@code streamGenerateContent?alt=sse} on the shared {@link HttpProvider}, with this module's
+ * wire parts. Without a key (GOOGLE_API_KEY, read by bootstrap) the provider exists but is
+ * unavailable, and builds no HTTP client.
  */
 public final class GeminiProviderFactory implements LlmProviderFactory {
     /** Where Gemini's public API lives when {@code GEMINI_BASE_URL} is not set. */
@@ -33,15 +37,13 @@ public final class GeminiProviderFactory implements LlmProviderFactory {
 
     @Override
     public LlmProvider create(ProviderSettings settings) {
-        if (!settings.enabled()) {
-            return new GeminiProvider(Optional.empty(), Availability.down("switched off by configuration"),
-                    settings.apiKey());
-        }
-        return settings.apiKey()
-                .map(key -> new GeminiProvider(
-                        Optional.of(new GeminiHttp(settings.baseUrl().orElse(DEFAULT_BASE_URL), key, settings)),
-                        Availability.up(), settings.apiKey()))
-                .orElseGet(() -> new GeminiProvider(Optional.empty(), Availability.down("no API key (GOOGLE_API_KEY)"),
-                        settings.apiKey()));
+        URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
+        var errors = new GeminiErrorMapper(settings.apiKey(), Clock.systemUTC());
+        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.GEMINI, "GOOGLE_API_KEY",
+                SharedBufferJson.mapperBuilder().build(),
+                new GeminiRequestMapper(baseUrl),
+                new GeminiResponseMapper(errors),
+                GeminiStreamDecoder::new,
+                errors));
     }
 }

@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.CallContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.Role;
@@ -18,6 +24,8 @@ import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
+import io.llmclient.provider.support.skeleton.RequestMapper;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +43,45 @@ import java.util.Map;
  * messages that answer them become one {@code user} turn of {@code functionResponse} parts, in
  * the calls' order; a response format becomes {@code responseMimeType} (and
  * {@code responseJsonSchema}).
+ *
+ * <p>The request: {@code POST {base}/v1beta/models/<model>:generateContent}, or
+ * {@code :streamGenerateContent?alt=sse} for a stream, with the key in {@code x-goog-api-key}
+ * (never in the URL).
  */
-final class GeminiRequestMapper {
+final class GeminiRequestMapper implements RequestMapper {
+    static final HeaderName API_KEY = HeaderNames.create("x-goog-api-key");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     // Strict: "{} trailing" is not a JSON object, whatever Jackson's lenient default would read.
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final String JSON_MIME_TYPE = "application/json";
 
-    private GeminiRequestMapper() {
+    private final String models;
+
+    GeminiRequestMapper(URI baseUrl) {
+        this.models = baseUrl.toString().replaceAll("/+$", "") + "/v1beta/models";
+    }
+
+    /** The body does not depend on {@code stream}: the endpoint does. */
+    @Override
+    public ObjectNode body(ChatRequest request, CallContext context, boolean stream) {
+        return map(request);
+    }
+
+    @Override
+    public HttpClientRequest request(WebClient client, ApiKey key, CallContext context, boolean stream) {
+        String method = stream ? ":streamGenerateContent" : ":generateContent";
+        HttpClientRequest request = client.post(models + "/" + context.model().providerModel() + method)
+                .header(API_KEY, key.value());
+        if (stream) {
+            request.queryParam("alt", "sse");
+        }
+        return request;
+    }
+
+    @Override
+    public String endpoint() {
+        return models;
     }
 
     /**

@@ -26,12 +26,12 @@ class GeminiMappingTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"56s, 56000000000", "0.539477544s, 539477544", "1.5s, 1500000000", "0s, 0"})
     void retryDelayIsReadAsAProtobufDuration(String text, long nanos) {
-        assertEquals(Optional.of(Duration.ofNanos(nanos)), GeminiErrors.protoDuration(text));
+        assertEquals(Optional.of(Duration.ofNanos(nanos)), GeminiErrorMapper.protoDuration(text));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"", "56", "-1s", "abc", "1.2345678901s", "56 seconds"})
     void aRetryDelayThatIsNotAProtobufDurationIsIgnored(String text) {
-        assertEquals(Optional.empty(), GeminiErrors.protoDuration(text));
+        assertEquals(Optional.empty(), GeminiErrorMapper.protoDuration(text));
     }
 }

@@ -14,33 +14,41 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.provider.conformance.KeyLeaks;
+import io.llmclient.provider.support.skeleton.StreamAssembler;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Whatever Gemini (or anything posing as it) sends: stream events and whole answers are read
  * into a reply or refused as a named failure, error answers always become a failure, and no
- * failure carries the key. The targets read the wire the way {@link GeminiProvider} does.
+ * failure carries the key. The targets read the wire the way the provider does
+ * ({@link GeminiStreamDecoder}, {@link GeminiErrorMapper}).
  * Regression over the committed inputs in every build; docs/security.md has the fuzzing command.
  */
 class GeminiWireFuzzTest {
     private static final String KEY = "AIzaSyFuzzKey0123456789abcdefghij-KEY9";
     private static final Optional<ApiKey> API_KEY = Optional.of(new ApiKey(KEY));
+    private static final GeminiErrorMapper ERRORS = new GeminiErrorMapper(API_KEY, Clock.fixed(Instant.EPOCH,
+            ZoneOffset.UTC));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CallContext CONTEXT = new CallContext(
             ModelEntry.of("gemini-1.5-flash", ProviderId.GEMINI, ModelTier.FAST), A2aContext.ofTrace("fuzz"));
 
     @FuzzTest(maxDuration = "30s")
     void anyEventStreamBecomesAReplyOrANamedFailure(byte[] upstream) {
-        var assembler = new ReplyAssembler();
+        var assembler = new StreamAssembler(new GeminiStreamDecoder(), ERRORS);
         var reader = new EventStreamReader(new ByteArrayInputStream(upstream), 64 * 1024);
         var deltas = new StringBuilder();
         try {
@@ -50,20 +58,25 @@ class GeminiWireFuzzTest {
                     return;
                 }
                 if (root.path("error").isObject()) {
-                    assertNoKey(GeminiErrors.fromStreamError(root.get("error"), API_KEY));
+                    assertNoKey(ERRORS.fromStream(root.get("error")));
                     return;
                 }
-                GeminiChunk chunk = GeminiChunk.read(root);
-                assembler.add(chunk);
-                deltas.append(chunk.text());
+                for (StreamEvent added : assembler.accept(event.get())) {
+                    if (added instanceof StreamEvent.Delta delta) {
+                        deltas.append(delta.text());
+                    }
+                }
             }
-            if (assembler.ended()) {
-                assertEquals(deltas.toString(), assembler.finish(CONTEXT, Duration.ZERO).content());
+            if (assembler.whole()) {
+                assertEquals(deltas.toString(),
+                        assembler.result().response(ProviderId.GEMINI, CONTEXT, Duration.ZERO).content());
             }
         } catch (IOException refused) {
             // A line over the cap.
         } catch (LlmFailureException failed) {
             assertNoKey(failed.failure());
+        } catch (WireFormatException malformed) {
+            assertNoKey(ERRORS.malformed(200, malformed.getMessage()));
         }
     }
 
@@ -73,12 +86,15 @@ class GeminiWireFuzzTest {
         if (root == null || root.path("error").isObject()) {
             return;
         }
-        var assembler = new ReplyAssembler();
+        var decoder = new GeminiStreamDecoder();
         try {
-            assembler.add(GeminiChunk.read(root));
-            assembler.finish(CONTEXT, Duration.ZERO);
+            var assembler = new StreamAssembler(decoder, ERRORS);
+            decoder.read(root, assembler);
+            assembler.result().response(ProviderId.GEMINI, CONTEXT, Duration.ZERO);
         } catch (LlmFailureException failed) {
             assertNoKey(failed.failure());
+        } catch (WireFormatException malformed) {
+            assertNoKey(ERRORS.malformed(200, malformed.getMessage()));
         }
     }
 
@@ -91,8 +107,7 @@ class GeminiWireFuzzTest {
         int splice = data.consumeInt();
         String text = data.consumeRemainingAsString();
         byte[] body = (echoKey ? KeyLeaks.splice(text, KEY, splice) : text).getBytes(StandardCharsets.UTF_8);
-        assertNoKey(GeminiErrors.fromResponse(status, name -> Optional.ofNullable(headers.get(name)), body, API_KEY,
-                Instant.EPOCH));
+        assertNoKey(ERRORS.fromHttp(status, name -> Optional.ofNullable(headers.get(name)), body));
     }
 
     /** The JSON object the provider would parse, or null where it reports "malformed" instead. */

@@ -1,18 +1,27 @@
 package io.llmclient.provider.openai;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderDescription;
 import io.llmclient.application.provider.ProviderDescription.Activation;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.provider.support.http.ProviderClients;
+import io.llmclient.provider.support.json.SharedBufferJson;
+import io.llmclient.provider.support.skeleton.HttpProvider;
+import io.llmclient.provider.support.skeleton.ProviderParts;
+import io.llmclient.provider.support.skeleton.ResponseMapper;
 import java.net.URI;
 import java.time.Clock;
 
 /**
- * Registers the OpenAI adapter. Without a key the provider is built but unavailable; without a
- * base URL it talks to {@code https://api.openai.com/v1}. Creating it touches no network.
+ * Registers the OpenAI adapter: OpenAI Chat Completions ({@code POST {base}/chat/completions}) on
+ * the shared {@link HttpProvider}, with this module's wire parts. Without a key the provider is
+ * built but unavailable; without a base URL it talks to {@code https://api.openai.com/v1}.
+ * Creating it touches no network.
+ *
+ * <p>Tool calling passes through (OpenAI's shapes are the contract's): nothing is refused here;
+ * a model that cannot call tools or answer in JSON is refused by OpenAI itself (HTTP 400).
  */
 public final class OpenAiProviderFactory implements LlmProviderFactory {
     /** Where OpenAI serves its API when {@code OPENAI_BASE_URL} is not set. */
@@ -32,9 +41,17 @@ public final class OpenAiProviderFactory implements LlmProviderFactory {
 
     @Override
     public LlmProvider create(ProviderSettings settings) {
+        return create(settings, Clock.systemUTC());
+    }
+
+    /** As {@link #create(ProviderSettings)}, an HTTP-date {@code retry-after} measured on {@code clock}. */
+    static LlmProvider create(ProviderSettings settings, Clock clock) {
         URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
-        // TLS 1.2+/host name check/no redirects (which would carry the Authorization header along).
-        return new OpenAiProvider(settings.enabled(), settings.apiKey(), baseUrl, ProviderClients.create(baseUrl, settings),
-                settings.connectTimeout(), settings.requestTimeout(), settings.transport(), Clock.systemUTC());
+        ObjectMapper json = SharedBufferJson.mapperBuilder().build();
+        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.OPENAI, "OPENAI_API_KEY", json,
+                new OpenAiRequestMapper(baseUrl),
+                ResponseMapper.ofJson(json, OpenAiResponseMapper::completion),
+                () -> new OpenAiStreamDecoder(json),
+                new OpenAiErrorMapper(settings.apiKey(), clock)));
     }
 }

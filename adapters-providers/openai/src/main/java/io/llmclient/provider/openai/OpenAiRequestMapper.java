@@ -4,12 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.CallContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
+import io.llmclient.provider.support.skeleton.RequestMapper;
+import java.net.URI;
 import java.util.Map;
 
 /**
@@ -22,12 +30,38 @@ import java.util.Map;
  * OpenAI's own shapes (the contract's shapes are OpenAI's): schemas are copied as given, in
  * their order, and tool-call arguments as the JSON text they are. What the caller did not say
  * ({@code toolChoice}/{@code responseFormat} empty) is not sent.
+ *
+ * <p>The request: {@code POST {base}/chat/completions} with {@code Authorization: Bearer <key>}.
  */
-final class OpenAiRequestMapper {
+final class OpenAiRequestMapper implements RequestMapper {
+    private static final String COMPLETIONS_PATH = "chat/completions";
     // Only for valueToTree on schemas held as plain Java values; never reads or writes text.
     private static final ObjectMapper TREES = new ObjectMapper();
 
-    private OpenAiRequestMapper() {
+    private final URI endpoint;
+
+    /** {@code https://api.openai.com/v1} -> {@code https://api.openai.com/v1/chat/completions}, with or without a trailing slash. */
+    OpenAiRequestMapper(URI baseUrl) {
+        String base = baseUrl.toString();
+        this.endpoint = URI.create(base.endsWith("/") ? base + COMPLETIONS_PATH : base + "/" + COMPLETIONS_PATH);
+    }
+
+    @Override
+    public ObjectNode body(ChatRequest request, CallContext context, boolean stream) {
+        return map(request, context.model().providerModel(), stream);
+    }
+
+    @Override
+    public HttpClientRequest request(WebClient client, ApiKey key, CallContext context, boolean stream) {
+        return client.post()
+                .uri(endpoint)
+                .header(HeaderNames.AUTHORIZATION, "Bearer " + key.value())
+                .accept(stream ? MediaTypes.TEXT_EVENT_STREAM : MediaTypes.APPLICATION_JSON);
+    }
+
+    @Override
+    public String endpoint() {
+        return endpoint.toString();
     }
 
     static ObjectNode map(ChatRequest request, String providerModel, boolean stream) {

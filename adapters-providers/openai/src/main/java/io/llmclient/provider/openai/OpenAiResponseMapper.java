@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,14 +19,7 @@ final class OpenAiResponseMapper {
     private OpenAiResponseMapper() {
     }
 
-    /** What a {@code chat.completion} body says, before the call's context is added. */
-    record Completion(String id, String providerModel, String content, List<ToolCall> toolCalls,
-                      FinishReason finishReason, Usage usage) {
-        Completion {
-            toolCalls = List.copyOf(toolCalls);
-        }
-    }
-
+    /** What a {@code chat.completion} body says. */
     static Completion completion(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new WireFormatException("the body is not a JSON object");

@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
@@ -42,6 +42,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -72,10 +73,8 @@ class OpenAiProviderTest {
     }
 
     private static LlmProvider provider(URI baseUrl, Duration requestTimeout) {
-        WebClient client = WebClient.builder().connectTimeout(Duration.ofSeconds(2)).readTimeout(requestTimeout)
-                .followRedirects(false).build();
-        return new OpenAiProvider(true, Optional.of(new ApiKey(KEY)), baseUrl, client, Duration.ofSeconds(2),
-                requestTimeout, Clock.fixed(NOW, ZoneOffset.UTC));
+        return OpenAiProviderFactory.create(new ProviderSettings(ProviderId.OPENAI, true, Optional.of(new ApiKey(KEY)),
+                Optional.of(baseUrl), Duration.ofSeconds(2), requestTimeout, Map.of()), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static void answer(ResponseDefinitionBuilder response) {
@@ -419,8 +418,8 @@ class OpenAiProviderTest {
 
     @Test
     void aProviderWithoutKeyIsUnavailableAndSendsNothing() {
-        var provider = new OpenAiProvider(true, Optional.empty(), URI.create(OPENAI.baseUrl() + "/v1"),
-                WebClient.create(), Duration.ofSeconds(1), TIMEOUT, Clock.systemUTC());
+        var provider = new OpenAiProviderFactory().create(new ProviderSettings(ProviderId.OPENAI, true, Optional.empty(),
+                Optional.of(URI.create(OPENAI.baseUrl() + "/v1")), Duration.ofSeconds(1), TIMEOUT, Map.of()));
         var failure = assertInstanceOf(LlmFailure.ProviderUnavailable.class,
                 failureOf(() -> provider.complete(TestRequests.helloRequest(false), TestRequests.CONTEXT)));
         assertEquals("no API key (OPENAI_API_KEY)", failure.reason());

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,14 +22,14 @@ class OpenAiResponseMapperTest {
     @Test
     void theDocumentedCompletionMapsToItsContentFinishAndUsage() throws IOException {
         var completion = OpenAiResponseMapper.completion(JSON.readTree(Fixtures.bytes("chat-response.json")));
-        assertEquals(new OpenAiResponseMapper.Completion("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "gpt-5.4",
+        assertEquals(new Completion("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "gpt-5.4",
                 "Hello! How can I assist you today?", List.of(), FinishReason.STOP, new Usage(19, 10)), completion);
     }
 
     @Test
     void theRecordedCompletionMapsToItsContentFinishAndUsage() throws IOException {
         var completion = OpenAiResponseMapper.completion(JSON.readTree(Fixtures.bytes("chat-response-recorded.json")));
-        assertEquals(new OpenAiResponseMapper.Completion("chatcmpl-ABfvaueLEMLNYbT8YzpJxsmiQ6HSY", "gpt-4o-2024-08-06",
+        assertEquals(new Completion("chatcmpl-ABfvaueLEMLNYbT8YzpJxsmiQ6HSY", "gpt-4o-2024-08-06",
                 "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I "
                         + "recommend checking a reliable weather website or app like the Weather Channel or a local news "
                         + "station.", List.of(), FinishReason.STOP, new Usage(14, 37)), completion);

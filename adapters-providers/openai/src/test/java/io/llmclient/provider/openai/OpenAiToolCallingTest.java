@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.helidon.webclient.api.WebClient;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
@@ -35,10 +35,10 @@ import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -61,10 +61,9 @@ class OpenAiToolCallingTest {
             .options(wireMockConfig().dynamicPort()).build();
 
     private static LlmProvider provider() {
-        WebClient client = WebClient.builder().connectTimeout(Duration.ofSeconds(2)).readTimeout(TIMEOUT)
-                .followRedirects(false).build();
-        return new OpenAiProvider(true, Optional.of(new ApiKey(KEY)), URI.create(OPENAI.baseUrl() + "/v1"), client,
-                Duration.ofSeconds(2), TIMEOUT, Clock.systemUTC());
+        return new OpenAiProviderFactory().create(new ProviderSettings(ProviderId.OPENAI, true,
+                Optional.of(new ApiKey(KEY)), Optional.of(URI.create(OPENAI.baseUrl() + "/v1")), Duration.ofSeconds(2),
+                TIMEOUT, Map.of()));
     }
 
     private static void answer(ResponseDefinitionBuilder response) {

@@ -5,7 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.provider.conformance.WireFuzz;
-import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
+import io.llmclient.provider.support.skeleton.StreamAssembler;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -18,13 +19,13 @@ import java.util.Optional;
 class OpenAiWireFuzzTest {
     private static final String KEY = "sk-proj-FuzzKey0123456789abcdefghijKEY9";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final OpenAiErrorMapper ERRORS = new OpenAiErrorMapper(JSON, Optional.of(new ApiKey(KEY)),
+    private static final OpenAiErrorMapper ERRORS = new OpenAiErrorMapper(Optional.of(new ApiKey(KEY)),
             Clock.systemUTC());
     private static final WireFuzz FUZZ = new WireFuzz(KEY, WireFormatException.class);
 
     @FuzzTest(maxDuration = "30s")
     void anyEventStreamIsAssembledOrRefusedByName(byte[] upstream) {
-        var assembler = new StreamAssembler(JSON, ERRORS);
+        var assembler = new StreamAssembler(new OpenAiStreamDecoder(JSON), ERRORS);
         FUZZ.eventStream(upstream, assembler::accept, assembler::done, () -> assembler.result().content(),
                 () -> assembler.result().toolCalls());
     }

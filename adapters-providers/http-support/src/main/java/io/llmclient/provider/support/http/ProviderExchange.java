@@ -1,7 +1,5 @@
 package io.llmclient.provider.support.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -15,7 +13,6 @@ import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.provider.support.sse.EventStreamReader;
@@ -30,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -250,24 +246,5 @@ public final class ProviderExchange {
     /** A failure below HTTP: a timeout, or a connection refused, reset or closed early (see {@link TransportFailure}). */
     private RuntimeException transportFailure(Throwable failure) {
         return TransportFailure.classify(provider, failure, connectTimeout, requestTimeout);
-    }
-
-    /** The JSON of a whole 2xx answer; an empty body, or one that is not JSON, is {@link #malformed}. */
-    public JsonNode readJson(ObjectMapper json, HttpReply reply) {
-        if (reply.body().length == 0) {
-            throw malformed(reply.status(), "empty body");
-        }
-        try {
-            return json.readTree(reply.body());
-        } catch (IOException notJson) {
-            throw malformed(reply.status(), "body is not valid JSON (" + reply.header("content-type")
-                    .orElse("no content type") + ", " + reply.body().length + " bytes)");
-        }
-    }
-
-    /** A 2xx answer whose body cannot be read: permanent, since it will not read better the second time. */
-    public LlmFailureException malformed(int status, String reason) {
-        return new LlmFailureException(new ProviderFailed(provider, OptionalInt.of(status),
-                "malformed response: " + reason, false));
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
@@ -289,35 +288,6 @@ class ProviderExchangeTest {
         Thread.sleep(300);
         never.countDown();
         assertEquals(2, requests.get(), "a cancelled request is not sent again");
-    }
-
-    @Test
-    void aJsonAnswerIsReadAsATree() {
-        var reply = new HttpReply(200, Map.of(), json("{\"id\":\"x\"}"));
-        assertEquals("x", exchange(1024).readJson(new ObjectMapper(), reply).get("id").asText());
-    }
-
-    @Test
-    void anEmptySuccessIsMalformed() {
-        var failure = assertThrows(LlmFailureException.class,
-                () -> exchange(1024).readJson(new ObjectMapper(), new HttpReply(200, Map.of(), new byte[0])));
-        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200), "malformed response: empty body", false),
-                failure.failure());
-    }
-
-    @Test
-    void aSuccessThatIsNotJsonIsMalformedNamingItsTypeAndSize() {
-        var reply = new HttpReply(200, Map.of("Content-Type", "text/html"), json("<html>"));
-        var failure = assertThrows(LlmFailureException.class,
-                () -> exchange(1024).readJson(new ObjectMapper(), reply));
-        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200),
-                "malformed response: body is not valid JSON (text/html, 6 bytes)", false), failure.failure());
-    }
-
-    @Test
-    void anUnreadableSuccessIsAPermanentMalformedResponse() {
-        assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200), "malformed response: empty body", false),
-                exchange(1024).malformed(200, "empty body").failure());
     }
 
     // ---- The budget all answers share (LLM_RESPONSE_BUFFER_BYTES) ---------------------------

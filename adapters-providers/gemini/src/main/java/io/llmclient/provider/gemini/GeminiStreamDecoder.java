@@ -1,42 +1,47 @@
 package io.llmclient.provider.gemini;
 
-import io.llmclient.application.provider.CallContext;
-import io.llmclient.domain.chat.ChatResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent.ToolCallDelta;
-import io.llmclient.domain.stream.ToolCallAssembler;
 import io.llmclient.domain.tools.ToolCall;
-import java.time.Duration;
-import java.util.ArrayList;
+import io.llmclient.provider.support.json.SharedBufferJson;
+import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.skeleton.StreamAssembler;
+import io.llmclient.provider.support.skeleton.StreamDecoder;
+import io.llmclient.provider.support.skeleton.WireFormatException;
+import io.llmclient.provider.support.sse.ServerSentEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
- * Builds one {@link ChatResponse} from the chunks of an answer: one chunk for
- * {@code generateContent}, one per event for a stream. Both paths end here, so a streamed and a
- * non-streamed answer with the same chunks normalise the same way.
+ * Reads the {@code GenerateContentResponse} chunks of an answer: one per event of an
+ * {@code alt=sse} stream, or the one body of {@code generateContent}
+ * ({@link GeminiResponseMapper}). Both paths end here, so a streamed and a non-streamed answer
+ * with the same chunks normalise the same way. Gemini's protocol has no last event: the end of
+ * the body ends a stream, well once a finish reason (or a refused prompt) has come.
  *
  * <p>Tool calls: Gemini sends each {@code functionCall} part whole (its {@code args} an object,
  * never cut into fragments), so each call becomes one {@link ToolCallDelta} carrying id, name
- * and all its arguments; the response's calls are rebuilt from exactly those fragments, so a
- * stream's deltas and its {@code Completed} event cannot disagree. Gemini gives no call ids
- * (some models send {@code functionCall.id}; that one is kept): the id is
- * {@code call_<responseId>_<index>}, unique because response ids are, and the same for a
- * streamed and a non-streamed answer with the same response id. A part's
- * {@code thoughtSignature} rides on its call's fragment and so reaches the response's call.
+ * and all its arguments, after the chunk's text. Gemini gives no call ids (some models send
+ * {@code functionCall.id}; that one is kept): the id is {@code call_<responseId>_<index>}, unique
+ * because response ids are, and the same for a streamed and a non-streamed answer with the same
+ * response id. A part's {@code thoughtSignature} rides on its call's fragment and so reaches the
+ * response's call.
  */
-final class ReplyAssembler {
+final class GeminiStreamDecoder implements StreamDecoder {
+    private static final ObjectMapper JSON = SharedBufferJson.mapperBuilder().build();
     // An HTTP 200 whose body is not a usable answer: the status is the upstream's real one.
     private static final OptionalInt OK = OptionalInt.of(200);
 
-    private final StringBuilder content = new StringBuilder();
-    private final ToolCallAssembler calls = new ToolCallAssembler();
     private int callCount;
     // Used for the response id (and so the call ids) only when Gemini sends no responseId.
     private final String fallbackId = "gemini-" + UUID.randomUUID();
@@ -47,29 +52,51 @@ final class ReplyAssembler {
     private Optional<String> modelVersion = Optional.empty();
     private Optional<String> responseId = Optional.empty();
 
+    @Override
+    public void decode(ServerSentEvent event, StreamAssembler into) {
+        read(parse(event.data().getBytes(StandardCharsets.UTF_8)), into);
+    }
+
     /**
-     * Adds a chunk; every stream event carries cumulative usage, so the last one seen wins.
+     * Reads one chunk; every stream event carries cumulative usage, so the last one seen wins.
      *
-     * @return one fragment per function call the chunk carried, in part order, to stream on
+     * @throws LlmFailureException when the chunk is an {@code error} envelope (it can arrive with
+     *                             HTTP 200, inside a stream)
+     * @throws WireFormatException for a {@code functionCall} without a name or with {@code args}
+     *                             that are not an object
      */
-    List<ToolCallDelta> add(GeminiChunk chunk) {
-        content.append(chunk.text());
+    void read(JsonNode root, StreamAssembler into) {
+        JsonNode error = root.path("error");
+        if (error.isObject()) {
+            throw into.failure(error);
+        }
+        GeminiChunk chunk = GeminiChunk.read(root);
         hasCandidate |= chunk.hasCandidate();
         finishReason = chunk.finishReason().or(() -> finishReason);
         blockReason = chunk.blockReason().or(() -> blockReason);
         usage = chunk.usage().or(() -> usage);
         modelVersion = chunk.modelVersion().or(() -> modelVersion);
         responseId = chunk.responseId().or(() -> responseId);
-        List<ToolCallDelta> started = new ArrayList<>(chunk.calls().size());
+        into.text(chunk.text());
         for (GeminiChunk.FunctionCall call : chunk.calls()) {
             int index = callCount++;
             String id = call.id().orElseGet(() -> "call_" + responseId() + "_" + index);
-            ToolCallDelta whole = new ToolCallDelta(index, Optional.of(id), Optional.of(call.name()), call.arguments(),
-                    call.thoughtSignature());
-            calls.add(whole);
-            started.add(whole);
+            into.toolCall(new ToolCallDelta(index, Optional.of(id), Optional.of(call.name()), call.arguments(),
+                    call.thoughtSignature()));
         }
-        return List.copyOf(started);
+    }
+
+    /** A body or event as the JSON object it must be. */
+    static JsonNode parse(byte[] body) {
+        try {
+            JsonNode root = JSON.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw new WireFormatException("not a JSON object");
+            }
+            return root;
+        } catch (IOException broken) {
+            throw new WireFormatException("malformed JSON (" + broken.getClass().getSimpleName() + ")");
+        }
     }
 
     private String responseId() {
@@ -77,20 +104,29 @@ final class ReplyAssembler {
     }
 
     /** Whether the answer is known to be over: a finish reason arrived, or the prompt was blocked. */
-    boolean ended() {
+    @Override
+    public boolean whole() {
         return finishReason.isPresent() || (blockReason.isPresent() && !hasCandidate);
     }
 
+    @Override
+    public String endedEarly(int events) {
+        // No [DONE] in Gemini's protocol: the end of the body after a finishReason is the end. A body
+        // that ends before one was cut off, like a dropped connection.
+        return "Gemini's stream ended before a finishReason";
+    }
+
     /**
-     * The normalised response.
+     * The normalised answer.
      *
      * @throws LlmFailureException with {@code ProviderFailed} when the answer is unusable: no
      *                             candidate and no block reason, no finish reason, or an empty
      *                             text that claims to have stopped normally
      */
-    ChatResponse finish(CallContext context, Duration latency) {
+    @Override
+    public Completion finish(StreamAssembler assembled) {
         FinishReason reason;
-        List<ToolCall> toolCalls = calls.toolCalls();
+        List<ToolCall> toolCalls = assembled.toolCalls();
         if (!hasCandidate && blockReason.isPresent()) {
             // A refused prompt is an answer, not a provider fault (decision in docs/providers/gemini.md):
             // counting it as a failure would let one caller's prompts open the circuit for everyone.
@@ -105,14 +141,12 @@ final class ReplyAssembler {
                 // Gemini has no finish reason of its own for calls: a candidate that calls functions ends with STOP.
                 reason = FinishReason.TOOL_CALLS;
             }
-            if (reason == FinishReason.STOP && content.isEmpty()) {
+            if (reason == FinishReason.STOP && !assembled.hasContent()) {
                 // Gemini occasionally stops "normally" with no text at all; a fresh attempt usually answers.
                 throw failure("Gemini's candidate finished with STOP but has no text parts", true);
             }
         }
-        return new ChatResponse(responseId(), context.model().id(),
-                modelVersion.orElse(context.model().providerModel()), ProviderId.GEMINI, content.toString(), toolCalls,
-                reason, usage.orElse(Usage.ZERO), context.a2a().traceId(), latency);
+        return assembled.completion(responseId(), modelVersion.orElse(""), reason, usage.orElse(Usage.ZERO));
     }
 
     private static LlmFailureException failure(String message, boolean transientFailure) {

@@ -1,13 +1,13 @@
-package io.llmclient.provider.openai.failure;
+package io.llmclient.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.provider.support.http.ErrorAnswers;
 import io.llmclient.provider.support.http.UnreadableErrorBody;
+import io.llmclient.provider.support.skeleton.ErrorMapper;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -25,48 +25,19 @@ import java.util.function.Function;
  *   <li>every other status is ProviderFailed, transient by the contract's status rule unless
  *       {@code x-should-retry} says otherwise (the official SDKs obey that header too).</li>
  * </ul>
- * The provider's message is kept verbatim, minus anything that looks like the API key.
+ * The last two are every provider's ({@link ErrorMapper}). The provider's message is kept
+ * verbatim, minus anything that looks like the API key.
  */
-public final class OpenAiErrorMapper {
+final class OpenAiErrorMapper extends ErrorMapper {
     private static final String INSUFFICIENT_QUOTA = "insufficient_quota";
 
-    private final ObjectMapper json;
-    private final Optional<ApiKey> key;
-    private final Clock clock;
-
-    public OpenAiErrorMapper(ObjectMapper json, Optional<ApiKey> key, Clock clock) {
-        this.json = json;
-        this.key = key;
-        this.clock = clock;
+    /** @param clock the time an HTTP-date {@code retry-after} is measured from */
+    OpenAiErrorMapper(Optional<ApiKey> key, Clock clock) {
+        super(ProviderId.OPENAI, key, clock);
     }
 
-    /**
-     * The failure for an HTTP error answer.
-     *
-     * @param header looks a response header up by its lower-case name
-     */
-    public LlmFailure fromHttp(int status, Function<String, Optional<String>> header, byte[] body) {
-        Optional<JsonNode> error = ErrorAnswers.errorObject(json, body);
-        String message = redact(error.map(OpenAiErrorMapper::message)
-                .orElseGet(() -> UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an OpenAI error")));
-        boolean quota = error.map(e -> INSUFFICIENT_QUOTA.equals(text(e, "code"))
-                || INSUFFICIENT_QUOTA.equals(text(e, "type"))).orElse(false);
-        if (status == ErrorAnswers.TOO_MANY_REQUESTS && quota) {
-            return new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(status), message, false);
-        }
-        return ErrorAnswers.classify(ProviderId.OPENAI, status, header, message, clock);
-    }
-
-    /**
-     * The failure for an {@code error} object that arrived inside a stream, after HTTP 200: no
-     * status describes it, and only a {@code server_error} is worth trying again.
-     */
-    public LlmFailure fromStream(JsonNode error) {
-        return new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), redact(message(error)),
-                "server_error".equals(text(error, "type")));
-    }
-
-    private static String message(JsonNode error) {
+    @Override
+    protected String describe(JsonNode error) {
         String message = text(error, "message");
         String code = text(error, "code");
         if (message == null || message.isBlank()) {
@@ -75,13 +46,34 @@ public final class OpenAiErrorMapper {
         return message;
     }
 
+    @Override
+    protected String describeUnreadable(int status, Function<String, Optional<String>> header, byte[] body) {
+        return UnreadableErrorBody.describe(status, header.apply("content-type"), body, "an OpenAI error");
+    }
+
+    @Override
+    protected Optional<LlmFailure> special(int status, Optional<JsonNode> error,
+                                           Function<String, Optional<String>> header, String message) {
+        boolean quota = error.map(e -> INSUFFICIENT_QUOTA.equals(text(e, "code"))
+                || INSUFFICIENT_QUOTA.equals(text(e, "type"))).orElse(false);
+        if (status == ErrorAnswers.TOO_MANY_REQUESTS && quota) {
+            return Optional.of(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(status), message, false));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The failure for an {@code error} object that arrived inside a stream, after HTTP 200: no
+     * status describes it, and only a {@code server_error} is worth trying again.
+     */
+    @Override
+    public LlmFailure fromStream(JsonNode error) {
+        return new ProviderFailed(ProviderId.OPENAI, OptionalInt.empty(), redact(describe(error)),
+                "server_error".equals(text(error, "type")));
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    /** Upstream text minus the key: a provider (or a proxy) may quote it back, whole or half-masked. */
-    private String redact(String text) {
-        return ErrorAnswers.redact(key, text);
     }
 }

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.stream.StreamEvent.ToolCallDelta;
+import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.tools.ToolCall;
-import io.llmclient.provider.openai.failure.OpenAiErrorMapper;
+import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.skeleton.StreamAssembler;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.ByteArrayInputStream;
@@ -23,10 +25,10 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class StreamAssemblerTest {
+class OpenAiStreamDecoderTest {
     private final ObjectMapper json = new ObjectMapper();
-    private final StreamAssembler assembler = new StreamAssembler(json,
-            new OpenAiErrorMapper(json, Optional.of(new ApiKey("unused-secret")), Clock.systemUTC()));
+    private final StreamAssembler assembler = new StreamAssembler(new OpenAiStreamDecoder(json),
+            new OpenAiErrorMapper(Optional.of(new ApiKey("unused-secret")), Clock.systemUTC()));
 
     private List<StreamEvent> accept(String data) {
         return assembler.accept(new ServerSentEvent(ServerSentEvent.DEFAULT_TYPE, data, ""));
@@ -42,7 +44,7 @@ class StreamAssemblerTest {
                 + "\"usage\":null,\"obfuscation\":\"y2\"}"));
         accept("{\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}");
         accept("[DONE]");
-        assertEquals(new OpenAiResponseMapper.Completion("c1", "gpt-5-mini-2025-08-07", "Hi", List.of(), FinishReason.LENGTH,
+        assertEquals(new Completion("c1", "gpt-5-mini-2025-08-07", "Hi", List.of(), FinishReason.LENGTH,
                 new Usage(5, 1)), assembler.result());
     }
 
@@ -89,7 +91,7 @@ class StreamAssemblerTest {
     @Test
     void theRecordedToolCallStreamCompletesWithTheReassembledCallAndItsUsage() throws IOException {
         feed("chat-stream-toolcall.sse");
-        assertEquals(new OpenAiResponseMapper.Completion("chatcmpl-ABfwCgi41eStOcARjZq97ohCEGBPO", "gpt-4o-2024-08-06", "",
+        assertEquals(new Completion("chatcmpl-ABfwCgi41eStOcARjZq97ohCEGBPO", "gpt-4o-2024-08-06", "",
                 List.of(new ToolCall("call_CTf1nWJLqSeRgDqaCG27xZ74", "get_weather",
                         "{\"city\":\"San Francisco\",\"state\":\"CA\"}")),
                 FinishReason.TOOL_CALLS, new Usage(48, 19)), assembler.result());

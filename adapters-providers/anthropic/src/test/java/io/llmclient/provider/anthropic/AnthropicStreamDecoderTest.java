@@ -13,7 +13,9 @@ import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.tools.ToolCall;
-import io.llmclient.provider.anthropic.AnthropicResponseMapper.Completion;
+import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.skeleton.StreamAssembler;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.ByteArrayInputStream;
@@ -26,11 +28,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-class StreamAssemblerTest {
+class AnthropicStreamDecoderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final StreamAssembler assembler = new StreamAssembler(JSON,
-            new AnthropicErrorMapper(JSON, Optional.empty(), Clock.systemUTC()));
+    private final StreamAssembler assembler = new StreamAssembler(new AnthropicStreamDecoder(JSON),
+            new AnthropicErrorMapper(Optional.empty(), Clock.systemUTC()));
 
     /** Feeds a whole transcript; returns the text deltas in order. */
     private List<String> feed(String transcript) throws IOException {

@@ -2,25 +2,26 @@ package io.llmclient.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.domain.stream.ToolCallAssembler;
+import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.skeleton.StreamAssembler;
+import io.llmclient.provider.support.skeleton.StreamDecoder;
+import io.llmclient.provider.support.skeleton.WireFormatException;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Folds a Messages stream, one event at a time, into text deltas, tool-call fragments and the
+ * Reads a Messages stream, one event at a time, into text deltas, tool-call fragments and the
  * final answer.
  *
  * <ul>
- *   <li>{@code message_start} gives the id, the upstream model and the input counts;</li>
+ *   <li>{@code message_start} gives the id, the upstream model and the input counts; read well,
+ *       it means the stream was accepted;</li>
  *   <li>{@code content_block_delta} with a {@code text_delta} is text;</li>
  *   <li>{@code content_block_start} of a {@code tool_use} block starts a tool call: a fragment
  *       with its id and name and empty arguments. Its index is the call's position among the
@@ -38,13 +39,10 @@ import java.util.Set;
  *       clients (new event types may appear).</li>
  * </ul>
  */
-final class StreamAssembler {
+final class AnthropicStreamDecoder implements StreamDecoder {
     private static final String EMPTY_INPUT = "{}";
 
     private final ObjectMapper json;
-    private final AnthropicErrorMapper errors;
-    private final StringBuilder content = new StringBuilder();
-    private final ToolCallAssembler toolCalls = new ToolCallAssembler();
     // Content-block index -> tool-call index, for the tool_use blocks of this message.
     private final Map<Integer, Integer> toolBlocks = new HashMap<>();
     private final Set<Integer> toolsWithArguments = new HashSet<>();
@@ -55,41 +53,25 @@ final class StreamAssembler {
     private int completionTokens;
     private boolean started;
     private boolean done;
-    private int events;
 
-    StreamAssembler(ObjectMapper json, AnthropicErrorMapper errors) {
+    AnthropicStreamDecoder(ObjectMapper json) {
         this.json = json;
-        this.errors = errors;
     }
 
-    /**
-     * Takes one event; returns what it adds for the caller, in order: {@link StreamEvent.Delta}s
-     * and {@link StreamEvent.ToolCallDelta}s (empty when it adds nothing).
-     *
-     * @throws LlmFailureException when the event is an {@code error}
-     * @throws WireFormatException when a known event does not have its documented shape
-     */
-    List<StreamEvent> accept(ServerSentEvent event) {
-        events++;
+    @Override
+    public void decode(ServerSentEvent event, StreamAssembler into) {
         switch (event.type()) {
-            case "message_start" -> start(parse(event).path("message"));
-            case "content_block_start" -> {
-                return blockStart(parse(event));
-            }
-            case "content_block_delta" -> {
-                return blockDelta(parse(event));
-            }
-            case "content_block_stop" -> {
-                return blockStop(parse(event));
-            }
-            case "message_delta" -> delta(parse(event));
+            case "message_start" -> start(parse(event, into).path("message"));
+            case "content_block_start" -> blockStart(parse(event, into), into);
+            case "content_block_delta" -> blockDelta(parse(event, into), into);
+            case "content_block_stop" -> blockStop(parse(event, into), into);
+            case "message_delta" -> delta(parse(event, into));
             case "message_stop" -> done = true;
-            case "error" -> throw new LlmFailureException(errors.fromStream(parse(event).path("error")));
+            case "error" -> throw into.failure(parse(event, into).path("error"));
             default -> {
                 // ping and event types newer than this code.
             }
         }
-        return List.of();
     }
 
     private void start(JsonNode message) {
@@ -105,68 +87,58 @@ final class StreamAssembler {
     }
 
     // A text block may start with text of its own (usually ""); a tool_use block starts a call.
-    private List<StreamEvent> blockStart(JsonNode event) {
+    private void blockStart(JsonNode event, StreamAssembler into) {
         JsonNode block = event.path("content_block");
-        return switch (block.path("type").asText()) {
-            case "text" -> text(block.path("text").asText(""));
+        switch (block.path("type").asText()) {
+            case "text" -> into.text(block.path("text").asText(""));
             case "tool_use" -> {
                 int toolIndex = toolBlocks.size();
-                toolBlocks.put(blockIndex(event), toolIndex);
+                toolBlocks.put(blockIndex(event, into), toolIndex);
                 // The start carries "input":{}; the input itself comes in input_json_delta fragments.
-                yield tool(StreamEvent.ToolCallDelta.start(toolIndex,
+                into.toolCall(StreamEvent.ToolCallDelta.start(toolIndex,
                         AnthropicResponseMapper.required(block, "id", toolIndex),
                         AnthropicResponseMapper.required(block, "name", toolIndex), ""));
             }
-            default -> List.of();
-        };
-    }
-
-    private List<StreamEvent> blockDelta(JsonNode event) {
-        JsonNode delta = event.path("delta");
-        return switch (delta.path("type").asText()) {
-            case "text_delta" -> text(delta.path("text").asText(""));
-            case "input_json_delta" -> {
-                Integer toolIndex = toolBlocks.get(blockIndex(event));
-                String fragment = delta.path("partial_json").asText("");
-                if (toolIndex == null || fragment.isEmpty()) {
-                    // Input of a block that is no client tool call (a server tool), or nothing new.
-                    yield List.of();
-                }
-                toolsWithArguments.add(toolIndex);
-                yield tool(StreamEvent.ToolCallDelta.arguments(toolIndex, fragment));
+            default -> {
+                // thinking, server tools and block types newer than this code are not shown.
             }
-            default -> List.of();
-        };
+        }
     }
 
-    private List<StreamEvent> blockStop(JsonNode event) {
+    private void blockDelta(JsonNode event, StreamAssembler into) {
+        JsonNode delta = event.path("delta");
+        switch (delta.path("type").asText()) {
+            case "text_delta" -> into.text(delta.path("text").asText(""));
+            case "input_json_delta" -> {
+                Integer toolIndex = toolBlocks.get(blockIndex(event, into));
+                String fragment = delta.path("partial_json").asText("");
+                // Input of a block that is no client tool call (a server tool), or nothing new: not passed on.
+                if (toolIndex != null && !fragment.isEmpty()) {
+                    toolsWithArguments.add(toolIndex);
+                    into.toolCall(StreamEvent.ToolCallDelta.arguments(toolIndex, fragment));
+                }
+            }
+            default -> {
+                // thinking_delta, signature_delta and delta types newer than this code.
+            }
+        }
+    }
+
+    private void blockStop(JsonNode event, StreamAssembler into) {
         Integer toolIndex = event.path("index").canConvertToInt() ? toolBlocks.get(event.path("index").intValue()) : null;
         if (toolIndex == null || toolsWithArguments.contains(toolIndex)) {
-            return List.of();
+            return;
         }
         toolsWithArguments.add(toolIndex);
-        return tool(StreamEvent.ToolCallDelta.arguments(toolIndex, EMPTY_INPUT));
+        into.toolCall(StreamEvent.ToolCallDelta.arguments(toolIndex, EMPTY_INPUT));
     }
 
-    private int blockIndex(JsonNode event) {
+    private static int blockIndex(JsonNode event, StreamAssembler into) {
         JsonNode index = event.path("index");
         if (!index.canConvertToInt()) {
-            throw new WireFormatException("stream event " + events + " has no content block index");
+            throw new WireFormatException("stream event " + into.events() + " has no content block index");
         }
         return index.intValue();
-    }
-
-    private List<StreamEvent> text(String text) {
-        if (text.isEmpty()) {
-            return List.of();
-        }
-        content.append(text);
-        return List.of(new StreamEvent.Delta(text));
-    }
-
-    private List<StreamEvent> tool(StreamEvent.ToolCallDelta fragment) {
-        toolCalls.add(fragment);
-        return List.of(fragment);
     }
 
     // Anthropic repeats usage in message_delta, cumulatively; the contract takes the input from
@@ -182,40 +154,43 @@ final class StreamAssembler {
         }
     }
 
-    private JsonNode parse(ServerSentEvent event) {
+    private JsonNode parse(ServerSentEvent event, StreamAssembler into) {
         try {
             JsonNode data = json.readTree(event.data());
             if (data == null || !data.isObject()) {
-                throw new WireFormatException("stream event " + events + " (" + event.type() + ") is not a JSON object");
+                throw new WireFormatException("stream event " + into.events() + " (" + event.type()
+                        + ") is not a JSON object");
             }
             return data;
         } catch (IOException malformed) {
-            throw new WireFormatException("stream event " + events + " (" + event.type() + ") is not valid JSON");
+            throw new WireFormatException("stream event " + into.events() + " (" + event.type() + ") is not valid JSON");
         }
     }
 
-    /** Whether {@code message_start} has been read. */
-    boolean started() {
-        return started;
+    /** {@code message_start} read well, and no {@code message_stop} yet: the stream is accepted. */
+    @Override
+    public boolean accepted() {
+        return started && !done;
     }
 
     /** True once {@code message_stop} has arrived. */
-    boolean done() {
+    @Override
+    public boolean done() {
         return done;
     }
 
-    /** How many events were read, for messages about a stream cut short. */
-    int events() {
-        return events;
+    @Override
+    public String endedEarly(int events) {
+        return "stream ended before message_stop after " + events + " events";
     }
 
-    /** The whole answer; call it once {@link #done()}. Its tool calls are the fragments reassembled. */
-    AnthropicResponseMapper.Completion result() {
+    /** The whole answer; its tool calls are the fragments reassembled. */
+    @Override
+    public Completion finish(StreamAssembler assembled) {
         if (!started) {
             throw new WireFormatException("message_stop without message_start");
         }
-        FinishReason finish = AnthropicResponseMapper.finishReason(stopReason);
-        return new AnthropicResponseMapper.Completion(id, providerModel, content.toString(), toolCalls.toolCalls(),
-                finish, new Usage(promptTokens, completionTokens));
+        return assembled.completion(id, providerModel, AnthropicResponseMapper.finishReason(stopReason),
+                new Usage(promptTokens, completionTokens));
     }
 }

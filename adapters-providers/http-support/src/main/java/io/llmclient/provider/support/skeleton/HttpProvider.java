@@ -1,0 +1,253 @@
+package io.llmclient.provider.support.skeleton;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.llmclient.application.provider.ApiKey;
+import io.llmclient.application.provider.Availability;
+import io.llmclient.application.provider.CallContext;
+import io.llmclient.application.provider.LlmProvider;
+import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.provider.ResponseBudget;
+import io.llmclient.application.provider.StreamSink;
+import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
+import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
+import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.http.ProviderClients;
+import io.llmclient.provider.support.http.ProviderExchange;
+import io.llmclient.provider.support.sse.EventStreamReader;
+import io.llmclient.provider.support.sse.ServerSentEvent;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The one {@link LlmProvider} of every HTTP provider adapter: the call, the stream loop and the
+ * failures are the same for all of them; each provider module supplies only its wire
+ * ({@link ProviderParts}: request mapper, response mapper, stream decoder, error mapper), and its
+ * factory builds this with them.
+ *
+ * <p>Availability: down when switched off by configuration, or without a key (naming the key's
+ * variable). Such a provider builds no HTTP client and refuses every call with ProviderUnavailable
+ * before anything is sent.
+ *
+ * <p>Sending and reading are {@link ProviderExchange}'s: a kept-alive connection per upstream host,
+ * the A2A headers, {@code LLM_MAX_RESPONSE_BYTES} and the shared response budget, and the request
+ * timeout as the bound of a whole {@code complete} and of every wait in a {@code stream} (before
+ * the headers and between two events). Every failure below HTTP is named by
+ * {@link io.llmclient.provider.support.http.TransportFailure}.
+ *
+ * <p>A stream's sink hears {@link StreamSink#opened()} once the provider accepted the stream
+ * ({@link StreamDecoder#accepted()}), then each text delta and tool-call fragment as its event is
+ * read, then one {@code Completed}. It ends well at the provider's last event
+ * ({@link StreamDecoder#done()}; the rest of the body is then read so that the connection can be
+ * reused), or at the end of the body, or after a silence, once the answer is whole
+ * ({@link StreamDecoder#whole()}); a body that ends before is a transient ProviderFailed without
+ * status, since the answer may have been cut short. An exception from the sink passes unchanged;
+ * an interrupted thread gets {@link CancellationException}. Either way the upstream response is
+ * closed, which closes its connection: Helidon closes, rather than drains, a body not read to its end.
+ *
+ * <p>A 2xx answer of the wrong shape ({@link WireFormatException} from a part) is the provider's
+ * {@link ErrorMapper#malformed} failure; an error answer is {@link ErrorMapper#fromHttp}.
+ */
+public final class HttpProvider implements LlmProvider {
+    private final ProviderParts parts;
+    private final boolean enabled;
+    private final Optional<ApiKey> apiKey;
+    private final Optional<Upstream> upstream;
+
+    /** What calling the upstream takes; there is none when the provider cannot be called. */
+    private record Upstream(ApiKey key, WebClient client, ProviderExchange http) {
+        HttpClientRequest request(RequestMapper requests, CallContext context, boolean stream) {
+            return requests.request(client, key, context, stream);
+        }
+    }
+
+    /**
+     * A provider for {@code baseUrl} with the settings' switch, key, timeouts and transport rules.
+     *
+     * @throws IllegalArgumentException when the provider can be called and {@code baseUrl} is plain
+     *                                  http to a host that is not loopback and insecure http is not
+     *                                  allowed ({@link ProviderClients#create})
+     */
+    public HttpProvider(ProviderSettings settings, URI baseUrl, ProviderParts parts) {
+        this.parts = Objects.requireNonNull(parts, "parts");
+        this.enabled = settings.enabled();
+        this.apiKey = settings.apiKey();
+        this.upstream = enabled ? apiKey.map(key -> upstream(key, baseUrl, settings)) : Optional.empty();
+    }
+
+    private Upstream upstream(ApiKey key, URI baseUrl, ProviderSettings settings) {
+        // TLS 1.2+ with the host name checked; no redirects, which would carry the key header along.
+        WebClient client = ProviderClients.create(baseUrl, settings);
+        return new Upstream(key, client, new ProviderExchange(parts.id(), client, settings.connectTimeout(),
+                settings.requestTimeout(), settings.transport(), parts.errors().headers()));
+    }
+
+    @Override
+    public ProviderId id() {
+        return parts.id();
+    }
+
+    @Override
+    public Availability availability() {
+        if (!enabled) {
+            return Availability.down("switched off by configuration");
+        }
+        return apiKey.isPresent() ? Availability.up() : Availability.down("no API key (" + parts.keyVariable() + ")");
+    }
+
+    @Override
+    public ChatResponse complete(ChatRequest request, CallContext context) {
+        Upstream to = upstream(context);
+        byte[] body = write(parts.requests().body(request, context, false));
+        long start = System.nanoTime();
+        // The answer's bytes count against the shared budget until it has been mapped.
+        try (ResponseBudget.Reservation held = to.http().reserve()) {
+            HttpReply reply = to.http().exchange(() -> to.request(parts.requests(), context, false), context.a2a(),
+                    body, held);
+            if (!reply.successful()) {
+                throw new LlmFailureException(parts.errors().fromHttp(reply.status(), reply::header, reply.body()));
+            }
+            return response(completion(reply), context, start);
+        }
+    }
+
+    @Override
+    public void stream(ChatRequest request, CallContext context, StreamSink sink) {
+        Upstream to = upstream(context);
+        byte[] body = write(parts.requests().body(request, context, true));
+        long start = System.nanoTime();
+        ProviderExchange http = to.http();
+        HttpClientResponse response = http.send(() -> to.request(parts.requests(), context, true), context.a2a(), body);
+        try (response; ResponseBudget.Reservation held = http.reserve()) {
+            int status = response.status().code();
+            if (status < 200 || status >= 300) {
+                throw new LlmFailureException(errorAnswer(http, response, status, held));
+            }
+            EventStreamReader events = http.events(response, held);
+            var assembler = new StreamAssembler(parts.streams().get(), parts.errors());
+            boolean opened = false;
+            for (Optional<ServerSentEvent> next = next(http, events, assembler); next.isPresent();
+                 next = next(http, events, assembler)) {
+                List<StreamEvent> deltas = accept(assembler, next.get(), status);
+                if (!opened && assembler.accepted()) {
+                    opened = true;
+                    sink.opened();
+                }
+                for (StreamEvent delta : deltas) {
+                    // Outside every try: an exception from the sink is the caller's and passes unchanged.
+                    sink.accept(delta);
+                }
+                if (assembler.done()) {
+                    sink.accept(new StreamEvent.Completed(response(result(assembler, status), context, start)));
+                    http.finishStream(events);
+                    return;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("stream cancelled by the caller");
+                }
+            }
+            if (!assembler.whole()) {
+                throw new LlmFailureException(new ProviderFailed(parts.id(), OptionalInt.empty(),
+                        assembler.endedEarly(), true));
+            }
+            sink.accept(new StreamEvent.Completed(response(result(assembler, status), context, start)));
+        }
+    }
+
+    private Upstream upstream(CallContext context) {
+        return upstream.orElseThrow(() -> new LlmFailureException(
+                ProviderUnavailable.forModel(context.model().id(), parts.id(), availability().reason())));
+    }
+
+    /** The failure of a stream refused with an error status. */
+    private LlmFailure errorAnswer(ProviderExchange http, HttpClientResponse response, int status,
+                                   ResponseBudget.Reservation held) {
+        HttpReply reply;
+        try {
+            reply = http.readWhole(response, held);
+        } catch (RuntimeException unreadable) {
+            if (!parts.errors().classifiesWithoutBody()) {
+                throw unreadable;
+            }
+            reply = new HttpReply(status, Map.of(), new byte[0]);
+        }
+        return parts.errors().fromHttp(status, reply::header, reply.body());
+    }
+
+    /** The next event, empty at the end of the body; a silence after a whole answer also ends it. */
+    private static Optional<ServerSentEvent> next(ProviderExchange http, EventStreamReader events,
+                                                  StreamAssembler assembler) {
+        try {
+            return http.next(events);
+        } catch (LlmFailureException failure) {
+            // Only the reader runs in this try: whatever it throws is about the connection, never the sink.
+            if (failure.failure() instanceof ProviderTimedOut && assembler.whole()) {
+                return Optional.empty();
+            }
+            throw failure;
+        }
+    }
+
+    private List<StreamEvent> accept(StreamAssembler assembler, ServerSentEvent event, int status) {
+        try {
+            return assembler.accept(event);
+        } catch (WireFormatException malformed) {
+            throw malformed(status, malformed);
+        }
+    }
+
+    private Completion result(StreamAssembler assembler, int status) {
+        try {
+            return assembler.result();
+        } catch (WireFormatException malformed) {
+            throw malformed(status, malformed);
+        }
+    }
+
+    private Completion completion(HttpReply reply) {
+        try {
+            return parts.responses().completion(reply);
+        } catch (WireFormatException malformed) {
+            throw malformed(reply.status(), malformed);
+        }
+    }
+
+    private LlmFailureException malformed(int status, WireFormatException malformed) {
+        return new LlmFailureException(parts.errors().malformed(status, malformed.getMessage()));
+    }
+
+    private ChatResponse response(Completion completion, CallContext context, long startNanos) {
+        return completion.response(parts.id(), context, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private byte[] write(ObjectNode body) {
+        try {
+            return parts.json().writeValueAsBytes(body);
+        } catch (JsonProcessingException impossible) {
+            // A tree of plain JSON values (strings, numbers, booleans, null, arrays, objects) always serialises.
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpProvider[" + parts.id() + ", " + parts.requests().endpoint() + ", key "
+                + apiKey.map(ApiKey::masked).orElse("absent") + "]";
+    }
+}
