@@ -41,7 +41,8 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
         MaxTokensDefaults maxTokens = MaxTokensDefaults.from(settings.options());
         URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
         ObjectMapper json = WireJson.mapper();
-        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.ANTHROPIC, "ANTHROPIC_API_KEY", json,
+        String keyVariable = description().apiKeyVariable().orElseThrow();
+        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.ANTHROPIC, keyVariable, json,
                 new AnthropicRequestMapper(baseUrl, maxTokens),
                 ResponseMapper.ofJson(json, AnthropicResponseMapper::completion),
                 () -> new AnthropicStreamDecoder(json),

@@ -39,7 +39,8 @@ public final class GeminiProviderFactory implements LlmProviderFactory {
     public LlmProvider create(ProviderSettings settings) {
         URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
         var errors = new GeminiErrorMapper(settings.apiKey(), Clock.systemUTC());
-        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.GEMINI, "GOOGLE_API_KEY",
+        String keyVariable = description().apiKeyVariable().orElseThrow();
+        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.GEMINI, keyVariable,
                 SharedBufferJson.mapperBuilder().build(),
                 new GeminiRequestMapper(baseUrl),
                 new GeminiResponseMapper(errors),

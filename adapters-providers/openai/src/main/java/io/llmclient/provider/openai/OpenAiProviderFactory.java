@@ -45,10 +45,11 @@ public final class OpenAiProviderFactory implements LlmProviderFactory {
     }
 
     /** As {@link #create(ProviderSettings)}, an HTTP-date {@code retry-after} measured on {@code clock}. */
-    static LlmProvider create(ProviderSettings settings, Clock clock) {
+    LlmProvider create(ProviderSettings settings, Clock clock) {
         URI baseUrl = settings.baseUrl().orElse(DEFAULT_BASE_URL);
         ObjectMapper json = SharedBufferJson.mapperBuilder().build();
-        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.OPENAI, "OPENAI_API_KEY", json,
+        String keyVariable = description().apiKeyVariable().orElseThrow();
+        return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.OPENAI, keyVariable, json,
                 new OpenAiRequestMapper(baseUrl),
                 ResponseMapper.ofJson(json, OpenAiResponseMapper::completion),
                 () -> new OpenAiStreamDecoder(json),

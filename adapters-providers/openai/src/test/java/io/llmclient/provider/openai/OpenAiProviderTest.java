@@ -73,7 +73,7 @@ class OpenAiProviderTest {
     }
 
     private static LlmProvider provider(URI baseUrl, Duration requestTimeout) {
-        return OpenAiProviderFactory.create(new ProviderSettings(ProviderId.OPENAI, true, Optional.of(new ApiKey(KEY)),
+        return new OpenAiProviderFactory().create(new ProviderSettings(ProviderId.OPENAI, true, Optional.of(new ApiKey(KEY)),
                 Optional.of(baseUrl), Duration.ofSeconds(2), requestTimeout, Map.of()), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
