@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmclient.inbound.support.testing.RawResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,7 +124,7 @@ class Http10Test {
                 out.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 Map<String, String> headers = new LinkedHashMap<>();
-                assertEquals("HTTP/1.1 200 OK", head(in, headers));
+                assertEquals("HTTP/1.1 200 OK", RawResponse.readHead(in, headers));
                 byte[] body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
                 assertEquals("UP", JSON.readTree(body).get("status").asText());
             }
@@ -150,33 +150,11 @@ class Http10Test {
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
             var headers = new LinkedHashMap<String, String>();
-            String statusLine = head(in, headers);
+            String statusLine = RawResponse.readHead(in, headers);
             // Throws SocketTimeoutException when the server keeps the connection open.
             byte[] body = in.readAllBytes();
             return new Raw(statusLine, headers, body);
         }
-    }
-
-    private static String head(InputStream in, Map<String, String> headers) throws IOException {
-        String statusLine = line(in);
-        for (String line = line(in); !line.isEmpty(); line = line(in)) {
-            int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-        }
-        return statusLine;
-    }
-
-    private static String line(InputStream in) throws IOException {
-        var bytes = new java.io.ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("connection closed mid-line");
-            }
-            if (b != '\r') {
-                bytes.write(b);
-            }
-        }
-        return bytes.toString(StandardCharsets.US_ASCII);
     }
 
     /** Each event's name ("message" when unnamed) and data; comment lines skipped. */
