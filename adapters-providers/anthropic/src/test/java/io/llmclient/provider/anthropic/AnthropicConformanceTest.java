@@ -20,12 +20,15 @@ import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
 import io.llmclient.provider.conformance.HttpProviderConformanceSuite;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
 import io.llmclient.provider.conformance.ToolRoundTrip;
@@ -36,8 +39,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * from recorded pieces, as noted.
  */
 class AnthropicConformanceTest extends HttpProviderConformanceSuite {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
+
     private static final String KEY = "sk-ant-api03-conformance-0123456789abcdefghij-KL9Z";
     private static final String PATH = "/v1/messages";
 
@@ -75,8 +78,8 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
     }
 
     private static ChatRequest ask(boolean stream) {
-        return new ChatRequest(Optional.empty(), List.of(system("Be brief."), user("What is the weather in SF?")),
-                OptionalDouble.of(0.2), OptionalInt.empty(), stream, Optional.empty(), Optional.empty(), A2A);
+        return ChatRequests.builder().messages(system("Be brief."), user("What is the weather in SF?"))
+                .temperature(0.2).stream(stream).context(A2A).build();
     }
 
     /** Answers requests of one kind: a stream asks for {@code text/event-stream}, a completion for JSON. */
@@ -109,13 +112,13 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected Staged stageCompletion() {
-        answer(false, json(200, Fixtures.text("messages-response.json")));
+        answer(false, json(200, FIXTURES.text("messages-response.json")));
         return Staged.answer(ask(false), "The weather in SF is currently **20°C** (68°F) and **Sunny**!", new Usage(705, 25));
     }
 
     @Override
     protected Staged stageStream() {
-        answer(true, sse(Fixtures.text("messages-stream.sse")));
+        answer(true, sse(FIXTURES.text("messages-stream.sse")));
         return Staged.answer(ask(true), "The weather in San Francisco, CA is currently:\n- **Temperature:** 68°F\n- "
                 + "**Condition:** Sunny\n\nIt's a nice sunny day!", new Usage(770, 38));
     }
@@ -123,7 +126,7 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
     @Override
     protected ChatRequest stageSameAnswerForCompleteAndStream() {
         answer(false, json(200, docsAnswerAsMessage("end_turn")));
-        answer(true, sse(Fixtures.text("messages-stream-docs.sse")));
+        answer(true, sse(FIXTURES.text("messages-stream-docs.sse")));
         return ask(false);
     }
 
@@ -139,9 +142,9 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
         if (!stream) {
             answer(false, json(200, docsAnswerAsMessage(stopReason)));
         } else if (reason == FinishReason.TOOL_CALLS) {
-            answer(true, sse(Fixtures.text("messages-stream-tooluse.sse")));
+            answer(true, sse(FIXTURES.text("messages-stream-tooluse.sse")));
         } else {
-            answer(true, sse(Fixtures.text("messages-stream-docs.sse")
+            answer(true, sse(FIXTURES.text("messages-stream-docs.sse")
                     .replace("\"stop_reason\": \"end_turn\"", "\"stop_reason\": \"" + stopReason + "\"")));
         }
         return ask(stream);
@@ -149,13 +152,13 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected ChatRequest stageBadAuth() {
-        answer(false, json(401, Fixtures.text("error-401.json")));
+        answer(false, json(401, FIXTURES.text("error-401.json")));
         return ask(false);
     }
 
     @Override
     protected ChatRequest stageRateLimit(Duration retryAfter) {
-        ResponseDefinitionBuilder response = json(429, Fixtures.text("error-429.json"))
+        ResponseDefinitionBuilder response = json(429, FIXTURES.text("error-429.json"))
                 .withHeader("x-should-retry", "true")
                 .withHeader("retry-after", Long.toString(retryAfter.toSeconds()));
         answer(false, response);
@@ -173,7 +176,7 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected ChatRequest stageFailureAfterFirstChunk() {
-        answer(true, sse(Fixtures.text("messages-stream-error.sse")));
+        answer(true, sse(FIXTURES.text("messages-stream-error.sse")));
         return ask(true);
     }
 
@@ -181,11 +184,11 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
     protected ChatRequest stageStall(StallPoint where) {
         switch (where) {
             case BEFORE_ANSWER -> {
-                answer(false, json(200, Fixtures.text("messages-response.json")).withFixedDelay(2_000));
-                answer(true, sse(Fixtures.text("messages-stream.sse")).withFixedDelay(2_000));
+                answer(false, json(200, FIXTURES.text("messages-response.json")).withFixedDelay(2_000));
+                answer(true, sse(FIXTURES.text("messages-stream.sse")).withFixedDelay(2_000));
             }
             case MID_STREAM -> {
-                String transcript = Fixtures.text("messages-stream-docs.sse");
+                String transcript = FIXTURES.text("messages-stream-docs.sse");
                 String firstDelta = transcript.substring(0, transcript.indexOf("event: content_block_delta",
                         transcript.indexOf("\"Hello\"")));
                 stallAfter(firstDelta.getBytes(StandardCharsets.UTF_8));
@@ -236,10 +239,10 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
 
     /** Serves the recorded call; the request must be the recorded first turn with this tool choice. */
     private ToolStaged recordedCallFor(Optional<ToolChoice> choice, String wireChoice, boolean stream) {
-        answer(stream, stream ? sse(Fixtures.text("messages-stream-tooluse.sse"))
+        answer(stream, stream ? sse(FIXTURES.text("messages-stream-tooluse.sse"))
                 : json(200, ComposedStreams.recordedCallMessage()));
         ObjectNode expected = asSentHere(ToolFixtures.recordedFirstRequest(), stream);
-        expected.set("tool_choice", Fixtures.parse(wireChoice));
+        expected.set("tool_choice", ProviderFixtures.parse(wireChoice));
         return ToolStaged.answer(weatherQuestion(choice, stream)).withToolCalls(List.of(recordedCall(stream)))
                 .withContent("").verifiedBy(sent(expected));
     }
@@ -262,9 +265,9 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected ToolStaged stageToolChoiceNone(boolean stream) {
-        answer(stream, stream ? sse(Fixtures.text("messages-stream-docs.sse")) : json(200, docsAnswerAsMessage("end_turn")));
+        answer(stream, stream ? sse(FIXTURES.text("messages-stream-docs.sse")) : json(200, docsAnswerAsMessage("end_turn")));
         ObjectNode expected = asSentHere(ToolFixtures.recordedFirstRequest(), stream);
-        expected.set("tool_choice", Fixtures.parse("{\"type\":\"none\"}"));
+        expected.set("tool_choice", ProviderFixtures.parse("{\"type\":\"none\"}"));
         return ToolStaged.answer(weatherQuestion(Optional.of(ToolChoice.NONE), stream)).withToolCalls(List.of())
                 .withContent("Hello!").verifiedBy(sent(expected));
     }
@@ -285,9 +288,9 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
     protected ToolRoundTrip stageToolRoundTrip(boolean stream) {
         // The follow-up carries tool_result blocks: it gets the recorded final answer.
         ANTHROPIC.stubFor(post(urlEqualTo(PATH)).atPriority(1).withRequestBody(containing("tool_result"))
-                .willReturn(stream ? sse(Fixtures.text("messages-stream.sse"))
-                        : json(200, Fixtures.text("messages-response.json"))));
-        answer(stream, stream ? sse(Fixtures.text("messages-stream-tooluse.sse"))
+                .willReturn(stream ? sse(FIXTURES.text("messages-stream.sse"))
+                        : json(200, FIXTURES.text("messages-response.json"))));
+        answer(stream, stream ? sse(FIXTURES.text("messages-stream-tooluse.sse"))
                 : json(200, ComposedStreams.recordedCallMessage()));
         ObjectNode followUp = asSentHere(ToolFixtures.recordedFollowUp(), stream);
         return ToolRoundTrip.of(weatherQuestion(Optional.empty(), stream), call -> ToolFixtures.RESULT)
@@ -306,7 +309,7 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
     protected ToolStaged stageJsonSchema(boolean stream) {
         // Composed: the recorded structured-output stream (messages-stream-ga.sse) answering an
         // object schema instead of the recorded array one.
-        String transcript = Fixtures.text("messages-stream-ga.sse")
+        String transcript = FIXTURES.text("messages-stream-ga.sse")
                 .replace("\"text\":\"[\"", "\"text\":\"{\\\"ids\\\":[\"")
                 .replace("\"text\":\"67890]\"", "\"text\":\"67890]}\"");
         answer(stream, stream ? sse(transcript) : json(200, """
@@ -316,8 +319,8 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
         ChatRequest request = toolRequest("Extract order IDs from the following text:\n\nOrder 12345\nOrder 67890",
                 List.of(), Optional.empty(), Optional.of(new ResponseFormat.JsonSchema("order_ids", Optional.empty(),
                         ORDER_IDS, true)), stream);
-        ObjectNode expected = asSentHere((ObjectNode) Fixtures.json("messages-stream-ga-request.json"), stream);
-        ((ObjectNode) expected.path("output_config").path("format")).set("schema", Fixtures.parse("""
+        ObjectNode expected = asSentHere((ObjectNode) FIXTURES.json("messages-stream-ga-request.json"), stream);
+        ((ObjectNode) expected.path("output_config").path("format")).set("schema", ProviderFixtures.parse("""
                 {"type":"object","properties":{"ids":{"type":"array","items":{"type":"integer"}}},
                  "required":["ids"],"additionalProperties":false}"""));
         return ToolStaged.answer(request).withContent("{\"ids\":[12345,67890]}").withToolCalls(List.of())
@@ -326,7 +329,7 @@ class AnthropicConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected ToolStaged stageStreamedToolCallFragments() {
-        answer(true, sse(Fixtures.text("messages-stream-tooluse.sse")));
+        answer(true, sse(FIXTURES.text("messages-stream-tooluse.sse")));
         return ToolStaged.answer(weatherQuestion(Optional.empty(), true)).withToolCalls(List.of(ToolFixtures.CALL))
                 .verifiedBy(sent(asSentHere(ToolFixtures.recordedFirstRequest(), true)));
     }

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
@@ -15,10 +14,8 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.stream.StreamEvent;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -37,9 +34,8 @@ class AnthropicLiveTest {
     private static LlmProvider provider() {
         URI base = Optional.ofNullable(System.getenv("ANTHROPIC_BASE_URL")).filter(s -> !s.isBlank())
                 .map(URI::create).orElse(AnthropicProviderFactory.DEFAULT_BASE_URL);
-        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
-                Optional.of(new ApiKey(System.getenv("ANTHROPIC_API_KEY"))), Optional.of(base), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Map.of()));
+        return new AnthropicProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.ANTHROPIC)
+                .apiKey(System.getenv("ANTHROPIC_API_KEY")).baseUrl(base).build());
     }
 
     @Test

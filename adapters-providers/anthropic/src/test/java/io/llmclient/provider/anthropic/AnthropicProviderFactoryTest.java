@@ -8,7 +8,7 @@ import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ProviderId;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +21,9 @@ class AnthropicProviderFactoryTest {
     private static final String KEY = "sk-ant-api03-factorytestkey0123456789-ABCD";
 
     private static LlmProvider create(boolean enabled, Optional<ApiKey> key, Map<String, String> options) {
-        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, enabled, key,
-                Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(5), options));
+        return new AnthropicProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.ANTHROPIC)
+                .enabled(enabled).apiKey(key).connectTimeout(Duration.ofSeconds(1))
+                .requestTimeout(Duration.ofSeconds(5)).options(options).build());
     }
 
     @Test

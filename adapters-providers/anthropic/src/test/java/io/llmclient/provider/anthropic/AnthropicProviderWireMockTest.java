@@ -24,10 +24,9 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -36,12 +35,14 @@ import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatResponses;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.conformance.StallingUpstream;
 import java.io.Serial;
 import java.net.URI;
@@ -68,6 +69,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fixtures: the exact request it receives, and the exact domain result or failure.
  */
 class AnthropicProviderWireMockTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
+
     private static final String KEY = "sk-ant-api03-CANARY-not-a-real-key-00000000-wiremockonly-QX7Q";
     private static final String PATH = "/v1/messages";
     private static final Duration NORMAL_TIMEOUT = Duration.ofSeconds(10);
@@ -88,8 +91,9 @@ class AnthropicProviderWireMockTest {
             .build();
 
     private static LlmProvider provider(URI baseUrl, Duration requestTimeout) {
-        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(baseUrl), Duration.ofSeconds(2), requestTimeout, Map.of()));
+        return new AnthropicProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.ANTHROPIC)
+                .apiKey(KEY).baseUrl(baseUrl).connectTimeout(Duration.ofSeconds(2)).requestTimeout(requestTimeout)
+                .build());
     }
 
     private static LlmProvider provider() {
@@ -97,7 +101,7 @@ class AnthropicProviderWireMockTest {
     }
 
     private static ResponseDefinitionBuilder fixture(int status, String body, Map<String, String> headers) {
-        ResponseDefinitionBuilder response = aResponse().withStatus(status).withBody(Fixtures.bytes(body));
+        ResponseDefinitionBuilder response = aResponse().withStatus(status).withBody(FIXTURES.bytes(body));
         headers.forEach((name, value) -> {
             if (!TRANSPORT_HEADERS.contains(name)) {
                 response.withHeader(name, value);
@@ -108,7 +112,7 @@ class AnthropicProviderWireMockTest {
 
     private static ResponseDefinitionBuilder sse(byte[] transcript) {
         ResponseDefinitionBuilder response = aResponse().withStatus(200).withBody(transcript);
-        Fixtures.headers("messages-stream-response-headers.json").forEach((name, value) -> {
+        FIXTURES.headers("messages-stream-response-headers.json").forEach((name, value) -> {
             if (!TRANSPORT_HEADERS.contains(name)) {
                 response.withHeader(name, value);
             }
@@ -165,15 +169,16 @@ class AnthropicProviderWireMockTest {
     }
 
     private static ChatResponse response(String id, String providerModel, String content, FinishReason finish, Usage usage) {
-        return new ChatResponse(id, HAIKU.id(), providerModel, ProviderId.ANTHROPIC, content, finish, usage, "t-123",
-                Duration.ZERO);
+        return ChatResponses.builder().id(id).model(HAIKU.id()).providerModel(providerModel)
+                .provider(ProviderId.ANTHROPIC).content(content).finishReason(finish).usage(usage).traceId("t-123")
+                .build();
     }
 
     // ---- complete ---------------------------------------------------------------------------
 
     @Test
     void aCompletionSendsTheExactRequestAndReturnsTheNormalisedAnswer() {
-        Map<String, String> headers = new LinkedHashMap<>(Fixtures.headers("response-identity-headers.json"));
+        Map<String, String> headers = new LinkedHashMap<>(FIXTURES.headers("response-identity-headers.json"));
         headers.put("content-type", "application/json");
         answer(fixture(200, "messages-response.json", headers));
 
@@ -193,7 +198,7 @@ class AnthropicProviderWireMockTest {
 
         ChatResponse result = provider().complete(TestRequests.dataScientist(), new CallContext(sonnet37, A2A));
 
-        UPSTREAM.verify(exactly(1), sent(Fixtures.text("messages-request.json")));
+        UPSTREAM.verify(exactly(1), sent(FIXTURES.text("messages-request.json")));
         assertEquals("claude-3-7-sonnet", result.model(), "model is the catalog id");
         assertEquals("claude-haiku-4-5-20251001", result.providerModel(), "provider model is what upstream said");
     }
@@ -201,9 +206,11 @@ class AnthropicProviderWireMockTest {
     @Test
     void withoutMaxTokensTheConfiguredDefaultForTheModelIsSent() {
         answer(fixture(200, "messages-response.json", Map.of("content-type", "application/json")));
-        LlmProvider provider = new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(URI.create(UPSTREAM.baseUrl())), Duration.ofSeconds(2),
-                NORMAL_TIMEOUT, Map.of("default_max_tokens", "1000", "default_max_tokens.claude-3-5-haiku-20241022", "777")));
+        LlmProvider provider = new AnthropicProviderFactory().create(ProviderSettingsFixtures
+                .builder(ProviderId.ANTHROPIC).apiKey(KEY).baseUrl(UPSTREAM.baseUrl())
+                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(NORMAL_TIMEOUT)
+                .option("default_max_tokens", "1000").option("default_max_tokens.claude-3-5-haiku-20241022", "777")
+                .build());
 
         provider.complete(TestRequests.request(user("Hi")), CONTEXT);
 
@@ -225,7 +232,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void aTruncatedJsonAnswerIsAFinalProviderErrorWithItsStatus() {
-        byte[] whole = Fixtures.bytes("messages-response.json");
+        byte[] whole = FIXTURES.bytes("messages-response.json");
         answer(aResponse().withStatus(200).withHeader("content-type", "application/json")
                 .withBody(Arrays.copyOf(whole, 200)));
 
@@ -255,9 +262,9 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void withoutAKeyTheProviderIsUnavailableAndCallsNothing() {
-        LlmProvider keyless = new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
-                Optional.empty(), Optional.of(URI.create(UPSTREAM.baseUrl())), Duration.ofSeconds(2), NORMAL_TIMEOUT,
-                Map.of()));
+        LlmProvider keyless = new AnthropicProviderFactory().create(ProviderSettingsFixtures
+                .builder(ProviderId.ANTHROPIC).baseUrl(UPSTREAM.baseUrl()).connectTimeout(Duration.ofSeconds(2))
+                .requestTimeout(NORMAL_TIMEOUT).build());
 
         LlmFailure failure = completeFailure(keyless, TestRequests.weather());
 
@@ -270,17 +277,17 @@ class AnthropicProviderWireMockTest {
 
     static Stream<Arguments> errorFixtures() {
         Map<String, String> json = Map.of("content-type", "application/json");
-        Map<String, String> rateLimitWithWait = new LinkedHashMap<>(Fixtures.headers("ratelimit-headers.json"));
+        Map<String, String> rateLimitWithWait = new LinkedHashMap<>(FIXTURES.headers("ratelimit-headers.json"));
         rateLimitWithWait.put("retry-after", "7");
         return Stream.of(
-                Arguments.of(400, "error-400.json", Fixtures.headers("error-400-headers.json"),
+                Arguments.of(400, "error-400.json", FIXTURES.headers("error-400-headers.json"),
                         new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.of(400), "invalid_request_error: "
-                                + Fixtures.json("error-400.json").path("error").path("message").asText(), false)),
+                                + FIXTURES.json("error-400.json").path("error").path("message").asText(), false)),
                 Arguments.of(401, "error-401.json", json, new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.of(401),
                         "authentication_error: invalid x-api-key", false)),
                 Arguments.of(404, "error-404.json", json, new ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.of(404),
                         "not_found_error: The requested resource could not be found.", false)),
-                Arguments.of(429, "error-429.json", Fixtures.headers("error-429-headers.json"),
+                Arguments.of(429, "error-429.json", FIXTURES.headers("error-429-headers.json"),
                         new RateLimited(ProviderId.ANTHROPIC, Optional.empty())),
                 Arguments.of(429, "error-429.json", rateLimitWithWait,
                         new RateLimited(ProviderId.ANTHROPIC, Optional.of(Duration.ofSeconds(7)))),
@@ -329,7 +336,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void eachAttemptOfTheRecordedRetrySequenceIsClassifiedOnItsOwn() {
-        var sequence = Fixtures.json("retry-sequence-429-429-200.json");
+        var sequence = FIXTURES.json("retry-sequence-429-429-200.json");
         String[] states = {Scenario.STARTED, "second", "third"};
         for (int i = 0; i < 3; i++) {
             var recorded = sequence.get(i).path("response");
@@ -361,7 +368,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void theRecordedStreamIsDeliveredDeltaByDeltaThenCompleted() {
-        answer(sse(Fixtures.bytes("messages-stream.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream.sse")));
 
         Outcome outcome = stream(provider(), TestRequests.weather());
 
@@ -375,7 +382,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void theStreamIsReportedOpenedOnceAtMessageStartBeforeAnyDelta() {
-        answer(sse(Fixtures.bytes("messages-stream.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream.sse")));
         List<String> seen = new ArrayList<>();
 
         provider().stream(TestRequests.weather(), CONTEXT, new io.llmclient.application.provider.StreamSink() {
@@ -398,7 +405,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void theGaEndpointStreamIsDeliveredDeltaByDelta() {
-        answer(sse(Fixtures.bytes("messages-stream-ga.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-ga.sse")));
 
         Outcome outcome = stream(provider(), TestRequests.weather());
 
@@ -409,7 +416,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void theDocumentedStreamIsDeliveredDeltaByDelta() {
-        answer(sse(Fixtures.bytes("messages-stream-docs.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-docs.sse")));
 
         Outcome outcome = stream(provider(), TestRequests.weather());
 
@@ -420,21 +427,22 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void aToolUseStreamSendsNoTextOnlyTheCallsFragmentsAndEndsWithTheCall() {
-        answer(sse(Fixtures.bytes("messages-stream-tooluse.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-tooluse.sse")));
 
         Outcome outcome = stream(provider(), TestRequests.weather());
 
         List<StreamEvent> expected = new ArrayList<>(ToolFixtures.recordedCallEvents(0));
-        expected.add(new StreamEvent.Completed(new ChatResponse("msg_01AusY9WEbCaj3N7Tv5J4YjH", HAIKU.id(),
-                "claude-haiku-4-5-20251001", ProviderId.ANTHROPIC, "", List.of(ToolFixtures.CALL),
-                FinishReason.TOOL_CALLS, new Usage(656, 74), "t-123", Duration.ZERO)));
+        expected.add(new StreamEvent.Completed(ChatResponses.builder().id("msg_01AusY9WEbCaj3N7Tv5J4YjH")
+                .model(HAIKU.id()).providerModel("claude-haiku-4-5-20251001").provider(ProviderId.ANTHROPIC)
+                .content("").toolCalls(ToolFixtures.CALL).finishReason(FinishReason.TOOL_CALLS).usage(656, 74)
+                .traceId("t-123").build()));
         assertEquals(new Outcome(expected, Optional.empty()),
                 new Outcome(withoutLatency(outcome.events()), outcome.failure()));
     }
 
     @Test
     void anOverloadedErrorEventMidStreamEndsItWithATransientProviderError() {
-        answer(sse(Fixtures.bytes("messages-stream-error.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-error.sse")));
 
         Outcome outcome = stream(provider(), TestRequests.weather());
 
@@ -444,7 +452,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void unknownEventTypesAreIgnored() {
-        String transcript = Fixtures.text("messages-stream-docs.sse").replace("event: ping\n",
+        String transcript = FIXTURES.text("messages-stream-docs.sse").replace("event: ping\n",
                 "event: brand_new_event\ndata: {\"type\":\"brand_new_event\",\"x\":1}\n\nevent: ping\n");
         answer(sse(transcript.getBytes(StandardCharsets.UTF_8)));
 
@@ -457,7 +465,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void aStreamThatEndsWithoutMessageStopFailsAfterItsDeltas() {
-        String transcript = Fixtures.text("messages-stream-docs.sse");
+        String transcript = FIXTURES.text("messages-stream-docs.sse");
         answer(sse(transcript.substring(0, transcript.indexOf("event: message_stop")).getBytes(StandardCharsets.UTF_8)));
 
         Outcome outcome = stream(provider(), TestRequests.weather());
@@ -469,7 +477,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void truncatedJsonInAStreamEventEndsItWithAFinalProviderError() {
-        String transcript = Fixtures.text("messages-stream-docs.sse")
+        String transcript = FIXTURES.text("messages-stream-docs.sse")
                 .replace("\"text\": \"!\"}}", "\"text\": \"!");
         answer(sse(transcript.getBytes(StandardCharsets.UTF_8)));
 
@@ -482,7 +490,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void aStreamThatStallsBeforeItsHeadersTimesOut() {
-        answer(sse(Fixtures.bytes("messages-stream-docs.sse")).withFixedDelay(2_000));
+        answer(sse(FIXTURES.bytes("messages-stream-docs.sse")).withFixedDelay(2_000));
 
         Outcome outcome = stream(provider(URI.create(UPSTREAM.baseUrl()), STALL_TIMEOUT), TestRequests.weather());
 
@@ -492,7 +500,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void aStreamThatStallsAfterItsFirstDeltaTimesOutAndTheDeltaWasAlreadyDelivered() {
-        String transcript = Fixtures.text("messages-stream-docs.sse");
+        String transcript = FIXTURES.text("messages-stream-docs.sse");
         String firstPart = transcript.substring(0, transcript.indexOf("event: content_block_delta",
                 transcript.indexOf("\"Hello\"")));
         try (var upstream = new StallingUpstream(firstPart.getBytes(StandardCharsets.UTF_8))) {
@@ -505,7 +513,7 @@ class AnthropicProviderWireMockTest {
 
     @Test
     void aSinkThatThrowsStopsTheStreamWithItsOwnException() {
-        answer(sse(Fixtures.bytes("messages-stream.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream.sse")));
         List<StreamEvent> seen = new ArrayList<>();
         var gone = new CallerGone();
 

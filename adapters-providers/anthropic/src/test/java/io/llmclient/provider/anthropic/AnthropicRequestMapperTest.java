@@ -14,12 +14,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolDefinition;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class AnthropicRequestMapperTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static JsonNode json(String text) throws IOException {
@@ -38,7 +43,7 @@ class AnthropicRequestMapperTest {
     @Test
     void theDocumentedSystemPromptRequestIsReproducedExactly() {
         ObjectNode wire = AnthropicRequestMapper.map(TestRequests.dataScientist(), "claude-3-7-sonnet-20250219", 4096, false);
-        assertEquals(Fixtures.json("messages-request.json"), wire);
+        assertEquals(FIXTURES.json("messages-request.json"), wire);
     }
 
     @Test
@@ -117,8 +122,7 @@ class AnthropicRequestMapperTest {
     // ---- tools ---------------------------------------------------------------------------------
 
     private static ChatRequest withTools(List<ToolDefinition> tools, Message... messages) {
-        return new ChatRequest(Optional.empty(), List.of(messages), OptionalDouble.empty(), OptionalInt.empty(), false,
-                Optional.empty(), Optional.empty(), TestRequests.A2A, tools, Optional.empty(), Optional.empty());
+        return ChatRequests.builder().messages(messages).context(TestRequests.A2A).tools(tools).build();
     }
 
     @Test
@@ -188,11 +192,10 @@ class AnthropicRequestMapperTest {
     void everyUntranslatableFieldIsReportedAtOnce() {
         var first = new ToolCall("toolu_1", "f", "[1]");
         var second = new ToolCall("toolu_2", "f", "not json");
-        ChatRequest request = new ChatRequest(Optional.empty(), List.of(user("x"),
-                Message.assistantCalling("", List.of(first, second)), Message.toolResult("toolu_1", "a"),
-                Message.toolResult("toolu_2", "b")), OptionalDouble.empty(), OptionalInt.empty(), false,
-                Optional.empty(), Optional.empty(), TestRequests.A2A, List.of(), Optional.empty(),
-                Optional.of(ResponseFormat.JSON_OBJECT));
+        ChatRequest request = ChatRequests.builder().messages(user("x"),
+                        Message.assistantCalling("", List.of(first, second)), Message.toolResult("toolu_1", "a"),
+                        Message.toolResult("toolu_2", "b"))
+                .context(TestRequests.A2A).responseFormat(ResponseFormat.JSON_OBJECT).build();
         LlmFailure failure = assertThrows(LlmFailureException.class,
                 () -> AnthropicRequestMapper.map(request, "m", 100, false)).failure();
         var invalid = assertInstanceOf(LlmFailure.InvalidParams.class, failure);

@@ -6,17 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.support.skeleton.Completion;
 import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class AnthropicResponseMapperTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static JsonNode json(String text) throws IOException {
@@ -25,7 +29,7 @@ class AnthropicResponseMapperTest {
 
     @Test
     void theRecordedResponseIsNormalised() {
-        var completion = AnthropicResponseMapper.completion(Fixtures.json("messages-response.json"));
+        var completion = AnthropicResponseMapper.completion(FIXTURES.json("messages-response.json"));
         assertEquals(new Completion("msg_01LzoWDaDa7jiMvVbBiguxJy", "claude-haiku-4-5-20251001",
                 "The weather in SF is currently **20°C** (68°F) and **Sunny**!", FinishReason.STOP, new Usage(705, 25)),
                 completion);

@@ -13,6 +13,7 @@ import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.support.skeleton.Completion;
 import io.llmclient.provider.support.skeleton.StreamAssembler;
 import io.llmclient.provider.support.skeleton.WireFormatException;
@@ -29,6 +30,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class AnthropicStreamDecoderTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StreamAssembler assembler = new StreamAssembler(new AnthropicStreamDecoder(JSON),
@@ -52,7 +55,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void theRecordedStreamYieldsEachTextDeltaAndTheFinalAnswer() throws IOException {
-        List<String> deltas = feed(Fixtures.text("messages-stream.sse"));
+        List<String> deltas = feed(FIXTURES.text("messages-stream.sse"));
         assertEquals(List.of("The weather in San Francisco, CA is", " currently", ":", "\n- **Temperature:**",
                 " 68°F\n- **", "Condition:** Sunny\n\nIt", "'s", " a nice", " sunny day!"), deltas);
         assertTrue(assembler.done());
@@ -62,7 +65,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void theGaEndpointStreamYieldsItsJsonTextAndUsage() throws IOException {
-        List<String> deltas = feed(Fixtures.text("messages-stream-ga.sse"));
+        List<String> deltas = feed(FIXTURES.text("messages-stream-ga.sse"));
         assertEquals(List.of("[", "12", "345,", "67890]"), deltas);
         assertEquals(new Completion("msg_013nnniYDrJDocdy5nrMU7cH", "claude-sonnet-4-5-20250929", "[12345,67890]",
                 FinishReason.STOP, new Usage(135, 10)), assembler.result());
@@ -70,7 +73,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void theDocumentedStreamTakesInputFromMessageStartAndOutputFromMessageDelta() throws IOException {
-        List<String> deltas = feed(Fixtures.text("messages-stream-docs.sse"));
+        List<String> deltas = feed(FIXTURES.text("messages-stream-docs.sse"));
         assertEquals(List.of("Hello", "!"), deltas);
         assertEquals(new Completion("msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY", "claude-sonnet-4-5-20250929", "Hello!",
                 FinishReason.STOP, new Usage(25, 15)), assembler.result());
@@ -78,7 +81,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void theRecordedToolUseStreamYieldsTheCallStartThenEachArgumentsFragmentAsCut() throws IOException {
-        List<StreamEvent> events = events(Fixtures.text("messages-stream-tooluse.sse"));
+        List<StreamEvent> events = events(FIXTURES.text("messages-stream-tooluse.sse"));
         assertEquals(ToolFixtures.recordedCallEvents(0), events);
         assertEquals(new Completion("msg_01AusY9WEbCaj3N7Tv5J4YjH", "claude-haiku-4-5-20251001", "",
                 List.of(ToolFixtures.CALL), FinishReason.TOOL_CALLS, new Usage(656, 74)), assembler.result());
@@ -86,7 +89,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void theRecordedToolCallsArgumentsAreTheModelsJsonTextExactly() throws IOException {
-        events(Fixtures.text("messages-stream-tooluse.sse"));
+        events(FIXTURES.text("messages-stream-tooluse.sse"));
         assertEquals("{\"location\": \"San Francisco, CA\", \"units\": \"f\"}",
                 assembler.result().toolCalls().getFirst().arguments());
     }
@@ -152,14 +155,14 @@ class AnthropicStreamDecoderTest {
     @Test
     void anOverloadedErrorEventEndsTheStreamWithATransientProviderError() {
         LlmFailureException thrown = assertThrows(LlmFailureException.class,
-                () -> feed(Fixtures.text("messages-stream-error.sse")));
+                () -> feed(FIXTURES.text("messages-stream-error.sse")));
         assertEquals(new LlmFailure.ProviderFailed(ProviderId.ANTHROPIC, OptionalInt.empty(),
                 "overloaded_error: Overloaded", true), thrown.failure());
     }
 
     @Test
     void unknownEventTypesAreIgnored() throws IOException {
-        String transcript = Fixtures.text("messages-stream-docs.sse").replace("event: ping\n",
+        String transcript = FIXTURES.text("messages-stream-docs.sse").replace("event: ping\n",
                 "event: thinking_about_it\ndata: {\"type\":\"thinking_about_it\",\"whatever\":[1,2]}\n\nevent: ping\n");
         assertEquals(List.of("Hello", "!"), feed(transcript));
         assertEquals("Hello!", assembler.result().content());
@@ -186,7 +189,7 @@ class AnthropicStreamDecoderTest {
 
     @Test
     void aStreamWithoutMessageStopIsNotDone() throws IOException {
-        String transcript = Fixtures.text("messages-stream-docs.sse");
+        String transcript = FIXTURES.text("messages-stream-docs.sse");
         feed(transcript.substring(0, transcript.indexOf("event: message_stop")));
         assertFalse(assembler.done());
     }

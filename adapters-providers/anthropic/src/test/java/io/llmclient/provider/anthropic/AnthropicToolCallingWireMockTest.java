@@ -19,10 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
@@ -35,11 +34,13 @@ import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatRequests;
+import io.llmclient.domain.testing.ChatResponses;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
-import java.net.URI;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +48,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,6 +62,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and the exact domain result of the recorded tool_use stream (served byte for byte).
  */
 class AnthropicToolCallingWireMockTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
+
     private static final String KEY = "sk-ant-api03-CANARY-not-a-real-key-00000000-toolcalling-test-QX7Q";
     private static final String PATH = "/v1/messages";
     private static final Duration HANG_GUARD = Duration.ofSeconds(15);
@@ -79,15 +80,15 @@ class AnthropicToolCallingWireMockTest {
             .build();
 
     private static LlmProvider provider() {
-        return new AnthropicProviderFactory().create(new ProviderSettings(ProviderId.ANTHROPIC, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(URI.create(UPSTREAM.baseUrl())), Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Map.of()));
+        return new AnthropicProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.ANTHROPIC)
+                .apiKey(KEY).baseUrl(UPSTREAM.baseUrl()).connectTimeout(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(10)).build());
     }
 
     private static ChatRequest request(List<Message> messages, List<ToolDefinition> tools, Optional<ToolChoice> choice,
                                        Optional<ResponseFormat> format, boolean stream) {
-        return new ChatRequest(Optional.empty(), messages, OptionalDouble.empty(), OptionalInt.of(1024), stream,
-                Optional.empty(), Optional.empty(), A2A, tools, choice, format);
+        return ChatRequests.builder().messages(messages).maxTokens(1024).stream(stream).context(A2A).tools(tools)
+                .toolChoice(choice).responseFormat(format).build();
     }
 
     /** The recorded first turn: the question, with {@code get_weather} declared. */
@@ -135,15 +136,16 @@ class AnthropicToolCallingWireMockTest {
 
     private static ChatResponse response(String id, String providerModel, String content, List<ToolCall> calls,
                                          FinishReason finish, Usage usage) {
-        return new ChatResponse(id, HAIKU_45.id(), providerModel, ProviderId.ANTHROPIC, content, calls, finish, usage,
-                "t-123", Duration.ZERO);
+        return ChatResponses.builder().id(id).model(HAIKU_45.id()).providerModel(providerModel)
+                .provider(ProviderId.ANTHROPIC).content(content).toolCalls(calls).finishReason(finish).usage(usage)
+                .traceId("t-123").build();
     }
 
     // ---- the recorded exchange ----------------------------------------------------------------
 
     @Test
     void theRecordedFirstTurnIsSentExactlyAndItsCallStreamsAsTheRecordedFragments() {
-        answer(sse(Fixtures.bytes("messages-stream-tooluse.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-tooluse.sse")));
 
         List<StreamEvent> events = stream(question(Optional.empty(), true), HAIKU_45);
 
@@ -156,7 +158,7 @@ class AnthropicToolCallingWireMockTest {
 
     @Test
     void theRecordedToolResultTurnIsSentExactlyAsToolUseAndToolResultBlocks() {
-        answer(sse(Fixtures.bytes("messages-stream.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream.sse")));
 
         List<StreamEvent> events = stream(followUp(ToolFixtures.CALL, true), HAIKU_45);
 
@@ -193,18 +195,18 @@ class AnthropicToolCallingWireMockTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("toolChoices")
     void eachToolChoiceIsSentInAnthropicsShape(ToolChoice choice, String wire) {
-        answer(sse(Fixtures.bytes("messages-stream-tooluse.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-tooluse.sse")));
 
         stream(question(Optional.of(choice), true), HAIKU_45);
 
         var expected = ToolFixtures.recordedFirstRequest();
-        expected.set("tool_choice", Fixtures.parse(wire));
+        expected.set("tool_choice", ProviderFixtures.parse(wire));
         verifySent(expected.toString());
     }
 
     @Test
     void withoutAToolChoiceNoneIsSentAndAnthropicDefaultsToAuto() {
-        answer(sse(Fixtures.bytes("messages-stream-tooluse.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-tooluse.sse")));
 
         stream(question(Optional.empty(), true), HAIKU_45);
 
@@ -248,7 +250,7 @@ class AnthropicToolCallingWireMockTest {
 
     @Test
     void consecutiveToolResultsBecomeOneUserTurnInOrderFollowedByUserText() {
-        answer(sse(Fixtures.bytes("messages-stream-docs.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-docs.sse")));
         ToolCall weather = new ToolCall("toolu_A", "get_weather", "{\"location\":\"Paris\"}");
         ToolCall time = new ToolCall("toolu_B", "get_time", "{}");
         ChatRequest request = request(List.of(user("Weather and time in Paris?"),
@@ -260,7 +262,7 @@ class AnthropicToolCallingWireMockTest {
         stream(request, HAIKU_45);
 
         var expected = ToolFixtures.recordedFirstRequest();
-        expected.set("messages", Fixtures.parse("""
+        expected.set("messages", ProviderFixtures.parse("""
                 [{"role":"user","content":"Weather and time in Paris?"},
                  {"role":"assistant","content":[{"type":"text","text":"Checking both."},
                    {"type":"tool_use","id":"toolu_A","name":"get_weather","input":{"location":"Paris"}},
@@ -273,7 +275,7 @@ class AnthropicToolCallingWireMockTest {
 
     @Test
     void aHistoryWithCallsButNoToolsDeclaresTheCalledFunctionsWithToolChoiceNone() {
-        answer(sse(Fixtures.bytes("messages-stream.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream.sse")));
         ChatRequest request = request(List.of(user(QUESTION), Message.assistantCalling("", List.of(ToolFixtures.CALL)),
                 Message.toolResult(ToolFixtures.CALL_ID, ToolFixtures.RESULT)), List.of(), Optional.empty(),
                 Optional.empty(), true);
@@ -281,8 +283,8 @@ class AnthropicToolCallingWireMockTest {
         stream(request, HAIKU_45);
 
         var expected = ToolFixtures.recordedFollowUp();
-        expected.set("tools", Fixtures.parse("[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}}]"));
-        expected.set("tool_choice", Fixtures.parse("{\"type\":\"none\"}"));
+        expected.set("tools", ProviderFixtures.parse("[{\"name\":\"get_weather\",\"input_schema\":{\"type\":\"object\"}}]"));
+        expected.set("tool_choice", ProviderFixtures.parse("{\"type\":\"none\"}"));
         verifySent(expected.toString());
     }
 
@@ -305,7 +307,7 @@ class AnthropicToolCallingWireMockTest {
 
     @Test
     void aJsonSchemaResponseFormatIsSentAsTheRecordedStructuredOutputRequest() {
-        answer(sse(Fixtures.bytes("messages-stream-ga.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-ga.sse")));
         var schema = Map.<String, Object>of("type", "array", "items", Map.of("type", "integer"));
         ChatRequest request = request(List.of(user("Extract order IDs from the following text:\n\nOrder 12345\nOrder 67890")),
                 List.of(), Optional.empty(),
@@ -313,7 +315,7 @@ class AnthropicToolCallingWireMockTest {
 
         List<StreamEvent> events = stream(request, SONNET_45);
 
-        verifySent(Fixtures.text("messages-stream-ga-request.json"));
+        verifySent(FIXTURES.text("messages-stream-ga-request.json"));
         var completed = assertInstanceOf(StreamEvent.Completed.class, events.getLast());
         assertEquals("[12345,67890]", completed.response().content());
         assertEquals(FinishReason.STOP, completed.response().finishReason());
@@ -321,7 +323,7 @@ class AnthropicToolCallingWireMockTest {
 
     @Test
     void aTextResponseFormatSendsNothing() {
-        answer(sse(Fixtures.bytes("messages-stream-tooluse.sse")));
+        answer(sse(FIXTURES.bytes("messages-stream-tooluse.sse")));
         ChatRequest request = request(List.of(user(QUESTION)), List.of(ToolFixtures.getWeather()), Optional.empty(),
                 Optional.of(ResponseFormat.TEXT), true);
 

@@ -8,7 +8,7 @@ import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
-import java.util.List;
+import io.llmclient.domain.testing.ChatRequests;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -39,13 +39,13 @@ final class TestRequests {
     }
 
     static ChatRequest request(Message... messages) {
-        return new ChatRequest(Optional.empty(), List.of(messages), OptionalDouble.empty(), OptionalInt.empty(),
-                false, Optional.empty(), Optional.empty(), A2A);
+        return ChatRequests.builder().messages(messages).context(A2A).build();
     }
 
     static ChatRequest request(OptionalDouble temperature, OptionalInt maxTokens, Message... messages) {
-        return new ChatRequest(Optional.empty(), List.of(messages), temperature, maxTokens,
-                false, Optional.empty(), Optional.empty(), A2A);
+        var request = ChatRequests.builder().messages(messages).maxTokens(maxTokens).context(A2A);
+        temperature.ifPresent(request::temperature);
+        return request.build();
     }
 
     /** The request behind fixture {@code messages-request.json}: a role in {@code system}, 2048 tokens. */

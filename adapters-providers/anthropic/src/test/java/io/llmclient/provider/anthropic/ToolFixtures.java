@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolDefinition;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ import java.util.Map;
  * {@code messages-stream-tooluse.sse}, and its result in the request's last turn.
  */
 final class ToolFixtures {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
+
     static final String CALL_ID = "toolu_018acGYLtfR52q9yDbWaEdQZ";
     /** The non-empty {@code partial_json} fragments of the recorded stream, as cut. */
     static final List<String> FRAGMENTS = List.of("{\"", "loca", "tio", "n\": ", "\"San Fr", "anci", "sco, CA\"",
@@ -37,7 +41,7 @@ final class ToolFixtures {
 
     /** The recorded {@code get_weather} declaration, as a caller declares it. */
     static ToolDefinition getWeather() {
-        ObjectNode tool = (ObjectNode) Fixtures.json("messages-stream-request.json").path("tools").get(0);
+        ObjectNode tool = (ObjectNode) FIXTURES.json("messages-stream-request.json").path("tools").get(0);
         Map<String, Object> schema = JSON.convertValue(tool.get("input_schema"), new TypeReference<>() { });
         return ToolDefinition.function("get_weather", tool.get("description").asText(), schema);
     }
@@ -56,7 +60,7 @@ final class ToolFixtures {
      * Anthropic's answer the domain does not keep; Anthropic accepts the block without it).
      */
     static ObjectNode recordedFollowUp() {
-        ObjectNode request = (ObjectNode) Fixtures.json("messages-stream-request.json");
+        ObjectNode request = (ObjectNode) FIXTURES.json("messages-stream-request.json");
         ((ObjectNode) request.path("messages").get(1).path("content").get(0)).remove("caller");
         return request;
     }

@@ -1,15 +1,14 @@
 package io.llmclient.provider.conformance;
 
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.provider.Transport;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 
@@ -68,7 +67,7 @@ public abstract class HttpProviderConformanceSuite extends ProviderConformanceSu
     }
 
     private ProviderSettings settings(URI baseUrl, Duration requestTimeout, Transport transport) {
-        return new ProviderSettings(factory().id(), true, Optional.of(new ApiKey(key())), Optional.of(baseUrl),
-                CONNECT_TIMEOUT, requestTimeout, Map.of(), transport);
+        return ProviderSettingsFixtures.builder(factory().id()).apiKey(key()).baseUrl(baseUrl)
+                .connectTimeout(CONNECT_TIMEOUT).requestTimeout(requestTimeout).transport(transport).build();
     }
 }

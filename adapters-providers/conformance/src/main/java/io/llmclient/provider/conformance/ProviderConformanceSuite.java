@@ -19,11 +19,10 @@ import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.failure.LlmFailure;
-import io.llmclient.domain.chat.Message;
-import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.stream.ToolCallAssembler;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
@@ -36,8 +35,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -536,9 +533,8 @@ public abstract class ProviderConformanceSuite {
      */
     protected ChatRequest toolRequest(String prompt, List<ToolDefinition> tools, Optional<ToolChoice> toolChoice,
                                       Optional<ResponseFormat> responseFormat, boolean stream) {
-        return new ChatRequest(Optional.of(model().id()), List.of(new Message(Role.USER, prompt)),
-                OptionalDouble.empty(), OptionalInt.empty(), stream, Optional.empty(), Optional.empty(), A2A, tools,
-                toolChoice, responseFormat);
+        return ChatRequests.builder().model(model().id()).user(prompt).stream(stream).context(A2A).tools(tools)
+                .toolChoice(toolChoice).responseFormat(responseFormat).build();
     }
 
     /** The call context every scenario sends. */

@@ -26,6 +26,7 @@ import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
 import io.llmclient.provider.conformance.HttpProviderConformanceSuite;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
 import io.llmclient.provider.conformance.ToolRoundTrip;
@@ -44,14 +45,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * stream) the staged body is composed from recorded pieces, as noted.
  */
 class GeminiConformanceTest extends HttpProviderConformanceSuite {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.GEMINI);
+
     private static final String KEY = "AIzaSy-conformance-0123456789WXYZ";
     private static final ModelEntry MODEL = ModelEntry.of("gemini-1.5-flash", ProviderId.GEMINI, ModelTier.FAST);
     private static final String GENERATE = "/v1beta/models/gemini-1.5-flash:generateContent";
     private static final String STREAM = "/v1beta/models/gemini-1.5-flash:streamGenerateContent";
     private static final String SEPARATOR = "\r\n\r\n";
-    private static final List<String> EVENTS = List.of(Fixtures.text("stream.sse").split(SEPARATOR));
+    private static final List<String> EVENTS = List.of(FIXTURES.text("stream.sse").split(SEPARATOR));
     private static final String STREAM_TEXT = EVENTS.stream()
-            .map(event -> Fixtures.parse(event.substring("data: ".length())).at("/candidates/0/content/parts/0/text")
+            .map(event -> ProviderFixtures.parse(event.substring("data: ".length())).at("/candidates/0/content/parts/0/text")
                     .asText())
             .reduce("", String::concat);
 
@@ -125,22 +128,22 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected Staged stageCompletion() {
-        onGenerate(json(200, Fixtures.text("generate-response.json")));
+        onGenerate(json(200, FIXTURES.text("generate-response.json")));
         return Staged.answer(request(), "low", new Usage(9, 1 + 20));
     }
 
     @Override
     protected Staged stageStream() {
-        onStream(sse(Fixtures.text("stream.sse")));
+        onStream(sse(FIXTURES.text("stream.sse")));
         return Staged.answer(request(), STREAM_TEXT, new Usage(20, 253 + 260));
     }
 
     @Override
     protected ChatRequest stageSameAnswerForCompleteAndStream() {
-        onStream(sse(Fixtures.text("stream.sse")));
+        onStream(sse(FIXTURES.text("stream.sse")));
         // Composed: the stream's last event (finishReason and final usage) carrying the whole text is
         // what generateContent answers for the same run.
-        ObjectNode whole = (ObjectNode) Fixtures.parse(EVENTS.getLast().substring("data: ".length()));
+        ObjectNode whole = (ObjectNode) ProviderFixtures.parse(EVENTS.getLast().substring("data: ".length()));
         ((ObjectNode) whole.at("/candidates/0/content/parts/0")).put("text", STREAM_TEXT);
         onGenerate(json(200, whole.toString()));
         return request();
@@ -154,9 +157,9 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
         }
         String wire = geminiFinish(reason);
         if (stream) {
-            onStream(sse(Fixtures.text("stream.sse").replace("\"finishReason\": \"STOP\"", "\"finishReason\": \"" + wire + "\"")));
+            onStream(sse(FIXTURES.text("stream.sse").replace("\"finishReason\": \"STOP\"", "\"finishReason\": \"" + wire + "\"")));
         } else {
-            onGenerate(json(200, Fixtures.text("generate-response.json")
+            onGenerate(json(200, FIXTURES.text("generate-response.json")
                     .replace("\"finishReason\": \"STOP\"", "\"finishReason\": \"" + wire + "\"")));
         }
         return request();
@@ -164,13 +167,13 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected ChatRequest stageBadAuth() {
-        onGenerate(json(400, Fixtures.text("error-400-api-key-invalid.json")));
+        onGenerate(json(400, FIXTURES.text("error-400-api-key-invalid.json")));
         return request();
     }
 
     @Override
     protected ChatRequest stageRateLimit(Duration retryAfter) {
-        onGenerate(json(429, Fixtures.text("error-429.json")
+        onGenerate(json(429, FIXTURES.text("error-429.json")
                 .replace("\"retryDelay\": \"56s\"", "\"retryDelay\": \"" + retryAfter.toSeconds() + "s\"")));
         return request();
     }
@@ -196,8 +199,8 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
     protected ChatRequest stageStall(StallPoint where) {
         switch (where) {
             case BEFORE_ANSWER -> {
-                onGenerate(json(200, Fixtures.text("generate-response.json")).withFixedDelay(5_000));
-                onStream(sse(Fixtures.text("stream.sse")).withFixedDelay(5_000));
+                onGenerate(json(200, FIXTURES.text("generate-response.json")).withFixedDelay(5_000));
+                onStream(sse(FIXTURES.text("stream.sse")).withFixedDelay(5_000));
             }
             // WireMock sleeps before its first dribbled chunk too; StallingUpstream sends one chunk at once.
             case MID_STREAM -> stallAfter(events(1).getBytes(StandardCharsets.UTF_8));
@@ -213,12 +216,12 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
     private static final List<ToolDefinition> LIGHTING_TOOLS = List.of(
             ToolDefinition.function("enable_lights", "Turn on the lighting system.", ToolDefinition.NO_PARAMETERS),
             ToolDefinition.function("set_light_color", "Set the light color. Lights must be enabled for this to work.",
-                    GeminiToolCallingTest.schema(Fixtures.parse("""
+                    GeminiToolCallingTest.schema(ProviderFixtures.parse("""
                             {"type":"object","properties":{"rgb_hex":{"type":"string","description":
                              "The light color as a 6-digit hex string, e.g. ff0000 for red."}},"required":["rgb_hex"]}"""))),
             ToolDefinition.function("stop_lights", "Turn off the lighting system.", ToolDefinition.NO_PARAMETERS));
     private static final ResponseFormat.JsonSchema REPLY_SCHEMA = new ResponseFormat.JsonSchema("reply", Optional.empty(),
-            GeminiToolCallingTest.schema(Fixtures.parse(
+            GeminiToolCallingTest.schema(ProviderFixtures.parse(
                     "{\"type\":\"object\",\"properties\":{\"reply\":{\"type\":\"string\"}},\"required\":[\"reply\"]}")),
             true);
 
@@ -229,9 +232,9 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
     /** Serves a JSON fixture (complete) or, streamed, the SSE fixture of the same answer. */
     private static void serve(boolean stream, String jsonFixture, String sseFixture) {
         if (stream) {
-            onStream(sse(Fixtures.text(sseFixture)));
+            onStream(sse(FIXTURES.text(sseFixture)));
         } else {
-            onGenerate(json(200, Fixtures.text(jsonFixture)));
+            onGenerate(json(200, FIXTURES.text(jsonFixture)));
         }
     }
 
@@ -242,7 +245,7 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
     }
 
     private static JsonNode lightBodyWith(Map<String, Object> functionCallingConfig) {
-        ObjectNode body = (ObjectNode) Fixtures.json("generate-request-function-call.json");
+        ObjectNode body = (ObjectNode) FIXTURES.json("generate-request-function-call.json");
         body.putObject("toolConfig").set("functionCallingConfig", new ObjectMapper().valueToTree(functionCallingConfig));
         return body;
     }
@@ -293,16 +296,16 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
         serve(stream, "generate-response-function-call.json", "stream-function-call.sse");
         // The follow-up (the one that carries a functionResponse) gets the recorded final answer; streamed, that
         // answer is composed as one event of its compact JSON.
-        String answer = Fixtures.text("generate-response-after-function-response.json");
+        String answer = FIXTURES.text("generate-response-after-function-response.json");
         GEMINI.stubFor(post(urlPathEqualTo(path(stream))).atPriority(1)
                 .withRequestBody(containing("functionResponse"))
-                .willReturn(stream ? sse("data: " + Fixtures.parse(answer) + SEPARATOR) : json(200, answer)));
+                .willReturn(stream ? sse("data: " + ProviderFixtures.parse(answer) + SEPARATOR) : json(200, answer)));
         ChatRequest first = toolRequest(LIGHT_PROMPT, List.of(GeminiToolCallingTest.CONTROL_LIGHT),
                 Optional.of(ToolChoice.AUTO), Optional.empty(), stream);
         return ToolRoundTrip.of(first, call -> LIGHT_RESULT)
-                .withFinalContent(Fixtures.json("generate-response-after-function-response.json")
+                .withFinalContent(FIXTURES.json("generate-response-after-function-response.json")
                         .at("/candidates/0/content/parts/0/text").asText())
-                .verifiedBy(received(stream, Fixtures.json("generate-request-tool-round-trip.json")));
+                .verifiedBy(received(stream, FIXTURES.json("generate-request-tool-round-trip.json")));
     }
 
     @Override
@@ -311,7 +314,7 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
         ChatRequest request = toolRequest("high", List.of(), Optional.empty(), Optional.of(ResponseFormat.JSON_OBJECT),
                 stream);
         return ToolStaged.answer(request).withContent("{\"reply\":\"low\"}").verifiedBy(received(stream,
-                Fixtures.parse("{\"contents\":[{\"parts\":[{\"text\":\"high\"}],\"role\":\"user\"}],"
+                ProviderFixtures.parse("{\"contents\":[{\"parts\":[{\"text\":\"high\"}],\"role\":\"user\"}],"
                         + "\"generationConfig\":{\"responseMimeType\":\"application/json\"}}")));
     }
 
@@ -319,7 +322,7 @@ class GeminiConformanceTest extends HttpProviderConformanceSuite {
     protected ToolStaged stageJsonSchema(boolean stream) {
         serve(stream, "generate-response-json.json", "stream-json.sse");
         ChatRequest request = toolRequest("high", List.of(), Optional.empty(), Optional.of(REPLY_SCHEMA), stream);
-        ObjectNode body = (ObjectNode) Fixtures.parse("{\"contents\":[{\"parts\":[{\"text\":\"high\"}],"
+        ObjectNode body = (ObjectNode) ProviderFixtures.parse("{\"contents\":[{\"parts\":[{\"text\":\"high\"}],"
                 + "\"role\":\"user\"}],\"generationConfig\":{\"responseMimeType\":\"application/json\"}}");
         ((ObjectNode) body.get("generationConfig")).set("responseJsonSchema",
                 new ObjectMapper().valueToTree(REPLY_SCHEMA.schema()));

@@ -6,29 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
-import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatRequests;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -47,15 +42,13 @@ class GeminiLiveTest {
     private static LlmProvider provider(String key) {
         URI base = Optional.ofNullable(System.getenv("GEMINI_BASE_URL")).map(URI::create)
                 .orElse(GeminiProviderFactory.DEFAULT_BASE_URL);
-        return new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true,
-                Optional.of(new ApiKey(key)), Optional.of(base), Duration.ofSeconds(10), Duration.ofSeconds(60),
-                Map.of()));
+        return new GeminiProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.GEMINI).apiKey(key)
+                .baseUrl(base).build());
     }
 
     private static ChatRequest request() {
-        return new ChatRequest(Optional.of(MODEL), List.of(new Message(Role.SYSTEM, "Answer in one short sentence."),
-                new Message(Role.USER, "Why is the sky blue?")), OptionalDouble.of(0.2), OptionalInt.of(64), false,
-                Optional.empty(), Optional.empty(), CONTEXT.a2a());
+        return ChatRequests.builder().model(MODEL).system("Answer in one short sentence.")
+                .user("Why is the sky blue?").temperature(0.2).maxTokens(64).context(CONTEXT.a2a()).build();
     }
 
     @Test

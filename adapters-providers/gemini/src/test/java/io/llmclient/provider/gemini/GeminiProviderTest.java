@@ -1,7 +1,7 @@
 package io.llmclient.provider.gemini;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -20,11 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.LlmProviderFactory;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -35,11 +34,14 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatRequests;
+import io.llmclient.domain.testing.ChatResponses;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.conformance.StallingUpstream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -48,9 +50,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.ServiceLoader;
 import java.util.concurrent.CancellationException;
@@ -61,6 +61,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** WireMock stands in for generativelanguage.googleapis.com, serving the recorded fixtures. */
 class GeminiProviderTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.GEMINI);
+
     @RegisterExtension
     static final WireMockExtension GEMINI = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort()).build();
@@ -79,8 +81,8 @@ class GeminiProviderTest {
     }
 
     static LlmProvider provider(Duration requestTimeout, URI baseUrl) {
-        return new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(baseUrl), Duration.ofSeconds(2), requestTimeout, Map.of()));
+        return new GeminiProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.GEMINI).apiKey(KEY)
+                .baseUrl(baseUrl).connectTimeout(Duration.ofSeconds(2)).requestTimeout(requestTimeout).build());
     }
 
     static ChatRequest ask(String text) {
@@ -89,15 +91,14 @@ class GeminiProviderTest {
 
     /** The conversation of stream-request.json: a system instruction and "high". */
     static ChatRequest highRequest() {
-        return new ChatRequest(Optional.of("gemini-1.5-flash"),
-                List.of(new Message(Role.SYSTEM, "I say high you say low, and then tell me why is the sky blue."),
-                        new Message(Role.USER, "high")),
-                OptionalDouble.empty(), OptionalInt.empty(), true, Optional.empty(), Optional.empty(), A2A);
+        return ChatRequests.builder().model("gemini-1.5-flash")
+                .system("I say high you say low, and then tell me why is the sky blue.").user("high").stream(true)
+                .context(A2A).build();
     }
 
     static ResponseDefinitionBuilder json(int status, String fixture) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=UTF-8")
-                .withBody(Fixtures.bytes(fixture));
+                .withBody(FIXTURES.bytes(fixture));
     }
 
     static ResponseDefinitionBuilder json(int status, byte[] body) {
@@ -149,13 +150,13 @@ class GeminiProviderTest {
                 .withHeader("X-Trace-Id", equalTo("trace-7"))
                 .withHeader("X-Source-Agent", equalTo("planner"))
                 .withHeader("X-Session-Id", equalTo("session-9"))
-                .withRequestBody(equalToJson(Fixtures.text("generate-request.json"))));
+                .withRequestBody(equalToJson(FIXTURES.text("generate-request.json"))));
     }
 
     @Test
     void theKeyNeverAppearsInAnyRequestedUrl() {
         onGenerate(json(200, "generate-response.json"));
-        onStream(sse(Fixtures.bytes("stream.sse")));
+        onStream(sse(FIXTURES.bytes("stream.sse")));
         provider(NORMAL).complete(ask("Hi"), CONTEXT);
         provider(NORMAL).stream(ask("Hi"), CONTEXT, event -> { });
         var urls = GEMINI.getAllServeEvents().stream().map(event -> event.getRequest().getUrl()).toList();
@@ -198,8 +199,10 @@ class GeminiProviderTest {
     void theRecordedResponseBecomesTheExactDomainResult() {
         onGenerate(json(200, "generate-response.json"));
         ChatResponse response = provider(NORMAL).complete(ask("high"), CONTEXT);
-        var expected = new ChatResponse("hi77aOvyCJ-jvr0P8syDgQw", "gemini-1.5-flash", "gemini-2.5-flash",
-                ProviderId.GEMINI, "low", FinishReason.STOP, new Usage(9, 1 + 20), "trace-7", response.latency());
+        var expected = ChatResponses.builder().id("hi77aOvyCJ-jvr0P8syDgQw").model("gemini-1.5-flash")
+                .providerModel("gemini-2.5-flash").provider(ProviderId.GEMINI).content("low")
+                .finishReason(FinishReason.STOP).usage(9, 1 + 20).traceId("trace-7").latency(response.latency())
+                .build();
         assertEquals(expected, response);
         assertEquals(30, response.usage().totalTokens(), "prompt + candidates + thoughts");
     }
@@ -208,15 +211,16 @@ class GeminiProviderTest {
     void maxTokensFinishesWithLength() {
         onGenerate(json(200, "generate-response-max-tokens.json"));
         ChatResponse response = provider(NORMAL).complete(ask("why is the sky blue?"), CONTEXT);
-        assertEquals(new ChatResponse("qNSfaInGHfP0n9kPrJGHuQ4", "gemini-1.5-flash", "gemini-2.0-flash",
-                ProviderId.GEMINI,
-                "The sky is blue because of a phenomenon called **Rayleigh scattering**. Here's a breakdown:",
-                FinishReason.LENGTH, new Usage(6, 20), "trace-7", response.latency()), response);
+        assertEquals(ChatResponses.builder().id("qNSfaInGHfP0n9kPrJGHuQ4").model("gemini-1.5-flash")
+                .providerModel("gemini-2.0-flash").provider(ProviderId.GEMINI)
+                .content("The sky is blue because of a phenomenon called **Rayleigh scattering**. Here's a breakdown:")
+                .finishReason(FinishReason.LENGTH).usage(6, 20).traceId("trace-7").latency(response.latency())
+                .build(), response);
     }
 
     @Test
     void withoutModelVersionTheProviderModelIsTheConfiguredName() {
-        ObjectNode body = (ObjectNode) Fixtures.json("generate-response.json");
+        ObjectNode body = (ObjectNode) FIXTURES.json("generate-response.json");
         body.remove("modelVersion");
         onGenerate(json(200, utf8(body.toString())));
         assertEquals("gemini-1.5-flash", provider(NORMAL).complete(ask("high"), CONTEXT).providerModel());
@@ -276,7 +280,7 @@ class GeminiProviderTest {
 
     @Test
     void truncatedJsonIsAProviderError() {
-        byte[] whole = Fixtures.bytes("generate-response.json");
+        byte[] whole = FIXTURES.bytes("generate-response.json");
         onGenerate(json(200, java.util.Arrays.copyOf(whole, whole.length / 2)));
         var failed = assertInstanceOf(ProviderFailed.class, completeFailure(NORMAL));
         assertEquals(OptionalInt.of(200), failed.status());
@@ -340,7 +344,7 @@ class GeminiProviderTest {
     @Test
     void anUnknownModelOnTheStreamingEndpointIsA404FromItsPlainJsonBody() {
         onStream(aResponse().withStatus(404).withHeader("Content-Type", "text/event-stream")
-                .withBody(Fixtures.bytes("error-404-model.json")));
+                .withBody(FIXTURES.bytes("error-404-model.json")));
         List<StreamEvent> events = new ArrayList<>();
         var failed = assertInstanceOf(ProviderFailed.class,
                 failureOf(() -> provider(NORMAL).stream(ask("Hi"), CONTEXT, events::add)));
@@ -359,7 +363,7 @@ class GeminiProviderTest {
 
     @Test
     void aFractionalRetryDelayKeepsItsNanoseconds() {
-        String body = Fixtures.text("error-429.json").replace("\"56s\"", "\"0.539477544s\"");
+        String body = FIXTURES.text("error-429.json").replace("\"56s\"", "\"0.539477544s\"");
         onGenerate(json(429, utf8(body)));
         assertEquals(new RateLimited(ProviderId.GEMINI, Optional.of(Duration.ofNanos(539_477_544))),
                 completeFailure(NORMAL));
@@ -375,7 +379,7 @@ class GeminiProviderTest {
     @Test
     void theWaitIsNeverReadFromTheMessageText() {
         // The fixture's message says "Please retry in 56.185908122s"; without RetryInfo there is no hint.
-        ObjectNode body = (ObjectNode) Fixtures.json("error-429.json");
+        ObjectNode body = (ObjectNode) FIXTURES.json("error-429.json");
         ((com.fasterxml.jackson.databind.node.ArrayNode) body.get("error").get("details")).remove(2);
         onGenerate(json(429, utf8(body.toString())));
         assertEquals(new RateLimited(ProviderId.GEMINI, Optional.empty()), completeFailure(NORMAL));
@@ -399,31 +403,32 @@ class GeminiProviderTest {
 
     // ---- Streaming ---------------------------------------------------------------------------
 
-    static final List<String> FIXTURE_DELTAS = Fixtures.text("stream.sse").lines()
+    static final List<String> FIXTURE_DELTAS = FIXTURES.text("stream.sse").lines()
             .filter(line -> line.startsWith("data: "))
-            .map(line -> Fixtures.parse(line.substring(6)).at("/candidates/0/content/parts/0/text").asText())
+            .map(line -> ProviderFixtures.parse(line.substring(6)).at("/candidates/0/content/parts/0/text").asText())
             .toList();
 
     @Test
     void theRecordedStreamGivesEachEventsTextAsADeltaThenTheExactResult() {
-        onStream(sse(Fixtures.bytes("stream.sse")));
+        onStream(sse(FIXTURES.bytes("stream.sse")));
         List<StreamEvent> events = stream(highRequest());
         assertEquals(7, events.size(), () -> "six deltas and Completed: " + events);
         assertEquals(FIXTURE_DELTAS, events.subList(0, 6).stream()
                 .map(event -> assertInstanceOf(StreamEvent.Delta.class, event).text()).toList());
         var completed = assertInstanceOf(StreamEvent.Completed.class, events.getLast()).response();
-        assertEquals(new ChatResponse("tS77aIl-4ZvV7w_A9rTBBg", "gemini-1.5-flash", "gemini-2.5-flash",
-                ProviderId.GEMINI, String.join("", FIXTURE_DELTAS), FinishReason.STOP,
-                new Usage(20, 253 + 260), "trace-7", completed.latency()), completed);
+        assertEquals(ChatResponses.builder().id("tS77aIl-4ZvV7w_A9rTBBg").model("gemini-1.5-flash")
+                .providerModel("gemini-2.5-flash").provider(ProviderId.GEMINI).content(String.join("", FIXTURE_DELTAS))
+                .finishReason(FinishReason.STOP).usage(20, 253 + 260).traceId("trace-7").latency(completed.latency())
+                .build(), completed);
         assertEquals(533, completed.usage().totalTokens());
     }
 
     @Test
     void aStreamPostsToStreamGenerateContentWithAltSse() {
-        onStream(sse(Fixtures.bytes("stream.sse")));
+        onStream(sse(FIXTURES.bytes("stream.sse")));
         stream(highRequest());
         // The recorded request also asked for candidateCount 1, the API's default, which the adapter never sends.
-        ObjectNode expected = (ObjectNode) Fixtures.json("stream-request.json");
+        ObjectNode expected = (ObjectNode) FIXTURES.json("stream-request.json");
         ((ObjectNode) expected.get("generationConfig")).remove("candidateCount");
         GEMINI.verify(1, postRequestedFor(urlEqualTo(STREAM + "?alt=sse"))
                 .withHeader("x-goog-api-key", equalTo(KEY))
@@ -435,14 +440,14 @@ class GeminiProviderTest {
 
     @Test
     void lfFramingIsReadLikeCrlf() {
-        onStream(sse(utf8(Fixtures.text("stream.sse").replace("\r\n", "\n"))));
+        onStream(sse(utf8(FIXTURES.text("stream.sse").replace("\r\n", "\n"))));
         var completed = assertInstanceOf(StreamEvent.Completed.class, stream(highRequest()).getLast()).response();
         assertEquals(String.join("", FIXTURE_DELTAS), completed.content());
     }
 
     @Test
     void aStreamThatEndsBeforeAFinishReasonIsATransientProviderError() {
-        String firstEvent = Fixtures.text("stream.sse").split("\r\n\r\n")[0] + "\r\n\r\n";
+        String firstEvent = FIXTURES.text("stream.sse").split("\r\n\r\n")[0] + "\r\n\r\n";
         onStream(sse(utf8(firstEvent)));
         List<StreamEvent> events = new ArrayList<>();
         var failed = assertInstanceOf(ProviderFailed.class,
@@ -454,7 +459,7 @@ class GeminiProviderTest {
 
     @Test
     void anErrorEventInsideTheStreamEndsItWithThatError() {
-        String firstEvent = Fixtures.text("stream.sse").split("\r\n\r\n")[0] + "\r\n\r\n";
+        String firstEvent = FIXTURES.text("stream.sse").split("\r\n\r\n")[0] + "\r\n\r\n";
         String error = "data: {\"error\":{\"code\":503,\"status\":\"UNAVAILABLE\",\"message\":\"overloaded\"}}\r\n\r\n";
         onStream(sse(utf8(firstEvent + error)));
         List<StreamEvent> events = new ArrayList<>();
@@ -485,13 +490,13 @@ class GeminiProviderTest {
 
     @Test
     void aStreamThatNeverStartsTimesOut() {
-        onStream(sse(Fixtures.bytes("stream.sse")).withFixedDelay(3_000));
+        onStream(sse(FIXTURES.bytes("stream.sse")).withFixedDelay(3_000));
         assertInstanceOf(LlmFailure.ProviderTimedOut.class,
                 failureOf(() -> provider(SHORT).stream(ask("Hi"), CONTEXT, event -> { })));
     }
 
     static byte[] firstEvent() {
-        return utf8(Fixtures.text("stream.sse").split("\r\n\r\n")[0] + "\r\n\r\n");
+        return utf8(FIXTURES.text("stream.sse").split("\r\n\r\n")[0] + "\r\n\r\n");
     }
 
     @Test
@@ -508,7 +513,7 @@ class GeminiProviderTest {
 
     @Test
     void aSilenceAfterTheFinishReasonEndsTheStreamNormally() {
-        String[] events = Fixtures.text("stream.sse").split("\r\n\r\n");
+        String[] events = FIXTURES.text("stream.sse").split("\r\n\r\n");
         List<StreamEvent> received = new ArrayList<>();
         try (var upstream = new StallingUpstream(utf8(events[5] + "\r\n\r\n"))) {
             var provider = provider(Duration.ofMillis(300), upstream.baseUrl());
@@ -535,7 +540,7 @@ class GeminiProviderTest {
 
     @Test
     void aProviderStaysUsableAfterASinkAbandonedAStream() {
-        onStream(sse(Fixtures.bytes("stream.sse")));
+        onStream(sse(FIXTURES.bytes("stream.sse")));
         onGenerate(json(200, "generate-response.json"));
         LlmProvider provider = provider(NORMAL);
         assertThrows(IllegalStateException.class, () -> provider.stream(highRequest(), CONTEXT, event -> {
@@ -546,7 +551,7 @@ class GeminiProviderTest {
 
     @Test
     void anInterruptedStreamIsCancelledAndKeepsTheInterruptFlag() {
-        onStream(sse(Fixtures.bytes("stream.sse")));
+        onStream(sse(FIXTURES.bytes("stream.sse")));
         List<StreamEvent> events = new ArrayList<>();
         assertThrows(CancellationException.class, () -> provider(NORMAL).stream(highRequest(), CONTEXT, event -> {
             events.add(event);
@@ -560,8 +565,8 @@ class GeminiProviderTest {
 
     @Test
     void withoutAKeyTheProviderIsUnavailableAndCallsNothing() {
-        var keyless = new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true, Optional.empty(),
-                Optional.of(URI.create(GEMINI.baseUrl())), Duration.ofSeconds(2), NORMAL, Map.of()));
+        var keyless = new GeminiProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.GEMINI)
+                .baseUrl(GEMINI.baseUrl()).connectTimeout(Duration.ofSeconds(2)).requestTimeout(NORMAL).build());
         assertEquals(new io.llmclient.application.provider.Availability(false, "no API key (GOOGLE_API_KEY)"),
                 keyless.availability());
         var unavailable = assertInstanceOf(LlmFailure.ProviderUnavailable.class,

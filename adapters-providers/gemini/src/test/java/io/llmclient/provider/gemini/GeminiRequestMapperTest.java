@@ -3,22 +3,26 @@ package io.llmclient.provider.gemini;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
-import java.util.List;
-import java.util.Optional;
+import io.llmclient.domain.testing.ChatRequests;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class GeminiRequestMapperTest {
-    static final String STORY = Fixtures.json("generate-request.json").at("/contents/1/parts/0/text").asText();
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.GEMINI);
+
+    static final String STORY = FIXTURES.json("generate-request.json").at("/contents/1/parts/0/text").asText();
 
     static ChatRequest request(OptionalDouble temperature, OptionalInt maxTokens, Message... messages) {
-        return new ChatRequest(Optional.of("gemini-1.5-flash"), List.of(messages), temperature, maxTokens, false,
-                Optional.empty(), Optional.empty(), A2aContext.ofTrace("t-1"));
+        var request = ChatRequests.builder().model("gemini-1.5-flash").messages(messages).maxTokens(maxTokens)
+                .traceId("t-1");
+        temperature.ifPresent(request::temperature);
+        return request.build();
     }
 
     /** The conversation of generate-request.json: system, user, assistant, user; temperature 0.5, 20 tokens. */
@@ -32,20 +36,20 @@ class GeminiRequestMapperTest {
 
     @Test
     void aConversationWithSystemAndSamplingMapsToTheComposedFixture() {
-        assertEquals(Fixtures.json("generate-request.json"), GeminiRequestMapper.map(storyRequest()));
+        assertEquals(FIXTURES.json("generate-request.json"), GeminiRequestMapper.map(storyRequest()));
     }
 
     @Test
     void temperatureAndTokenLimitGoToGenerationConfig() {
         var request = request(OptionalDouble.of(0.5), OptionalInt.of(20), new Message(Role.USER, "why is the sky blue?"));
-        assertEquals(Fixtures.json("generate-request-config.json"), GeminiRequestMapper.map(request));
+        assertEquals(FIXTURES.json("generate-request-config.json"), GeminiRequestMapper.map(request));
     }
 
     @Test
     void aSystemMessageBecomesTheSystemInstructionAndNoSamplingLeavesAnEmptyConfig() {
         var request = request(OptionalDouble.empty(), OptionalInt.empty(),
                 new Message(Role.SYSTEM, "I say high you say low"), new Message(Role.USER, "high"));
-        assertEquals(Fixtures.json("generate-request-system-instruction.json"), GeminiRequestMapper.map(request));
+        assertEquals(FIXTURES.json("generate-request-system-instruction.json"), GeminiRequestMapper.map(request));
     }
 
     @Test

@@ -18,10 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -35,20 +34,20 @@ import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
-import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.stream.StreamEvent.ToolCallDelta;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
-import java.net.URI;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,6 +60,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fixtures/gemini/SOURCES.md), complete and streamed.
  */
 class GeminiToolCallingTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.GEMINI);
+
     @RegisterExtension
     static final WireMockExtension GEMINI = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort()).build();
@@ -77,11 +78,11 @@ class GeminiToolCallingTest {
     /** The recorded controlLight declaration, its schema as JSON Schema. */
     static final ToolDefinition CONTROL_LIGHT = new ToolDefinition("controlLight",
             Optional.of("Set the brightness and color temperature of a room light."),
-            schema(Fixtures.json("generate-request-function-call.json")
+            schema(FIXTURES.json("generate-request-function-call.json")
                     .at("/tools/0/functionDeclarations/0/parametersJsonSchema")), false);
     static final String RECORDED_ID = "call_GHGNaZ2wAsXchMIP4oTLkAU_0";
     /** The opaque {@code thoughtSignature} recorded beside the call; Gemini 3 needs it back on that part. */
-    static final String RECORDED_SIGNATURE = Fixtures.json("generate-response-function-call.json")
+    static final String RECORDED_SIGNATURE = FIXTURES.json("generate-response-function-call.json")
             .at("/candidates/0/content/parts/0/thoughtSignature").asText();
     static final ToolCall RECORDED_CALL = new ToolCall(RECORDED_ID, "controlLight",
             "{\"brightness\":50,\"colorTemperature\":\"warm\"}", Optional.of(RECORDED_SIGNATURE));
@@ -97,8 +98,8 @@ class GeminiToolCallingTest {
 
     static ChatRequest request(List<Message> messages, List<ToolDefinition> tools, Optional<ToolChoice> choice,
                                Optional<ResponseFormat> format, boolean stream) {
-        return new ChatRequest(Optional.of(MODEL.id()), messages, OptionalDouble.empty(), OptionalInt.empty(), stream,
-                Optional.empty(), Optional.empty(), A2A, tools, choice, format);
+        return ChatRequests.builder().model(MODEL.id()).messages(messages).stream(stream).context(A2A).tools(tools)
+                .toolChoice(choice).responseFormat(format).build();
     }
 
     static ChatRequest lightRequest(Optional<ToolChoice> choice) {
@@ -106,18 +107,18 @@ class GeminiToolCallingTest {
     }
 
     private static LlmProvider provider() {
-        return new GeminiProviderFactory().create(new ProviderSettings(ProviderId.GEMINI, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(URI.create(GEMINI.baseUrl())), Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Map.of()));
+        return new GeminiProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.GEMINI).apiKey(KEY)
+                .baseUrl(GEMINI.baseUrl()).connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(10))
+                .build());
     }
 
     private static ResponseDefinitionBuilder json(String fixture) {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=UTF-8")
-                .withBody(Fixtures.bytes(fixture));
+                .withBody(FIXTURES.bytes(fixture));
     }
 
     private static ResponseDefinitionBuilder sse(String fixture) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(Fixtures.bytes(fixture));
+        return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(FIXTURES.bytes(fixture));
     }
 
     private static ChatResponse complete(String fixture, ChatRequest request) {
@@ -137,7 +138,7 @@ class GeminiToolCallingTest {
     }
 
     private static ObjectNode fixtureWith(String fixture, String field, Object value) {
-        ObjectNode body = (ObjectNode) Fixtures.json(fixture);
+        ObjectNode body = (ObjectNode) FIXTURES.json(fixture);
         if (value == null) {
             body.remove(field);
         } else {
@@ -156,7 +157,7 @@ class GeminiToolCallingTest {
     @Test
     void toolsGoToFunctionDeclarationsWithTheirJsonSchemaAndAutoToToolConfig() {
         complete("generate-response-function-call.json", lightRequest(Optional.of(ToolChoice.AUTO)));
-        assertSent(GENERATE, Fixtures.json("generate-request-function-call.json"));
+        assertSent(GENERATE, FIXTURES.json("generate-request-function-call.json"));
     }
 
     @Test
@@ -189,13 +190,13 @@ class GeminiToolCallingTest {
 
     @Test
     void aSchemaGeminisOpenApiSubsetLacksIsSentUnchangedAsJsonSchema() {
-        Map<String, Object> parameters = schema(Fixtures.parse("""
+        Map<String, Object> parameters = schema(ProviderFixtures.parse("""
                 {"type":"object","additionalProperties":false,"$defs":{"unit":{"enum":["C","F"]}},
                  "properties":{"unit":{"$ref":"#/$defs/unit"},"city":{"type":["string","null"]}}}"""));
         var tool = new ToolDefinition("get_weather", Optional.empty(), parameters, true);
         complete("generate-response.json", request(List.of(new Message(Role.USER, "Weather?")), List.of(tool),
                 Optional.empty(), Optional.empty(), false));
-        assertSent(GENERATE, Fixtures.parse("""
+        assertSent(GENERATE, ProviderFixtures.parse("""
                 {"contents":[{"parts":[{"text":"Weather?"}],"role":"user"}],"generationConfig":{},
                  "tools":[{"functionDeclarations":[{"name":"get_weather","parametersJsonSchema":
                    {"type":"object","additionalProperties":false,"$defs":{"unit":{"enum":["C","F"]}},
@@ -206,7 +207,7 @@ class GeminiToolCallingTest {
     void jsonModeAsksForTheJsonMimeType() {
         complete("generate-response-json.json", request(List.of(new Message(Role.USER, "high")), List.of(),
                 Optional.empty(), Optional.of(ResponseFormat.JSON_OBJECT), false));
-        assertSent(GENERATE, Fixtures.parse("""
+        assertSent(GENERATE, ProviderFixtures.parse("""
                 {"contents":[{"parts":[{"text":"high"}],"role":"user"}],
                  "generationConfig":{"responseMimeType":"application/json"}}"""));
     }
@@ -214,11 +215,11 @@ class GeminiToolCallingTest {
     @Test
     void aJsonSchemaFormatIsSentAsResponseJsonSchemaCarryingItsDescription() {
         var format = new ResponseFormat.JsonSchema("reply", Optional.of("The reply to the user"),
-                schema(Fixtures.parse("{\"type\":\"object\",\"properties\":{\"reply\":{\"type\":\"string\"}},"
+                schema(ProviderFixtures.parse("{\"type\":\"object\",\"properties\":{\"reply\":{\"type\":\"string\"}},"
                         + "\"required\":[\"reply\"]}")), true);
         complete("generate-response-json.json", request(List.of(new Message(Role.USER, "high")), List.of(),
                 Optional.empty(), Optional.of(format), false));
-        assertSent(GENERATE, Fixtures.parse("""
+        assertSent(GENERATE, ProviderFixtures.parse("""
                 {"contents":[{"parts":[{"text":"high"}],"role":"user"}],
                  "generationConfig":{"responseMimeType":"application/json","responseJsonSchema":
                    {"type":"object","properties":{"reply":{"type":"string"}},"required":["reply"],
@@ -229,7 +230,7 @@ class GeminiToolCallingTest {
     void aTextResponseFormatSendsNothing() {
         complete("generate-response.json", request(List.of(new Message(Role.USER, "high")), List.of(),
                 Optional.empty(), Optional.of(ResponseFormat.TEXT), false));
-        assertSent(GENERATE, Fixtures.parse("""
+        assertSent(GENERATE, ProviderFixtures.parse("""
                 {"contents":[{"parts":[{"text":"high"}],"role":"user"}],"generationConfig":{}}"""));
     }
 
@@ -240,7 +241,7 @@ class GeminiToolCallingTest {
                         Message.toolResult(RECORDED_ID, "{\"brightness\":50,\"colorTemperature\":\"warm\"}")),
                 List.of(CONTROL_LIGHT), Optional.of(ToolChoice.AUTO), Optional.empty(), false);
         ChatResponse answer = complete("generate-response-after-function-response.json", followUp);
-        assertSent(GENERATE, Fixtures.json("generate-request-tool-round-trip.json"));
+        assertSent(GENERATE, FIXTURES.json("generate-request-tool-round-trip.json"));
         assertEquals("OK. I found two theaters in Mountain View that are showing the Barbie movie: "
                 + "AMC Mountain View 16 and Regal Edwards 14.", answer.content());
         assertEquals(List.of(), answer.toolCalls());
@@ -256,7 +257,7 @@ class GeminiToolCallingTest {
                         new Message(Role.USER, "Thanks")),
                 List.of(), Optional.empty(), Optional.empty(), false);
         complete("generate-response.json", followUp);
-        assertSent(GENERATE, Fixtures.parse("""
+        assertSent(GENERATE, ProviderFixtures.parse("""
                 {"contents":[
                   {"parts":[{"text":"Light this place up in purple"}],"role":"user"},
                   {"parts":[{"text":"Sure."},
@@ -285,7 +286,7 @@ class GeminiToolCallingTest {
         } else {
             complete("generate-response.json", followUp);
         }
-        assertSent(streamed ? STREAM : GENERATE, Fixtures.parse("""
+        assertSent(streamed ? STREAM : GENERATE, ProviderFixtures.parse("""
                 {"contents":[
                   {"parts":[{"text":"Light this place up in purple"}],"role":"user"},
                   {"parts":[{"functionCall":{"name":"enable_lights","args":{}},"thoughtSignature":"Sig+/=\u00e9\\"\\\\<test>"},
@@ -304,7 +305,7 @@ class GeminiToolCallingTest {
                 List.of(CONTROL_LIGHT), Optional.empty(), Optional.empty(), false);
         complete("generate-response-after-function-response.json", followUp);
         String sent = GEMINI.findAll(postRequestedFor(urlPathEqualTo(GENERATE))).getFirst().getBodyAsString();
-        String recorded = Fixtures.text("generate-response-function-call.json");
+        String recorded = FIXTURES.text("generate-response-function-call.json");
         String member = "\"thoughtSignature\": \"" + RECORDED_SIGNATURE + "\"";
         assertTrue(recorded.contains(member), "the recording holds the signature as plain JSON text");
         assertTrue(sent.contains("\"thoughtSignature\":\"" + RECORDED_SIGNATURE + "\""), sent);
@@ -370,7 +371,7 @@ class GeminiToolCallingTest {
 
     @Test
     void geminisOwnCallIdIsKeptWhenItSendsOne() {
-        ObjectNode body = (ObjectNode) Fixtures.json("generate-response-function-call.json");
+        ObjectNode body = (ObjectNode) FIXTURES.json("generate-response-function-call.json");
         ((ObjectNode) body.at("/candidates/0/content/parts/0/functionCall")).put("id", "fc-7");
         GEMINI.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(aResponse().withStatus(200)
                 .withBody(body.toString().getBytes(StandardCharsets.UTF_8))));
@@ -389,7 +390,7 @@ class GeminiToolCallingTest {
 
     @Test
     void onlyTheSignedCallOfParallelCallsCarriesASignature() {
-        ObjectNode body = (ObjectNode) Fixtures.json("generate-response-parallel-function-calls.json");
+        ObjectNode body = (ObjectNode) FIXTURES.json("generate-response-parallel-function-calls.json");
         ((ObjectNode) body.at("/candidates/0/content/parts/0")).put("thoughtSignature", "sig-test-first");
         GEMINI.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(aResponse().withStatus(200)
                 .withBody(body.toString().getBytes(StandardCharsets.UTF_8))));
@@ -401,7 +402,7 @@ class GeminiToolCallingTest {
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"", "  "})
     void aBlankThoughtSignatureIsNoSignature(String blank) {
-        ObjectNode body = (ObjectNode) Fixtures.json("generate-response-function-call.json");
+        ObjectNode body = (ObjectNode) FIXTURES.json("generate-response-function-call.json");
         ((ObjectNode) body.at("/candidates/0/content/parts/0")).put("thoughtSignature", blank);
         GEMINI.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(aResponse().withStatus(200)
                 .withBody(body.toString().getBytes(StandardCharsets.UTF_8))));
@@ -411,7 +412,7 @@ class GeminiToolCallingTest {
 
     @Test
     void aFunctionCallWithoutANameIsAProviderError() {
-        ObjectNode body = (ObjectNode) Fixtures.json("generate-response-function-call.json");
+        ObjectNode body = (ObjectNode) FIXTURES.json("generate-response-function-call.json");
         ((ObjectNode) body.at("/candidates/0/content/parts/0/functionCall")).remove("name");
         GEMINI.stubFor(post(urlPathEqualTo(GENERATE)).willReturn(aResponse().withStatus(200)
                 .withBody(body.toString().getBytes(StandardCharsets.UTF_8))));
@@ -454,7 +455,7 @@ class GeminiToolCallingTest {
         ChatResponse completed = assertInstanceOf(StreamEvent.Completed.class, events.get(2)).response();
         assertEquals("{\"reply\":\"low\"}", completed.content());
         assertEquals(FinishReason.STOP, completed.finishReason());
-        assertSent(STREAM, Fixtures.parse("""
+        assertSent(STREAM, ProviderFixtures.parse("""
                 {"contents":[{"parts":[{"text":"high"}],"role":"user"}],
                  "generationConfig":{"responseMimeType":"application/json"}}"""));
     }

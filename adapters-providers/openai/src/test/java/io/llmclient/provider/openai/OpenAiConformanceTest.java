@@ -18,11 +18,13 @@ import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.provider.conformance.HttpProviderConformanceSuite;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.conformance.Staged;
 import io.llmclient.provider.conformance.StallPoint;
 import io.llmclient.provider.conformance.ToolRoundTrip;
@@ -44,6 +46,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * composed from recorded pieces, as noted.
  */
 class OpenAiConformanceTest extends HttpProviderConformanceSuite {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.OPENAI);
+
     private static final String KEY = "sk-proj-conformance0123456789WXYZ";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STREAM_TEXT = "I'm unable to provide real-time weather updates. To get the current "
@@ -90,7 +94,7 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
 
     private static ObjectNode recordedCompletion() {
         try {
-            return (ObjectNode) JSON.readTree(Fixtures.bytes("chat-response-recorded.json"));
+            return (ObjectNode) JSON.readTree(FIXTURES.bytes("chat-response-recorded.json"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -103,13 +107,13 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected Staged stageCompletion() {
-        answer(false, json(200, Fixtures.text("chat-response.json")));
+        answer(false, json(200, FIXTURES.text("chat-response.json")));
         return Staged.answer(TestRequests.helloRequest(false), "Hello! How can I assist you today?", new Usage(19, 10));
     }
 
     @Override
     protected Staged stageStream() {
-        answer(true, sse(Fixtures.text("chat-stream.sse")));
+        answer(true, sse(FIXTURES.text("chat-stream.sse")));
         return Staged.answer(TestRequests.weatherRequest(), STREAM_TEXT, new Usage(14, 30));
     }
 
@@ -117,7 +121,7 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     protected ChatRequest stageSameAnswerForCompleteAndStream() {
         // Composed: the recorded completion and the recorded stream are two runs with different
         // text, so the completion is given the stream's content and usage.
-        answer(true, sse(Fixtures.text("chat-stream.sse")));
+        answer(true, sse(FIXTURES.text("chat-stream.sse")));
         ObjectNode completion = recordedCompletion();
         ((ObjectNode) completion.at("/choices/0/message")).put("content", STREAM_TEXT);
         ObjectNode usage = (ObjectNode) completion.get("usage");
@@ -142,7 +146,7 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
         if (!stream) {
             answer(false, json(200, withFinish(recordedCompletion(), wire)));
         } else {
-            answer(true, sse(Fixtures.text("chat-stream.sse")
+            answer(true, sse(FIXTURES.text("chat-stream.sse")
                     .replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"" + wire + "\"")));
         }
         return TestRequests.weatherRequest();
@@ -152,13 +156,13 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     protected ChatRequest stageBadAuth() {
         // OpenAI quotes the wrong key back, masked in the middle: its first 8 characters would leak.
         String quoted = KEY.substring(0, 8) + "*".repeat(20) + KEY.substring(KEY.length() - 4);
-        answer(false, json(401, Fixtures.text("error-401.json").replace("CHANGE_ME", quoted)));
+        answer(false, json(401, FIXTURES.text("error-401.json").replace("CHANGE_ME", quoted)));
         return TestRequests.helloRequest(false);
     }
 
     @Override
     protected ChatRequest stageRateLimit(Duration retryAfter) {
-        answer(false, json(429, Fixtures.text("error-429.json"))
+        answer(false, json(429, FIXTURES.text("error-429.json"))
                 .withHeader("retry-after", Long.toString(retryAfter.toSeconds())));
         return TestRequests.helloRequest(false);
     }
@@ -182,8 +186,8 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     protected ChatRequest stageStall(StallPoint where) {
         switch (where) {
             case BEFORE_ANSWER -> {
-                answer(false, json(200, Fixtures.text("chat-response.json")).withFixedDelay(5_000));
-                answer(true, sse(Fixtures.text("chat-stream.sse")).withFixedDelay(5_000));
+                answer(false, json(200, FIXTURES.text("chat-response.json")).withFixedDelay(5_000));
+                answer(true, sse(FIXTURES.text("chat-stream.sse")).withFixedDelay(5_000));
             }
             case MID_STREAM -> {
                 // WireMock waits before its first dribbled chunk too; see StallingUpstream.
@@ -194,7 +198,7 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     }
 
     private static String firstEvents(int count) {
-        String[] events = Fixtures.text("chat-stream.sse").split("\n\n");
+        String[] events = FIXTURES.text("chat-stream.sse").split("\n\n");
         return String.join("\n\n", List.of(events).subList(0, count)) + "\n\n";
     }
 
@@ -223,7 +227,7 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     // The recorded single call: the stream as recorded, or a completion with that call.
     private static void answerWithTheWeatherCall(boolean stream, String finish) {
         if (stream) {
-            answer(true, sse(finish.equals("tool_calls") ? Fixtures.text("chat-stream-toolcall.sse")
+            answer(true, sse(finish.equals("tool_calls") ? FIXTURES.text("chat-stream-toolcall.sse")
                     : ToolFixtures.withStopFinish("chat-stream-toolcall.sse")));
         } else {
             answer(false, json(200, ToolFixtures.toolCallCompletion(List.of(ToolFixtures.WEATHER_CALL), finish)));
@@ -258,9 +262,9 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     protected ToolStaged stageToolChoiceNone(boolean stream) {
         // The recorded text answers were given to this very prompt.
         if (stream) {
-            answer(true, sse(Fixtures.text("chat-stream.sse")));
+            answer(true, sse(FIXTURES.text("chat-stream.sse")));
         } else {
-            answer(false, json(200, Fixtures.text("chat-response-recorded.json")));
+            answer(false, json(200, FIXTURES.text("chat-response-recorded.json")));
         }
         return ToolStaged.answer(ToolFixtures.weatherTools(Optional.of(ToolChoice.NONE), stream))
                 .withContent(stream ? STREAM_TEXT : recordedCompletion().at("/choices/0/message/content").asText())
@@ -270,7 +274,7 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     @Override
     protected ToolStaged stageParallelToolCalls(boolean stream) {
         if (stream) {
-            answer(true, sse(Fixtures.text("chat-stream-toolcall-parallel.sse")));
+            answer(true, sse(FIXTURES.text("chat-stream-toolcall-parallel.sse")));
         } else {
             answer(false, json(200, ToolFixtures.toolCallCompletion(ToolFixtures.PARALLEL_CALLS, "tool_calls")));
         }
@@ -286,8 +290,8 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
         // the recorded text answer to the same prompt.
         OPENAI.stubFor(post(urlEqualTo("/v1/chat/completions"))
                 .withRequestBody(matchingJsonPath("$.messages[?(@.role == 'tool')]"))
-                .willReturn(stream ? sse(Fixtures.text("chat-stream.sse"))
-                        : json(200, Fixtures.text("chat-response-recorded.json"))));
+                .willReturn(stream ? sse(FIXTURES.text("chat-stream.sse"))
+                        : json(200, FIXTURES.text("chat-response-recorded.json"))));
         String result = "{\"temperature\": 18, \"unit\": \"c\"}";
         return ToolRoundTrip.of(ToolFixtures.weatherTools(Optional.empty(), stream), call -> result)
                 .withFinalContent(stream ? STREAM_TEXT : recordedCompletion().at("/choices/0/message/content").asText())
@@ -333,7 +337,7 @@ class OpenAiConformanceTest extends HttpProviderConformanceSuite {
 
     @Override
     protected ToolStaged stageStreamedToolCallFragments() {
-        answer(true, sse(Fixtures.text("chat-stream-toolcall.sse")));
+        answer(true, sse(FIXTURES.text("chat-stream-toolcall.sse")));
         return ToolStaged.answer(ToolFixtures.weatherTools(Optional.empty(), true))
                 .withToolCalls(List.of(ToolFixtures.WEATHER_CALL));
     }

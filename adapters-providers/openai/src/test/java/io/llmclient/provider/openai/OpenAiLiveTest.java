@@ -5,30 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
-import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.chat.Role;
-import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.stream.ToolCallAssembler;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ToolChoice;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
@@ -45,17 +39,16 @@ class OpenAiLiveTest {
 
     // Tests may read the environment; production code below bootstrap never does.
     private static LlmProvider provider() {
-        var settings = new ProviderSettings(ProviderId.OPENAI, true,
-                Optional.of(new ApiKey(System.getenv("OPENAI_API_KEY"))),
-                Optional.ofNullable(System.getenv("OPENAI_BASE_URL")).filter(url -> !url.isBlank()).map(URI::create),
-                Duration.ofSeconds(10), Duration.ofSeconds(60), Map.of());
+        var settings = ProviderSettingsFixtures.builder(ProviderId.OPENAI).apiKey(System.getenv("OPENAI_API_KEY"))
+                .baseUrl(Optional.ofNullable(System.getenv("OPENAI_BASE_URL")).filter(url -> !url.isBlank())
+                        .map(URI::create))
+                .build();
         return new OpenAiProviderFactory().create(settings);
     }
 
     private static ChatRequest request(boolean stream) {
-        return new ChatRequest(Optional.of("gpt-4.1-mini"),
-                List.of(new Message(Role.SYSTEM, "Answer in one word."), new Message(Role.USER, "What is 1+1?")),
-                OptionalDouble.of(0), OptionalInt.of(16), stream, Optional.empty(), Optional.empty(), CONTEXT.a2a());
+        return ChatRequests.builder().model("gpt-4.1-mini").system("Answer in one word.").user("What is 1+1?")
+                .temperature(0).maxTokens(16).stream(stream).context(CONTEXT.a2a()).build();
     }
 
     @Test
@@ -79,10 +72,9 @@ class OpenAiLiveTest {
     @Test
     void aRealForcedToolCallStreamsFragmentsThatMakeTheCompletedCall() {
         // OpenAI ends a forced call with "stop"; the adapter must still report tool_calls.
-        var request = new ChatRequest(Optional.of("gpt-4.1-mini"),
-                List.of(new Message(Role.USER, "What's the weather like in SF?")), OptionalDouble.of(0),
-                OptionalInt.of(64), true, Optional.empty(), Optional.empty(), CONTEXT.a2a(),
-                List.of(ToolFixtures.GET_WEATHER), Optional.of(new ToolChoice.Named("get_weather")), Optional.empty());
+        var request = ChatRequests.builder().model("gpt-4.1-mini").user("What's the weather like in SF?")
+                .temperature(0).maxTokens(64).stream(true).context(CONTEXT.a2a()).tools(ToolFixtures.GET_WEATHER)
+                .toolChoice(new ToolChoice.Named("get_weather")).build();
         List<StreamEvent> events = new ArrayList<>();
         provider().stream(request, CONTEXT, events::add);
         var completed = assertInstanceOf(StreamEvent.Completed.class, events.getLast()).response();

@@ -8,9 +8,8 @@ import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ProviderId;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,7 @@ class OpenAiProviderFactoryTest {
     private static final String KEY = "sk-test-factory-0123456789-LAST";
 
     private static ProviderSettings settings(boolean enabled, Optional<ApiKey> key) {
-        return new ProviderSettings(ProviderId.OPENAI, enabled, key, Optional.empty(), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Map.of());
+        return ProviderSettingsFixtures.builder(ProviderId.OPENAI).enabled(enabled).apiKey(key).build();
     }
 
     @Test

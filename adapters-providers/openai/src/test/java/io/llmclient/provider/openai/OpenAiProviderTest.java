@@ -17,20 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.provider.StreamSink;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
-import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatResponses;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.conformance.StallingUpstream;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -42,7 +42,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -56,6 +55,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the exact domain result or failure for each recorded answer and each kind of bad answer.
  */
 class OpenAiProviderTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.OPENAI);
+
     private static final String KEY = "sk-test-0123456789abcdefWXYZ";
     private static final String PATH = "/v1/chat/completions";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -73,8 +74,9 @@ class OpenAiProviderTest {
     }
 
     private static LlmProvider provider(URI baseUrl, Duration requestTimeout) {
-        return new OpenAiProviderFactory().create(new ProviderSettings(ProviderId.OPENAI, true, Optional.of(new ApiKey(KEY)),
-                Optional.of(baseUrl), Duration.ofSeconds(2), requestTimeout, Map.of()), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new OpenAiProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.OPENAI).apiKey(KEY)
+                .baseUrl(baseUrl).connectTimeout(Duration.ofSeconds(2)).requestTimeout(requestTimeout).build(),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static void answer(ResponseDefinitionBuilder response) {
@@ -126,7 +128,7 @@ class OpenAiProviderTest {
 
     private static String errorMessage(String fixture) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Fixtures.bytes(fixture))
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(FIXTURES.bytes(fixture))
                     .at("/error/message").asText();
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -137,7 +139,7 @@ class OpenAiProviderTest {
 
     @Test
     void aCompletionSendsTheExactRequest() {
-        answer(json(200, Fixtures.text("chat-response.json")));
+        answer(json(200, FIXTURES.text("chat-response.json")));
         complete();
         OPENAI.verify(1, postRequestedFor(urlEqualTo(PATH))
                 .withHeader("Authorization", equalTo("Bearer " + KEY))
@@ -156,19 +158,19 @@ class OpenAiProviderTest {
 
     @Test
     void aStreamSendsTheFixtureRequestExactly() {
-        answer(sse(Fixtures.bytes("chat-stream.sse")));
+        answer(sse(FIXTURES.bytes("chat-stream.sse")));
         stream(new ArrayList<>());
         OPENAI.verify(1, postRequestedFor(urlEqualTo(PATH))
                 .withHeader("Authorization", equalTo("Bearer " + KEY))
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withHeader("Accept", equalTo("text/event-stream"))
                 .withHeader("X-Trace-Id", equalTo("t-123"))
-                .withRequestBody(equalToJson(Fixtures.text("chat-request.json"))));
+                .withRequestBody(equalToJson(FIXTURES.text("chat-request.json"))));
     }
 
     @Test
     void unknownA2aFieldsAreNotSentAsHeaders() {
-        answer(json(200, Fixtures.text("chat-response.json")));
+        answer(json(200, FIXTURES.text("chat-response.json")));
         var context = new io.llmclient.application.provider.CallContext(TestRequests.GPT_41_MINI,
                 io.llmclient.domain.chat.A2aContext.ofTrace("t-only"));
         assertTimeoutPreemptively(HANG_GUARD, () -> provider(TIMEOUT).complete(TestRequests.helloRequest(false), context));
@@ -180,7 +182,7 @@ class OpenAiProviderTest {
 
     @Test
     void aBaseUrlWithATrailingSlashReachesTheSamePath() {
-        answer(json(200, Fixtures.text("chat-response.json")));
+        answer(json(200, FIXTURES.text("chat-response.json")));
         assertTimeoutPreemptively(HANG_GUARD, () -> provider(URI.create(OPENAI.baseUrl() + "/v1/"), TIMEOUT)
                 .complete(TestRequests.helloRequest(false), TestRequests.CONTEXT));
         OPENAI.verify(1, postRequestedFor(urlEqualTo(PATH)));
@@ -190,16 +192,17 @@ class OpenAiProviderTest {
 
     @Test
     void theDocumentedCompletionBecomesTheDomainResponse() {
-        answer(json(200, Fixtures.text("chat-response.json")));
+        answer(json(200, FIXTURES.text("chat-response.json")));
         ChatResponse response = complete();
-        assertEquals(new ChatResponse("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "gpt-4.1-mini", "gpt-5.4",
-                ProviderId.OPENAI, "Hello! How can I assist you today?", FinishReason.STOP, new Usage(19, 10),
-                "t-123", Duration.ZERO), response.withLatency(Duration.ZERO));
+        assertEquals(ChatResponses.builder().id("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT").model("gpt-4.1-mini")
+                .providerModel("gpt-5.4").provider(ProviderId.OPENAI).content("Hello! How can I assist you today?")
+                .finishReason(FinishReason.STOP).usage(19, 10).traceId("t-123").build(),
+                response.withLatency(Duration.ZERO));
     }
 
     @Test
     void theRecordedStreamIsDeliveredDeltaByDeltaThenCompleted() {
-        answer(sse(Fixtures.bytes("chat-stream.sse")));
+        answer(sse(FIXTURES.bytes("chat-stream.sse")));
         List<StreamEvent> events = stream(new ArrayList<>());
         List<String> deltas = deltas(events);
         assertEquals(30, deltas.size(), "one delta per non-empty content chunk");
@@ -207,14 +210,15 @@ class OpenAiProviderTest {
         assertEquals(RECORDED_STREAM_TEXT, String.join("", deltas));
         var completed = assertInstanceOf(StreamEvent.Completed.class, events.getLast());
         assertEquals(31, events.size());
-        assertEquals(new ChatResponse("chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL", "gpt-4.1-mini", "gpt-4o-2024-08-06",
-                ProviderId.OPENAI, RECORDED_STREAM_TEXT, FinishReason.STOP, new Usage(14, 30), "t-123", Duration.ZERO),
+        assertEquals(ChatResponses.builder().id("chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL").model("gpt-4.1-mini")
+                .providerModel("gpt-4o-2024-08-06").provider(ProviderId.OPENAI).content(RECORDED_STREAM_TEXT)
+                .finishReason(FinishReason.STOP).usage(14, 30).traceId("t-123").build(),
                 completed.response().withLatency(Duration.ZERO));
     }
 
     @Test
     void theStreamIsReportedOpenedOnceAtItsRoleChunkBeforeAnyDelta() {
-        answer(sse(Fixtures.bytes("chat-stream.sse")));
+        answer(sse(FIXTURES.bytes("chat-stream.sse")));
         List<String> seen = new ArrayList<>();
         assertTimeoutPreemptively(HANG_GUARD, () -> provider(TIMEOUT).stream(TestRequests.helloRequest(true),
                 TestRequests.CONTEXT, new StreamSink() {
@@ -236,7 +240,7 @@ class OpenAiProviderTest {
 
     @Test
     void aStreamRefusedWithAnErrorStatusIsNeverReportedOpened() {
-        answer(json(429, Fixtures.text("error-429.json")));
+        answer(json(429, FIXTURES.text("error-429.json")));
         var opened = new java.util.concurrent.atomic.AtomicBoolean();
         assertThrows(LlmFailureException.class, () -> provider(TIMEOUT).stream(TestRequests.helloRequest(true),
                 TestRequests.CONTEXT, new StreamSink() {
@@ -255,33 +259,34 @@ class OpenAiProviderTest {
 
     @Test
     void aToolCallStreamLeaksNoArgumentsIntoText() {
-        answer(sse(Fixtures.bytes("chat-stream-toolcall.sse")));
+        answer(sse(FIXTURES.bytes("chat-stream-toolcall.sse")));
         List<StreamEvent> events = stream(new ArrayList<>());
         assertEquals(List.of(), deltas(events), "tool-call fragments are not text");
         var completed = assertInstanceOf(StreamEvent.Completed.class, events.getLast());
-        assertEquals(new ChatResponse("chatcmpl-ABfwCgi41eStOcARjZq97ohCEGBPO", "gpt-4.1-mini", "gpt-4o-2024-08-06",
-                ProviderId.OPENAI, "", List.of(ToolFixtures.WEATHER_CALL), FinishReason.TOOL_CALLS, new Usage(48, 19),
-                "t-123", Duration.ZERO), completed.response().withLatency(Duration.ZERO));
+        assertEquals(ChatResponses.builder().id("chatcmpl-ABfwCgi41eStOcARjZq97ohCEGBPO").model("gpt-4.1-mini")
+                .providerModel("gpt-4o-2024-08-06").provider(ProviderId.OPENAI).content("")
+                .toolCalls(ToolFixtures.WEATHER_CALL).finishReason(FinishReason.TOOL_CALLS).usage(48, 19)
+                .traceId("t-123").build(), completed.response().withLatency(Duration.ZERO));
     }
 
     // ---- Error answers -------------------------------------------------------------------
 
     @Test
     void an400UnsupportedParameterIsAProviderErrorNotRetried() {
-        answer(json(400, Fixtures.text("error-400.json")));
+        answer(json(400, FIXTURES.text("error-400.json")));
         assertEquals(failed(400, errorMessage("error-400.json"), false), completeFailure());
     }
 
     @Test
     void a401IsAProviderErrorWithItsStatusNotRetried() {
-        answer(json(401, Fixtures.text("error-401.json")));
+        answer(json(401, FIXTURES.text("error-401.json")));
         assertEquals(failed(401, errorMessage("error-401.json"), false), completeFailure());
     }
 
     @Test
     void a401ThatQuotesTheKeyNeverEchoesIt() {
         String masked = KEY.substring(0, 8) + "************" + KEY.substring(KEY.length() - 4);
-        answer(json(401, Fixtures.text("error-401.json").replace("CHANGE_ME", masked)));
+        answer(json(401, FIXTURES.text("error-401.json").replace("CHANGE_ME", masked)));
         var failure = assertInstanceOf(ProviderFailed.class, completeFailure());
         assertTrue(failure.providerMessage().startsWith("Incorrect API key provided: ****WXYZ You can find"),
                 failure.providerMessage());
@@ -290,52 +295,52 @@ class OpenAiProviderTest {
 
     @Test
     void a404UnknownModelIsAProviderErrorNotRetried() {
-        answer(json(404, Fixtures.text("error-404-model.json")));
+        answer(json(404, FIXTURES.text("error-404-model.json")));
         assertEquals(failed(404, errorMessage("error-404-model.json"), false), completeFailure());
     }
 
     @Test
     void a429RateLimitCarriesTheRetryAfterSeconds() {
-        answer(json(429, Fixtures.text("error-429.json")).withHeader("retry-after", "20"));
+        answer(json(429, FIXTURES.text("error-429.json")).withHeader("retry-after", "20"));
         assertEquals(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(20))), completeFailure());
     }
 
     @Test
     void a429RateLimitPrefersRetryAfterMs() {
-        answer(json(429, Fixtures.text("error-429.json")).withHeader("retry-after-ms", "1500")
+        answer(json(429, FIXTURES.text("error-429.json")).withHeader("retry-after-ms", "1500")
                 .withHeader("retry-after", "2"));
         assertEquals(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofMillis(1500))), completeFailure());
     }
 
     @Test
     void a429RateLimitReadsAnHttpDate() {
-        answer(json(429, Fixtures.text("error-429.json")).withHeader("retry-after", "Fri, 29 Sep 2023 16:26:57 GMT"));
+        answer(json(429, FIXTURES.text("error-429.json")).withHeader("retry-after", "Fri, 29 Sep 2023 16:26:57 GMT"));
         assertEquals(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(20))), completeFailure());
     }
 
     @Test
     void aWaitMentionedOnlyInTheMessageIsNotAWaitHint() {
-        answer(json(429, Fixtures.text("error-429.json")));
+        answer(json(429, FIXTURES.text("error-429.json")));
         assertEquals(new RateLimited(ProviderId.OPENAI, Optional.empty()), completeFailure());
     }
 
     @Test
     void a429InsufficientQuotaIsAProviderErrorNotRetried() {
-        answer(json(429, Fixtures.text("error-429-insufficient-quota.json")).withHeader("retry-after", "1"));
+        answer(json(429, FIXTURES.text("error-429-insufficient-quota.json")).withHeader("retry-after", "1"));
         assertEquals(failed(429, errorMessage("error-429-insufficient-quota.json"), false), completeFailure());
     }
 
     @Test
     void xShouldRetryFalseTurnsA429IntoAFinalProviderError() {
-        answer(json(429, Fixtures.text("error-429.json")).withHeader("x-should-retry", "false"));
+        answer(json(429, FIXTURES.text("error-429.json")).withHeader("x-should-retry", "false"));
         assertEquals(failed(429, errorMessage("error-429.json"), false), completeFailure());
     }
 
     @Test
     void xShouldRetryOverridesTheStatusRule() {
-        answer(json(500, Fixtures.text("error-400.json")).withHeader("x-should-retry", "false"));
+        answer(json(500, FIXTURES.text("error-400.json")).withHeader("x-should-retry", "false"));
         assertFalse(((ProviderFailed) completeFailure()).transientFailure());
-        answer(json(400, Fixtures.text("error-400.json")).withHeader("x-should-retry", "true"));
+        answer(json(400, FIXTURES.text("error-400.json")).withHeader("x-should-retry", "true"));
         assertTrue(((ProviderFailed) completeFailure()).transientFailure());
     }
 
@@ -364,7 +369,7 @@ class OpenAiProviderTest {
 
     @Test
     void truncatedJsonIsAMalformedResponse() {
-        String body = Fixtures.text("chat-response.json");
+        String body = FIXTURES.text("chat-response.json");
         answer(json(200, body.substring(0, body.length() / 2)));
         assertEquals(failed(200, "malformed response: body is not valid JSON (application/json, "
                 + body.length() / 2 + " bytes)", false), completeFailure());
@@ -410,7 +415,7 @@ class OpenAiProviderTest {
     @Test
     void aCompletionIsBoundedAsAWholeNotPerRead() {
         // Every gap (about 150 ms) is shorter than the timeout; the whole answer (1.5 s) is not.
-        answer(json(200, Fixtures.text("chat-response.json")).withChunkedDribbleDelay(10, 1500));
+        answer(json(200, FIXTURES.text("chat-response.json")).withChunkedDribbleDelay(10, 1500));
         Duration timeout = Duration.ofMillis(500);
         assertEquals(new ProviderTimedOut(ProviderId.OPENAI, timeout), failureOf(() -> provider(timeout)
                 .complete(TestRequests.helloRequest(false), TestRequests.CONTEXT)));
@@ -418,8 +423,9 @@ class OpenAiProviderTest {
 
     @Test
     void aProviderWithoutKeyIsUnavailableAndSendsNothing() {
-        var provider = new OpenAiProviderFactory().create(new ProviderSettings(ProviderId.OPENAI, true, Optional.empty(),
-                Optional.of(URI.create(OPENAI.baseUrl() + "/v1")), Duration.ofSeconds(1), TIMEOUT, Map.of()));
+        var provider = new OpenAiProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.OPENAI)
+                .baseUrl(OPENAI.baseUrl() + "/v1").connectTimeout(Duration.ofSeconds(1)).requestTimeout(TIMEOUT)
+                .build());
         var failure = assertInstanceOf(LlmFailure.ProviderUnavailable.class,
                 failureOf(() -> provider.complete(TestRequests.helloRequest(false), TestRequests.CONTEXT)));
         assertEquals("no API key (OPENAI_API_KEY)", failure.reason());
@@ -430,7 +436,7 @@ class OpenAiProviderTest {
 
     @Test
     void aStreamRefusedWithAnErrorStatusFailsLikeACompletion() {
-        answer(json(429, Fixtures.text("error-429.json")).withHeader("retry-after", "3"));
+        answer(json(429, FIXTURES.text("error-429.json")).withHeader("retry-after", "3"));
         List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
         assertEquals(new RateLimited(ProviderId.OPENAI, Optional.of(Duration.ofSeconds(3))), streamFailure(events));
         assertTrue(events.isEmpty());
@@ -495,7 +501,7 @@ class OpenAiProviderTest {
 
     @Test
     void aThreadInterruptedBetweenEventsStopsReadingAndCancels() {
-        answer(sse(Fixtures.bytes("chat-stream.sse")));
+        answer(sse(FIXTURES.bytes("chat-stream.sse")));
         List<StreamEvent> events = Collections.synchronizedList(new ArrayList<>());
         assertThrows(java.util.concurrent.CancellationException.class, () -> assertTimeoutPreemptively(HANG_GUARD,
                 () -> provider(TIMEOUT).stream(TestRequests.helloRequest(true), TestRequests.CONTEXT, event -> {
@@ -529,7 +535,7 @@ class OpenAiProviderTest {
 
     /** The first {@code count} events of the recorded stream, each with its closing blank line. */
     private static String firstEvents(int count) {
-        String[] events = Fixtures.text("chat-stream.sse").split("\n\n");
+        String[] events = FIXTURES.text("chat-stream.sse").split("\n\n");
         return String.join("\n\n", List.of(events).subList(0, count)) + "\n\n";
     }
 }

@@ -6,24 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmclient.domain.chat.A2aContext;
-import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class OpenAiRequestMapperTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.OPENAI);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     // 0 and 0.0 are the same JSON number; Jackson's node equality tells them apart.
     private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> a.isNumber() && b.isNumber()
@@ -36,16 +37,15 @@ class OpenAiRequestMapperTest {
     @Test
     void aStreamedRequestIsTheFixtureRequestExactly() throws IOException {
         var wire = OpenAiRequestMapper.map(TestRequests.helloRequest(true), "gpt-4.1-mini", true);
-        assertSameJson(JSON.readTree(Fixtures.bytes("chat-request.json")), wire);
+        assertSameJson(JSON.readTree(FIXTURES.bytes("chat-request.json")), wire);
     }
 
     @Test
     void theCookbooksIncludeUsageRequestIsReproducedExactly() throws IOException {
-        var request = new ChatRequest(Optional.empty(), List.of(new Message(Role.USER, "What's 1+1? Answer in one word.")),
-                OptionalDouble.of(0), OptionalInt.empty(), true, Optional.empty(), Optional.empty(),
-                A2aContext.ofTrace("t"));
+        var request = ChatRequests.builder().user("What's 1+1? Answer in one word.").temperature(0).stream(true)
+                .traceId("t").build();
         var wire = OpenAiRequestMapper.map(request, "gpt-3.5-turbo", true);
-        assertSameJson(JSON.readTree(Fixtures.bytes("chat-request-stream-usage.json")), wire);
+        assertSameJson(JSON.readTree(FIXTURES.bytes("chat-request-stream-usage.json")), wire);
     }
 
     @Test

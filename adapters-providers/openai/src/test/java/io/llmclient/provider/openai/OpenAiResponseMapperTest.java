@@ -6,29 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.support.skeleton.Completion;
 import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class OpenAiResponseMapperTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.OPENAI);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void theDocumentedCompletionMapsToItsContentFinishAndUsage() throws IOException {
-        var completion = OpenAiResponseMapper.completion(JSON.readTree(Fixtures.bytes("chat-response.json")));
+        var completion = OpenAiResponseMapper.completion(JSON.readTree(FIXTURES.bytes("chat-response.json")));
         assertEquals(new Completion("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "gpt-5.4",
                 "Hello! How can I assist you today?", List.of(), FinishReason.STOP, new Usage(19, 10)), completion);
     }
 
     @Test
     void theRecordedCompletionMapsToItsContentFinishAndUsage() throws IOException {
-        var completion = OpenAiResponseMapper.completion(JSON.readTree(Fixtures.bytes("chat-response-recorded.json")));
+        var completion = OpenAiResponseMapper.completion(JSON.readTree(FIXTURES.bytes("chat-response-recorded.json")));
         assertEquals(new Completion("chatcmpl-ABfvaueLEMLNYbT8YzpJxsmiQ6HSY", "gpt-4o-2024-08-06",
                 "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I "
                         + "recommend checking a reliable weather website or app like the Weather Channel or a local news "
@@ -49,7 +53,7 @@ class OpenAiResponseMapperTest {
 
     @Test
     void aToolCallOnlyAnswerHasEmptyContent() throws IOException {
-        ObjectNode body = (ObjectNode) JSON.readTree(Fixtures.bytes("chat-response.json"));
+        ObjectNode body = (ObjectNode) JSON.readTree(FIXTURES.bytes("chat-response.json"));
         ((ObjectNode) body.at("/choices/0/message")).putNull("content");
         assertEquals("", OpenAiResponseMapper.completion(body).content());
     }
@@ -108,7 +112,7 @@ class OpenAiResponseMapperTest {
 
     @Test
     void aNullToolCallsMemberIsNoCalls() throws IOException {
-        ObjectNode body = (ObjectNode) JSON.readTree(Fixtures.bytes("chat-response-recorded.json"));
+        ObjectNode body = (ObjectNode) JSON.readTree(FIXTURES.bytes("chat-response-recorded.json"));
         ((ObjectNode) body.at("/choices/0/message")).putNull("tool_calls");
         assertEquals(List.of(), OpenAiResponseMapper.completion(body).toolCalls());
     }

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.domain.chat.FinishReason;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.stream.StreamEvent.ToolCallDelta;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import io.llmclient.provider.support.skeleton.Completion;
 import io.llmclient.provider.support.skeleton.StreamAssembler;
 import io.llmclient.provider.support.skeleton.WireFormatException;
@@ -26,6 +28,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OpenAiStreamDecoderTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.OPENAI);
+
     private final ObjectMapper json = new ObjectMapper();
     private final StreamAssembler assembler = new StreamAssembler(new OpenAiStreamDecoder(json),
             new OpenAiErrorMapper(Optional.of(new ApiKey("unused-secret")), Clock.systemUTC()));
@@ -50,7 +54,7 @@ class OpenAiStreamDecoderTest {
 
     @Test
     void theRecordedStreamReadsAsOneEventPerDataLineEndingInDone() throws IOException {
-        var reader = new EventStreamReader(new ByteArrayInputStream(Fixtures.bytes("chat-stream.sse")));
+        var reader = new EventStreamReader(new ByteArrayInputStream(FIXTURES.bytes("chat-stream.sse")));
         List<ServerSentEvent> events = new ArrayList<>();
         for (Optional<ServerSentEvent> event = reader.next(); event.isPresent(); event = reader.next()) {
             events.add(event.get());
@@ -62,7 +66,7 @@ class OpenAiStreamDecoderTest {
 
     // Every event the assembler hands on for a recorded stream, in order.
     private List<StreamEvent> feed(String fixture) throws IOException {
-        var reader = new EventStreamReader(new ByteArrayInputStream(Fixtures.bytes(fixture)));
+        var reader = new EventStreamReader(new ByteArrayInputStream(FIXTURES.bytes(fixture)));
         List<StreamEvent> out = new ArrayList<>();
         for (Optional<ServerSentEvent> event = reader.next(); event.isPresent(); event = reader.next()) {
             out.addAll(assembler.accept(event.get()));

@@ -16,9 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProvider;
-import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
@@ -28,12 +27,13 @@ import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailureException;
-import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.stream.StreamEvent.ToolCallDelta;
+import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatResponses;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
-import java.net.URI;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * recorded tool-call streams and of completions composed from them.
  */
 class OpenAiToolCallingTest {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.OPENAI);
+
     private static final String KEY = "sk-test-tools-0123456789WXYZ";
     private static final String PATH = "/v1/chat/completions";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -61,9 +63,9 @@ class OpenAiToolCallingTest {
             .options(wireMockConfig().dynamicPort()).build();
 
     private static LlmProvider provider() {
-        return new OpenAiProviderFactory().create(new ProviderSettings(ProviderId.OPENAI, true,
-                Optional.of(new ApiKey(KEY)), Optional.of(URI.create(OPENAI.baseUrl() + "/v1")), Duration.ofSeconds(2),
-                TIMEOUT, Map.of()));
+        return new OpenAiProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.OPENAI).apiKey(KEY)
+                .baseUrl(OPENAI.baseUrl() + "/v1").connectTimeout(Duration.ofSeconds(2)).requestTimeout(TIMEOUT)
+                .build());
     }
 
     private static void answer(ResponseDefinitionBuilder response) {
@@ -95,8 +97,9 @@ class OpenAiToolCallingTest {
     }
 
     private static ChatResponse calling(String id, List<ToolCall> calls, Usage usage) {
-        return new ChatResponse(id, "gpt-4.1-mini", "gpt-4o-2024-08-06", ProviderId.OPENAI, "", calls,
-                FinishReason.TOOL_CALLS, usage, "t-123", Duration.ZERO);
+        return ChatResponses.builder().id(id).model("gpt-4.1-mini").providerModel("gpt-4o-2024-08-06")
+                .provider(ProviderId.OPENAI).content("").toolCalls(calls).finishReason(FinishReason.TOOL_CALLS)
+                .usage(usage).traceId("t-123").build();
     }
 
     // ---- The request: each field as OpenAI takes it ---------------------------------------
@@ -111,7 +114,7 @@ class OpenAiToolCallingTest {
 
     @Test
     void toolChoiceNoneIsSent() {
-        answer(json(Fixtures.text("chat-response-recorded.json")));
+        answer(json(FIXTURES.text("chat-response-recorded.json")));
         complete(ToolFixtures.weatherTools(Optional.of(ToolChoice.NONE), false));
         sent("{\"model\": \"gpt-4.1-mini\", \"messages\": [" + WEATHER_USER + "], \"tools\": ["
                 + ToolFixtures.GET_WEATHER_WIRE + "], \"tool_choice\": \"none\"}");
@@ -136,7 +139,7 @@ class OpenAiToolCallingTest {
 
     @Test
     void noToolChoiceSendsNoneAndLeavesOpenAisDefault() {
-        answer(sse(Fixtures.text("chat-stream-toolcall.sse")));
+        answer(sse(FIXTURES.text("chat-stream-toolcall.sse")));
         stream(ToolFixtures.weatherTools(Optional.empty(), true));
         sent("{\"model\": \"gpt-4.1-mini\", \"messages\": [" + WEATHER_USER + "], \"tools\": ["
                 + ToolFixtures.GET_WEATHER_WIRE + "], \"stream\": true, \"stream_options\": {\"include_usage\": true}}");
@@ -144,7 +147,7 @@ class OpenAiToolCallingTest {
 
     @Test
     void twoToolsWithDescriptionsAreSentInTheirOrder() {
-        answer(sse(Fixtures.text("chat-stream-toolcall-parallel.sse")));
+        answer(sse(FIXTURES.text("chat-stream-toolcall-parallel.sse")));
         stream(ToolFixtures.parallelTools(true));
         sent("""
                 {"model": "gpt-4.1-mini",
@@ -199,7 +202,7 @@ class OpenAiToolCallingTest {
 
     @Test
     void aToolRoundTripSendsTheAssistantCallsWithNullContentAndEachResultByItsId() {
-        answer(json(Fixtures.text("chat-response-recorded.json")));
+        answer(json(FIXTURES.text("chat-response-recorded.json")));
         var followUp = ToolFixtures.request(List.of(
                         new Message(Role.USER, "What's the weather like in Edinburgh?"),
                         new Message(Role.USER, "What's the price of AAPL?"),
@@ -224,7 +227,7 @@ class OpenAiToolCallingTest {
 
     @Test
     void aGeminiThoughtSignatureInTheHistoryIsNotSentToOpenAi() throws Exception {
-        answer(json(Fixtures.text("chat-response-recorded.json")));
+        answer(json(FIXTURES.text("chat-response-recorded.json")));
         var signed = new ToolCall("call_1", "get_stock_price", "{\"ticker\": \"AAPL\"}",
                 Optional.of("CuACAY89a1+test-gemini-signature=="));
         complete(ToolFixtures.request(List.of(new Message(Role.USER, "What's the price of AAPL?"),
@@ -256,7 +259,7 @@ class OpenAiToolCallingTest {
 
     @Test
     void theRecordedToolCallStreamIsHandedOnFragmentByFragmentThenCompleted() {
-        answer(sse(Fixtures.text("chat-stream-toolcall.sse")));
+        answer(sse(FIXTURES.text("chat-stream-toolcall.sse")));
         List<StreamEvent> events = stream(ToolFixtures.weatherTools(Optional.empty(), true));
         assertEquals(12, events.size(), () -> "a start, ten argument fragments, Completed: " + events);
         assertEquals(ToolCallDelta.start(0, "call_CTf1nWJLqSeRgDqaCG27xZ74", "get_weather", ""), events.getFirst());
@@ -270,7 +273,7 @@ class OpenAiToolCallingTest {
 
     @Test
     void theRecordedParallelStreamKeepsTheOrderAndIndexesOfBothCalls() {
-        answer(sse(Fixtures.text("chat-stream-toolcall-parallel.sse")));
+        answer(sse(FIXTURES.text("chat-stream-toolcall-parallel.sse")));
         List<StreamEvent> events = stream(ToolFixtures.parallelTools(true));
         List<ToolCallDelta> fragments = events.subList(0, events.size() - 1).stream().map(ToolCallDelta.class::cast)
                 .toList();
@@ -297,7 +300,7 @@ class OpenAiToolCallingTest {
 
     @Test
     void aStreamWhoseCallStartsWithoutAnIdIsAMalformedResponseAfterNothingWasHandedOn() {
-        answer(sse(Fixtures.text("chat-stream-toolcall.sse").replace("\"id\":\"call_CTf1nWJLqSeRgDqaCG27xZ74\",", "")));
+        answer(sse(FIXTURES.text("chat-stream-toolcall.sse").replace("\"id\":\"call_CTf1nWJLqSeRgDqaCG27xZ74\",", "")));
         List<StreamEvent> events = new ArrayList<>();
         var thrown = assertThrows(LlmFailureException.class, () -> assertTimeoutPreemptively(HANG_GUARD,
                 () -> provider().stream(ToolFixtures.weatherTools(Optional.empty(), true), TestRequests.CONTEXT,

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Message;
+import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
+import io.llmclient.domain.testing.ChatRequests;
 import io.llmclient.domain.tools.ResponseFormat;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.domain.tools.ToolChoice;
 import io.llmclient.domain.tools.ToolDefinition;
+import io.llmclient.provider.conformance.ProviderFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
 
 /**
  * The tool-calling recordings and what goes with them: the requests that produced them (from
@@ -27,6 +28,8 @@ import java.util.OptionalInt;
  * stream). Every composed body is a recorded body with only the named members changed.
  */
 final class ToolFixtures {
+    private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.OPENAI);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The call in {@code chat-stream-toolcall.sse}, its arguments joined exactly as recorded. */
@@ -87,8 +90,8 @@ final class ToolFixtures {
 
     static ChatRequest request(List<Message> messages, List<ToolDefinition> tools, Optional<ToolChoice> choice,
                                Optional<ResponseFormat> format, boolean stream) {
-        return new ChatRequest(Optional.of(TestRequests.GPT_41_MINI.id()), messages, OptionalDouble.empty(),
-                OptionalInt.empty(), stream, Optional.empty(), Optional.empty(), TestRequests.A2A, tools, choice, format);
+        return ChatRequests.builder().model(TestRequests.GPT_41_MINI.id()).messages(messages).stream(stream)
+                .context(TestRequests.A2A).tools(tools).toolChoice(choice).responseFormat(format).build();
     }
 
     /**
@@ -120,7 +123,7 @@ final class ToolFixtures {
      * (the role chunk, the finish chunk, the usage chunk and {@code [DONE]} kept as recorded).
      */
     static String textStream(List<String> pieces) {
-        String[] events = Fixtures.text("chat-stream.sse").split("\n\n");
+        String[] events = FIXTURES.text("chat-stream.sse").split("\n\n");
         var out = new ArrayList<String>();
         out.add(events[0]);
         for (String piece : pieces) {
@@ -134,7 +137,7 @@ final class ToolFixtures {
 
     /** Composed: a recorded tool-call stream whose finish chunk says {@code stop}, as a forced call's does. */
     static String withStopFinish(String fixture) {
-        String recorded = Fixtures.text(fixture);
+        String recorded = FIXTURES.text(fixture);
         String stopped = recorded.replace("\"finish_reason\":\"tool_calls\"", "\"finish_reason\":\"stop\"");
         if (stopped.equals(recorded)) {
             throw new IllegalStateException(fixture + " has no tool_calls finish");
@@ -144,7 +147,7 @@ final class ToolFixtures {
 
     private static ObjectNode recordedCompletion() {
         try {
-            return (ObjectNode) JSON.readTree(Fixtures.bytes("chat-response-recorded.json"));
+            return (ObjectNode) JSON.readTree(FIXTURES.bytes("chat-response-recorded.json"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,6 +11,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.Transport;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ProviderId;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,16 +19,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ProviderClientsTest {
 
     private static ProviderSettings settings(boolean allowInsecureHttp) {
-        return new ProviderSettings(ProviderId.OPENAI, true, Optional.empty(), Optional.empty(), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Map.of(), new Transport(List.of(), allowInsecureHttp, 1024));
+        return ProviderSettingsFixtures.builder(ProviderId.OPENAI).connectTimeout(Duration.ofSeconds(1))
+                .requestTimeout(Duration.ofSeconds(1)).transport(new Transport(List.of(), allowInsecureHttp, 1024))
+                .build();
     }
 
     @Test

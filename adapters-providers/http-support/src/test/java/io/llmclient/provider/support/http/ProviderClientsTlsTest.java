@@ -8,8 +8,8 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
-import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.Transport;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ProviderId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,18 +18,16 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import java.security.KeyStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,9 +123,9 @@ class ProviderClientsTlsTest {
     }
 
     private static WebClient client(TlsServer server, List<X509Certificate> trusted) {
-        var settings = new ProviderSettings(ProviderId.OPENAI, true, Optional.empty(), Optional.of(server.baseUrl()),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), Map.of(),
-                new Transport(trusted, false, Transport.DEFAULT_MAX_RESPONSE_BYTES));
+        var settings = ProviderSettingsFixtures.builder(ProviderId.OPENAI).baseUrl(server.baseUrl())
+                .connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(5))
+                .transport(new Transport(trusted, false, Transport.DEFAULT_MAX_RESPONSE_BYTES)).build();
         return ProviderClients.create(server.baseUrl(), settings);
     }
 

@@ -21,6 +21,7 @@ import io.llmclient.application.provider.LlmProvider;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.provider.Transport;
+import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -31,13 +32,14 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Role;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.domain.testing.ChatResponses;
 import io.llmclient.domain.tools.ToolCall;
 import io.llmclient.provider.support.http.ErrorAnswers;
 import io.llmclient.provider.support.http.HttpReply;
@@ -221,8 +223,9 @@ class HttpProviderTest {
 
     private static ProviderSettings settings(boolean enabled, Optional<ApiKey> key, URI baseUrl, Duration timeout,
                                              long maxResponseBytes) {
-        return new ProviderSettings(PLAIN, enabled, key, Optional.of(baseUrl), Duration.ofSeconds(2), timeout, Map.of(),
-                new Transport(List.of(), false, maxResponseBytes));
+        return ProviderSettingsFixtures.builder(PLAIN).enabled(enabled).apiKey(key).baseUrl(baseUrl)
+                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(timeout)
+                .transport(new Transport(List.of(), false, maxResponseBytes)).build();
     }
 
     private static LlmProvider provider(ProviderSettings settings, boolean byStatusAlone) {
@@ -344,8 +347,9 @@ class HttpProviderTest {
         assertEquals(KEY, seen.get("key"));
         assertEquals("t-skeleton", seen.get("trace"));
         assertEquals("/plain/call", seen.get("path"));
-        assertEquals(new ChatResponse("a1", "plain-fast", "plain-model-1-0501", PLAIN, "Hello", List.of(),
-                FinishReason.STOP, new Usage(1, 2), "t-skeleton", response.latency()), response);
+        assertEquals(ChatResponses.builder().id("a1").model("plain-fast").providerModel("plain-model-1-0501")
+                .provider(PLAIN).content("Hello").finishReason(FinishReason.STOP).usage(1, 2).traceId("t-skeleton")
+                .latency(response.latency()).build(), response);
     }
 
     @Test
@@ -424,9 +428,10 @@ class HttpProviderTest {
         assertEquals(List.of("opened", new StreamEvent.Delta("Hel"), StreamEvent.ToolCallDelta.start(0, "call_4", "now",
                 "{}"), new StreamEvent.Delta("lo")), sink.heard.subList(0, 4));
         assertEquals(5, sink.heard.size(), () -> "nothing after the last event: " + sink.heard);
-        assertEquals(new ChatResponse("s1", "plain-fast", "plain-model-1", PLAIN, "Hello",
-                        List.of(new ToolCall("call_4", "now", "{}")), FinishReason.STOP, new Usage(3, 4), "t-skeleton",
-                        sink.completed().latency()), sink.completed());
+        assertEquals(ChatResponses.builder().id("s1").model("plain-fast").providerModel("plain-model-1")
+                .provider(PLAIN).content("Hello").toolCalls(new ToolCall("call_4", "now", "{}"))
+                .finishReason(FinishReason.STOP).usage(3, 4).traceId("t-skeleton").latency(sink.completed().latency())
+                .build(), sink.completed());
     }
 
     @Test
