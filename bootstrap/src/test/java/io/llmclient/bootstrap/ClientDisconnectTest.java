@@ -90,10 +90,10 @@ class ClientDisconnectTest {
             {"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}""";
 
     /**
-     * Sends a request on a raw socket, waits 300 ms (the call is by then waiting on the upstream)
-     * and closes the socket without reading anything.
+     * Sends a request on a raw socket, waits until its {@code calls} have reached the upstream
+     * (where they then wait) and closes the socket without reading anything.
      */
-    private void sendAndLeave(String path, String body, String traceId) throws Exception {
+    private void sendAndLeave(String path, String body, String traceId, int calls) throws Exception {
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         try (var socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             OutputStream out = socket.getOutputStream();
@@ -102,7 +102,9 @@ class ClientDisconnectTest {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(content);
             out.flush();
-            Thread.sleep(300);
+            // Waiting for the upstream, not a fixed time: on a loaded machine the calls may not
+            // have been sent yet, and this test is about calls that wait on the provider.
+            await(() -> upstreamRequests() >= calls, Duration.ofSeconds(10), "the calls reached the upstream");
         }
     }
 
@@ -146,7 +148,7 @@ class ClientDisconnectTest {
         Scrape before = Scrape.of(server);
         long left;
         try (var logs = CapturedLogs.capture()) {
-            sendAndLeave(path, body, traceId);
+            sendAndLeave(path, body, traceId, calls);
             left = System.nanoTime();
             await(() -> cancelled(Scrape.of(server)) - cancelled(before) == calls, NOTICED_WITHIN,
                     "the calls counted as ClientCancelled");
