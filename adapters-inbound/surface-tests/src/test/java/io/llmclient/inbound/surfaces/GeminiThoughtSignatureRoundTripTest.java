@@ -99,7 +99,7 @@ class GeminiThoughtSignatureRoundTripTest {
         var policy = new ModelPolicy(catalog, new AllowList(List.of(MODEL)), Map.of(ModelTier.FAST, List.of(MODEL)),
                 Map.of(), List.of(ProviderId.GEMINI), MODEL);
         var registry = new ProviderRegistry(List.of(new GeminiProviderFactory()),
-                id -> ProviderSettingsFixtures.builder(id).apiKey("AIza-test-fake-signature-round-trip")
+                id -> ProviderSettingsFixtures.builder(id).apiKey("AIza-test-canary-signature-round-trip")
                         .baseUrl(GEMINI.baseUrl()).requestTimeout(Duration.ofSeconds(10)).build());
         var service = LlmService.builder().policy(policy).registry(registry).metrics(new RecordingMetrics())
                 .audit(violation -> { }).requestLog(new TestServer.QuietLog()).time(new TestServer.FrozenTime())
