@@ -89,7 +89,9 @@ final class OpenAiResponseMapper {
 
     /**
      * Prompt and completion tokens; OpenAI's completion count already includes reasoning
-     * tokens, as the contract wants. The total is recomputed by {@link Usage}.
+     * tokens, as the contract wants, and its prompt count already includes the cached part,
+     * {@code prompt_tokens_details.cached_tokens} (0 when absent). OpenAI reports no cache writes.
+     * The total is recomputed by {@link Usage}.
      */
     static Usage usage(JsonNode usage) {
         if (usage == null || usage.isNull()) {
@@ -101,7 +103,19 @@ final class OpenAiResponseMapper {
                 || !completion.isIntegralNumber() || prompt.asInt() < 0 || completion.asInt() < 0) {
             throw new WireFormatException("usage has no valid prompt_tokens and completion_tokens");
         }
-        return new Usage(prompt.asInt(), completion.asInt());
+        return new Usage(prompt.asInt(), completion.asInt(), cachedTokens(usage.path("prompt_tokens_details")), 0);
+    }
+
+    // Older models, compatible servers and streams without details omit it: absent or null is 0.
+    private static int cachedTokens(JsonNode details) {
+        JsonNode cached = details.path("cached_tokens");
+        if (cached.isMissingNode() || cached.isNull()) {
+            return 0;
+        }
+        if (!cached.isIntegralNumber() || !cached.canConvertToInt() || cached.asInt() < 0) {
+            throw new WireFormatException("usage.prompt_tokens_details.cached_tokens is not a token count");
+        }
+        return cached.asInt();
     }
 
     static String textOr(JsonNode node, String field, String fallback) {

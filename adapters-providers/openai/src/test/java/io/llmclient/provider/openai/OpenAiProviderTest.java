@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -23,6 +24,7 @@ import io.llmclient.application.testing.ProviderSettingsFixtures;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
@@ -35,6 +37,7 @@ import io.llmclient.provider.conformance.StallingUpstream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,6 +217,22 @@ class OpenAiProviderTest {
                 .providerModel("gpt-4o-2024-08-06").provider(ProviderId.OPENAI).content(RECORDED_STREAM_TEXT)
                 .finishReason(FinishReason.STOP).usage(14, 30).traceId("t-123").build(),
                 completed.response().withLatency(Duration.ZERO));
+    }
+
+    @Test
+    void aCompletionsCachedTokensReachTheResponseAsCacheReads() {
+        var body = (ObjectNode) FIXTURES.json("chat-response.json");
+        ((ObjectNode) body.at("/usage/prompt_tokens_details")).put("cached_tokens", 12);
+        answer(json(200, body.toString()));
+        assertEquals(new Usage(19, 10, 12, 0), complete().usage());
+    }
+
+    @Test
+    void aStreamsCachedTokensReachTheCompletedResponseAsCacheReads() {
+        answer(sse(OpenAiStreamDecoderTest.withCachedTokens(FIXTURES.text("chat-stream.sse"), 8)
+                .getBytes(StandardCharsets.UTF_8)));
+        var completed = assertInstanceOf(StreamEvent.Completed.class, stream(new ArrayList<>()).getLast());
+        assertEquals(new Usage(14, 30, 8, 0), completed.response().usage());
     }
 
     @Test

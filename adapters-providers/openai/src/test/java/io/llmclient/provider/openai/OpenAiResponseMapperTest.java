@@ -27,7 +27,32 @@ class OpenAiResponseMapperTest {
     void theDocumentedCompletionMapsToItsContentFinishAndUsage() throws IOException {
         var completion = OpenAiResponseMapper.completion(JSON.readTree(FIXTURES.bytes("chat-response.json")));
         assertEquals(new Completion("chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "gpt-5.4",
-                "Hello! How can I assist you today?", List.of(), FinishReason.STOP, new Usage(19, 10)), completion);
+                "Hello! How can I assist you today?", List.of(), FinishReason.STOP, new Usage(19, 10, 0, 0)), completion);
+    }
+
+    @Test
+    void cachedTokensAreTheCacheReadsAndStayInThePromptCount() throws IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(FIXTURES.bytes("chat-response.json"));
+        ((ObjectNode) body.at("/usage/prompt_tokens_details")).put("cached_tokens", 12);
+        assertEquals(new Usage(19, 10, 12, 0), OpenAiResponseMapper.completion(body).usage());
+    }
+
+    @Test
+    void absentOrNullCachedTokensAreNoCacheReads() throws IOException {
+        // The recorded answer has no prompt_tokens_details at all.
+        assertEquals(new Usage(14, 37, 0, 0),
+                OpenAiResponseMapper.completion(JSON.readTree(FIXTURES.bytes("chat-response-recorded.json"))).usage());
+        ObjectNode body = (ObjectNode) JSON.readTree(FIXTURES.bytes("chat-response.json"));
+        ((ObjectNode) body.at("/usage/prompt_tokens_details")).putNull("cached_tokens");
+        assertEquals(new Usage(19, 10, 0, 0), OpenAiResponseMapper.completion(body).usage());
+        ((ObjectNode) body.get("usage")).putNull("prompt_tokens_details");
+        assertEquals(new Usage(19, 10, 0, 0), OpenAiResponseMapper.completion(body).usage());
+    }
+
+    @Test
+    void negativeCachedTokensAreMalformed() throws IOException {
+        assertThrows(WireFormatException.class, () -> OpenAiResponseMapper.usage(JSON.readTree(
+                "{\"prompt_tokens\":5,\"completion_tokens\":2,\"prompt_tokens_details\":{\"cached_tokens\":-1}}")));
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.llmclient.provider.support.sse.EventStreamReader;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,7 +67,11 @@ class OpenAiStreamDecoderTest {
 
     // Every event the assembler hands on for a recorded stream, in order.
     private List<StreamEvent> feed(String fixture) throws IOException {
-        var reader = new EventStreamReader(new ByteArrayInputStream(FIXTURES.bytes(fixture)));
+        return feed(FIXTURES.bytes(fixture));
+    }
+
+    private List<StreamEvent> feed(byte[] transcript) throws IOException {
+        var reader = new EventStreamReader(new ByteArrayInputStream(transcript));
         List<StreamEvent> out = new ArrayList<>();
         for (Optional<ServerSentEvent> event = reader.next(); event.isPresent(); event = reader.next()) {
             out.addAll(assembler.accept(event.get()));
@@ -78,6 +83,25 @@ class OpenAiStreamDecoderTest {
     private static String fragment(String provider, String arguments) {
         return "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[" + provider.replace("ARGS", arguments)
                 + "]},\"finish_reason\":null}]}";
+    }
+
+    @Test
+    void theRecordedStreamsFinalUsageChunkHasNoCacheReads() throws IOException {
+        feed("chat-stream.sse");
+        assertEquals(new Usage(14, 30, 0, 0), assembler.result().usage());
+    }
+
+    @Test
+    void cachedTokensInTheFinalUsageChunkAreTheCacheReads() throws IOException {
+        feed(withCachedTokens(FIXTURES.text("chat-stream.sse"), 8).getBytes(StandardCharsets.UTF_8));
+        assertEquals(new Usage(14, 30, 8, 0), assembler.result().usage());
+    }
+
+    /** A recorded stream whose final usage chunk also says {@code cached} prompt tokens were read from the cache. */
+    static String withCachedTokens(String transcript, int cached) {
+        String details = "\"completion_tokens_details\"";
+        assertEquals(1, transcript.split(details, -1).length - 1, "one usage chunk with completion details");
+        return transcript.replace(details, "\"prompt_tokens_details\":{\"cached_tokens\":" + cached + "}," + details);
     }
 
     @Test
