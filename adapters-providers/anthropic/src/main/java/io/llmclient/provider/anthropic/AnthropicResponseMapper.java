@@ -42,7 +42,8 @@ final class AnthropicResponseMapper {
         JsonNode usage = message.path("usage");
         return new Completion(message.path("id").asText(""), message.path("model").asText(""), text.toString(),
                 calls, finishReason(message.path("stop_reason").asText("")),
-                new Usage(promptTokens(usage), count(usage, "output_tokens")));
+                new Usage(promptTokens(usage), count(usage, "output_tokens"), count(usage, "cache_read_input_tokens"),
+                        count(usage, "cache_creation_input_tokens")));
     }
 
     private static ToolCall toolCall(JsonNode block, int position) {
@@ -81,8 +82,17 @@ final class AnthropicResponseMapper {
      * prompt cache (the contract counts cached input as prompt tokens, as OpenAI does).
      */
     static int promptTokens(JsonNode usage) {
-        return count(usage, "input_tokens") + count(usage, "cache_creation_input_tokens")
-                + count(usage, "cache_read_input_tokens");
+        return promptTokens(count(usage, "input_tokens"), count(usage, "cache_creation_input_tokens"),
+                count(usage, "cache_read_input_tokens"));
+    }
+
+    /** The sum of the three input counts; one too large for an int is no token count either. */
+    static int promptTokens(int input, int cacheWrite, int cacheRead) {
+        try {
+            return Math.addExact(Math.addExact(input, cacheWrite), cacheRead);
+        } catch (ArithmeticException overflow) {
+            throw new WireFormatException("usage input counts add up to more than an int");
+        }
     }
 
     /** A token count, 0 when absent or null (Anthropic omits counts that do not apply). */

@@ -33,7 +33,8 @@ import java.util.Set;
  *       streamed it. A call whose block stops without any arguments text gets {@code {}} (a
  *       function without parameters), so its arguments are always a JSON object;</li>
  *   <li>other deltas ({@code thinking_delta}, a server tool's input, ...) are not shown;</li>
- *   <li>{@code message_delta} gives the stop reason and the output count;</li>
+ *   <li>{@code message_delta} gives the stop reason and the output count, and in newer API
+ *       versions restates the input and cache counts;</li>
  *   <li>{@code message_stop} ends the stream; {@code error} ends it with a failure;</li>
  *   <li>{@code ping} and unknown types are skipped, as Anthropic's versioning policy asks of
  *       clients (new event types may appear).</li>
@@ -49,7 +50,10 @@ final class AnthropicStreamDecoder implements StreamDecoder {
     private String id = "";
     private String providerModel = "";
     private String stopReason = "";
-    private int promptTokens;
+    // Kept apart, not summed: a message_delta may restate any one of them.
+    private int inputTokens;
+    private int cacheWriteTokens;
+    private int cacheReadTokens;
     private int completionTokens;
     private boolean started;
     private boolean done;
@@ -82,7 +86,9 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         id = message.path("id").asText("");
         providerModel = message.path("model").asText("");
         JsonNode usage = message.path("usage");
-        promptTokens = AnthropicResponseMapper.promptTokens(usage);
+        inputTokens = AnthropicResponseMapper.count(usage, "input_tokens");
+        cacheWriteTokens = AnthropicResponseMapper.count(usage, "cache_creation_input_tokens");
+        cacheReadTokens = AnthropicResponseMapper.count(usage, "cache_read_input_tokens");
         completionTokens = AnthropicResponseMapper.count(usage, "output_tokens");
     }
 
@@ -141,8 +147,9 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         return index.intValue();
     }
 
-    // Anthropic repeats usage in message_delta, cumulatively; the contract takes the input from
-    // message_start and the output from the last message_delta, so only output_tokens is read here.
+    // Anthropic repeats usage in message_delta, cumulatively; the contract takes the output from the
+    // last message_delta. Newer API versions also restate the input and cache counts there: a count
+    // it carries is the later one and wins, one it leaves out (or null) keeps message_start's.
     private void delta(JsonNode event) {
         JsonNode reason = event.path("delta").path("stop_reason");
         if (reason.isTextual()) {
@@ -152,6 +159,13 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         if (usage.has("output_tokens")) {
             completionTokens = AnthropicResponseMapper.count(usage, "output_tokens");
         }
+        inputTokens = later(usage, "input_tokens", inputTokens);
+        cacheWriteTokens = later(usage, "cache_creation_input_tokens", cacheWriteTokens);
+        cacheReadTokens = later(usage, "cache_read_input_tokens", cacheReadTokens);
+    }
+
+    private static int later(JsonNode usage, String field, int earlier) {
+        return usage.hasNonNull(field) ? AnthropicResponseMapper.count(usage, field) : earlier;
     }
 
     private JsonNode parse(ServerSentEvent event, StreamAssembler into) {
@@ -191,6 +205,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
             throw new WireFormatException("message_stop without message_start");
         }
         return assembled.completion(id, providerModel, AnthropicResponseMapper.finishReason(stopReason),
-                new Usage(promptTokens, completionTokens));
+                new Usage(AnthropicResponseMapper.promptTokens(inputTokens, cacheWriteTokens, cacheReadTokens),
+                        completionTokens, cacheReadTokens, cacheWriteTokens));
     }
 }

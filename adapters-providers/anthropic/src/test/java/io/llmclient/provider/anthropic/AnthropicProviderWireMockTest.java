@@ -14,6 +14,7 @@ import static io.llmclient.provider.anthropic.TestRequests.CONTEXT;
 import static io.llmclient.provider.anthropic.TestRequests.HAIKU;
 import static io.llmclient.provider.anthropic.TestRequests.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -188,6 +189,16 @@ class AnthropicProviderWireMockTest {
         assertEquals(response("msg_01LzoWDaDa7jiMvVbBiguxJy", "claude-haiku-4-5-20251001",
                 "The weather in SF is currently **20°C** (68°F) and **Sunny**!", FinishReason.STOP, new Usage(705, 25)),
                 result.withLatency(Duration.ZERO));
+    }
+
+    @Test
+    void anAnswersCacheCountsReachTheResponseAsCacheReadsAndWrites() {
+        answer(aResponse().withStatus(200).withHeader("content-type", "application/json")
+                .withBody(AnthropicResponseMapperTest.withCache(FIXTURES.json("messages-response.json")).toString()));
+
+        ChatResponse result = assertTimeoutPreemptively(HANG_GUARD, () -> provider().complete(TestRequests.weather(), CONTEXT));
+
+        assertEquals(new Usage(705 + 1200 + 30000, 25, 30000, 1200), result.usage());
     }
 
     @Test
@@ -378,6 +389,18 @@ class AnthropicProviderWireMockTest {
         assertEquals(expected(deltas, response("msg_016HxyUMAncysqX7dn1kWNRx", "claude-haiku-4-5-20251001",
                 String.join("", deltas), FinishReason.STOP, new Usage(770, 38))), withoutLatency(outcome.events()));
         assertEquals(Optional.empty(), outcome.failure());
+    }
+
+    @Test
+    void aStreamsCacheCountsReachTheCompletedResponseAsCacheReadsAndWrites() {
+        answer(sse(AnthropicStreamDecoderTest.withCache(FIXTURES.text("messages-stream.sse"))
+                .getBytes(StandardCharsets.UTF_8)));
+
+        Outcome outcome = stream(provider(), TestRequests.weather());
+
+        assertEquals(Optional.empty(), outcome.failure());
+        var completed = assertInstanceOf(StreamEvent.Completed.class, outcome.events().getLast());
+        assertEquals(new Usage(770 + 1200 + 30000, 38, 30000, 1200), completed.response().usage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.domain.chat.FinishReason;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
@@ -31,8 +32,22 @@ class AnthropicResponseMapperTest {
     void theRecordedResponseIsNormalised() {
         var completion = AnthropicResponseMapper.completion(FIXTURES.json("messages-response.json"));
         assertEquals(new Completion("msg_01LzoWDaDa7jiMvVbBiguxJy", "claude-haiku-4-5-20251001",
-                "The weather in SF is currently **20°C** (68°F) and **Sunny**!", FinishReason.STOP, new Usage(705, 25)),
-                completion);
+                "The weather in SF is currently **20°C** (68°F) and **Sunny**!", FinishReason.STOP,
+                new Usage(705, 25, 0, 0)), completion);
+    }
+
+    @Test
+    void theRecordedResponsesCacheCountsAreItsCacheReadsAndWrites() {
+        var completion = AnthropicResponseMapper.completion(withCache(FIXTURES.json("messages-response.json")));
+        assertEquals(new Usage(705 + 1200 + 30000, 25, 30000, 1200), completion.usage());
+    }
+
+    /** The recorded answer as if 1200 input tokens were written to the prompt cache and 30000 read from it. */
+    static JsonNode withCache(JsonNode message) {
+        ObjectNode usage = (ObjectNode) message.get("usage");
+        assertEquals(0, usage.get("cache_creation_input_tokens").asInt());
+        usage.put("cache_creation_input_tokens", 1200).put("cache_read_input_tokens", 30000);
+        return message;
     }
 
     @Test
@@ -74,7 +89,7 @@ class AnthropicResponseMapperTest {
                 {"id":"m1","model":"x","content":[],"stop_reason":"end_turn",
                  "usage":{"input_tokens":10,"cache_creation_input_tokens":200,"cache_read_input_tokens":3000,
                           "output_tokens":7}}"""));
-        assertEquals(new Usage(3210, 7), completion.usage());
+        assertEquals(new Usage(3210, 7, 3000, 200), completion.usage());
         assertEquals(3217, completion.usage().totalTokens());
     }
 

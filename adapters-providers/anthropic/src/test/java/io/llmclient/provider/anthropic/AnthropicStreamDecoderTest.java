@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class AnthropicStreamDecoderTest {
@@ -60,7 +61,49 @@ class AnthropicStreamDecoderTest {
                 " 68°F\n- **", "Condition:** Sunny\n\nIt", "'s", " a nice", " sunny day!"), deltas);
         assertTrue(assembler.done());
         assertEquals(new Completion("msg_016HxyUMAncysqX7dn1kWNRx", "claude-haiku-4-5-20251001", String.join("", deltas),
-                FinishReason.STOP, new Usage(770, 38)), assembler.result());
+                FinishReason.STOP, new Usage(770, 38, 0, 0)), assembler.result());
+    }
+
+    @Test
+    void theRecordedStreamsCacheCountsAreItsCacheReadsAndWrites() throws IOException {
+        feed(withCache(FIXTURES.text("messages-stream.sse")));
+        assertEquals(new Usage(770 + 1200 + 30000, 38, 30000, 1200), assembler.result().usage());
+    }
+
+    @Test
+    void cacheCountsOnlyInMessageStartAreKept() throws IOException {
+        // The documented stream's message_delta carries output_tokens alone, as older API versions do.
+        feed(replaced(FIXTURES.text("messages-stream-docs.sse"), "\"input_tokens\": 25,",
+                "\"input_tokens\": 25, \"cache_creation_input_tokens\": 100, \"cache_read_input_tokens\": 2000,"));
+        assertEquals(new Usage(25 + 100 + 2000, 15, 2000, 100), assembler.result().usage());
+    }
+
+    @Test
+    void inputAndCacheCountsInMessageDeltaWinButANullOneKeepsMessageStarts() throws IOException {
+        String transcript = replaced(FIXTURES.text("messages-stream.sse"),
+                "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"cache_creation\"",
+                "\"cache_creation_input_tokens\":1200,\"cache_read_input_tokens\":0,\"cache_creation\"");
+        transcript = replaced(transcript,
+                "\"usage\":{\"input_tokens\":770,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,",
+                "\"usage\":{\"input_tokens\":70,\"cache_creation_input_tokens\":null,\"cache_read_input_tokens\":700,");
+        feed(transcript);
+        assertEquals(new Usage(70 + 1200 + 700, 38, 700, 1200), assembler.result().usage());
+    }
+
+    /** {@code text} with its one occurrence of {@code from} replaced: a fixture edit that cannot silently miss. */
+    static String replaced(String text, String from, String to) {
+        assertEquals(1, text.split(Pattern.quote(from), -1).length - 1, () -> "one " + from);
+        return text.replace(from, to);
+    }
+
+    /**
+     * A recorded stream as if 1200 input tokens were written to the prompt cache and 30000 read from
+     * it; message_start and message_delta both say so, as the current API does.
+     */
+    static String withCache(String transcript) {
+        String none = "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0";
+        assertEquals(2, transcript.split(none, -1).length - 1, "in message_start and message_delta");
+        return transcript.replace(none, "\"cache_creation_input_tokens\":1200,\"cache_read_input_tokens\":30000");
     }
 
     @Test
