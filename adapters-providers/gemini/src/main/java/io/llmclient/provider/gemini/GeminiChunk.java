@@ -111,8 +111,9 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
     /**
      * The contract counts reasoning as completion (as OpenAI does): completion is
      * {@code candidatesTokenCount + thoughtsTokenCount}. {@code promptTokenCount} already includes
-     * cached content. Gemini's own {@code totalTokenCount} is not read: the total is always
-     * prompt + completion.
+     * cached content, of which {@code cachedContentTokenCount} (absent when nothing was cached) is
+     * the cache reads; Gemini reports no cache writes. Gemini's own {@code totalTokenCount} is not
+     * read: the total is always prompt + completion.
      */
     private static Optional<Usage> usage(JsonNode metadata) {
         if (!metadata.isObject()) {
@@ -120,6 +121,7 @@ record GeminiChunk(String text, List<FunctionCall> calls, boolean hasCandidate, 
         }
         int prompt = metadata.path("promptTokenCount").asInt(0);
         int completion = metadata.path("candidatesTokenCount").asInt(0) + metadata.path("thoughtsTokenCount").asInt(0);
-        return Optional.of(new Usage(Math.max(prompt, 0), Math.max(completion, 0)));
+        int cachedRead = metadata.path("cachedContentTokenCount").asInt(0);
+        return Optional.of(new Usage(Math.max(prompt, 0), Math.max(completion, 0), Math.max(cachedRead, 0), 0));
     }
 }

@@ -208,6 +208,20 @@ class GeminiProviderTest {
     }
 
     @Test
+    void theRecordedResponseReadsNothingFromTheCache() {
+        onGenerate(json(200, "generate-response.json"));
+        assertEquals(new Usage(9, 1 + 20, 0, 0), provider(NORMAL).complete(ask("high"), CONTEXT).usage());
+    }
+
+    @Test
+    void cachedContentTokensAreTheCacheReadsAndStayInThePromptCount() {
+        ObjectNode body = (ObjectNode) FIXTURES.json("generate-response.json");
+        ((ObjectNode) body.get("usageMetadata")).put("cachedContentTokenCount", 6);
+        onGenerate(json(200, utf8(body.toString())));
+        assertEquals(new Usage(9, 1 + 20, 6, 0), provider(NORMAL).complete(ask("high"), CONTEXT).usage());
+    }
+
+    @Test
     void maxTokensFinishesWithLength() {
         onGenerate(json(200, "generate-response-max-tokens.json"));
         ChatResponse response = provider(NORMAL).complete(ask("why is the sky blue?"), CONTEXT);
@@ -421,6 +435,23 @@ class GeminiProviderTest {
                 .finishReason(FinishReason.STOP).usage(20, 253 + 260).traceId("trace-7").latency(completed.latency())
                 .build(), completed);
         assertEquals(533, completed.usage().totalTokens());
+    }
+
+    @Test
+    void theRecordedStreamReadsNothingFromTheCache() {
+        onStream(sse(FIXTURES.bytes("stream.sse")));
+        var completed = assertInstanceOf(StreamEvent.Completed.class, stream(highRequest()).getLast()).response();
+        assertEquals(new Usage(20, 253 + 260, 0, 0), completed.usage());
+    }
+
+    @Test
+    void aStreamsCachedContentTokensAreItsCacheReads() {
+        String recorded = FIXTURES.text("stream.sse");
+        String prompt = "\"promptTokenCount\": 20,";
+        assertEquals(6, recorded.split(prompt, -1).length - 1, "every event carries the cumulative usage");
+        onStream(sse(utf8(recorded.replace(prompt, prompt + "\"cachedContentTokenCount\": 16,"))));
+        var completed = assertInstanceOf(StreamEvent.Completed.class, stream(highRequest()).getLast()).response();
+        assertEquals(new Usage(20, 253 + 260, 16, 0), completed.usage());
     }
 
     @Test
