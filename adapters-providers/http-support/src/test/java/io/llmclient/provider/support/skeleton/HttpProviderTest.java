@@ -79,6 +79,9 @@ class HttpProviderTest {
     private static final CallContext CONTEXT = new CallContext(
             new ModelEntry("plain-fast", PLAIN, ModelTier.FAST, "plain-model-1"), A2A);
     private static final ChatRequest REQUEST = ChatRequest.of("plain-fast", List.of(new Message(Role.USER, "Hi")), A2A);
+    // Every count distinct and non-zero, so a skeleton that rebuilt or dropped any of them would show.
+    private static final Usage ANSWER_USAGE = new Usage(10, 2, 6, 3);
+    private static final Usage STREAM_USAGE = new Usage(30, 4, 20, 5);
 
     private final Map<String, String> seen = new ConcurrentHashMap<>();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -124,7 +127,7 @@ class HttpProviderTest {
             throw new WireFormatException("no text");
         }
         return new Completion(root.path("id").asText(""), root.path("model").asText(""), root.get("text").asText(),
-                FinishReason.STOP, new Usage(1, 2));
+                FinishReason.STOP, ANSWER_USAGE);
     }
 
     /** Event types: start (accepted), text, call, finish (whole), end (done), error, bad (malformed). */
@@ -182,7 +185,7 @@ class HttpProviderTest {
             if (unfinishable) {
                 throw new WireFormatException("no answer to finish");
             }
-            return assembled.completion("s1", "", FinishReason.STOP, new Usage(3, 4));
+            return assembled.completion("s1", "", FinishReason.STOP, STREAM_USAGE);
         }
     }
 
@@ -348,7 +351,7 @@ class HttpProviderTest {
         assertEquals("t-skeleton", seen.get("trace"));
         assertEquals("/plain/call", seen.get("path"));
         assertEquals(ChatResponses.builder().id("a1").model("plain-fast").providerModel("plain-model-1-0501")
-                .provider(PLAIN).content("Hello").finishReason(FinishReason.STOP).usage(1, 2).traceId("t-skeleton")
+                .provider(PLAIN).content("Hello").finishReason(FinishReason.STOP).usage(ANSWER_USAGE).traceId("t-skeleton")
                 .latency(response.latency()).build(), response);
     }
 
@@ -430,7 +433,7 @@ class HttpProviderTest {
         assertEquals(5, sink.heard.size(), () -> "nothing after the last event: " + sink.heard);
         assertEquals(ChatResponses.builder().id("s1").model("plain-fast").providerModel("plain-model-1")
                 .provider(PLAIN).content("Hello").toolCalls(new ToolCall("call_4", "now", "{}"))
-                .finishReason(FinishReason.STOP).usage(3, 4).traceId("t-skeleton").latency(sink.completed().latency())
+                .finishReason(FinishReason.STOP).usage(STREAM_USAGE).traceId("t-skeleton").latency(sink.completed().latency())
                 .build(), sink.completed());
     }
 
