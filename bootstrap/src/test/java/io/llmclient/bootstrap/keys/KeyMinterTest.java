@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,9 @@ class KeyMinterTest {
     private static final Pattern KEY_LINE =
             Pattern.compile("^key \\(shown once, store it in your secret manager now\\): (llmk_[A-Za-z0-9_-]{43})$",
                     Pattern.MULTILINE);
+
+    private static final java.nio.file.Path SECRET_SCAN_RULES =
+            java.nio.file.Path.of("..", "tools", "secret-scan", ".secretlintrc.json");
 
     /** What one run printed and returned. */
     private record Run(int status, String out, String err) {
@@ -167,5 +172,33 @@ class KeyMinterTest {
 
         assertFalse(minted.toString().contains(minted.key()));
         assertTrue(minted.toString().contains(minted.sha256()));
+    }
+
+    @Test
+    void theSecretScanFindsAMintedKeyButAllowsATestCanary() throws Exception {
+        JsonNode options = new ObjectMapper().readTree(java.nio.file.Files.readString(SECRET_SCAN_RULES))
+                .at("/rules/1/options");
+        Pattern leaked = null;
+        for (JsonNode pattern : options.path("patterns")) {
+            String regex = pattern.path("patterns").path(0).asText();
+            if (regex.contains("llmk_")) {
+                leaked = Pattern.compile(regex.substring(1, regex.lastIndexOf('/')));
+            }
+        }
+        assertTrue(leaked != null, "tools/secret-scan has a pattern for llmk_ keys");
+        String allows = options.path("allows").path(0).asText();
+        Pattern allowed = Pattern.compile(allows.substring(1, allows.lastIndexOf('/')), Pattern.CASE_INSENSITIVE);
+
+        for (int i = 0; i < 20; i++) {
+            String key = KeyMinter.mint(new SecureRandom()).key();
+            Matcher found = leaked.matcher("Authorization: Bearer " + key);
+            assertTrue(found.find() && found.group().equals(key), key.substring(0, 9));
+        }
+        // A fixed key (a random one has a marker word in it about once in 10^6).
+        String seeded = KeyMinter.mint(new SplittableRandom(7)).key();
+        Matcher found = leaked.matcher(seeded);
+        assertTrue(found.find() && !allowed.matcher(found.group()).find(), "a minted key is not taken for a canary");
+        Matcher canary = leaked.matcher("llmk_test-canary-0000000000000000000000000000000000");
+        assertTrue(canary.find() && allowed.matcher(canary.group()).find(), "canaries stay allowed");
     }
 }
