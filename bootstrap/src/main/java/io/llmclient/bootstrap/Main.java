@@ -1,5 +1,6 @@
 package io.llmclient.bootstrap;
 
+import io.llmclient.bootstrap.keys.KeyMinter;
 import java.nio.file.Path;
 import org.apache.logging.log4j.LogManager;
 
@@ -7,6 +8,9 @@ import org.apache.logging.log4j.LogManager;
  * {@code java -jar llm-client-service.jar}: starts the service with the process environment
  * and working directory. A refused configuration prints one line on stderr and exits with 2; a
  * listener that stops by itself (descriptor exhaustion) makes the process exit with 3.
+ *
+ * <p>{@code java -jar llm-client-service.jar mint-key ...} mints an inbound key instead
+ * ({@link KeyMinter}): no server, no logging.
  */
 public final class Main {
     /**
@@ -20,6 +24,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before anything starts the server or Log4j: the key it prints must reach no log.
+        if (args.length > 0 && args[0].equals(KeyMinter.COMMAND)) {
+            KeyMinter.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         // First, before anything touches java.util.logging: Helidon's JUL records go to Log4j,
         // so that every line on stdout is the same JSON.
         System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");

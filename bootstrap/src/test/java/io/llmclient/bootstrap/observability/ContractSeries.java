@@ -3,7 +3,7 @@ package io.llmclient.bootstrap.observability;
 import java.util.Map;
 import java.util.Set;
 
-/** Contract section 7, as data: each family's Prometheus type and label names. */
+/** Contract sections 7, 10 and 11, as data: each family's Prometheus type and label names. */
 public final class ContractSeries {
     /** A family of the contract: its type ({@code counter}, {@code gauge}, {@code histogram}) and labels. */
     public record Family(String type, Set<String> labels) {
@@ -26,7 +26,16 @@ public final class ContractSeries {
             Map.entry("llm_audit_write_errors_total", new Family("counter", Set.of())),
             // Issue 18: readiness (0 while draining) and the process start, for restart alerts.
             Map.entry("llm_ready", new Family("gauge", Set.of())),
-            Map.entry("llm_process_start_time_seconds", new Family("gauge", Set.of())));
+            Map.entry("llm_process_start_time_seconds", new Family("gauge", Set.of())),
+            // Section 10: cost, quota refusals and budgets per principal, policy reloads.
+            Map.entry("llm_cost_usd_total", new Family("counter", Set.of("provider", "model", "principal"))),
+            Map.entry("llm_quota_rejections_total", new Family("counter", Set.of("principal", "limit"))),
+            Map.entry("llm_budget_spent_usd", new Family("gauge", Set.of("principal"))),
+            Map.entry("llm_budget_limit_usd", new Family("gauge", Set.of("principal"))),
+            Map.entry("llm_config_reloads_total", new Family("counter", Set.of("result"))),
+            // Section 11: the shared state (Redis); the contract names no label for the histogram.
+            Map.entry("llm_state_errors_total", new Family("counter", Set.of("operation"))),
+            Map.entry("llm_state_duration_seconds", new Family("histogram", Set.of())));
 
     /** The sample-name suffixes the exposition may add to a histogram's family name. */
     public static final Set<String> HISTOGRAM_SUFFIXES = Set.of("_bucket", "_sum", "_count", "_created");

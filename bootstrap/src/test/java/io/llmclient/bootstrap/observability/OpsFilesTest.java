@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * docs/ops: the alert rules, the Alertmanager route and the Grafana dashboard have the structure
- * their tools expect, and every metric they query is a contract series (section 7). The tools
+ * their tools expect, and every metric they query is a contract series (sections 7, 10 and 11). The tools
  * themselves (promtool, amtool) run here when installed, and always in CI through
  * docs/ops/check.sh.
  */
@@ -49,7 +49,7 @@ class OpsFilesTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theAlertRulesCoverViolationsErrorRatioRateLimitStormsProviderDownAuditWritesReadinessAndRestarts()
+    void theAlertRulesCoverViolationsErrorsRateLimitsProvidersAuditReadinessRestartsBudgetsQuotasAndReloads()
             throws Exception {
         var alerts = new ArrayList<String>();
         for (Map<String, Object> rule : rules()) {
@@ -62,13 +62,22 @@ class OpsFilesTest {
             alerts.add(alert);
         }
         assertEquals(List.of("LlmGovernanceViolationsHigh", "LlmErrorRatioHigh", "LlmRateLimitStorm",
-                "LlmProviderDown", "LlmAuditWriteErrors", "LlmReplicaNotReady", "LlmProcessRestarting"), alerts);
+                "LlmProviderDown", "LlmAuditWriteErrors", "LlmReplicaNotReady", "LlmProcessRestarting",
+                "LlmBudgetNearlySpent", "LlmQuotaRejectionBurst", "LlmConfigReloadRejected"), alerts);
     }
 
     @Test
     void theGovernanceAlertFiresAboveTenViolationsAnHour() throws Exception {
         Map<String, Object> rule = rules().getFirst();
         assertEquals("sum(increase(llm_governance_violations_total[1h])) > 10", rule.get("expr"));
+    }
+
+    @Test
+    void theBudgetAlertDividesOnlyByAPositiveLimit() throws Exception {
+        Map<String, Object> rule = rules().stream().filter(r -> "LlmBudgetNearlySpent".equals(r.get("alert")))
+                .findFirst().orElseThrow();
+        String expr = ((String) rule.get("expr")).replaceAll("\\s+", " ");
+        assertTrue(expr.contains("(llm_budget_limit_usd > 0)") && expr.contains(">= 0.8"), expr);
     }
 
     @Test
@@ -116,7 +125,9 @@ class OpsFilesTest {
         }
         assertEquals(List.of("Requests by status", "Latency p50 / p95 / p99", "Time to first token p50 / p95",
                 "Tokens by type", "Errors by type", "Active requests", "Governance violations (last hour)",
-                "Rate limits and retries", "Gateway overhead p50 / p99", "Audit write errors", "Readiness and restarts"),
+                "Rate limits and retries", "Gateway overhead p50 / p99", "Audit write errors", "Readiness and restarts",
+                "Spend vs budget per principal", "Cost per principal (USD per hour)",
+                "Quota refusals by principal and limit", "Policy reloads", "Shared state errors and latency p99"),
                 titles);
         assertEquals(ContractSeries.FAMILIES.keySet(), queried, "every contract series is on the dashboard");
     }
