@@ -10,16 +10,17 @@ import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsReader;
-import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.inbound.support.admission.RequestBody;
 import io.llmclient.inbound.support.TraceIdFilter;
 import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.body.ReadBody;
+import io.llmclient.inbound.support.auth.Callers;
 import io.llmclient.inbound.support.context.A2aHeaders;
 import io.llmclient.inbound.support.context.GatewayOverhead;
 import io.llmclient.inbound.support.disconnect.ClientDisconnects;
 import io.llmclient.jsonrpc.dispatch.Dispatcher;
 import io.llmclient.jsonrpc.dispatch.Reply;
+import io.llmclient.jsonrpc.method.Inbound;
 import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.jsonrpc.method.LlmMethods;
 import io.llmclient.jsonrpc.protocol.JsonRpcError;
@@ -113,7 +114,8 @@ public final class JsonRpcEndpoint implements HttpService {
 
     private void handle(ServerRequest req, ServerResponse res) {
         RequestTimer arrived = service.arrival();
-        A2aContext fromHeaders = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
+        var fromHeaders = new Inbound(A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name))),
+                Callers.of(req, service.governance()));
         byte[] body = ReadBody.of(req);
         // Everything but a stream is worked out here, while the client waits and may leave; a stream
         // is only prepared here, and notices its client at its writes (JsonRpcStream).
@@ -121,7 +123,7 @@ public final class JsonRpcEndpoint implements HttpService {
                 disconnects.whileWaiting(req, () -> answer(body, fromHeaders, arrived)), arrived));
     }
 
-    private Reply answer(byte[] body, A2aContext fromHeaders, RequestTimer arrived) {
+    private Reply answer(byte[] body, Inbound fromHeaders, RequestTimer arrived) {
         try {
             return switch (codec.parse(body)) {
                 case JsonCodec.Parsed.NotJson notJson -> dispatcher.notJson(notJson.reason(), fromHeaders);

@@ -62,6 +62,15 @@ final class JsonRpcStream {
     }
 
     void run(ServerRequest req, ServerResponse res, Reply.Stream call) {
+        try {
+            stream(req, res, call);
+        } finally {
+            // A stream that could not even start gives back its caller's in-flight place.
+            call.call().release();
+        }
+    }
+
+    private void stream(ServerRequest req, ServerResponse res, Reply.Stream call) {
         // Headers that go out with the first event: the overhead up to the first byte.
         // Should a drain's grace run out, the stream's last event says so.
         Supplier<SseEvent> shutdown = () -> EventStream.namedEvent("error", codec.write(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmclient.application.accounting.RequestTimer;
+import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsSnapshot;
 import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.chat.A2aContext;
@@ -15,6 +16,7 @@ import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.testing.FuzzedService;
 import io.llmclient.jsonrpc.dispatch.Dispatcher;
 import io.llmclient.jsonrpc.dispatch.Reply;
+import io.llmclient.jsonrpc.method.Inbound;
 import io.llmclient.jsonrpc.method.LlmMethods;
 import io.llmclient.jsonrpc.protocol.Responses;
 import java.nio.charset.StandardCharsets;
@@ -29,10 +31,12 @@ import java.util.List;
  */
 class JsonRpcFuzzTest {
     private static final JsonCodec CODEC = new JsonCodec(64 * 1024);
+    private static final LlmService SERVICE = FuzzedService.create();
     private static final Dispatcher DISPATCHER = new Dispatcher(
-            LlmMethods.table(FuzzedService.create(), () -> new MetricsSnapshot(List.of()), CODEC.nodes()),
+            LlmMethods.table(SERVICE, () -> new MetricsSnapshot(List.of()), CODEC.nodes()),
             new Responses(CODEC.nodes()));
-    private static final A2aContext HEADERS = A2aContext.ofTrace("fuzz-trace");
+    private static final Inbound HEADERS = new Inbound(A2aContext.ofTrace("fuzz-trace"),
+            SERVICE.governance().anonymous());
 
     @FuzzTest(maxDuration = "60s")
     void anyBodyGetsAWellFormedJsonRpcAnswer(byte[] body) {

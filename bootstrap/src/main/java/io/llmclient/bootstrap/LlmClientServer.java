@@ -1,5 +1,6 @@
 package io.llmclient.bootstrap;
 
+import io.helidon.config.Config;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.webserver.WebServer;
@@ -7,6 +8,8 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.llmclient.application.governance.Governance;
+import io.llmclient.application.governance.InProcessQuotaState;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderDescription;
@@ -19,6 +22,7 @@ import io.llmclient.application.resilience.RetryPolicy;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.StartupPolicy;
 import io.llmclient.bootstrap.config.ConfigLayers;
+import io.llmclient.bootstrap.config.GovernanceReader;
 import io.llmclient.bootstrap.config.InvalidConfigException;
 import io.llmclient.bootstrap.config.SecretScrubber;
 import io.llmclient.bootstrap.config.ServiceConfig;
@@ -33,7 +37,9 @@ import io.llmclient.bootstrap.telemetry.HelidonMetrics;
 import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
 import io.llmclient.bootstrap.telemetry.RegistryMetricsReader;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.governance.GovernancePolicy;
 import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.domain.validation.Validated;
 import io.llmclient.domain.validation.RequestLimits;
 import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
@@ -112,7 +118,8 @@ public final class LlmClientServer {
         // Everything start-up prints goes through this: a key pasted into another setting (the
         // default model, a URL's query) must not come out whole (contract section 9).
         SecretScrubber secrets = StartupSecrets.scrubber(environment, workingDir, providers);
-        ServiceConfig config = readConfig(environment, workingDir, providers, secrets);
+        Config layers = loadLayers(environment, workingDir, secrets);
+        ServiceConfig config = readConfig(layers, workingDir, providers, secrets);
         ResilienceSettings resilience = resilience(config);
         // The circuit breakers guard the registry, so an open circuit shows in /health, llm.models
         // and selection through the one availability answer.
@@ -131,6 +138,7 @@ public final class LlmClientServer {
                 yield ready.policy();
             }
         };
+        GovernancePolicy perCaller = readGovernance(layers, policy, config, secrets);
         LOG.info(secrets.mask("simulator %s; providers registered: %s".formatted(
                 config.offlineFallback() ? "enabled" : "disabled", registry.ids())));
         warnAboutPlainHttp(config, secrets);
@@ -145,7 +153,10 @@ public final class LlmClientServer {
                 timing.sleeper());
         var service = LlmService.builder().policy(policy).registry(registry).metrics(metrics).audit(audit)
                 .requestLog(new Log4jRequestLog()).time(timing.time()).calls(calls)
-                .limits(new RequestLimits(config.limits().maxMessages())).build();
+                .limits(new RequestLimits(config.limits().maxMessages()))
+                .governance(port -> new Governance(perCaller, new InProcessQuotaState(), timing.time(), port))
+                .build();
+        metrics.exposeBudgets(service.governance());
 
         var healthChecks = new LinkedHashSet<ProviderId>(policy.catalog().providers());
         healthChecks.addAll(registry.ids());
@@ -250,8 +261,7 @@ public final class LlmClientServer {
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
                                RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart,
                                InboundProtection protection) {
-        InboundFilters.install(routing, protection.refusals(), protection.readiness(),
-                config.inboundAuth().keys().stream().map(ApiKey::value).toList(),
+        InboundFilters.install(routing, protection.refusals(), protection.readiness(), service.governance(),
                 config.limits().maxRequestBytes(), protection.bodyBudget(), protection.readDeadline(),
                 protection.inFlight());
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit(),
@@ -272,15 +282,40 @@ public final class LlmClientServer {
                         + "API key travel unencrypted").formatted(settings.id(), settings.baseUrl().orElseThrow()))));
     }
 
-    private static ServiceConfig readConfig(Map<String, String> environment, Path workingDir,
-                                            List<ProviderDescription> providers, SecretScrubber secrets) {
+    private static Config loadLayers(Map<String, String> environment, Path workingDir, SecretScrubber secrets) {
         try {
-            return ServiceConfigReader.read(ConfigLayers.load(environment, workingDir), workingDir, providers);
+            return ConfigLayers.load(environment, workingDir);
         } catch (InvalidConfigException e) {
             throw new StartupFailure(secrets.scrub(e).getMessage());
         } catch (UncheckedIOException e) {
             throw new StartupFailure(".env: cannot be read");
         }
+    }
+
+    private static ServiceConfig readConfig(Config layers, Path workingDir, List<ProviderDescription> providers,
+                                            SecretScrubber secrets) {
+        try {
+            return ServiceConfigReader.read(layers, workingDir, providers);
+        } catch (InvalidConfigException e) {
+            throw new StartupFailure(secrets.scrub(e).getMessage());
+        }
+    }
+
+    // Keys, teams and prices (contract section 10): every problem is one line of the refusal.
+    private static GovernancePolicy readGovernance(Config layers, ModelPolicy policy, ServiceConfig config,
+                                                   SecretScrubber secrets) {
+        List<String> inboundKeys = config.inboundAuth().keys().stream().map(ApiKey::value).toList();
+        return switch (GovernanceReader.read(layers, policy.catalog(), policy.allowList(), inboundKeys)) {
+            case Validated.Valid<GovernancePolicy> valid -> {
+                if (!valid.value().budgetedParties().isEmpty()) {
+                    LOG.warn("budgets are configured but spend is kept in memory: it starts from zero after a "
+                            + "restart, and each replica counts its own (set LLM_STATE_URL to share it)");
+                }
+                yield valid.value();
+            }
+            case Validated.Invalid<GovernancePolicy> invalid -> throw new StartupFailure(String.join("\n",
+                    GovernanceReader.lines(invalid.errors()).stream().map(secrets::mask).toList()));
+        };
     }
 
     private static JsonLinesAuditLog openAudit(Path file, SecretScrubber secrets) {

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.application.accounting.RequestTimer;
-import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.validation.ChatRequestParser;
+import io.llmclient.jsonrpc.method.Inbound;
 import io.llmclient.jsonrpc.method.MethodTable;
 import io.llmclient.jsonrpc.method.RpcMethod;
 import io.llmclient.jsonrpc.method.StreamMethod;
@@ -55,7 +55,7 @@ public final class Dispatcher {
      * Answers a body that parsed as JSON, with the A2A context its headers gave; the request
      * arrived as {@code arrived} tells.
      */
-    public Reply process(JsonNode body, A2aContext fromHeaders, RequestTimer arrived) {
+    public Reply process(JsonNode body, Inbound fromHeaders, RequestTimer arrived) {
         if (!body.isArray()) {
             Envelope envelope = Envelope.read(body);
             if (envelope instanceof Envelope.Call call
@@ -77,7 +77,7 @@ public final class Dispatcher {
     }
 
     /** A body the parser refused: -32700, id null. */
-    public Reply notJson(String reason, A2aContext fromHeaders) {
+    public Reply notJson(String reason, Inbound fromHeaders) {
         return new Reply.Body(responses.error(NullNode.getInstance(), JsonRpcError.parseError(reason),
                 fromHeaders.traceId()), fromHeaders.traceId());
     }
@@ -91,7 +91,7 @@ public final class Dispatcher {
         return new Reply.Body(unidentifiedError(JsonRpcError.invalidRequest(reason), traceId), traceId);
     }
 
-    private List<Answer> batch(JsonNode body, A2aContext fromHeaders) {
+    private List<Answer> batch(JsonNode body, Inbound fromHeaders) {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             var pending = new ArrayList<Future<Answer>>(body.size());
             body.forEach(element -> pending.add(threads.submit(() -> call(element, fromHeaders, true))));
@@ -103,7 +103,7 @@ public final class Dispatcher {
         }
     }
 
-    private Answer await(Future<Answer> future, List<Future<Answer>> batch, A2aContext fromHeaders) {
+    private Answer await(Future<Answer> future, List<Future<Answer>> batch, Inbound fromHeaders) {
         try {
             return future.get();
         } catch (InterruptedException interrupted) {
@@ -122,7 +122,7 @@ public final class Dispatcher {
         }
     }
 
-    private Answer call(JsonNode element, A2aContext fromHeaders, boolean inBatch) {
+    private Answer call(JsonNode element, Inbound fromHeaders, boolean inBatch) {
         Envelope envelope = Envelope.read(element);
         String traceId = traceId(envelope.params(), fromHeaders);
         return switch (envelope) {
@@ -144,7 +144,7 @@ public final class Dispatcher {
         };
     }
 
-    private Answer run(Envelope.Call call, RpcMethod method, A2aContext fromHeaders,
+    private Answer run(Envelope.Call call, RpcMethod method, Inbound fromHeaders,
                        String traceId) {
         try {
             JsonNode result = method.call(call.params(), fromHeaders);
@@ -163,7 +163,7 @@ public final class Dispatcher {
 
     // Prepared here so that a refusal before streaming is an ordinary response. A notification is
     // run like any other (JSON-RPC 2.0 says so) with its events dropped, and gets no answer.
-    private Reply stream(Envelope.Call call, StreamMethod method, A2aContext fromHeaders, RequestTimer arrived) {
+    private Reply stream(Envelope.Call call, StreamMethod method, Inbound fromHeaders, RequestTimer arrived) {
         String traceId = traceId(call.params(), fromHeaders);
         StreamMethod.Prepared prepared;
         try {
@@ -197,7 +197,7 @@ public final class Dispatcher {
     }
 
     // params first, then the header, then the generated id; only well-formed ids are taken.
-    private static String traceId(Optional<JsonNode> params, A2aContext fromHeaders) {
+    private static String traceId(Optional<JsonNode> params, Inbound fromHeaders) {
         var ids = new HashMap<String, Object>();
         params.filter(JsonNode::isObject).ifPresent(object -> CONTEXT_FIELDS.forEach(name -> {
             JsonNode value = object.get(name);
@@ -205,7 +205,7 @@ public final class Dispatcher {
                 ids.put(name, value.textValue());
             }
         }));
-        return ChatRequestParser.bestEffortContext(ids, fromHeaders).traceId();
+        return ChatRequestParser.bestEffortContext(ids, fromHeaders.headers()).traceId();
     }
 
     // The exception's message may quote anything, a key included: only its class is logged.

@@ -7,7 +7,6 @@ import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.application.telemetry.MetricsReader;
-import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
@@ -47,10 +46,10 @@ public final class LlmMethods {
                 .build();
     }
 
-    private JsonNode complete(Optional<JsonNode> params, A2aContext fromHeaders) {
+    private JsonNode complete(Optional<JsonNode> params, Inbound inbound) {
         // No params is an empty object: validation then names each required field.
         Map<String, Object> byName = params.map(LlmMethods::byName).orElseGet(Map::of);
-        PreparedRequest prepared = service.prepare(byName, fromHeaders);
+        PreparedRequest prepared = service.prepare(byName, inbound.headers(), service.arrival(), inbound.caller());
         try {
             return ResultMapping.completion(service.complete(prepared), nodes);
         } finally {
@@ -58,9 +57,9 @@ public final class LlmMethods {
         }
     }
 
-    private StreamMethod.Prepared stream(Optional<JsonNode> params, A2aContext fromHeaders, RequestTimer arrived) {
+    private StreamMethod.Prepared stream(Optional<JsonNode> params, Inbound inbound, RequestTimer arrived) {
         Map<String, Object> byName = params.map(LlmMethods::byName).orElseGet(Map::of);
-        PreparedRequest prepared = service.prepare(byName, fromHeaders, arrived);
+        PreparedRequest prepared = service.prepare(byName, inbound.headers(), arrived, inbound.caller());
         return new StreamMethod.Prepared() {
             @Override
             public void run(StreamSink sink) {
@@ -71,15 +70,20 @@ public final class LlmMethods {
             public Duration overhead() {
                 return prepared.overhead();
             }
+
+            @Override
+            public void release() {
+                prepared.release();
+            }
         };
     }
 
-    private JsonNode models(Optional<JsonNode> params, A2aContext fromHeaders) {
+    private JsonNode models(Optional<JsonNode> params, Inbound inbound) {
         refuseParams(MODELS, params);
-        return ResultMapping.models(service.models(), nodes);
+        return ResultMapping.models(service.models(inbound.caller()), nodes);
     }
 
-    private JsonNode metrics(Optional<JsonNode> params, A2aContext fromHeaders) {
+    private JsonNode metrics(Optional<JsonNode> params, Inbound inbound) {
         refuseParams(METRICS, params);
         return MetricsResult.of(metrics.snapshot(), nodes);
     }

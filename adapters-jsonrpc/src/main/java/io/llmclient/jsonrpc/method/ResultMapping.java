@@ -34,6 +34,8 @@ public final class ResultMapping {
         usage.put("total_tokens", response.usage().totalTokens());
         result.put("trace_id", response.traceId());
         result.put("latency_ms", response.latency().toMillis());
+        // Absent when the model has no price (contract section 10); exact, from whole nano-dollars.
+        response.cost().ifPresent(cost -> result.put("cost_usd", cost.usd()));
         return result;
     }
 

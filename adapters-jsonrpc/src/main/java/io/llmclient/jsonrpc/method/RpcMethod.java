@@ -1,7 +1,6 @@
 package io.llmclient.jsonrpc.method;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmclient.domain.chat.A2aContext;
 import java.util.Optional;
 
 /**
@@ -16,5 +15,5 @@ public interface RpcMethod {
      * Runs the method. {@code params} is empty when the request had none; otherwise an object or
      * an array (the envelope has refused other types already).
      */
-    JsonNode call(Optional<JsonNode> params, A2aContext fromHeaders);
+    JsonNode call(Optional<JsonNode> params, Inbound inbound);
 }

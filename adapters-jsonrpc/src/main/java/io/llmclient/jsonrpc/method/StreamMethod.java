@@ -3,7 +3,6 @@ package io.llmclient.jsonrpc.method;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.provider.StreamSink;
-import io.llmclient.domain.chat.A2aContext;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,7 +20,7 @@ public interface StreamMethod {
      * to refuse it. {@code arrived} marks the request's arrival, from which latency, time to
      * first token and overhead are measured.
      */
-    Prepared prepare(Optional<JsonNode> params, A2aContext fromHeaders, RequestTimer arrived);
+    Prepared prepare(Optional<JsonNode> params, Inbound inbound, RequestTimer arrived);
 
     /** A call that passed every check and streams when run. */
     @FunctionalInterface
@@ -38,6 +37,13 @@ public interface StreamMethod {
          */
         default Duration overhead() {
             return Duration.ZERO;
+        }
+
+        /**
+         * Gives back what the call was admitted with (its caller's in-flight place) when it never
+         * ran; does nothing after it ran. Called once the stream is over, whatever happened.
+         */
+        default void release() {
         }
     }
 }

@@ -2,14 +2,17 @@ package io.llmclient.jsonrpc.protocol;
 
 import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
 import io.llmclient.domain.failure.LlmFailure.Overloaded;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,8 @@ public final class FailureMapping {
     public static final int RATE_LIMITED = -32004;
     public static final int PROVIDER_UNAVAILABLE = -32005;
     public static final int OVERLOADED = -32006;
+    public static final int QUOTA_EXCEEDED = -32007;
+    public static final int BUDGET_EXCEEDED = -32008;
 
     private FailureMapping() {
     }
@@ -71,6 +76,21 @@ public final class FailureMapping {
                     case Overloaded.ResponseBuffer buffer -> data.put("response_buffer_bytes", buffer.bytes());
                 }
                 yield OVERLOADED;
+            }
+            case QuotaExceeded quota -> {
+                data.put("principal", quota.principal());
+                data.put("limit", quota.limit().wireName());
+                quota.retryAfter().ifPresent(wait -> data.put("retry_after_seconds", seconds(wait)));
+                yield QUOTA_EXCEEDED;
+            }
+            case BudgetExceeded budget -> {
+                data.put("principal", budget.principal());
+                data.put("budget_usd", budget.budget().usd());
+                data.put("spent_usd", budget.spent().usd());
+                data.put("period", budget.period().wireName());
+                // null, not absent, for a total budget: the contract names the member for every budget.
+                data.put("resets_at", budget.resetsAt().map(Instant::toString).orElse(null));
+                yield BUDGET_EXCEEDED;
             }
         };
         return new JsonRpcError(code, failure.type(), failure.message(), data);

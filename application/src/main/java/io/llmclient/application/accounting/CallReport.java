@@ -1,5 +1,6 @@
 package io.llmclient.application.accounting;
 
+import io.llmclient.application.governance.Ticket;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
@@ -7,7 +8,9 @@ import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.governance.NanoUsd;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -15,7 +18,8 @@ import java.util.function.Supplier;
 /**
  * The accounting of one provider call, from {@link RequestAccounting#started} to exactly one of
  * {@link #succeeded}, {@link #failed} or {@link #cancelled}: the request metrics, the request
- * log line, the provider wait and the gateway overhead. A fallback moves it to the next model.
+ * log line, the provider wait and the gateway overhead, and the caller's {@link Ticket}, settled
+ * at that one end. A fallback moves it to the next model.
  */
 public final class CallReport {
     private static final String INTERNAL_ERROR = "InternalError";
@@ -36,10 +40,12 @@ public final class CallReport {
     private final A2aContext context;
     private final Operation operation;
     private final RequestTimer timer;
+    private final Ticket ticket;
     private ModelEntry model;
 
     CallReport(MetricsPort metrics, RequestLog requestLog, A2aContext context, Operation operation, ModelEntry model,
-               RequestTimer timer) {
+               RequestTimer timer, Ticket ticket) {
+        this.ticket = ticket;
         this.metrics = metrics;
         this.requestLog = requestLog;
         this.context = context;
@@ -84,19 +90,24 @@ public final class CallReport {
         metrics.overhead(model.provider(), timer.overhead());
     }
 
-    /** The call ended well: returns the response with the latency measured here. */
+    /**
+     * The call ended well: returns the response with the latency measured here and its cost, which
+     * is charged to the caller.
+     */
     public ChatResponse succeeded(ChatResponse response) {
         Duration latency = timer.sinceArrival();
+        Optional<NanoUsd> cost = ticket.settle(model, response.usage());
         metrics.succeeded(model, latency, response.usage());
-        log(latency, RequestRecord.Status.SUCCESS, Optional.empty());
-        return response.withLatency(latency);
+        log(latency, RequestRecord.Status.SUCCESS, Optional.empty(), cost);
+        return response.withLatency(latency).withCost(cost);
     }
 
     /** The call ended with a failure of the contract type named. */
     public void failed(String errorType) {
         Duration latency = timer.sinceArrival();
+        ticket.settle(model, Usage.ZERO);
         metrics.failed(model, latency, errorType);
-        log(latency, RequestRecord.Status.ERROR, Optional.of(errorType));
+        log(latency, RequestRecord.Status.ERROR, Optional.of(errorType), Optional.empty());
     }
 
     /** The call ended by a bug or an {@link Error}: still one request that ended. */
@@ -107,16 +118,18 @@ public final class CallReport {
     /** The caller went away before the call ended. */
     public void cancelled() {
         Duration latency = timer.sinceArrival();
+        ticket.settle(model, Usage.ZERO);
         metrics.cancelled(model, latency);
-        log(latency, RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED));
+        log(latency, RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED), Optional.empty());
     }
 
     void firstToken() {
         metrics.firstToken(model, timer.sinceArrival());
     }
 
-    private void log(Duration latency, RequestRecord.Status status, Optional<String> errorType) {
+    private void log(Duration latency, RequestRecord.Status status, Optional<String> errorType,
+                     Optional<NanoUsd> cost) {
         requestLog.completed(new RequestRecord(context, operation.logName, Optional.of(model.id()),
-                Optional.of(model.provider().value()), latency, status, errorType));
+                Optional.of(model.provider().value()), latency, status, errorType, cost));
     }
 }

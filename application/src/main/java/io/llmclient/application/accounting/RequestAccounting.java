@@ -1,5 +1,6 @@
 package io.llmclient.application.accounting;
 
+import io.llmclient.application.governance.Ticket;
 import io.llmclient.application.telemetry.AuditPort;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
@@ -21,6 +22,9 @@ import java.util.Optional;
  */
 public final class RequestAccounting {
     private static final String OP_PREPARE = "prepare";
+
+    /** The audit reason of a request refused by a spent budget (contract section 10). */
+    public static final String BUDGET_EXCEEDED = "budget_exceeded";
 
     private final MetricsPort metrics;
     private final AuditPort audit;
@@ -71,10 +75,27 @@ public final class RequestAccounting {
         audit.record(new GovernanceViolation(time.now(), context, refusal.model(), rationale));
     }
 
+    /**
+     * A per-caller limit or budget refused the request (it reaches no provider):
+     * {@code llm_quota_rejections_total}, one request log line, and for a budget an audit entry with
+     * the reason {@code budget_exceeded}.
+     */
+    public void quotaRefused(A2aContext context, RequestTimer timer, ModelEntry model, LlmFailure failure) {
+        switch (failure) {
+            case LlmFailure.QuotaExceeded quota -> metrics.quotaRejected(quota.principal(), quota.limit().wireName());
+            case LlmFailure.BudgetExceeded budget -> {
+                metrics.quotaRejected(budget.principal(), "budget");
+                audit.record(new GovernanceViolation(time.now(), context, model.id(), BUDGET_EXCEEDED));
+            }
+            default -> throw new IllegalArgumentException("not a quota refusal: " + failure.type());
+        }
+        refused(context, timer, Optional.of(model.id()), failure);
+    }
+
     /** A call to {@code model}'s provider begins; the report takes it to its one end. */
     public CallReport started(A2aContext context, CallReport.Operation operation, ModelEntry model,
-                              RequestTimer timer) {
+                              RequestTimer timer, Ticket ticket) {
         metrics.started(model);
-        return new CallReport(metrics, requestLog, context, operation, model, timer);
+        return new CallReport(metrics, requestLog, context, operation, model, timer, ticket);
     }
 }

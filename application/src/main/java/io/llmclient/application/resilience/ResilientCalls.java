@@ -10,14 +10,17 @@ import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
 import io.llmclient.domain.failure.LlmFailure.Overloaded;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.selection.ModelSelector;
 import java.util.LinkedHashSet;
@@ -63,6 +66,7 @@ public final class ResilientCalls {
 
     private final RetryPolicy retryPolicy;
     private final ModelSelector selector;
+    private final ModelPolicy policy;
     private final ProviderRegistry registry;
     private final ProviderGuards guards;
     private final MetricsPort metrics;
@@ -71,7 +75,8 @@ public final class ResilientCalls {
     public ResilientCalls(RetryPolicy retryPolicy, ModelPolicy policy, ProviderRegistry registry, ProviderGuards guards,
                           MetricsPort metrics, Sleeper sleeper) {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
-        this.selector = new ModelSelector(Objects.requireNonNull(policy, "policy"));
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.selector = new ModelSelector(policy);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.guards = Objects.requireNonNull(guards, "guards");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -88,6 +93,15 @@ public final class ResilientCalls {
      */
     public <T> Served<T> call(ChatRequest request, ModelEntry chosen, Attempt<T> attempt, BooleanSupplier committed,
                               FallbackListener listener) {
+        return call(request, policy.allowList(), chosen, attempt, committed, listener);
+    }
+
+    /**
+     * As {@link #call(ChatRequest, ModelEntry, Attempt, BooleanSupplier, FallbackListener)}, falling
+     * back only to models of {@code allowed} (the caller's effective allow-list).
+     */
+    public <T> Served<T> call(ChatRequest request, AllowList allowed, ModelEntry chosen, Attempt<T> attempt,
+                              BooleanSupplier committed, FallbackListener listener) {
         ModelEntry model = chosen;
         Set<ProviderId> tried = new LinkedHashSet<>();
         while (true) {
@@ -101,7 +115,7 @@ public final class ResilientCalls {
                 if (committed.getAsBoolean() || !fallbackMayHelp(failure.failure())) {
                     throw failure;
                 }
-                Optional<ModelEntry> next = selector.fallbacks(request, model, tried).stream()
+                Optional<ModelEntry> next = selector.fallbacks(request, allowed, model, tried).stream()
                         .filter(candidate -> registry.available(candidate.provider()))
                         .findFirst();
                 if (next.isEmpty()) {
@@ -211,7 +225,8 @@ public final class ResilientCalls {
                 }
             }
             case RateLimited _ -> breaker.succeeded(permit);
-            case InvalidParams _, ModelNotAllowed _, ProviderUnavailable _, Overloaded _ -> breaker.released(permit);
+            case InvalidParams _, ModelNotAllowed _, ProviderUnavailable _, Overloaded _, QuotaExceeded _, BudgetExceeded _ ->
+                    breaker.released(permit);
         }
     }
 
@@ -223,7 +238,7 @@ public final class ResilientCalls {
         return switch (failure) {
             case ProviderFailed _, ProviderTimedOut _, RateLimited _, ProviderUnavailable _ -> true;
             case Overloaded overloaded -> overloaded.limit() instanceof Overloaded.RateLimitQueue;
-            case InvalidParams _, ModelNotAllowed _ -> false;
+            case InvalidParams _, ModelNotAllowed _, QuotaExceeded _, BudgetExceeded _ -> false;
         };
     }
 }

@@ -3,12 +3,14 @@ package io.llmclient.application.resilience;
 import io.llmclient.application.resilience.RetryDecision.GiveUp;
 import io.llmclient.application.resilience.RetryDecision.Retry;
 import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
 import io.llmclient.domain.failure.LlmFailure.Overloaded;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import java.time.Duration;
 import java.util.Objects;
@@ -63,7 +65,8 @@ public final class RetryPolicy {
             case ProviderTimedOut timedOut -> transientFailure(timedOut, "timeout", transientRetries);
             case ProviderFailed failed -> failed.transientFailure()
                     ? transientFailure(failed, reason(failed), transientRetries) : new GiveUp(failed);
-            case InvalidParams _, ModelNotAllowed _, ProviderUnavailable _, Overloaded _ -> new GiveUp(failure);
+            case InvalidParams _, ModelNotAllowed _, ProviderUnavailable _, Overloaded _, QuotaExceeded _,
+                 BudgetExceeded _ -> new GiveUp(failure);
         };
     }
 

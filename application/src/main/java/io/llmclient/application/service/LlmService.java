@@ -4,6 +4,9 @@ import io.llmclient.application.accounting.CallReport;
 import io.llmclient.application.accounting.RequestAccounting;
 import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.accounting.StreamTracking;
+import io.llmclient.application.governance.Governance;
+import io.llmclient.application.governance.InProcessQuotaState;
+import io.llmclient.application.governance.Ticket;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.resilience.ProviderGuards;
@@ -19,10 +22,15 @@ import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
 import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.governance.AllowList;
+import io.llmclient.domain.governance.Caller;
+import io.llmclient.domain.governance.GovernancePolicy;
+import io.llmclient.domain.governance.Principal;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.selection.ModelSelector;
 import io.llmclient.domain.selection.SelectionOutcome;
@@ -30,10 +38,13 @@ import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.validation.ChatRequestParser;
 import io.llmclient.domain.validation.RequestLimits;
 import io.llmclient.domain.validation.Validated;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 
 /**
  * The one entry point of the use case "ask a model": validate, govern, select, and call the
@@ -49,8 +60,10 @@ public final class LlmService {
     private final RequestAccounting accounting;
     private final ResilientCalls calls;
     private final RequestLimits limits;
+    private final Governance governance;
 
-    private LlmService(Builder builder, RequestAccounting accounting, ResilientCalls calls) {
+    private LlmService(Builder builder, RequestAccounting accounting, ResilientCalls calls, Governance governance) {
+        this.governance = governance;
         this.policy = builder.policy;
         this.selector = new ModelSelector(policy);
         this.registry = builder.registry;
@@ -69,9 +82,17 @@ public final class LlmService {
         return accounting.arrived();
     }
 
-    /** Validates, governs and selects; throws {@link LlmFailureException} when any of them refuses. */
+    /**
+     * Validates, governs and selects for the anonymous caller; throws {@link LlmFailureException}
+     * when any of them refuses.
+     */
     public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders) {
         return prepare(params, fromHeaders, accounting.arrived());
+    }
+
+    /** The per-caller governance: who calls, and the policy and limits new requests run under. */
+    public Governance governance() {
+        return governance;
     }
 
     /**
@@ -80,24 +101,58 @@ public final class LlmService {
      * from the request's arrival, reading its body included, not from the start of validation.
      */
     public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived) {
-        // The contract's order; a refusal at any step ends the request there.
-        ChatRequest request = validated(params, fromHeaders, arrived);
-        ModelEntry model = selected(request, arrived);
-        return new PreparedRequest(request, model, arrived);
+        return prepare(params, fromHeaders, arrived, governance.anonymous());
     }
 
-    private ChatRequest validated(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived) {
-        return switch (ChatRequestParser.parse(params, fromHeaders, limits)) {
-            case Validated.Valid<ChatRequest> valid -> valid.value();
-            case Validated.Invalid<ChatRequest> invalid -> throw refused(
-                    ChatRequestParser.bestEffortContext(params, fromHeaders), arrived, Optional.empty(),
-                    new InvalidParams(invalid.errors()));
-        };
+    /**
+     * As {@link #prepare(Map, A2aContext, RequestTimer)} for an authenticated {@code caller}: its
+     * {@code source_agent}, its effective allow-list, then its limits and budget are checked, in the
+     * contract's order (section 10). An admitted request holds a place in the caller's in-flight
+     * count until its call ends; one whose call never runs must be {@linkplain PreparedRequest#release()
+     * released}.
+     */
+    public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived,
+                                   Caller caller) {
+        // The contract's order; a refusal at any step ends the request there. Auth came first, at the door.
+        A2aContext asCaller = fromHeaders.withPrincipal(caller.id());
+        ChatRequest request = validated(params, asCaller, arrived, caller.principal());
+        ModelEntry model = selected(request, arrived, caller.principal().allowed());
+        Ticket ticket = admitted(request, model, arrived, caller);
+        return new PreparedRequest(request, model, arrived, ticket);
     }
 
-    // Model access (the allow-list) and availability.
-    private ModelEntry selected(ChatRequest request, RequestTimer arrived) {
-        SelectionOutcome outcome = selector.select(request, registry::available);
+    private ChatRequest validated(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived,
+                                  Principal principal) {
+        Validated<ChatRequest> parsed = ChatRequestParser.parse(params, fromHeaders, limits);
+        List<FieldError> errors = new ArrayList<>(parsed instanceof Validated.Invalid<ChatRequest> invalid
+                ? invalid.errors() : List.of());
+        A2aContext claimed = parsed instanceof Validated.Valid<ChatRequest> valid ? valid.value().context()
+                : ChatRequestParser.bestEffortContext(params, fromHeaders);
+        // A key bound to one agent may not speak for another; one that claims none speaks for its own.
+        principal.sourceAgent().filter(own -> claimed.sourceAgent().filter(agent -> !agent.equals(own)).isPresent())
+                .ifPresent(own -> errors.add(new FieldError("source_agent",
+                        "this API key may only claim source_agent '" + own + "'")));
+        if (!errors.isEmpty()) {
+            throw refused(claimed, arrived, Optional.empty(), new InvalidParams(errors));
+        }
+        ChatRequest request = ((Validated.Valid<ChatRequest>) parsed).value();
+        return principal.sourceAgent().isPresent() && request.context().sourceAgent().isEmpty()
+                ? request.withContext(request.context().withSourceAgent(principal.sourceAgent())) : request;
+    }
+
+    // Limits, then budget: a refused request consumes nothing.
+    private Ticket admitted(ChatRequest request, ModelEntry model, RequestTimer arrived, Caller caller) {
+        try {
+            return governance.admit(caller);
+        } catch (LlmFailureException refusal) {
+            accounting.quotaRefused(request.context(), arrived, model, refusal.failure());
+            throw refusal;
+        }
+    }
+
+    // Model access (the caller's effective allow-list) and availability.
+    private ModelEntry selected(ChatRequest request, RequestTimer arrived, AllowList allowed) {
+        SelectionOutcome outcome = selector.select(request, allowed, registry::available);
         accounting.selection(request.context(), outcome.rationale());
         return switch (outcome) {
             case SelectionOutcome.Selected selected -> selected.model();
@@ -125,10 +180,11 @@ public final class LlmService {
     public ChatResponse complete(PreparedRequest prepared) {
         requireProvider(prepared.model());
         CallReport report = accounting.started(prepared.request().context(), CallReport.Operation.COMPLETE,
-                prepared.model(), prepared.timer());
+                prepared.model(), prepared.timer(), prepared.ticket());
         boolean recorded = false;
         try {
-            ChatResponse response = calls.call(prepared.request(), prepared.model(), (provider, context) ->
+            ChatResponse response = calls.call(prepared.request(), prepared.allowed(), prepared.model(),
+                    (provider, context) ->
                     report.providerCall(() -> provider.complete(prepared.request(), context)),
                     () -> false, report::fellBack).value();
             report.overheadSoFar();
@@ -167,13 +223,13 @@ public final class LlmService {
     public void stream(PreparedRequest prepared, StreamSink sink) {
         requireProvider(prepared.model());
         CallReport report = accounting.started(prepared.request().context(), CallReport.Operation.STREAM,
-                prepared.model(), prepared.timer());
+                prepared.model(), prepared.timer(), prepared.ticket());
         StreamTracking tracking = report.tracking(sink);
         ChatResponse done;
         boolean recorded = false;
         try {
             // Retried and sent to another model only before anything reached the caller.
-            calls.call(prepared.request(), prepared.model(), (provider, context) -> {
+            calls.call(prepared.request(), prepared.allowed(), prepared.model(), (provider, context) -> {
                 tracking.providerCall(() -> provider.stream(prepared.request(), context, tracking));
                 return Boolean.TRUE;
             }, tracking::committed, report::fellBack);
@@ -231,7 +287,12 @@ public final class LlmService {
 
     /** The allowed models, the default, and which are available now. */
     public ModelListing models() {
-        var listed = policy.allowList().models().stream()
+        return models(governance.anonymous());
+    }
+
+    /** The models {@code caller} may call (its effective allow-list), the default, and which are available now. */
+    public ModelListing models(Caller caller) {
+        var listed = caller.principal().allowed().models().stream()
                 .map(id -> policy.catalog().find(id))
                 .flatMap(Optional::stream)
                 .map(entry -> new ModelListing.Listed(entry, registry.available(entry.provider())))
@@ -274,6 +335,7 @@ public final class LlmService {
         private TimeSource time = TimeSource.system();
         private ResilientCalls calls;
         private RequestLimits limits = RequestLimits.defaults();
+        private Function<MetricsPort, Governance> governance;
 
         private Builder() {
         }
@@ -329,6 +391,15 @@ public final class LlmService {
             return this;
         }
 
+        /**
+         * Per-caller governance, built with the service's metrics; default a policy without keys or
+         * prices (every caller {@code anonymous}, allowed the service's allow-list) over in-process state.
+         */
+        public Builder governance(Function<MetricsPort, Governance> governance) {
+            this.governance = governance;
+            return this;
+        }
+
         /** The service; throws {@link NullPointerException} naming a missing part. */
         public LlmService build() {
             Objects.requireNonNull(policy, "policy");
@@ -341,7 +412,9 @@ public final class LlmService {
                     new RetryPolicy(ResilienceSettings.singleAttempt(), () -> 0.5), policy, registry,
                     new ProviderGuards(ResilienceSettings.singleAttempt(), time, Sleeper.system()), metrics,
                     Sleeper.system());
-            return new LlmService(this, accounting, resilient);
+            Governance perCaller = governance != null ? governance.apply(metrics) : new Governance(
+                    GovernancePolicy.open(policy.allowList()), new InProcessQuotaState(), time, metrics);
+            return new LlmService(this, accounting, resilient, perCaller);
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.llmclient.application.service;
 
 import io.llmclient.application.accounting.RequestTimer;
+import io.llmclient.application.governance.Ticket;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.governance.AllowList;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,14 +13,30 @@ import java.util.Objects;
  * before a provider is called. Inbound adapters use the split to answer such refusals in
  * their ordinary error shape before a stream opens.
  *
- * @param timer the request's time in the gateway, from its arrival; it goes with the request when
- *              it falls back to another model
+ * @param timer  the request's time in the gateway, from its arrival; it goes with the request when
+ *               it falls back to another model
+ * @param ticket the caller's admission: its place in the in-flight count, settled when the call ends
  */
-public record PreparedRequest(ChatRequest request, ModelEntry model, RequestTimer timer) {
+public record PreparedRequest(ChatRequest request, ModelEntry model, RequestTimer timer, Ticket ticket) {
     public PreparedRequest {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(timer, "timer");
+        Objects.requireNonNull(ticket, "ticket");
+    }
+
+    /** The models the caller may call; a fallback stays among them. */
+    public AllowList allowed() {
+        return ticket.caller().principal().allowed();
+    }
+
+    /**
+     * Gives back the caller's place in its in-flight count when the call never ran (its stream could
+     * not be opened, say). Does nothing once the call has ended, so an inbound adapter may call it in
+     * a {@code finally}.
+     */
+    public void release() {
+        ticket.release();
     }
 
     /**

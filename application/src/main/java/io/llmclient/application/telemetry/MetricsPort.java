@@ -3,6 +3,7 @@ package io.llmclient.application.telemetry;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.governance.NanoUsd;
 import java.time.Duration;
 
 /**
@@ -66,6 +67,21 @@ public interface MetricsPort {
      * nothing, so ports written before this event existed still compile.
      */
     default void overhead(ProviderId provider, Duration overhead) {
+    }
+
+    /**
+     * A call of {@code principal} on {@code model} ended and cost {@code cost}, for
+     * {@code llm_cost_usd_total}. Default: nothing.
+     */
+    default void charged(ModelEntry model, String principal, NanoUsd cost) {
+    }
+
+    /**
+     * A request was refused by the {@code limit} ({@code rpm}, {@code tpm}, {@code max_parallel} or
+     * {@code budget}) of {@code principal} (the key or team whose limit it was), for
+     * {@code llm_quota_rejections_total}. Default: nothing.
+     */
+    default void quotaRejected(String principal, String limit) {
     }
 
     /** A port that records nothing, for tests and tools. */

@@ -1,13 +1,15 @@
 package io.llmclient.application.telemetry;
 
 import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.governance.NanoUsd;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One finished request as the request log records it. {@code model} and {@code provider} are
- * absent when the request never reached selection; {@code errorType} when it succeeded.
+ * absent when the request never reached selection; {@code errorType} when it succeeded; {@code cost}
+ * when the call was not priced ({@code cost_usd}).
  */
 public record RequestRecord(
         A2aContext context,
@@ -16,7 +18,8 @@ public record RequestRecord(
         Optional<String> provider,
         Duration latency,
         Status status,
-        Optional<String> errorType) {
+        Optional<String> errorType,
+        Optional<NanoUsd> cost) {
 
     /** How the request ended. */
     public enum Status { SUCCESS, ERROR }
@@ -29,5 +32,12 @@ public record RequestRecord(
         Objects.requireNonNull(latency, "latency");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(errorType, "errorType");
+        Objects.requireNonNull(cost, "cost");
+    }
+
+    /** A record without a cost (refused, or the model has no price). */
+    public RequestRecord(A2aContext context, String operation, Optional<String> model, Optional<String> provider,
+                         Duration latency, Status status, Optional<String> errorType) {
+        this(context, operation, model, provider, latency, status, errorType, Optional.empty());
     }
 }

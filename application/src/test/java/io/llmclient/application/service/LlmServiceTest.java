@@ -201,7 +201,8 @@ class LlmServiceTest {
         var prepared = service.prepare(params("model", "gpt-4.1-mini"), HEADERS);
         var orphan = ModelEntry.of("orphan", new ProviderId("nobody"), ModelTier.FAST);
         var error = assertThrows(IllegalStateException.class,
-                () -> service.complete(new PreparedRequest(prepared.request(), orphan, prepared.timer())));
+                () -> service.complete(new PreparedRequest(prepared.request(), orphan, prepared.timer(),
+                        prepared.ticket())));
         assertEquals("selection chose model orphan of unregistered provider nobody", error.getMessage());
         assertEquals(List.of(), journal.metrics());
     }

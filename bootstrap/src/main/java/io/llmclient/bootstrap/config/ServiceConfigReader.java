@@ -136,6 +136,10 @@ public final class ServiceConfigReader {
 
     private static Path path(Values values, Path workingDir, String key, String fallback) {
         String value = values.string(key, fallback);
+        if (value.strip().equals("-")) {
+            // "-" is standard output (LLM_AUDIT_LOG_FILE=-), not a file named "-".
+            return Path.of("-");
+        }
         try {
             return workingDir.resolve(value).normalize();
         } catch (InvalidPathException e) {

@@ -32,13 +32,15 @@ public final class Log4jRequestLog implements RequestLog {
                 .field("provider", record.provider().orElse(null))
                 .field("latency_ms", record.latency().toMillis())
                 .field("status", status)
-                .field("error_type", record.errorType().orElse(null));
+                .field("error_type", record.errorType().orElse(null))
+                .field("cost_usd", record.cost().map(cost -> cost.usd()).orElse(null));
         LOG.info(line);
     }
 
     private static RequestLine withContext(RequestLine line, A2aContext context) {
         return line.field("trace_id", context.traceId())
                 .field("source_agent", context.sourceAgent().orElse(null))
-                .field("session_id", context.sessionId().orElse(null));
+                .field("session_id", context.sessionId().orElse(null))
+                .field("principal", context.principal());
     }
 }

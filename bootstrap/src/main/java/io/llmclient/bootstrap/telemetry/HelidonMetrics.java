@@ -6,15 +6,20 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
+import io.llmclient.application.governance.Governance;
+import io.llmclient.application.governance.Standing;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.governance.LimitedParty;
+import io.llmclient.domain.governance.NanoUsd;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -125,6 +130,50 @@ public final class HelidonMetrics implements MetricsPort {
         guarded(() -> overheadTimers.computeIfAbsent(provider.value(), key -> registry.getOrCreate(
                 Timer.builder("llm_gateway_overhead").buckets(OVERHEAD_BUCKETS).percentiles(new double[0])
                         .tags(List.of(Tag.create("provider", key))))).record(overhead));
+    }
+
+    @Override
+    public void charged(ModelEntry model, String principal, NanoUsd cost) {
+        // Dollars are fractional and Helidon's counters count whole numbers: the Micrometer counter
+        // underneath takes a double. Principal labels are configured ids, so they are bounded.
+        guarded(() -> counter("llm_cost_usd", providerModel(model, Tag.create("principal", principal)))
+                .unwrap(io.micrometer.core.instrument.Counter.class).increment(cost.usdApproximately()));
+    }
+
+    @Override
+    public void quotaRejected(String principal, String limit) {
+        guarded(() -> counter("llm_quota_rejections", List.of(Tag.create("principal", principal),
+                Tag.create("limit", limit))).increment());
+    }
+
+    /** A policy reload was {@code applied} or {@code rejected}: {@code llm_config_reloads_total}. */
+    public void configReload(String result) {
+        guarded(() -> counter("llm_config_reloads", List.of(Tag.create("result", result))).increment());
+    }
+
+    /**
+     * Exposes {@code llm_budget_spent_usd} and {@code llm_budget_limit_usd} of every key and team
+     * with a budget in the current policy; call again after a reload (known series stay). The values
+     * are read at each scrape from the quota state, for the current period.
+     */
+    public void exposeBudgets(Governance governance) {
+        for (LimitedParty party : governance.policy().budgetedParties()) {
+            String id = party.kind() + ":" + party.id();
+            meters.computeIfAbsent("budget\u0000" + id, key -> {
+                List<Tag> tags = List.of(Tag.create("principal", party.id()));
+                registry.getOrCreate(Gauge.builder("llm_budget_spent_usd", governance,
+                        g -> budgetOf(g, id).map(spend -> spend.spent().usdApproximately()).orElse(0.0)).tags(tags));
+                return registry.getOrCreate(Gauge.builder("llm_budget_limit_usd", governance,
+                        g -> budgetOf(g, id).map(spend -> spend.limit().usdApproximately()).orElse(0.0)).tags(tags));
+            });
+        }
+    }
+
+    // The party as the current policy has it (a reload may have changed its budget), and its spend.
+    private static Optional<Standing.Spend> budgetOf(Governance governance, String id) {
+        return governance.policy().budgetedParties().stream()
+                .filter(party -> (party.kind() + ":" + party.id()).equals(id)).findFirst()
+                .flatMap(party -> governance.standings(List.of(party)).getFirst().budget());
     }
 
     /**

@@ -19,6 +19,7 @@ import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractOutputStreamAppender;
 import org.apache.logging.log4j.core.appender.AppenderLoggingException;
+import org.apache.logging.log4j.core.appender.ConsoleAppender;
 import org.apache.logging.log4j.core.appender.FileAppender;
 import org.apache.logging.log4j.core.appender.RollingFileAppender;
 import org.apache.logging.log4j.core.appender.rolling.CompositeTriggeringPolicy;
@@ -37,8 +38,9 @@ import org.apache.logging.log4j.message.SimpleMessage;
 
 /**
  * The audit trail as JSON lines ({@code LLM_AUDIT_LOG_FILE}): one object per governance
- * violation with {@code timestamp}, {@code trace_id}, {@code source_agent}, {@code session_id},
- * {@code attempted_model}, {@code reason}.
+ * violation with {@code timestamp}, {@code trace_id}, {@code principal}, {@code source_agent},
+ * {@code session_id}, {@code attempted_model}, {@code reason}. {@code LLM_AUDIT_LOG_FILE=-} writes
+ * the entries to standard output instead, each with {@code "log":"audit"}.
  *
  * <p>Written by a Log4j {@link RollingFileAppender} of its own (not a logger: the trail must not
  * depend on log levels or on the stdout configuration): each entry is flushed to the operating
@@ -60,13 +62,18 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUDIT_LOGGER = "io.llmclient.audit";
 
+    /** The {@code LLM_AUDIT_LOG_FILE} value that sends entries to standard output. */
+    public static final String STDOUT = "-";
+
     private final Path file;
     private final AbstractOutputStreamAppender<?> appender;
     private final AuditTrailHealth health = new AuditTrailHealth();
+    private final boolean toStdout;
 
-    private JsonLinesAuditLog(Path file, AbstractOutputStreamAppender<?> appender) {
+    private JsonLinesAuditLog(Path file, AbstractOutputStreamAppender<?> appender, boolean toStdout) {
         this.file = file;
         this.appender = appender;
+        this.toStdout = toStdout;
     }
 
     /**
@@ -75,6 +82,20 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
      * @throws UncheckedIOException when the file cannot be created or appended to
      */
     public static JsonLinesAuditLog open(Path file) {
+        if (file.toString().equals(STDOUT)) {
+            // For replicas whose files do not outlive the pod: the log pipeline collects stdout.
+            Configuration config = LoggerContext.getContext(false).getConfiguration();
+            ConsoleAppender console = ConsoleAppender.newBuilder()
+                    .setName("audit:stdout")
+                    .setConfiguration(config)
+                    .setTarget(ConsoleAppender.Target.SYSTEM_OUT)
+                    .setImmediateFlush(true)
+                    .setIgnoreExceptions(false)
+                    .setLayout(layout(config))
+                    .build();
+            console.start();
+            return new JsonLinesAuditLog(file, console, true);
+        }
         Path absolute = file.toAbsolutePath().normalize();
         // Log4j reports a file it cannot open on its status logger only; checking first turns an
         // unwritable path into a start-up failure.
@@ -95,7 +116,7 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
             throw new UncheckedIOException(new IOException("cannot open audit log " + file));
         }
         appender.start();
-        return new JsonLinesAuditLog(absolute, appender);
+        return new JsonLinesAuditLog(absolute, appender, false);
     }
 
     private static FileAppender plain(Path file) {
@@ -142,10 +163,15 @@ public final class JsonLinesAuditLog implements AuditPort, AutoCloseable {
 
     @Override
     public void record(GovernanceViolation violation) {
-        ObjectNode entry = JSON.createObjectNode()
-                .put("timestamp", violation.timestamp().toString())
+        ObjectNode entry = JSON.createObjectNode();
+        if (toStdout) {
+            // Tells audit entries apart from the service's own log lines on the same stream.
+            entry.put("log", "audit");
+        }
+        entry.put("timestamp", violation.timestamp().toString())
                 .put("trace_id", violation.context().traceId())
                 // Recorded as "unknown" when absent, as the violation metric labels it.
+                .put("principal", violation.context().principal())
                 .put("source_agent", violation.context().sourceAgentOrUnknown())
                 .put("session_id", violation.context().sessionId().orElse(null))
                 .put("attempted_model", violation.attemptedModel())

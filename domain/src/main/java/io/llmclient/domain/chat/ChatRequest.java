@@ -91,4 +91,10 @@ public record ChatRequest(
         return new ChatRequest(model, nextMessages, temperature, maxTokens, stream, tier, complexity, context, tools,
                 toolChoice, responseFormat);
     }
+
+    /** The same request under another context (such as the source agent its key speaks for). */
+    public ChatRequest withContext(A2aContext nextContext) {
+        return new ChatRequest(model, messages, temperature, maxTokens, stream, tier, complexity, nextContext, tools,
+                toolChoice, responseFormat);
+    }
 }

@@ -1,15 +1,19 @@
 package io.llmclient.domain.chat;
 
+import io.llmclient.domain.governance.NanoUsd;
 import io.llmclient.domain.tools.ToolCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A normalised completion. {@code model} is the catalog id the request resolved to;
  * {@code providerModel} is the upstream's own name for it (often a dated snapshot).
  * {@code toolCalls} are the functions the model called, in the provider's order (empty when it
  * answered in text); {@code content} is then whatever text came with them, often empty.
+ * {@code cost} is what the call cost under the caller's prices ({@code cost_usd}), absent when the
+ * model has no price.
  */
 public record ChatResponse(
         String id,
@@ -21,7 +25,8 @@ public record ChatResponse(
         FinishReason finishReason,
         Usage usage,
         String traceId,
-        Duration latency) {
+        Duration latency,
+        Optional<NanoUsd> cost) {
 
     public ChatResponse {
         Objects.requireNonNull(id, "id");
@@ -34,6 +39,15 @@ public record ChatResponse(
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(traceId, "traceId");
         Objects.requireNonNull(latency, "latency");
+        Objects.requireNonNull(cost, "cost");
+    }
+
+    /** A response not priced (yet). */
+    public ChatResponse(String id, String model, String providerModel, ProviderId provider, String content,
+                        List<ToolCall> toolCalls, FinishReason finishReason, Usage usage, String traceId,
+                        Duration latency) {
+        this(id, model, providerModel, provider, content, toolCalls, finishReason, usage, traceId, latency,
+                Optional.empty());
     }
 
     /** A text answer without tool calls. */
@@ -45,6 +59,12 @@ public record ChatResponse(
     /** The same response with the latency the caller observed (measured outside the provider). */
     public ChatResponse withLatency(Duration observed) {
         return new ChatResponse(id, model, providerModel, provider, content, toolCalls, finishReason, usage, traceId,
-                observed);
+                observed, cost);
+    }
+
+    /** The same response priced at {@code charged}. */
+    public ChatResponse withCost(Optional<NanoUsd> charged) {
+        return new ChatResponse(id, model, providerModel, provider, content, toolCalls, finishReason, usage, traceId,
+                latency, charged);
     }
 }

@@ -2,7 +2,10 @@ package io.llmclient.domain.failure;
 
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.governance.BudgetPeriod;
+import io.llmclient.domain.governance.NanoUsd;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +30,8 @@ public sealed interface LlmFailure {
             case RateLimited ignored -> "RateLimitedError";
             case ProviderUnavailable ignored -> "ProviderUnavailableError";
             case Overloaded ignored -> "OverloadedError";
+            case QuotaExceeded ignored -> "QuotaExceededError";
+            case BudgetExceeded ignored -> "BudgetExceededError";
         };
     }
 
@@ -191,6 +196,67 @@ public sealed interface LlmFailure {
                         + provider + " does not fit in the " + buffer.bytes()
                         + " bytes all upstream answers share (LLM_RESPONSE_BUFFER_BYTES); try again shortly";
             };
+        }
+    }
+
+    /**
+     * A per-caller limit refused the request before any provider was called (contract section 10):
+     * {@code principal} is the key or team whose limit was reached, {@code retryAfter} when the
+     * window frees enough (absent for {@code max_parallel}).
+     */
+    record QuotaExceeded(String principal, QuotaLimit limit, Optional<Duration> retryAfter) implements LlmFailure {
+        public QuotaExceeded {
+            Objects.requireNonNull(principal, "principal");
+            Objects.requireNonNull(limit, "limit");
+            Objects.requireNonNull(retryAfter, "retryAfter");
+        }
+
+        @Override
+        public String message() {
+            return switch (limit) {
+                case RPM -> "Rate limit of '" + principal + "' reached: too many requests in the last 60 s";
+                case TPM -> "Token limit of '" + principal + "' reached: too many tokens in the last 60 s";
+                case MAX_PARALLEL -> "Parallel request limit of '" + principal + "' reached: too many requests "
+                        + "in flight";
+            } + retryAfter.map(wait -> "; retry after " + QuotaLimit.wholeSecondsUp(wait) + " s").orElse("");
+        }
+    }
+
+    /** The limits of contract section 10, named as in {@code data.limit} and metric labels. */
+    enum QuotaLimit {
+        RPM, TPM, MAX_PARALLEL;
+
+        /** {@code rpm}, {@code tpm} or {@code max_parallel}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** A wait in whole seconds, rounded up and at least 1, as {@code Retry-After} gives it. */
+        public static long wholeSecondsUp(Duration wait) {
+            long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+            return Math.max(1, seconds);
+        }
+    }
+
+    /**
+     * The key's or its team's spend for the current period is at or above its budget (contract
+     * section 10). {@code resetsAt} is absent for a {@code total} budget.
+     */
+    record BudgetExceeded(String principal, NanoUsd budget, NanoUsd spent, BudgetPeriod period,
+                          Optional<Instant> resetsAt) implements LlmFailure {
+        public BudgetExceeded {
+            Objects.requireNonNull(principal, "principal");
+            Objects.requireNonNull(budget, "budget");
+            Objects.requireNonNull(spent, "spent");
+            Objects.requireNonNull(period, "period");
+            Objects.requireNonNull(resetsAt, "resetsAt");
+        }
+
+        @Override
+        public String message() {
+            return "Budget of '" + principal + "' is spent: " + spent.usd().toPlainString() + " of "
+                    + budget.usd().toPlainString() + " USD this " + period.wireName() + " period"
+                    + resetsAt.map(at -> "; it resets at " + at).orElse("");
         }
     }
 }

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The governance rule: only models on this list may be called, whoever asks. Selection
- * consults it too, so no route can reach a model that governance would refuse.
+ * A list of the models that may be called: the service's ({@code ALLOWED_MODELS}), or one
+ * principal's effective list (narrowed by its team and key). Selection consults it too, so no
+ * route can reach a model that governance would refuse.
  */
 public final class AllowList {
     private final LinkedHashSet<String> models;
@@ -36,6 +37,23 @@ public final class AllowList {
     /** The allowed models in configuration order. */
     public List<String> models() {
         return List.copyOf(models);
+    }
+
+    /**
+     * The models of this list that {@code narrower} also names, in this list's order; this list
+     * itself when {@code narrower} is absent (an absent list narrows nothing).
+     */
+    public AllowList narrowedTo(Optional<? extends Collection<String>> narrower) {
+        if (narrower.isEmpty()) {
+            return this;
+        }
+        var kept = new ArrayList<String>();
+        for (String model : models) {
+            if (narrower.get().contains(model)) {
+                kept.add(model);
+            }
+        }
+        return new AllowList(kept);
     }
 
     /** This list plus {@code extra}, keeping order and dropping duplicates. */

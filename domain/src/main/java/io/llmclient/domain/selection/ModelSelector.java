@@ -4,6 +4,7 @@ import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.selection.SelectionOutcome.Refused;
 import io.llmclient.domain.selection.SelectionOutcome.Selected;
@@ -27,21 +28,30 @@ public final class ModelSelector {
         this.policy = policy;
     }
 
-    /** Selects with the given provider availability (typically the registry's). */
+    /** Selects from the service's allow-list with the given provider availability (typically the registry's). */
     public SelectionOutcome select(ChatRequest request, Predicate<ProviderId> available) {
+        return select(request, policy.allowList(), available);
+    }
+
+    /**
+     * Selects from {@code allowed} (a caller's effective allow-list) with the given provider
+     * availability: an explicit model outside it is refused, and a tier, complexity or default
+     * model chooses only among its models.
+     */
+    public SelectionOutcome select(ChatRequest request, AllowList allowed, Predicate<ProviderId> available) {
         if (request.model().isPresent()) {
-            return explicitModel(request.model().get(), available);
+            return explicitModel(request.model().get(), allowed, available);
         }
         if (request.tier().isPresent()) {
             ModelTier tier = request.tier().get();
-            return fromTier(tier, Optional.empty(), available, "tier=" + tier.wireName());
+            return fromTier(tier, Optional.empty(), allowed, available, "tier=" + tier.wireName());
         }
         if (request.complexity().isPresent()) {
             ModelTier tier = policy.tierFor(request.complexity().get());
-            return fromTier(tier, Optional.empty(), available,
+            return fromTier(tier, Optional.empty(), allowed, available,
                     "complexity=" + request.complexity().get().wireName() + " -> tier=" + tier.wireName());
         }
-        return defaultModel(available);
+        return defaultModel(allowed, available);
     }
 
     /**
@@ -51,20 +61,26 @@ public final class ModelSelector {
      * the moment it moves on). An explicit model has none: it is never swapped for another.
      */
     public List<ModelEntry> fallbacks(ChatRequest request, ModelEntry failed, Set<ProviderId> triedProviders) {
+        return fallbacks(request, policy.allowList(), failed, triedProviders);
+    }
+
+    /** As {@link #fallbacks(ChatRequest, ModelEntry, Set)}, among the models of {@code allowed}. */
+    public List<ModelEntry> fallbacks(ChatRequest request, AllowList allowed, ModelEntry failed,
+                                      Set<ProviderId> triedProviders) {
         if (request.model().isPresent()) {
             return List.of();
         }
         ModelTier tier = request.tier()
                 .or(() -> request.complexity().map(policy::tierFor))
                 .orElse(failed.tier());
-        return allowedOfTier(tier, Optional.of(failed.id())).stream()
+        return allowedOfTier(tier, Optional.of(failed.id()), allowed).stream()
                 .filter(entry -> !entry.provider().equals(failed.provider()))
                 .filter(entry -> !triedProviders.contains(entry.provider()))
                 .toList();
     }
 
-    private SelectionOutcome explicitModel(String model, Predicate<ProviderId> available) {
-        var refusal = policy.allowList().check(model);
+    private SelectionOutcome explicitModel(String model, AllowList allowed, Predicate<ProviderId> available) {
+        var refusal = allowed.check(model);
         if (refusal.isPresent()) {
             return new Refused(refusal.get(), "model=" + model + " refused: not in ALLOWED_MODELS");
         }
@@ -83,24 +99,30 @@ public final class ModelSelector {
         return new Selected(chosen, "model=" + model + " as requested (provider " + chosen.provider() + ")");
     }
 
-    private SelectionOutcome defaultModel(Predicate<ProviderId> available) {
+    private SelectionOutcome defaultModel(AllowList allowed, Predicate<ProviderId> available) {
         String model = policy.defaultModel();
-        Optional<ModelEntry> entry = policy.catalog().find(model).filter(e -> policy.allowList().allows(model));
-        if (entry.isPresent() && available.test(entry.get().provider())) {
-            return new Selected(entry.get(), "default model " + model + " (provider " + entry.get().provider() + ")");
-        }
-        if (entry.isEmpty()) {
+        Optional<ModelEntry> known = policy.catalog().find(model);
+        if (known.isEmpty()) {
             return new Refused(new ProviderUnavailable(Optional.empty(), Optional.of(model), Optional.empty(),
                     "Default model '" + model + "' is not routable"), "default model " + model + " not routable");
         }
-        return fromTier(entry.get().tier(), Optional.of(model), available,
+        if (!allowed.allows(model)) {
+            // The caller may not use the default: the default's tier among the models it may use.
+            return fromTier(known.get().tier(), Optional.empty(), allowed, available, "default model " + model
+                    + " not in the caller's allowed models, same tier " + known.get().tier().wireName());
+        }
+        Optional<ModelEntry> entry = known;
+        if (available.test(entry.get().provider())) {
+            return new Selected(entry.get(), "default model " + model + " (provider " + entry.get().provider() + ")");
+        }
+        return fromTier(entry.get().tier(), Optional.of(model), allowed, available,
                 "default model " + model + " unavailable (provider " + entry.get().provider() + "), same tier "
                         + entry.get().tier().wireName());
     }
 
-    private SelectionOutcome fromTier(ModelTier tier, Optional<String> skip, Predicate<ProviderId> available,
-                                      String why) {
-        List<ModelEntry> allowed = allowedOfTier(tier, skip);
+    private SelectionOutcome fromTier(ModelTier tier, Optional<String> skip, AllowList allowList,
+                                      Predicate<ProviderId> available, String why) {
+        List<ModelEntry> allowed = allowedOfTier(tier, skip, allowList);
         if (allowed.isEmpty() && skip.isEmpty()) {
             return new Refused(ProviderUnavailable.forTier(tier,
                     "No allowed model serves tier '" + tier.wireName() + "'"), why + ": no allowed model in tier");
@@ -121,9 +143,9 @@ public final class ModelSelector {
     }
 
     // The tier's allowed catalog models, minus the one to skip, providers in preference order.
-    private List<ModelEntry> allowedOfTier(ModelTier tier, Optional<String> skip) {
+    private List<ModelEntry> allowedOfTier(ModelTier tier, Optional<String> skip, AllowList allowed) {
         return policy.candidatesOf(tier).stream()
-                .filter(model -> policy.allowList().allows(model))
+                .filter(allowed::allows)
                 .map(model -> policy.catalog().find(model))
                 .flatMap(Optional::stream)
                 .filter(entry -> skip.map(s -> !s.equals(entry.id())).orElse(true))

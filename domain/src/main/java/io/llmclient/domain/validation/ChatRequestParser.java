@@ -92,7 +92,8 @@ public final class ChatRequestParser {
             return new Validated.Invalid<>(errors);
         }
         var context = new A2aContext(traceId.orElse(fromHeaders.traceId()),
-                sourceAgent.or(fromHeaders::sourceAgent), sessionId.or(fromHeaders::sessionId));
+                sourceAgent.or(fromHeaders::sourceAgent), sessionId.or(fromHeaders::sessionId),
+                fromHeaders.principal());
         return new Validated.Valid<>(new ChatRequest(model, messages, temperature, maxTokens, stream, tier,
                 complexity, context, tools, toolChoice, responseFormat));
     }
@@ -108,7 +109,7 @@ public final class ChatRequestParser {
         return new A2aContext(
                 wellFormedId(map.get("trace_id")).orElse(fromHeaders.traceId()),
                 wellFormedId(map.get("source_agent")).or(fromHeaders::sourceAgent),
-                wellFormedId(map.get("session_id")).or(fromHeaders::sessionId));
+                wellFormedId(map.get("session_id")).or(fromHeaders::sessionId), fromHeaders.principal());
     }
 
     /** Whether a context id (trace, agent, session) is safe to use and forward as a header. */

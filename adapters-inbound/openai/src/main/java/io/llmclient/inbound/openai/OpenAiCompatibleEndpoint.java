@@ -1,6 +1,7 @@
 package io.llmclient.inbound.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
@@ -13,6 +14,7 @@ import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.ModelListing;
 import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.governance.Caller;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.inbound.support.limit.InboundLimits;
@@ -20,6 +22,7 @@ import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.body.ReadBody;
 import io.llmclient.inbound.support.disconnect.ClientDisconnects;
 import io.llmclient.inbound.support.sse.OpenStreams;
+import io.llmclient.inbound.support.auth.Callers;
 import io.llmclient.inbound.support.context.A2aHeaders;
 import io.llmclient.inbound.support.context.GatewayOverhead;
 import java.time.Clock;
@@ -58,6 +61,8 @@ import java.util.concurrent.CancellationException;
  */
 public final class OpenAiCompatibleEndpoint implements HttpService {
     private static final System.Logger LOG = System.getLogger(OpenAiCompatibleEndpoint.class.getName());
+    /** What a non-streamed answer cost the caller, in USD (contract section 10). */
+    private static final HeaderName COST = HeaderNames.create("X-Gateway-Cost-Usd");
 
     private final LlmService service;
     private final long serviceStart;
@@ -137,6 +142,7 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
 
     private void answer(ServerRequest req, ServerResponse res, byte[] body, A2aContext fromHeaders,
                         RequestTimer arrived) {
+        Caller caller = Callers.of(req, service.governance());
         JsonNode json = switch (codec.parse(body)) {
             case JsonCodec.Parsed.NotJson notJson -> {
                 replies.error(res, OpenAiErrors.invalidJson(notJson.reason()));
@@ -145,9 +151,11 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
             case JsonCodec.Parsed.Json parsed -> parsed.value();
         };
         if (json == null) {
+            rateLimits(res, caller);
             return;
         }
         if (!json.isObject()) {
+            rateLimits(res, caller);
             replies.error(res, OpenAiErrors.invalidJson("the body must be a JSON object"));
             return;
         }
@@ -156,14 +164,19 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         try {
             request = ChatCompletionRequest.read(json);
         } catch (LlmFailureException refused) {
+            rateLimits(res, caller);
             replies.error(res, OpenAiErrors.of(refused.failure()));
             return;
         }
         try {
-            prepared = service.prepare(request.params(), fromHeaders, arrived);
+            prepared = service.prepare(request.params(), fromHeaders, arrived, caller);
         } catch (LlmFailureException refused) {
+            rateLimits(res, caller);
             replies.error(res, OpenAiErrors.of(request.named(refused.failure())));
             return;
+        }
+        if (RateLimitHeaders.apply(caller.principal())) {
+            RateLimitHeaders.write(res, caller.principal(), prepared.ticket().standings());
         }
         if (request.stream()) {
             streams.run(req, res, prepared, request);
@@ -181,11 +194,19 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         JsonNode answer = finish.isEmpty() ? null
                 : shapes.completion(response, clock.instant().getEpochSecond(), finish.get());
         overheadHeader(res, prepared);
+        response.cost().ifPresent(cost -> res.header(COST, cost.usd().toPlainString()));
         if (answer == null) {
             replies.error(res, OpenAiErrors.endedWithError());
             return;
         }
         replies.json(res, Status.OK_200, answer);
+    }
+
+    // The headers of the caller's windows as they stand now, for an answer that admitted nothing.
+    private void rateLimits(ServerResponse res, Caller caller) {
+        if (RateLimitHeaders.apply(caller.principal())) {
+            RateLimitHeaders.write(res, caller.principal(), service.governance().standings(caller));
+        }
     }
 
     private void overheadHeader(ServerResponse res, PreparedRequest prepared) {
@@ -194,13 +215,17 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
 
     private void models(ServerRequest req, ServerResponse res) {
         context(req, res);
-        replies.json(res, Status.OK_200, shapes.models(service.models(), serviceStart));
+        Caller caller = Callers.of(req, service.governance());
+        rateLimits(res, caller);
+        replies.json(res, Status.OK_200, shapes.models(service.models(caller), serviceStart));
     }
 
     private void model(ServerRequest req, ServerResponse res) {
         context(req, res);
         String id = req.path().pathParameters().get("model");
-        Optional<ModelListing.Listed> listed = service.models().models().stream()
+        Caller caller = Callers.of(req, service.governance());
+        rateLimits(res, caller);
+        Optional<ModelListing.Listed> listed = service.models(caller).models().stream()
                 .filter(entry -> entry.model().id().equals(id))
                 .findFirst();
         if (listed.isEmpty()) {

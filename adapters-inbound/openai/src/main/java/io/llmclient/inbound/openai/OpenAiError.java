@@ -9,10 +9,17 @@ import java.util.Optional;
 
 /**
  * One error in OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, with the HTTP
- * status it is sent with and, for rate limits, how long the client should wait.
+ * status it is sent with and, for rate limits, how long the client should wait. An error that is not
+ * {@code retryable} goes out with {@code x-should-retry: false}, which the official SDKs obey.
  */
 public record OpenAiError(Status status, String message, String type, Optional<String> param, String code,
-                          Optional<Duration> retryAfter) {
+                          Optional<Duration> retryAfter, boolean retryable) {
+    /** An error the client may retry (no {@code x-should-retry: false}). */
+    public OpenAiError(Status status, String message, String type, Optional<String> param, String code,
+                       Optional<Duration> retryAfter) {
+        this(status, message, type, param, code, retryAfter, true);
+    }
+
     public OpenAiError {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(message, "message");

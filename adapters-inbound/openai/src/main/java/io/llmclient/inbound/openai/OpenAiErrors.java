@@ -3,12 +3,14 @@ package io.llmclient.inbound.openai;
 import io.helidon.http.Status;
 import io.llmclient.domain.failure.FieldError;
 import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
 import io.llmclient.domain.failure.LlmFailure.Overloaded;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
+import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
 import io.llmclient.inbound.support.refusal.Refusal;
 import java.util.Optional;
@@ -28,6 +30,8 @@ import java.util.Optional;
  *   <tr><td>ProviderUnavailable</td><td>503</td><td>server_error</td><td>provider_unavailable</td><td>model</td></tr>
  *   <tr><td>Overloaded, queue</td><td>429</td><td>rate_limit_error</td><td>overloaded</td><td>null</td></tr>
  *   <tr><td>Overloaded, budget</td><td>503</td><td>server_error</td><td>overloaded</td><td>null</td></tr>
+ *   <tr><td>QuotaExceeded</td><td>429 + Retry-After</td><td>rate_limit_error</td><td>rate_limit_exceeded</td><td>null</td></tr>
+ *   <tr><td>BudgetExceeded</td><td>429 + x-should-retry: false</td><td>insufficient_quota</td><td>insufficient_quota</td><td>null</td></tr>
  *   <tr><td>ProviderTimedOut</td><td>504</td><td>server_error</td><td>provider_timeout</td><td>null</td></tr>
  * </table>
  * The surface's own errors: 400 {@code invalid_json} and {@code malformed_body}, 404 {@code unknown_url} and
@@ -66,6 +70,11 @@ public final class OpenAiErrors {
             };
             case ProviderTimedOut timedOut -> new OpenAiError(Status.GATEWAY_TIMEOUT_504, timedOut.message(),
                     SERVER_ERROR, Optional.empty(), "provider_timeout", Optional.empty());
+            case QuotaExceeded quota -> new OpenAiError(Status.TOO_MANY_REQUESTS_429, quota.message(),
+                    "rate_limit_error", Optional.empty(), "rate_limit_exceeded", quota.retryAfter());
+            // As OpenAI answers a spent account: retrying cannot help until the period resets.
+            case BudgetExceeded budget -> new OpenAiError(Status.TOO_MANY_REQUESTS_429, budget.message(),
+                    "insufficient_quota", Optional.empty(), "insufficient_quota", Optional.empty(), false);
         };
     }
 

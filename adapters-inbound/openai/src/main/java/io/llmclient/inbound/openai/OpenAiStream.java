@@ -64,6 +64,16 @@ final class OpenAiStream {
     }
 
     void run(ServerRequest req, ServerResponse res, PreparedRequest prepared, ChatCompletionRequest request) {
+        try {
+            stream(req, res, prepared, request);
+        } finally {
+            // A stream that could not even start gives back its caller's in-flight place.
+            prepared.release();
+        }
+    }
+
+    private void stream(ServerRequest req, ServerResponse res, PreparedRequest prepared,
+                        ChatCompletionRequest request) {
         String traceId = prepared.request().context().traceId();
         // Headers that go out with the first chunk: the overhead up to the first byte.
         var out = EventStream.start(req, res, traceId, writes, keepAlives, openStreams, () -> shutdown,

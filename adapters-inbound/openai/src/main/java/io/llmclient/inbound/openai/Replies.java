@@ -1,6 +1,7 @@
 package io.llmclient.inbound.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -10,6 +11,8 @@ import java.time.Duration;
 
 /** Writes JSON answers of the OpenAI-compatible surface, errors with their wait hints. */
 final class Replies {
+    private static final HeaderName SHOULD_RETRY = HeaderNames.create("x-should-retry");
+
     private final JsonCodec codec;
 
     Replies(JsonCodec codec) {
@@ -31,6 +34,9 @@ final class Replies {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(ceilSeconds(wait)));
             res.header(HeaderNames.create("retry-after-ms"), String.valueOf(wait.toMillis()));
         });
+        if (!error.retryable()) {
+            res.header(SHOULD_RETRY, "false");
+        }
         json(res, error.status(), error.body(codec.nodes()));
     }
 

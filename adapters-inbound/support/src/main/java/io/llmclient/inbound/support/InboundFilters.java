@@ -1,6 +1,7 @@
 package io.llmclient.inbound.support;
 
 import io.helidon.webserver.http.HttpRouting;
+import io.llmclient.application.governance.Governance;
 import io.llmclient.inbound.support.auth.InboundAuthFilter;
 import io.llmclient.inbound.support.body.BodyBudget;
 import io.llmclient.inbound.support.admission.RequestBody;
@@ -10,7 +11,6 @@ import io.llmclient.inbound.support.drain.Readiness;
 import io.llmclient.inbound.support.admission.InFlightLimitFilter;
 import io.llmclient.inbound.support.limit.RequestReadDeadline;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
-import java.util.List;
 
 /**
  * The filters every inbound surface sits behind, in the one order that holds: the trace id first
@@ -28,17 +28,16 @@ public final class InboundFilters {
      * Adds the filters to {@code routing}.
      *
      * @param refusals     the surfaces' refusal shapes, by path; {@code inFlight} was built with the same
-     * @param inboundKeys  {@code LLM_INBOUND_API_KEYS}; empty for no inbound auth
+     * @param governance   who the keys belong to (configured keys and {@code LLM_INBOUND_API_KEYS})
      * @param readDeadline the deadline listener the server was built with
      */
     public static void install(HttpRouting.Builder routing, SurfaceRefusals refusals, Readiness readiness,
-                               List<String> inboundKeys, long maxRequestBytes, BodyBudget bodyBudget,
+                               Governance governance, long maxRequestBytes, BodyBudget bodyBudget,
                                RequestReadDeadline readDeadline, InFlightLimitFilter inFlight) {
         routing.addFilter(new TraceIdFilter());
         routing.addFilter(new DrainFilter(readiness, refusals));
-        if (!inboundKeys.isEmpty()) {
-            routing.addFilter(new InboundAuthFilter(inboundKeys, refusals));
-        }
+        // Always: a reload may turn auth on, and surfaces read the caller it puts in the context.
+        routing.addFilter(new InboundAuthFilter(governance, refusals));
         routing.addFilter(new RequestBodyFilter(new RequestBody(maxRequestBytes, bodyBudget, refusals), readDeadline,
                 refusals));
         routing.addFilter(inFlight);

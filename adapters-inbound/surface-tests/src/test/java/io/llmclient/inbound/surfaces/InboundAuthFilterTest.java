@@ -2,7 +2,6 @@ package io.llmclient.inbound.surfaces;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
@@ -11,9 +10,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.llmclient.application.governance.Governance;
+import io.llmclient.application.governance.InProcessQuotaState;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.domain.catalog.ModelCatalog;
+import io.llmclient.domain.catalog.ModelEntry;
+import io.llmclient.domain.chat.ModelTier;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.governance.AllowList;
+import io.llmclient.domain.governance.GovernancePolicy;
+import io.llmclient.domain.governance.GovernancePolicyParser;
+import io.llmclient.domain.validation.Validated;
 import io.llmclient.inbound.support.auth.InboundAuthFilter;
 
 class InboundAuthFilterTest {
@@ -25,8 +37,8 @@ class InboundAuthFilterTest {
     static void start() {
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(routing -> routing
-                        .addFilter(new InboundAuthFilter(List.of("key-one-1234567890", "key-two-0987654321"),
-                                TestServer.refusals()))
+                        .addFilter(new InboundAuthFilter(governance(List.of("key-one-1234567890",
+                                "key-two-0987654321")), TestServer.refusals()))
                         .post("/jsonrpc", (req, res) -> res.send("rpc reached"))
                         .get("/v1/models", (req, res) -> res.send("models reached"))
                         .get("/health", (req, res) -> res.send("health reached"))
@@ -68,7 +80,7 @@ class InboundAuthFilterTest {
         assertEquals("t-auth", response.headers().firstValue("X-Trace-Id").orElseThrow());
         assertEquals(JSON.readTree("""
                 {"jsonrpc":"2.0","id":null,"error":{"code":-32600,
-                 "message":"Missing or invalid API key: send Authorization: Bearer <key>",
+                 "message":"Missing or invalid API key: send Authorization: Bearer <key> or x-api-key: <key>",
                  "data":{"type":"Unauthorized","trace_id":"t-auth"}}}"""), JSON.readTree(response.body()));
     }
 
@@ -77,7 +89,7 @@ class InboundAuthFilterTest {
         var response = call("GET", "/v1/models", "Authorization", "Bearer key-one-WRONG");
         assertEquals(401, response.statusCode());
         assertEquals(JSON.readTree("""
-                {"error":{"message":"Missing or invalid API key: send Authorization: Bearer <key>",
+                {"error":{"message":"Missing or invalid API key: send Authorization: Bearer <key> or x-api-key: <key>",
                  "type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"""),
                 JSON.readTree(response.body()));
         assertFalse(response.body().contains("WRONG"), "the presented key is not echoed");
@@ -110,7 +122,28 @@ class InboundAuthFilterTest {
     }
 
     @Test
-    void anEmptyKeyListIsAProgrammingError() {
-        assertThrows(IllegalArgumentException.class, () -> new InboundAuthFilter(List.of(), TestServer.refusals()));
+    void theSameKeyInBothHeadersIsOneKeyButTwoDifferentKeysAreRefused() throws Exception {
+        assertEquals("models reached", call("GET", "/v1/models", "Authorization", "Bearer key-one-1234567890",
+                "x-api-key", "key-one-1234567890").body());
+        var conflicting = call("GET", "/v1/models", "Authorization", "Bearer key-one-1234567890",
+                "x-api-key", "key-two-0987654321");
+        assertEquals(401, conflicting.statusCode());
+        assertEquals("Authorization and x-api-key carry different keys",
+                JSON.readTree(conflicting.body()).at("/error/message").asText());
+    }
+
+    @Test
+    void xApiKeyAloneIsAcceptedWhereverBearerIs() throws Exception {
+        assertEquals("rpc reached", call("POST", "/jsonrpc", "x-api-key", "key-two-0987654321").body());
+        assertEquals(401, call("POST", "/jsonrpc", "x-api-key", "key-two-WRONG").statusCode());
+    }
+
+    // The keys of LLM_INBOUND_API_KEYS, principals inbound-1 and inbound-2.
+    private static Governance governance(List<String> inboundKeys) {
+        var allowed = new AllowList(List.of("sim-fast"));
+        var catalog = new ModelCatalog(List.of(ModelEntry.of("sim-fast", new ProviderId("simulator"), ModelTier.FAST)));
+        var policy = ((Validated.Valid<GovernancePolicy>) GovernancePolicyParser.parse(Map.of(), catalog, allowed,
+                inboundKeys)).value();
+        return new Governance(policy, new InProcessQuotaState(), TimeSource.system(), MetricsPort.none());
     }
 }

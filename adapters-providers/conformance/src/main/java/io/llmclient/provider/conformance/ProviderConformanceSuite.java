@@ -631,6 +631,8 @@ public abstract class ProviderConformanceSuite {
             case LlmFailure.ProviderUnavailable unavailable -> unavailable.provider().orElse(null);
             case LlmFailure.InvalidParams ignored -> fail("a provider never reports InvalidParams");
             case LlmFailure.ModelNotAllowed ignored -> fail("a provider never reports ModelNotAllowed");
+            case LlmFailure.QuotaExceeded ignored -> fail("a provider never reports QuotaExceeded");
+            case LlmFailure.BudgetExceeded ignored -> fail("a provider never reports BudgetExceeded");
         };
     }
 

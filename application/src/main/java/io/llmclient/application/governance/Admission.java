@@ -1,0 +1,33 @@
+package io.llmclient.application.governance;
+
+import io.llmclient.domain.failure.LlmFailure;
+import java.util.List;
+import java.util.Objects;
+
+/** What the quota state answers a request that asks to be admitted. */
+public sealed interface Admission {
+
+    /**
+     * Admitted: one request is counted in every rpm window and one slot taken in every
+     * max-parallel count, until {@link QuotaState#settle} gives the slot back. {@code standings} are
+     * the parties' standings just after admission (for the {@code x-ratelimit-*} headers).
+     */
+    record Admitted(List<Standing> standings) implements Admission {
+        public Admitted {
+            standings = List.copyOf(standings);
+        }
+    }
+
+    /**
+     * Refused, with nothing consumed: a {@link LlmFailure.QuotaExceeded} or a
+     * {@link LlmFailure.BudgetExceeded}.
+     */
+    record Refused(LlmFailure failure) implements Admission {
+        public Refused {
+            Objects.requireNonNull(failure, "failure");
+            if (!(failure instanceof LlmFailure.QuotaExceeded || failure instanceof LlmFailure.BudgetExceeded)) {
+                throw new IllegalArgumentException("an admission is refused only by a quota or a budget");
+            }
+        }
+    }
+}

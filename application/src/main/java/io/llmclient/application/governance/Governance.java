@@ -1,0 +1,73 @@
+package io.llmclient.application.governance;
+
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.domain.failure.LlmFailureException;
+import io.llmclient.domain.governance.Authentication;
+import io.llmclient.domain.governance.Caller;
+import io.llmclient.domain.governance.GovernancePolicy;
+import io.llmclient.domain.governance.LimitedParty;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Per-caller governance (contract section 10): who is calling, under which policy, and whether
+ * its limits and budget admit one more request. The policy is swapped whole by a reload; a request
+ * keeps the {@link Caller} it was authenticated as, so it finishes under the policy it started with.
+ */
+public final class Governance {
+    private final AtomicReference<GovernancePolicy> policy;
+    private final QuotaState state;
+    private final TimeSource time;
+    private final MetricsPort metrics;
+
+    public Governance(GovernancePolicy initial, QuotaState state, TimeSource time, MetricsPort metrics) {
+        this.policy = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+        this.state = Objects.requireNonNull(state, "state");
+        this.time = Objects.requireNonNull(time, "time");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The policy new requests run under. */
+    public GovernancePolicy policy() {
+        return policy.get();
+    }
+
+    /** Applies a new policy to requests from now on; spend and windows stay (they are kept per party id). */
+    public void replace(GovernancePolicy next) {
+        policy.set(Objects.requireNonNull(next, "next"));
+    }
+
+    /** Who presents these keys (see {@link GovernancePolicy#authenticate}). */
+    public Authentication authenticate(List<String> presented) {
+        return policy.get().authenticate(presented, time.now());
+    }
+
+    /** The caller of a request when auth is off, or when no credentials are read (tools, tests). */
+    public Caller anonymous() {
+        GovernancePolicy current = policy.get();
+        return new Caller(current.anonymous(), current.prices());
+    }
+
+    /**
+     * Admits one request of {@code caller}, or throws the {@code QuotaExceeded} or
+     * {@code BudgetExceeded} that refuses it (nothing consumed).
+     */
+    public Ticket admit(Caller caller) {
+        return switch (state.admit(caller.principal().parties(), time.now())) {
+            case Admission.Admitted admitted -> new Ticket(caller, admitted.standings(), state, time, metrics);
+            case Admission.Refused refused -> throw new LlmFailureException(refused.failure());
+        };
+    }
+
+    /** The caller's standings now, without counting anything. */
+    public List<Standing> standings(Caller caller) {
+        return standings(caller.principal().parties());
+    }
+
+    /** The standings of some keys or teams now (of one slot: a team and its keys), without counting anything. */
+    public List<Standing> standings(List<LimitedParty> parties) {
+        return state.standings(parties, time.now());
+    }
+}

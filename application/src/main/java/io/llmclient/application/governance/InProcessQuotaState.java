@@ -1,0 +1,223 @@
+package io.llmclient.application.governance;
+
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
+import io.llmclient.domain.governance.Budget;
+import io.llmclient.domain.governance.BudgetPeriod;
+import io.llmclient.domain.governance.LimitedParty;
+import io.llmclient.domain.governance.Limits;
+import io.llmclient.domain.governance.NanoUsd;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The quota state of one replica, exact: an rpm window is the log of the admissions of the last
+ * 60 s, a tpm window the log of the calls that ended in it. Parties of one slot (a team and its
+ * keys) are checked and counted under one lock, so that a key and its team move together, as one
+ * script does on a shared store. Spend is kept per period name for all four periods, so that a
+ * reload changing a budget's period finds the spend already counted.
+ */
+public final class InProcessQuotaState implements QuotaState {
+    private static final long WINDOW_MILLIS = 60_000;
+
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+    @Override
+    public Admission admit(List<LimitedParty> parties, Instant now) {
+        if (parties.isEmpty()) {
+            return new Admission.Admitted(List.of());
+        }
+        Slot slot = slotOf(parties);
+        long millis = now.toEpochMilli();
+        synchronized (slot) {
+            var tallies = new ArrayList<Tally>(parties.size());
+            for (LimitedParty party : parties) {
+                Tally tally = slot.tally(party);
+                tally.prune(millis);
+                tallies.add(tally);
+            }
+            for (int i = 0; i < parties.size(); i++) {
+                Optional<LlmFailure> refusal = overLimit(parties.get(i), tallies.get(i), millis);
+                if (refusal.isPresent()) {
+                    return new Admission.Refused(refusal.get());
+                }
+            }
+            for (int i = 0; i < parties.size(); i++) {
+                Optional<LlmFailure> refusal = overBudget(parties.get(i), tallies.get(i), now);
+                if (refusal.isPresent()) {
+                    return new Admission.Refused(refusal.get());
+                }
+            }
+            var standings = new ArrayList<Standing>(parties.size());
+            for (int i = 0; i < parties.size(); i++) {
+                LimitedParty party = parties.get(i);
+                Tally tally = tallies.get(i);
+                if (party.limits().rpm().isPresent()) {
+                    tally.admissions.addLast(millis);
+                }
+                tally.inFlight++;
+                standings.add(tally.standing(party, now, millis));
+            }
+            return new Admission.Admitted(standings);
+        }
+    }
+
+    @Override
+    public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now) {
+        if (parties.isEmpty()) {
+            return;
+        }
+        Slot slot = slotOf(parties);
+        long millis = now.toEpochMilli();
+        synchronized (slot) {
+            for (LimitedParty party : parties) {
+                Tally tally = slot.tally(party);
+                tally.inFlight = Math.max(0, tally.inFlight - 1);
+                tally.prune(millis);
+                if (party.limits().tpm().isPresent() && tokens > 0) {
+                    tally.tokens.addLast(new long[] {millis, tokens});
+                    tally.tokenSum += tokens;
+                }
+                tally.charge(cost, now);
+            }
+        }
+    }
+
+    @Override
+    public List<Standing> standings(List<LimitedParty> parties, Instant now) {
+        if (parties.isEmpty()) {
+            return List.of();
+        }
+        Slot slot = slotOf(parties);
+        long millis = now.toEpochMilli();
+        synchronized (slot) {
+            var standings = new ArrayList<Standing>(parties.size());
+            for (LimitedParty party : parties) {
+                Tally tally = slot.tally(party);
+                tally.prune(millis);
+                standings.add(tally.standing(party, now, millis));
+            }
+            return standings;
+        }
+    }
+
+    private Slot slotOf(List<LimitedParty> parties) {
+        return slots.computeIfAbsent(parties.getFirst().slot(), ignored -> new Slot());
+    }
+
+    private static Optional<LlmFailure> overLimit(LimitedParty party, Tally tally, long millis) {
+        Limits limits = party.limits();
+        if (limits.rpm().isPresent() && tally.admissions.size() >= limits.rpm().get()) {
+            // The window admits again once enough of its oldest admissions have left it.
+            long freeing = nth(tally.admissions, (int) (tally.admissions.size() - limits.rpm().get()));
+            return Optional.of(new LlmFailure.QuotaExceeded(party.id(), QuotaLimit.RPM,
+                    Optional.of(Duration.ofMillis(freeing + WINDOW_MILLIS - millis))));
+        }
+        if (limits.tpm().isPresent() && tally.tokenSum >= limits.tpm().get()) {
+            long sum = tally.tokenSum;
+            long freeing = millis;
+            for (long[] call : tally.tokens) {
+                sum -= call[1];
+                freeing = call[0];
+                if (sum < limits.tpm().get()) {
+                    break;
+                }
+            }
+            return Optional.of(new LlmFailure.QuotaExceeded(party.id(), QuotaLimit.TPM,
+                    Optional.of(Duration.ofMillis(freeing + WINDOW_MILLIS - millis))));
+        }
+        if (limits.maxParallel().isPresent() && tally.inFlight >= limits.maxParallel().get()) {
+            return Optional.of(new LlmFailure.QuotaExceeded(party.id(), QuotaLimit.MAX_PARALLEL, Optional.empty()));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<LlmFailure> overBudget(LimitedParty party, Tally tally, Instant now) {
+        if (party.limits().budget().isEmpty()) {
+            return Optional.empty();
+        }
+        Budget budget = party.limits().budget().get();
+        NanoUsd spent = tally.spent(budget.period(), now);
+        if (spent.compareTo(budget.limit()) < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new LlmFailure.BudgetExceeded(party.id(), budget.limit(), spent, budget.period(),
+                budget.period().resetsAt(now)));
+    }
+
+    private static long nth(ArrayDeque<Long> admissions, int index) {
+        Iterator<Long> oldestFirst = admissions.iterator();
+        for (int i = 0; i < index; i++) {
+            oldestFirst.next();
+        }
+        return oldestFirst.next();
+    }
+
+    /** The parties of one team (or one key without a team); guarded by its own monitor. */
+    private static final class Slot {
+        private final Map<String, Tally> tallies = new HashMap<>();
+
+        Tally tally(LimitedParty party) {
+            return tallies.computeIfAbsent(party.kind() + ":" + party.id(), ignored -> new Tally());
+        }
+    }
+
+    /** What one party has used. */
+    private static final class Tally {
+        private final ArrayDeque<Long> admissions = new ArrayDeque<>();
+        private final ArrayDeque<long[]> tokens = new ArrayDeque<>();
+        private final Map<String, Long> spend = new HashMap<>();
+        private long tokenSum;
+        private long inFlight;
+
+        void prune(long millis) {
+            while (!admissions.isEmpty() && admissions.peekFirst() + WINDOW_MILLIS <= millis) {
+                admissions.removeFirst();
+            }
+            while (!tokens.isEmpty() && tokens.peekFirst()[0] + WINDOW_MILLIS <= millis) {
+                tokenSum -= tokens.removeFirst()[1];
+            }
+        }
+
+        void charge(NanoUsd cost, Instant now) {
+            var current = new ArrayList<String>(BudgetPeriod.values().length);
+            for (BudgetPeriod period : BudgetPeriod.values()) {
+                String name = period.periodName(now);
+                current.add(name);
+                spend.merge(name, cost.nanos(), (a, b) -> new NanoUsd(a).plus(new NanoUsd(b)).nanos());
+            }
+            // Periods that have ended are no longer asked for.
+            spend.keySet().retainAll(current);
+        }
+
+        NanoUsd spent(BudgetPeriod period, Instant now) {
+            return new NanoUsd(spend.getOrDefault(period.periodName(now), 0L));
+        }
+
+        Standing standing(LimitedParty party, Instant now, long millis) {
+            Limits limits = party.limits();
+            return new Standing(party,
+                    limits.rpm().map(rpm -> new Standing.Window(rpm, Math.max(0, rpm - admissions.size()),
+                            resetAfter(admissions.isEmpty() ? Optional.empty() : Optional.of(admissions.peekLast()),
+                                    millis))),
+                    limits.tpm().map(tpm -> new Standing.Window(tpm, Math.max(0, tpm - tokenSum),
+                            resetAfter(tokens.isEmpty() ? Optional.empty() : Optional.of(tokens.peekLast()[0]),
+                                    millis))),
+                    limits.maxParallel().map(max -> new Standing.InFlight(max, inFlight)),
+                    limits.budget().map(budget -> new Standing.Spend(budget.limit(), spent(budget.period(), now),
+                            budget.period(), budget.period().resetsAt(now))));
+        }
+
+        private static Duration resetAfter(Optional<Long> newest, long millis) {
+            return newest.map(at -> Duration.ofMillis(Math.max(0, at + WINDOW_MILLIS - millis))).orElse(Duration.ZERO);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.llmclient.application.governance;
+
+import io.llmclient.domain.governance.LimitedParty;
+import io.llmclient.domain.governance.NanoUsd;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The port for what per-caller limits count: requests in rolling rpm windows, tokens in tpm
+ * windows, requests in flight, and spend per period. In process by default; the shared-state
+ * adapter keeps the same state for all replicas. Each method is one atomic step (one script or
+ * command on a shared store), so that a request costs at most two round trips: {@link #admit} and
+ * {@link #settle}. State is kept per party (key or team), and survives a policy reload.
+ */
+public interface QuotaState {
+
+    /**
+     * Checks the parties in order, key before team: their rpm, tpm and max-parallel limits first
+     * (refused with {@code QuotaExceeded}), then their budgets ({@code BudgetExceeded}). Only when
+     * all pass is the request counted: one request in each rpm window, one slot in each
+     * max-parallel count. A refused request consumes nothing.
+     */
+    Admission admit(List<LimitedParty> parties, Instant now);
+
+    /**
+     * A call admitted earlier ended (succeeded, failed or was cancelled): its max-parallel slots
+     * are given back, its {@code tokens} enter the tpm windows and its {@code cost} is added to each
+     * party's spend for the period holding {@code now}. Called exactly once per admission.
+     */
+    void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now);
+
+    /** The parties' standings, without changing anything. */
+    List<Standing> standings(List<LimitedParty> parties, Instant now);
+}

@@ -1,0 +1,11 @@
+package io.llmclient.domain.governance;
+
+import java.util.Objects;
+
+/** A spending limit: at most {@code limit} per {@code period}. */
+public record Budget(NanoUsd limit, BudgetPeriod period) {
+    public Budget {
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(period, "period");
+    }
+}
