@@ -42,6 +42,8 @@ public final class CallReport {
     private final RequestTimer timer;
     private final Ticket ticket;
     private ModelEntry model;
+    // What the provider reported before the end, charged when the call fails or is cancelled.
+    private volatile Usage reported = Usage.ZERO;
 
     CallReport(MetricsPort metrics, RequestLog requestLog, A2aContext context, Operation operation, ModelEntry model,
                RequestTimer timer, Ticket ticket) {
@@ -105,7 +107,7 @@ public final class CallReport {
     /** The call ended with a failure of the contract type named. */
     public void failed(String errorType) {
         Duration latency = timer.sinceArrival();
-        ticket.settle(model, Usage.ZERO);
+        ticket.settle(model, reported);
         metrics.failed(model, latency, errorType);
         log(latency, RequestRecord.Status.ERROR, Optional.of(errorType), Optional.empty());
     }
@@ -118,9 +120,14 @@ public final class CallReport {
     /** The caller went away before the call ended. */
     public void cancelled() {
         Duration latency = timer.sinceArrival();
-        ticket.settle(model, Usage.ZERO);
+        ticket.settle(model, reported);
         metrics.cancelled(model, latency);
         log(latency, RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED), Optional.empty());
+    }
+
+    /** The usage the provider has reported so far in a stream (see {@link StreamSink#usage}). */
+    void reported(Usage soFar) {
+        reported = soFar;
     }
 
     void firstToken() {

@@ -2,6 +2,7 @@ package io.llmclient.application.accounting;
 
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import java.util.Optional;
@@ -53,6 +54,12 @@ public final class StreamTracking implements StreamSink {
     /** What the downstream sink threw when its caller went away, if it did. */
     public Optional<RuntimeException> callerGone() {
         return Optional.ofNullable(callerGone);
+    }
+
+    @Override
+    public void usage(Usage reportedSoFar) {
+        report.reported(reportedSoFar);
+        downstream.usage(reportedSoFar);
     }
 
     @Override

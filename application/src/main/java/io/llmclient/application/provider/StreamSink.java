@@ -1,5 +1,6 @@
 package io.llmclient.application.provider;
 
+import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.stream.StreamEvent;
 
 /**
@@ -27,5 +28,13 @@ public interface StreamSink {
      */
     default boolean opened() {
         return false;
+    }
+
+    /**
+     * The usage the provider has reported so far, when it reports usage before the end (Anthropic's
+     * {@code message_start}, Gemini's every chunk): a call that is cancelled or fails mid-stream is
+     * charged for it (contract section 10). Called whenever it changes; the default ignores it.
+     */
+    default void usage(Usage reportedSoFar) {
     }
 }

@@ -204,8 +204,22 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         if (!started) {
             throw new WireFormatException("message_stop without message_start");
         }
-        return assembled.completion(id, providerModel, AnthropicResponseMapper.finishReason(stopReason),
-                new Usage(AnthropicResponseMapper.promptTokens(inputTokens, cacheWriteTokens, cacheReadTokens),
-                        completionTokens, cacheReadTokens, cacheWriteTokens));
+        return assembled.completion(id, providerModel, AnthropicResponseMapper.finishReason(stopReason), usage());
+    }
+
+    // message_start reports the input before the first token: a stream cut short is charged for it.
+    @Override
+    public Usage reportedSoFar() {
+        try {
+            return started ? usage() : Usage.ZERO;
+        } catch (WireFormatException overflowing) {
+            // finish() reports it as a malformed answer; until then there is nothing sound to charge.
+            return Usage.ZERO;
+        }
+    }
+
+    private Usage usage() {
+        return new Usage(AnthropicResponseMapper.promptTokens(inputTokens, cacheWriteTokens, cacheReadTokens),
+                completionTokens, cacheReadTokens, cacheWriteTokens);
     }
 }

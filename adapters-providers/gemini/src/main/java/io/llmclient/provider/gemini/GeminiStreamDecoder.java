@@ -149,6 +149,12 @@ final class GeminiStreamDecoder implements StreamDecoder {
         return assembled.completion(responseId(), modelVersion.orElse(""), reason, usage.orElse(Usage.ZERO));
     }
 
+    // Every chunk carries the usage so far: a stream cut short is charged for what it reported.
+    @Override
+    public Usage reportedSoFar() {
+        return usage.orElse(Usage.ZERO);
+    }
+
     private static LlmFailureException failure(String message, boolean transientFailure) {
         return new LlmFailureException(new ProviderFailed(ProviderId.GEMINI, OK, message, transientFailure));
     }

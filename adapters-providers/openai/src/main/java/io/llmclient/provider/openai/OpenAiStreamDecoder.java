@@ -88,6 +88,12 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         }
     }
 
+    // The usage chunk comes last, after the finish reason: a stream cut short before it reported none.
+    @Override
+    public Usage reportedSoFar() {
+        return usage;
+    }
+
     private void toolCallDelta(JsonNode fragment, StreamAssembler into) {
         JsonNode index = fragment.path("index");
         if (!index.isIntegralNumber() || !index.canConvertToInt() || index.asInt() < 0) {

@@ -15,6 +15,7 @@ import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ProviderFailed;
 import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
@@ -142,12 +143,18 @@ public final class HttpProvider implements LlmProvider {
             EventStreamReader events = http.events(response, held);
             var assembler = new StreamAssembler(parts.streams().get(), parts.errors());
             boolean opened = false;
+            Usage reported = Usage.ZERO;
             for (Optional<ServerSentEvent> next = next(http, events, assembler); next.isPresent();
                  next = next(http, events, assembler)) {
                 List<StreamEvent> deltas = accept(assembler, next.get(), status);
                 if (!opened && assembler.accepted()) {
                     opened = true;
                     sink.opened();
+                }
+                Usage soFar = assembler.reportedSoFar();
+                if (!soFar.equals(reported)) {
+                    reported = soFar;
+                    sink.usage(soFar);
                 }
                 for (StreamEvent delta : deltas) {
                     // Outside every try: an exception from the sink is the caller's and passes unchanged.

@@ -95,6 +95,11 @@ public final class StreamAssembler {
         return decoder.accepted();
     }
 
+    /** See {@link StreamDecoder#reportedSoFar()}. */
+    public Usage reportedSoFar() {
+        return decoder.reportedSoFar();
+    }
+
     /** See {@link StreamDecoder#done()}. */
     public boolean done() {
         return decoder.done();

@@ -1,5 +1,6 @@
 package io.llmclient.provider.support.skeleton;
 
+import io.llmclient.domain.chat.Usage;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 
 /**
@@ -48,6 +49,14 @@ public interface StreamDecoder {
 
     /** Why a body that ended before the answer was {@link #whole()} failed, after {@code events} events. */
     String endedEarly(int events);
+
+    /**
+     * The usage the provider has reported so far, for charging a stream that is cancelled or fails
+     * before its end; zero for a provider that reports usage only at the end.
+     */
+    default Usage reportedSoFar() {
+        return Usage.ZERO;
+    }
 
     /**
      * The answer, once {@link #whole()}: content and tool calls from {@code assembled}
