@@ -96,7 +96,7 @@ class FaultInjectionTest {
             stubFaults(upstream);
             var env = new HashMap<>(Map.of("SERVER_PORT", "0", "LLM_AUDIT_LOG_FILE", "audit.jsonl",
                     "ANTHROPIC_API_KEY", "sk-ant-faults-" + "f".repeat(40), "ANTHROPIC_BASE_URL", upstream.baseUrl(),
-                    "LLM_REQUEST_TIMEOUT", "0.5", "LLM_CONNECT_TIMEOUT", "1", "LLM_MAX_RETRIES", "2",
+                    "LLM_REQUEST_TIMEOUT", "1.5", "LLM_CONNECT_TIMEOUT", "1", "LLM_MAX_RETRIES", "2",
                     "LLM_RATE_LIMIT_MAX_RETRIES", "2", "LLM_RETRY_INITIAL_DELAY", "0.001",
                     "LLM_RETRY_MAX_DELAY", "0.01"));
             // The breaker is tested on its own; here every request must reach the faults.
@@ -166,7 +166,8 @@ class FaultInjectionTest {
         stub(upstream, Fault8.EMPTY_REPLY, aResponse().withFault(Fault.EMPTY_RESPONSE));
         stub(upstream, Fault8.GARBAGE_BODY, aResponse().withStatus(200).withHeader("content-type", "application/json")
                 .withBody("<html><body>upstream proxy error</body></html>"));
-        stub(upstream, Fault8.SLOW_HEADERS, json(200, ok).withFixedDelay(1_500));
+        // Well past the timeout: a loaded machine must not turn a fast fault into a timeout, nor a slow one into an answer.
+        stub(upstream, Fault8.SLOW_HEADERS, json(200, ok).withFixedDelay(5_000));
         stub(upstream, Fault8.RATE_LIMIT_STORM, json(429, Files.readString(FIXTURES.resolve("error-429.json")))
                 .withHeader("retry-after-ms", "5"));
         stub(upstream, Fault8.OVERLOADED_529, json(529, Files.readString(FIXTURES.resolve("error-529-overloaded.json"))));

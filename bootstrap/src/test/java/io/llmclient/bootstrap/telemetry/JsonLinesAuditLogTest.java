@@ -47,7 +47,8 @@ class JsonLinesAuditLogTest {
         List<String> lines = Files.readAllLines(file);
         assertEquals(1, lines.size());
         assertEquals(JSON.readTree("""
-                {"timestamp":"2025-01-02T03:04:05Z","trace_id":"t-1","source_agent":"planner","session_id":"s-9",
+                {"timestamp":"2025-01-02T03:04:05Z","trace_id":"t-1","principal":"anonymous","source_agent":"planner",
+                 "session_id":"s-9",
                  "attempted_model":"gpt-5","reason":"not in ALLOWED_MODELS"}"""), JSON.readTree(lines.getFirst()));
     }
 
