@@ -178,7 +178,7 @@ public final class LlmService {
      * ({@link MetricsPort#cancelled}).
      */
     public ChatResponse complete(PreparedRequest prepared) {
-        requireProvider(prepared.model());
+        requireProvider(prepared);
         CallReport report = accounting.started(prepared.request().context(), CallReport.Operation.COMPLETE,
                 prepared.model(), prepared.timer(), prepared.ticket());
         boolean recorded = false;
@@ -221,7 +221,7 @@ public final class LlmService {
      * sink's own exception is rethrown so the caller recognises it.
      */
     public void stream(PreparedRequest prepared, StreamSink sink) {
-        requireProvider(prepared.model());
+        requireProvider(prepared);
         CallReport report = accounting.started(prepared.request().context(), CallReport.Operation.STREAM,
                 prepared.model(), prepared.timer(), prepared.ticket());
         StreamTracking tracking = report.tracking(sink);
@@ -301,8 +301,10 @@ public final class LlmService {
     }
 
     // A prepared request for a provider no module registers is a bug, found before any metric moves.
-    private void requireProvider(ModelEntry model) {
+    private void requireProvider(PreparedRequest prepared) {
+        ModelEntry model = prepared.model();
         if (registry.provider(model.provider()).isEmpty()) {
+            prepared.release();
             throw new IllegalStateException(
                     "selection chose model " + model.id() + " of unregistered provider " + model.provider());
         }

@@ -189,6 +189,9 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
             overheadHeader(res, prepared);
             replies.error(res, OpenAiErrors.of(failed.failure()));
             return;
+        } finally {
+            // Should the client be gone before the call ran, its caller's in-flight place comes back.
+            prepared.release();
         }
         Optional<String> finish = OpenAiShapes.finishReason(response.finishReason());
         JsonNode answer = finish.isEmpty() ? null
