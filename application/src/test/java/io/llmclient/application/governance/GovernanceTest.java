@@ -28,6 +28,7 @@ import io.llmclient.domain.governance.Price;
 import io.llmclient.domain.governance.Prices;
 import io.llmclient.domain.governance.Principal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +121,7 @@ class GovernanceTest {
             governance.admit(caller).settle(MINI, new Usage(0, 625_000));
             var refusal = assertThrows(LlmFailureException.class, () -> governance.admit(caller));
             assertEquals(new BudgetExceeded("alice", new NanoUsd(USD), new NanoUsd(USD), BudgetPeriod.DAILY,
-                    Optional.of(java.time.Instant.parse("2026-01-02T00:00:00Z"))), refusal.failure());
+                    Optional.of(Instant.parse("2026-01-02T00:00:00Z"))), refusal.failure());
             clock.advance(Duration.ofDays(1));
             governance.admit(caller);
         }
@@ -202,7 +203,7 @@ class GovernanceTest {
             Ticket ticket = governance.admit(caller);
             clock.advance(Duration.ofMinutes(2));
             ticket.settle(MINI, USAGE);
-            assertEquals(Optional.of(java.time.Instant.parse("2026-01-03T00:00:00Z")),
+            assertEquals(Optional.of(Instant.parse("2026-01-03T00:00:00Z")),
                     keyStanding().budget().orElseThrow().resetsAt());
             assertEquals(COST, keyStanding().budget().orElseThrow().spent());
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.llmclient.application.governance.Governance;
 import io.llmclient.application.governance.InProcessQuotaState;
 import io.llmclient.application.governance.Standing;
+import io.llmclient.application.provider.Availability;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.testing.FakeProvider;
 import io.llmclient.application.testing.ManualClock;
@@ -36,10 +37,13 @@ import io.llmclient.domain.governance.GovernancePolicy;
 import io.llmclient.domain.governance.GovernancePolicyParser;
 import io.llmclient.domain.governance.NanoUsd;
 import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.testing.ChatResponses;
 import io.llmclient.domain.validation.Validated;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -305,7 +309,7 @@ class LlmServiceGovernanceTest {
 
         @Test
         void aTierChoosesOnlyFromTheEffectiveList() {
-            openai.availability = io.llmclient.application.provider.Availability.down("off");
+            openai.availability = Availability.down("off");
             // FAST is gpt-4.1-mini then haiku; with openai down, mini-only has nothing left.
             var failure = assertInstanceOf(ProviderUnavailable.class, refusal(MINI_ONLY, params("tier", "fast")));
             assertEquals(Optional.of(ModelTier.FAST), failure.tier());
@@ -379,6 +383,25 @@ class LlmServiceGovernanceTest {
         }
 
         @Test
+        void aStreamHoldsItsSlotUntilItEndsAndItsDoneEventCarriesTheCost() {
+            var duringStream = new ArrayList<Standing.InFlight>();
+            openai.behaviour = (request, context, sink) -> {
+                sink.accept(new StreamEvent.Delta("Hi"));
+                duringStream.add(inFlight(BATCH));
+                var response = FakeProvider.response(context, "Hi");
+                sink.accept(new StreamEvent.Completed(response));
+                return response;
+            };
+            var received = new ArrayList<StreamEvent>();
+            service.stream(prepare(BATCH, params("model", "gpt-4.1-mini", "stream", true)), received::add);
+            assertEquals(List.of(new Standing.InFlight(1, 1)), duringStream);
+            var done = assertInstanceOf(StreamEvent.Completed.class, received.getLast());
+            assertEquals(Optional.of(NINE_PLUS_THREE), done.response().cost());
+            assertEquals(new Standing.InFlight(1, 0), inFlight(BATCH));
+            assertEquals(NINE_PLUS_THREE, spend(BATCH).spent());
+        }
+
+        @Test
         void aModelWithoutAPriceHasNoCost() {
             assertEquals(Optional.empty(), complete(BALANCED, params("model", "gpt-5-mini")).cost());
         }
@@ -390,7 +413,7 @@ class LlmServiceGovernanceTest {
                     .content("Hi").traceId(context.a2a().traceId()).usage(usageOf(random)).build();
             anthropic.behaviour = openai.behaviour;
             NanoUsd sum = NanoUsd.ZERO;
-            java.math.BigDecimal dollars = java.math.BigDecimal.ZERO;
+            BigDecimal dollars = BigDecimal.ZERO;
             for (int i = 0; i < 200; i++) {
                 String model = i % 3 == 0 ? HAIKU.id() : MINI.id();
                 ChatResponse response = complete(BATCH, params("model", model));
