@@ -73,4 +73,24 @@ class AllowListTest {
         assertThrows(NullPointerException.class, () -> new GovernanceViolation(now, context, null, "r"));
         assertThrows(NullPointerException.class, () -> new GovernanceViolation(now, context, "m", null));
     }
+
+    @Test
+    void narrowedToKeepsTheModelsBothNameInThisListsOrder() {
+        var service = new AllowList(List.of("a", "b", "c", "d"));
+        assertEquals(List.of("b", "d"), service.narrowedTo(Optional.of(List.of("d", "x", "b"))).models());
+    }
+
+    @Test
+    void anAbsentListNarrowsNothingAndAnEmptyOneEverything() {
+        var service = new AllowList(List.of("a", "b"));
+        assertEquals(List.of("a", "b"), service.narrowedTo(Optional.empty()).models());
+        assertEquals(List.of(), service.narrowedTo(Optional.of(List.of())).models());
+    }
+
+    @Test
+    void narrowingTwiceIsTheIntersectionOfAll() {
+        var service = new AllowList(List.of("a", "b", "c"));
+        assertEquals(List.of("c"), service.narrowedTo(Optional.of(List.of("c", "b")))
+                .narrowedTo(Optional.of(List.of("a", "c"))).models());
+    }
 }

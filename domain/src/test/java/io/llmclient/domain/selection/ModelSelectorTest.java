@@ -339,4 +339,49 @@ class ModelSelectorTest {
                     .fallbacks(forTier(ModelTier.BALANCED), GPT5_MINI, Set.of(ProviderId.OPENAI)));
         }
     }
+
+    @Nested
+    class CallersAllowList {
+        // A caller narrowed to two of the service's models: neither the default nor gpt-5-mini.
+        private final AllowList caller = new AllowList(List.of("claude-3-5-haiku-20241022", "gemini-1.5-flash"));
+
+        @Test
+        void anExplicitModelOutsideTheCallersListIsRefusedNamingTheCallersList() {
+            assertEquals(new ModelNotAllowed("gpt-5-mini", List.of("claude-3-5-haiku-20241022", "gemini-1.5-flash")),
+                    refusal(selector.select(forModel("gpt-5-mini"), caller, ALL_UP)));
+        }
+
+        @Test
+        void aTierChoosesOnlyAmongTheCallersModels() {
+            assertEquals(HAIKU, selected(selector.select(forTier(ModelTier.FAST), caller, ALL_UP)).model());
+            assertEquals(FLASH, selected(selector.select(forTier(ModelTier.FAST), caller,
+                    onlyUp(ProviderId.OPENAI, ProviderId.GEMINI))).model());
+        }
+
+        @Test
+        void aTierWithoutACallersModelIsRefusedNamingTheTier() {
+            var failure = assertInstanceOf(ProviderUnavailable.class,
+                    refusal(selector.select(forTier(ModelTier.BALANCED), caller, ALL_UP)));
+            assertEquals(Optional.of(ModelTier.BALANCED), failure.tier());
+            assertInstanceOf(ProviderUnavailable.class,
+                    refusal(selector.select(forComplexity(Complexity.MEDIUM), caller, ALL_UP)));
+        }
+
+        @Test
+        void theDefaultOutsideTheCallersListGivesWayToItsTierInsideIt() {
+            assertEquals(HAIKU, selected(selector.select(forDefault(), caller, ALL_UP)).model());
+            var balancedOnly = new AllowList(List.of("gpt-5-mini"));
+            var failure = assertInstanceOf(ProviderUnavailable.class,
+                    refusal(selector.select(forDefault(), balancedOnly, ALL_UP)));
+            assertEquals(Optional.of(ModelTier.FAST), failure.tier());
+        }
+
+        @Test
+        void fallbacksStayInsideTheCallersList() {
+            assertEquals(List.of(FLASH), selector.fallbacks(forTier(ModelTier.FAST), caller, HAIKU,
+                    Set.of(ProviderId.ANTHROPIC)));
+            assertEquals(List.of(), selector.fallbacks(forTier(ModelTier.FAST), new AllowList(List.of("gpt-4.1-mini")),
+                    GPT_MINI, Set.of(ProviderId.OPENAI)));
+        }
+    }
 }
