@@ -57,4 +57,24 @@ class GovernancePolicyStartupTest {
                         + "llm.prices"),
                 failure.getMessage().lines().limit(8).toList());
     }
+
+    @Test
+    void modelIdsWithDotsAreReadWholeAsPriceKeys() throws IOException {
+        // Helidon's configuration treats a dot in a key as a path separator unless it is escaped;
+        // catalog ids such as gpt-4.1-mini must still name one price each.
+        Files.writeString(dir.resolve("policy.yaml"), """
+                ALLOWED_MODELS: gpt-4.1-mini,gpt-4.1,claude-3-5-haiku-20241022
+                LLM_SIMULATOR_ENABLED: "false"
+                llm:
+                  prices:
+                    gpt-4.1-mini: {input: 0.40, output: 1.60, cached-input: 0.10}
+                    gpt-4.1: {input: 2.00, output: 8.00}
+                    claude-3-5-haiku-20241022: {input: 0.80, output: 4.00}
+                  keys:
+                    - id: planner-prod
+                      sha256: "%s"
+                      budget: {usd: 5, period: daily}
+                """.formatted("a".repeat(64)));
+        LlmClientServer.start(Map.of("LLM_CONFIG_FILE", "policy.yaml", "SERVER_PORT", "0"), dir).stop();
+    }
 }

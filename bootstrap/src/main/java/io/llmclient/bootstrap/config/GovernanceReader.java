@@ -36,7 +36,7 @@ public final class GovernanceReader {
         for (String section : SECTIONS) {
             Config node = llm.get(section);
             if (node.exists()) {
-                sections.put(section, plain(node));
+                sections.put(section, section.equals("prices") ? prices(node) : plain(node));
             }
         }
         return GovernancePolicyParser.parse(sections, catalog, allowed, inboundKeys);
@@ -45,6 +45,32 @@ public final class GovernanceReader {
     /** One line per problem, as start-up and a refused reload print them. */
     public static List<String> lines(List<FieldError> errors) {
         return errors.stream().map(error -> error.field() + ": " + error.message()).toList();
+    }
+
+    // Helidon reads a dot in a key as a path separator: `gpt-4.1-mini: {...}` arrives as gpt-4 ->
+    // 1-mini -> {...}. The values of an object are one model's price, its model id the path joined
+    // with dots again; an object below it is another model's (gpt-4 and gpt-4.1 side by side).
+    private static Map<String, Object> prices(Config node) {
+        var prices = new LinkedHashMap<String, Object>();
+        collectPrices(node, "", prices);
+        return prices;
+    }
+
+    private static void collectPrices(Config node, String model, Map<String, Object> prices) {
+        var members = new LinkedHashMap<String, Object>();
+        for (Config child : node.asNodeList().orElse(List.of())) {
+            if (child.type() == Config.Type.OBJECT) {
+                collectPrices(child, model.isEmpty() ? child.name() : model + "." + child.name(), prices);
+            } else {
+                members.put(child.name(), plain(child));
+            }
+        }
+        if (model.isEmpty()) {
+            // A value right under llm.prices: the parser names it ("must be a mapping").
+            prices.putAll(members);
+        } else if (!members.isEmpty()) {
+            prices.put(model, members);
+        }
     }
 
     // Helidon's tree as the plain values the domain reads: objects as maps, lists as lists, leaves as text.
