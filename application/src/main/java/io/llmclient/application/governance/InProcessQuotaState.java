@@ -9,10 +9,8 @@ import io.llmclient.domain.governance.Limits;
 import io.llmclient.domain.governance.NanoUsd;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +59,7 @@ public final class InProcessQuotaState implements QuotaState {
                 LimitedParty party = parties.get(i);
                 Tally tally = tallies.get(i);
                 if (party.limits().rpm().isPresent()) {
-                    tally.admissions.addLast(millis);
+                    tally.admissions.add(millis, 1);
                 }
                 tally.inFlight++;
                 standings.add(tally.standing(party, now, millis));
@@ -83,8 +81,7 @@ public final class InProcessQuotaState implements QuotaState {
                 tally.inFlight = Math.max(0, tally.inFlight - 1);
                 tally.prune(millis);
                 if (party.limits().tpm().isPresent() && tokens > 0) {
-                    tally.tokens.addLast(new long[] {millis, tokens});
-                    tally.tokenSum += tokens;
+                    tally.tokens.add(millis, tokens);
                 }
                 tally.charge(cost, now);
             }
@@ -117,19 +114,16 @@ public final class InProcessQuotaState implements QuotaState {
         Limits limits = party.limits();
         if (limits.rpm().isPresent() && tally.admissions.size() >= limits.rpm().get()) {
             // The window admits again once enough of its oldest admissions have left it.
-            long freeing = nth(tally.admissions, (int) (tally.admissions.size() - limits.rpm().get()));
+            long freeing = tally.admissions.timeAt((int) (tally.admissions.size() - limits.rpm().get()));
             return Optional.of(new LlmFailure.QuotaExceeded(party.id(), QuotaLimit.RPM,
                     Optional.of(Duration.ofMillis(freeing + WINDOW_MILLIS - millis))));
         }
-        if (limits.tpm().isPresent() && tally.tokenSum >= limits.tpm().get()) {
-            long sum = tally.tokenSum;
+        if (limits.tpm().isPresent() && tally.tokens.sum() >= limits.tpm().get()) {
+            long sum = tally.tokens.sum();
             long freeing = millis;
-            for (long[] call : tally.tokens) {
-                sum -= call[1];
-                freeing = call[0];
-                if (sum < limits.tpm().get()) {
-                    break;
-                }
+            for (int i = 0; i < tally.tokens.size() && sum >= limits.tpm().get(); i++) {
+                sum -= tally.tokens.amountAt(i);
+                freeing = tally.tokens.timeAt(i);
             }
             return Optional.of(new LlmFailure.QuotaExceeded(party.id(), QuotaLimit.TPM,
                     Optional.of(Duration.ofMillis(freeing + WINDOW_MILLIS - millis))));
@@ -153,12 +147,9 @@ public final class InProcessQuotaState implements QuotaState {
                 budget.period().resetsAt(now)));
     }
 
-    private static long nth(ArrayDeque<Long> admissions, int index) {
-        Iterator<Long> oldestFirst = admissions.iterator();
-        for (int i = 0; i < index; i++) {
-            oldestFirst.next();
-        }
-        return oldestFirst.next();
+    private static long saturatingSum(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** The parties of one team (or one key without a team); guarded by its own monitor. */
@@ -172,19 +163,14 @@ public final class InProcessQuotaState implements QuotaState {
 
     /** What one party has used. */
     private static final class Tally {
-        private final ArrayDeque<Long> admissions = new ArrayDeque<>();
-        private final ArrayDeque<long[]> tokens = new ArrayDeque<>();
+        private final TimeLog admissions = new TimeLog();
+        private final TimeLog tokens = new TimeLog();
         private final Map<String, Long> spend = new HashMap<>();
-        private long tokenSum;
         private long inFlight;
 
         void prune(long millis) {
-            while (!admissions.isEmpty() && admissions.peekFirst() + WINDOW_MILLIS <= millis) {
-                admissions.removeFirst();
-            }
-            while (!tokens.isEmpty() && tokens.peekFirst()[0] + WINDOW_MILLIS <= millis) {
-                tokenSum -= tokens.removeFirst()[1];
-            }
+            admissions.dropUpTo(millis - WINDOW_MILLIS);
+            tokens.dropUpTo(millis - WINDOW_MILLIS);
         }
 
         void charge(NanoUsd cost, Instant now) {
@@ -192,7 +178,7 @@ public final class InProcessQuotaState implements QuotaState {
             for (BudgetPeriod period : BudgetPeriod.values()) {
                 String name = period.periodName(now);
                 current.add(name);
-                spend.merge(name, cost.nanos(), (a, b) -> new NanoUsd(a).plus(new NanoUsd(b)).nanos());
+                spend.merge(name, cost.nanos(), InProcessQuotaState::saturatingSum);
             }
             // Periods that have ended are no longer asked for.
             spend.keySet().retainAll(current);
@@ -206,18 +192,18 @@ public final class InProcessQuotaState implements QuotaState {
             Limits limits = party.limits();
             return new Standing(party,
                     limits.rpm().map(rpm -> new Standing.Window(rpm, Math.max(0, rpm - admissions.size()),
-                            resetAfter(admissions.isEmpty() ? Optional.empty() : Optional.of(admissions.peekLast()),
-                                    millis))),
-                    limits.tpm().map(tpm -> new Standing.Window(tpm, Math.max(0, tpm - tokenSum),
-                            resetAfter(tokens.isEmpty() ? Optional.empty() : Optional.of(tokens.peekLast()[0]),
-                                    millis))),
+                            resetAfter(admissions, millis))),
+                    limits.tpm().map(tpm -> new Standing.Window(tpm, Math.max(0, tpm - tokens.sum()),
+                            resetAfter(tokens, millis))),
                     limits.maxParallel().map(max -> new Standing.InFlight(max, inFlight)),
                     limits.budget().map(budget -> new Standing.Spend(budget.limit(), spent(budget.period(), now),
                             budget.period(), budget.period().resetsAt(now))));
         }
 
-        private static Duration resetAfter(Optional<Long> newest, long millis) {
-            return newest.map(at -> Duration.ofMillis(Math.max(0, at + WINDOW_MILLIS - millis))).orElse(Duration.ZERO);
+        // The window is whole again once its newest entry has left it.
+        private static Duration resetAfter(TimeLog log, long millis) {
+            return log.size() == 0 ? Duration.ZERO
+                    : Duration.ofMillis(Math.max(0, log.newest() + WINDOW_MILLIS - millis));
         }
     }
 }
