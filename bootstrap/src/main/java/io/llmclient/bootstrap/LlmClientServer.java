@@ -32,6 +32,8 @@ import io.llmclient.bootstrap.health.HealthEndpoint;
 import io.llmclient.bootstrap.lifecycle.Drain;
 import io.llmclient.bootstrap.lifecycle.ListenerProbe;
 import io.llmclient.bootstrap.logging.Log4jRequestLog;
+import io.llmclient.bootstrap.reload.PolicyReload;
+import io.llmclient.bootstrap.reload.PolicyReloader;
 import io.llmclient.bootstrap.telemetry.AuditTrailHealth;
 import io.llmclient.bootstrap.telemetry.HelidonMetrics;
 import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
@@ -118,6 +120,8 @@ public final class LlmClientServer {
         // Everything start-up prints goes through this: a key pasted into another setting (the
         // default model, a URL's query) must not come out whole (contract section 9).
         SecretScrubber secrets = StartupSecrets.scrubber(environment, workingDir, providers);
+        // Read before the layers, so that a change made while starting is seen as one.
+        PolicyReloader.Baseline policyFile = PolicyReloader.baseline(environment, workingDir);
         Config layers = loadLayers(environment, workingDir, secrets);
         ServiceConfig config = readConfig(layers, workingDir, providers, secrets);
         ResilienceSettings resilience = resilience(config);
@@ -215,8 +219,12 @@ public final class LlmClientServer {
         LOG.info("at most {} client connections; a request must arrive within {} of its first line",
                 protection.maxConnections(), protection.requestReadTimeout());
         LOG.info("listening on port {}", server.port());
-        return new Started(server, service, guards, audit, meters, probe(config.server().host(), server),
-                new Drain(readiness, inFlight, openStreams, protection.shutdownGrace()));
+        ListenerProbe listenerProbe = probe(config.server().host(), server);
+        // Prices, teams and keys follow LLM_CONFIG_FILE without a restart (contract sections 10, 14).
+        PolicyReloader reloader = PolicyReloader.start(policyFile, new PolicyReload(environment, workingDir,
+                providers, layers, config, policy, service.governance(), metrics, secrets));
+        return new Started(server, service, guards, audit, meters, listenerProbe,
+                new Drain(readiness, inFlight, openStreams, protection.shutdownGrace()), reloader);
     }
 
     private static ListenerProbe probe(String host, WebServer server) {
@@ -328,11 +336,12 @@ public final class LlmClientServer {
     }
 
     private record Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
-                           MeterRegistry meters, ListenerProbe listenerProbe, Drain draining, AtomicBoolean stopped)
+                           MeterRegistry meters, ListenerProbe listenerProbe, Drain draining,
+                           PolicyReloader reloader, AtomicBoolean stopped)
             implements RunningServer {
         Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
-                MeterRegistry meters, ListenerProbe listenerProbe, Drain draining) {
-            this(server, service, guards, audit, meters, listenerProbe, draining, new AtomicBoolean());
+                MeterRegistry meters, ListenerProbe listenerProbe, Drain draining, PolicyReloader reloader) {
+            this(server, service, guards, audit, meters, listenerProbe, draining, reloader, new AtomicBoolean());
         }
 
         @Override
@@ -353,6 +362,7 @@ public final class LlmClientServer {
         @Override
         public void stop() {
             if (stopped.compareAndSet(false, true)) {
+                reloader.close();
                 listenerProbe.stopping();
                 server.stop();
                 audit.close();

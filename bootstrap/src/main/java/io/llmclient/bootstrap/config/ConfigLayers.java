@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,13 +38,42 @@ public final class ConfigLayers {
 
     /** The layered configuration for this environment and working directory. */
     public static Config load(Map<String, String> environment, Path workingDir) {
+        return load(environment, workingDir,
+                path -> ConfigSources.file(path).mediaType(MediaTypes.APPLICATION_X_YAML));
+    }
+
+    /**
+     * The layered configuration, with {@code fileContent} standing for the content of the file
+     * named by {@code LLM_CONFIG_FILE}: a reload reads the file once and parses exactly what it
+     * read, so a file rewritten again meanwhile is not read half-written.
+     */
+    public static Config load(Map<String, String> environment, Path workingDir, String fileContent) {
+        return load(environment, workingDir,
+                path -> ConfigSources.create(fileContent, MediaTypes.APPLICATION_X_YAML));
+    }
+
+    /**
+     * The file {@code LLM_CONFIG_FILE} names (from the environment, else {@code .env}), resolved
+     * against the working directory, whether or not it exists now.
+     */
+    public static Optional<Path> namedFile(Map<String, String> environment, Path workingDir) {
+        Map<String, String> env = settingsOnly(environment);
+        String named = env.getOrDefault(CONFIG_FILE, settingsOnly(DotEnvFile.read(workingDir)).get(CONFIG_FILE));
+        if (named == null || named.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(workingDir.resolve(named.strip()));
+    }
+
+    private static Config load(Map<String, String> environment, Path workingDir,
+                               Function<Path, Supplier<? extends ConfigSource>> fileSource) {
         Map<String, String> env = settingsOnly(environment);
         Map<String, String> dotEnv = settingsOnly(DotEnvFile.read(workingDir));
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         sources.add(ConfigSources.create(env).name("environment variables"));
         sources.add(ConfigSources.create(dotEnv).name(".env"));
         Optional<Path> file = configFile(env, dotEnv, workingDir);
-        file.ifPresent(path -> sources.add(ConfigSources.file(path).mediaType(MediaTypes.APPLICATION_X_YAML)));
+        file.ifPresent(path -> sources.add(fileSource.apply(path)));
         sources.add(ConfigSources.classpath(BUNDLED).mediaType(MediaTypes.APPLICATION_X_YAML));
         try {
             return Config.builder()
