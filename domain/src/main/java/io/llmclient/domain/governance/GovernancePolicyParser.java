@@ -223,7 +223,7 @@ public final class GovernancePolicyParser {
         return decimal(node, path, false).flatMap(value -> {
             boolean valid = value.signum() > 0 && value.stripTrailingZeros().scale() <= 0
                     && value.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
-            check(valid, path, "must be a whole number > 0");
+            check(valid, path, "must be a whole number from 1 to 2147483647");
             return valid ? Optional.of(value.longValueExact()) : Optional.empty();
         });
     }

@@ -33,7 +33,7 @@ class GovernancePolicyParserTest {
     static final String SOLO_KEY = "sk-solo";
     static final String REQUIRED_KNOWN_KEYS = "is not a known setting; known: [budget, disabled, expires-at, id, "
             + "max-parallel, models, rpm, sha256, source-agent, team, tpm]";
-    static final String COUNT_RULE = "must be a whole number > 0";
+    static final String COUNT_RULE = "must be a whole number from 1 to 2147483647";
     static final String RATE_RULE = "must be USD per million tokens, >= 0 and <= 1000000, with at most 9 decimal "
             + "places";
 

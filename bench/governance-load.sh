@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# What per-caller governance costs under load (issue 20, item 10): the service against the kit's
+# mock upstream, once without any per-caller policy (every caller anonymous) and once called with
+# a key whose key and team have rpm, tpm, max-parallel and a budget (limits far above the load, so
+# nothing is refused: the cost measured is the checks and the counting), in alternating rounds.
+#
+#   bench/governance-load.sh                         # ROUNDS=2 DURATION=10 PREWARM_SECONDS=30
+#   SKIP_BUILD=1 ROUNDS=3 bench/governance-load.sh
+#
+# Each round starts a fresh service pinned to GATEWAY_CPUS (0), pre-warms it (not measured), then
+# runs wrk at 1 and 32 connections from LOADGEN_CPUS (1). Results: bench/results/<timestamp>/.
+set -euo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-10}
+PREWARM_SECONDS=${PREWARM_SECONDS:-30}
+GW_PORT=${GW_PORT:-18090}
+JAR=$ROOT/bootstrap/target/llm-client-service.jar
+export RUN_DIR=${OUT:-$BENCH_DIR/results/governance-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$RUN_DIR"
+source "$BENCH_DIR/java-home.sh"
+source "$BENCH_DIR/lib.sh"
+bench_ensure_deps
+trap bench_cleanup EXIT
+
+if [[ ${SKIP_BUILD:-0} != 1 || ! -f $JAR ]]; then
+    log "building the service jar (package, no tests)"
+    (cd "$ROOT" && ./mvnw -q -B -pl bootstrap -am package -DskipTests -Djacoco.skip=true -Dspotbugs.skip=true)
+fi
+start_mock
+
+# A canary-shaped key: only its digest is in the policy file.
+KEY=llmk_bench-canary-governance-0000000000000000000
+DIGEST=$(printf '%s' "$KEY" | sha256sum | cut -d' ' -f1)
+cat >"$RUN_DIR/policy.yaml" <<YAML
+llm:
+  prices:
+    gpt-4.1-mini: {input: 0.40, output: 1.60, cached-input: 0.10}
+  teams:
+    - id: research
+      rpm: 100000000
+      tpm: 2000000000
+      budget: {usd: 1000000, period: monthly}
+  keys:
+    - id: planner-prod
+      sha256: "$DIGEST"
+      team: research
+      source-agent: planner
+      rpm: 100000000
+      tpm: 2000000000
+      max-parallel: 100000
+      budget: {usd: 1000000, period: daily}
+YAML
+BODY=$RUN_DIR/body.json
+printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}' >"$BODY"
+
+# run_round NAME POLICY(0|1): one fresh service, pre-warmed, then c=1 and c=32.
+run_round() {
+    local name=$1 governed=$2 env=() headers=()
+    if [[ $governed == 1 ]]; then
+        env=(LLM_CONFIG_FILE="$RUN_DIR/policy.yaml")
+        headers=(-H "Authorization: Bearer $KEY")
+    fi
+    pin_prefix "$GATEWAY_CPUS"
+    env SERVER_PORT="$GW_PORT" SERVER_HOST=127.0.0.1 OPENAI_API_KEY=sk-bench-test-key \
+        OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" ANTHROPIC_API_KEY= GOOGLE_API_KEY= \
+        ALLOWED_MODELS=gpt-4.1-mini LLM_DEFAULT_MODEL=gpt-4.1-mini LLM_MAX_RETRIES=0 LLM_LOG_LEVEL=WARN \
+        LLM_MAX_CONCURRENT_REQUESTS=4096 LLM_AUDIT_LOG_FILE="$RUN_DIR/audit-$name.jsonl" "${env[@]}" \
+        "${PIN_PREFIX[@]}" "$JAVA" -jar "$JAR" >"$RUN_DIR/$name.log" 2>&1 &
+    local pid=$!
+    wait_http "http://127.0.0.1:$GW_PORT/health" 200 || die "$name did not come up: $(tail -3 "$RUN_DIR/$name.log")"
+    pin_prefix "$LOADGEN_CPUS"
+    local url=http://127.0.0.1:$GW_PORT/v1/chat/completions
+    "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"${PREWARM_SECONDS}s" "${headers[@]}" -s "$BENCH_DIR/wrk/post.lua" "$url" \
+        -- "$BODY" >/dev/null 2>&1 || true
+    local c
+    for c in 1 32; do
+        "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency "${headers[@]}" -s "$BENCH_DIR/wrk/post.lua" \
+            "$url" -- "$BODY" | grep '^BENCH' | sed "s/^BENCH/BENCH target=$name c=$c/" | tee -a "$RUN_DIR/results.txt"
+    done
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+for ((round = 1; round <= ROUNDS; round++)); do
+    run_round plain 0
+    run_round governed 1
+done
+
+# Medians of the rounds per target and connection count.
+# field NAME LINE -> the value of NAME=... in a BENCH line
+field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+{
+    echo "| target | c | rps (median) | p50 µs (median) | p99 µs (median) | non-2xx (sum) |"
+    echo "|---|---|---|---|---|---|"
+    for target in plain governed; do
+        for c in 1 32; do
+            lines=$(grep "target=$target c=$c " "$RUN_DIR/results.txt")
+            rps=$(while read -r l; do field rps "$l"; done <<<"$lines" | median)
+            p50=$(while read -r l; do field p50_us "$l"; done <<<"$lines" | median)
+            p99=$(while read -r l; do field p99_us "$l"; done <<<"$lines" | median)
+            errors=$(while read -r l; do field err_status "$l"; done <<<"$lines" | awk '{ s += $1 } END { print s }')
+            echo "| $target | $c | $rps | $p50 | $p99 | $errors |"
+        done
+    done
+} | tee "$RUN_DIR/report.md"
+log "results in $RUN_DIR"
