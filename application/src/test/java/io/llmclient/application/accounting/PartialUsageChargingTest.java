@@ -8,10 +8,10 @@ import io.llmclient.application.governance.Governance;
 import io.llmclient.application.governance.InProcessQuotaState;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.service.LlmService;
-import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
 import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.application.testing.ChargeRecordingMetrics;
 import io.llmclient.application.testing.FakeProvider;
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.catalog.ModelEntry;
@@ -24,11 +24,9 @@ import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.governance.GovernancePolicy;
 import io.llmclient.domain.governance.GovernancePolicyParser;
-import io.llmclient.domain.governance.NanoUsd;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.domain.validation.Validated;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -48,7 +46,7 @@ class PartialUsageChargingTest {
             Map.of("gpt-4.1-mini", Map.of("input", "1.00", "output", "2.00")));
 
     private final FakeProvider openai = new FakeProvider(ProviderId.OPENAI);
-    private final List<NanoUsd> charged = new CopyOnWriteArrayList<>();
+    private final ChargeRecordingMetrics metrics = new ChargeRecordingMetrics();
     private final LlmService service;
 
     PartialUsageChargingTest() {
@@ -58,32 +56,6 @@ class PartialUsageChargingTest {
                 "gpt-4.1-mini");
         GovernancePolicy perCaller = ((Validated.Valid<GovernancePolicy>) GovernancePolicyParser.parse(PRICES,
                 policy.catalog(), allowed, List.of())).value();
-        MetricsPort metrics = new MetricsPort() {
-            @Override
-            public void started(ModelEntry model) {
-            }
-
-            @Override
-            public void firstToken(ModelEntry model, Duration timeToFirstToken) {
-            }
-
-            @Override
-            public void succeeded(ModelEntry model, Duration latency, Usage usage) {
-            }
-
-            @Override
-            public void failed(ModelEntry model, Duration latency, String errorType) {
-            }
-
-            @Override
-            public void governanceViolation(String attemptedModel, String sourceAgent) {
-            }
-
-            @Override
-            public void charged(ModelEntry model, String principal, NanoUsd cost) {
-                charged.add(cost);
-            }
-        };
         RequestLog quiet = new RequestLog() {
             @Override
             public void selection(A2aContext context, String rationale) {
@@ -122,7 +94,7 @@ class PartialUsageChargingTest {
                 }));
         assertSame(gone, thrown);
         // 1,000 input tokens at 1,000 nano-dollars and 4 output tokens at 2,000: the last report.
-        assertEquals(List.of(new NanoUsd(1_008_000)), charged);
+        assertEquals(List.of("gpt-4.1-mini anonymous 1008000"), metrics.charged);
     }
 
     @Test
@@ -135,7 +107,7 @@ class PartialUsageChargingTest {
         var events = new CopyOnWriteArrayList<StreamEvent>();
         service.stream(service.prepare(params(), HEADERS), events::add);
         assertEquals(StreamEvent.Failed.class, events.getLast().getClass());
-        assertEquals(List.of(new NanoUsd(500_000)), charged);
+        assertEquals(List.of("gpt-4.1-mini anonymous 500000"), metrics.charged);
     }
 
     @Test
@@ -145,6 +117,6 @@ class PartialUsageChargingTest {
             throw new LlmFailureException(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(500), "boom"));
         };
         service.stream(service.prepare(params(), HEADERS), event -> { });
-        assertEquals(List.of(), charged);
+        assertEquals(List.of(), metrics.charged);
     }
 }

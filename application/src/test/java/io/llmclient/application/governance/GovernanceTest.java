@@ -7,7 +7,7 @@ import static io.llmclient.application.governance.QuotaFixture.teamKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.testing.ChargeRecordingMetrics;
 import io.llmclient.application.testing.ManualClock;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ModelTier;
@@ -45,7 +45,7 @@ class GovernanceTest {
     private static final NanoUsd COST = new NanoUsd(1_200_000L);
 
     private final ManualClock clock = new ManualClock();
-    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final ChargeRecordingMetrics metrics = new ChargeRecordingMetrics();
     private final InProcessQuotaState state = new InProcessQuotaState();
     private final Governance governance = new Governance(GovernancePolicy.open(new AllowList(List.of("m"))), state,
             clock, metrics);
@@ -56,36 +56,6 @@ class GovernanceTest {
     private final Caller caller = new Caller(new Principal("alice", Optional.of("research"), Optional.empty(),
             new AllowList(List.of("gpt-4.1-mini", "sim-fast")), List.of(key, research)),
             new Prices(Map.of("gpt-4.1-mini", MINI_PRICE)));
-
-    /** Records the governance metrics; the request metrics are not asked for here. */
-    static final class RecordingMetrics implements MetricsPort {
-        final List<String> charged = new ArrayList<>();
-
-        @Override
-        public void started(ModelEntry model) {
-        }
-
-        @Override
-        public void firstToken(ModelEntry model, Duration timeToFirstToken) {
-        }
-
-        @Override
-        public void succeeded(ModelEntry model, Duration latency, Usage usage) {
-        }
-
-        @Override
-        public void failed(ModelEntry model, Duration latency, String errorType) {
-        }
-
-        @Override
-        public void governanceViolation(String attemptedModel, String sourceAgent) {
-        }
-
-        @Override
-        public void charged(ModelEntry model, String principal, NanoUsd cost) {
-            charged.add(model.id() + " " + principal + " " + cost.nanos());
-        }
-    }
 
     private Standing keyStanding() {
         return governance.standings(caller).getFirst();
