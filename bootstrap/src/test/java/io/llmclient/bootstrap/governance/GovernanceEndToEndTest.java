@@ -16,7 +16,7 @@ import io.llmclient.bootstrap.CapturedLogs;
 import io.llmclient.bootstrap.LlmClientServer;
 import io.llmclient.bootstrap.RunningServer;
 import io.llmclient.bootstrap.observability.Scrape;
-import io.llmclient.domain.governance.BudgetPeriod;
+import io.llmclient.domain.money.BudgetPeriod;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
