@@ -3,6 +3,7 @@ package io.llmclient.jsonrpc.method;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.llmclient.application.accounting.RequestTimer;
+import io.llmclient.application.governance.QuotaReport;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
@@ -24,6 +25,7 @@ public final class LlmMethods {
     public static final String MODELS = "llm.models";
     public static final String STREAM = "llm.stream";
     public static final String METRICS = "llm.metrics";
+    public static final String QUOTA = "llm.quota";
 
     private final LlmService service;
     private final MetricsReader metrics;
@@ -43,6 +45,7 @@ public final class LlmMethods {
                 .method(MODELS, methods::models)
                 .streaming(STREAM, methods::stream)
                 .method(METRICS, methods::metrics)
+                .method(QUOTA, methods::quota)
                 .build();
     }
 
@@ -86,6 +89,13 @@ public final class LlmMethods {
     private JsonNode metrics(Optional<JsonNode> params, Inbound inbound) {
         refuseParams(METRICS, params);
         return MetricsResult.of(metrics.snapshot(), nodes);
+    }
+
+    // Neither counts toward the caller's limits nor is refused by them (contract section 14).
+    private JsonNode quota(Optional<JsonNode> params, Inbound inbound) {
+        refuseParams(QUOTA, params);
+        var caller = inbound.caller();
+        return QuotaResult.of(QuotaReport.of(caller.principal(), service.governance().standings(caller)), nodes);
     }
 
     private static void refuseParams(String method, Optional<JsonNode> params) {

@@ -10,7 +10,7 @@ import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;

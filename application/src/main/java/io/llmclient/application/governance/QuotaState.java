@@ -1,7 +1,7 @@
 package io.llmclient.application.governance;
 
 import io.llmclient.domain.governance.LimitedParty;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import java.time.Instant;
 import java.util.List;
 

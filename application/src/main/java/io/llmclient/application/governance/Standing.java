@@ -1,8 +1,8 @@
 package io.llmclient.application.governance;
 
-import io.llmclient.domain.governance.BudgetPeriod;
+import io.llmclient.domain.money.BudgetPeriod;
 import io.llmclient.domain.governance.LimitedParty;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -5,7 +5,7 @@ import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.governance.Caller;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package io.llmclient.application.telemetry;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 
 /**

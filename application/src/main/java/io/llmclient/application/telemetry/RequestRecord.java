@@ -1,7 +1,7 @@
 package io.llmclient.application.telemetry;
 
 import io.llmclient.domain.chat.A2aContext;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -13,7 +13,7 @@ import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.governance.LimitedParty;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.llmclient.domain.chat;
 
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import io.llmclient.domain.tools.ToolCall;
 import java.time.Duration;
 import java.util.List;

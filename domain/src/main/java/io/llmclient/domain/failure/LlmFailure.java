@@ -2,8 +2,8 @@ package io.llmclient.domain.failure;
 
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.governance.BudgetPeriod;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.BudgetPeriod;
+import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.llmclient.domain.governance;
 
+import io.llmclient.domain.money.BudgetPeriod;
+import io.llmclient.domain.money.NanoUsd;
 import java.util.Objects;
 
 /** A spending limit: at most {@code limit} per {@code period}. */

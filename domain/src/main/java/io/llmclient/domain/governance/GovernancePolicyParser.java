@@ -2,6 +2,8 @@ package io.llmclient.domain.governance;
 
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.failure.FieldError;
+import io.llmclient.domain.money.BudgetPeriod;
+import io.llmclient.domain.money.NanoUsd;
 import io.llmclient.domain.validation.Validated;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package io.llmclient.domain.governance;
 
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.money.NanoUsd;
 import java.util.Objects;
 import java.util.Optional;
 

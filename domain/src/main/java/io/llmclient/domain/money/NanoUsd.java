@@ -1,4 +1,4 @@
-package io.llmclient.domain.governance;
+package io.llmclient.domain.money;
 
 import java.math.BigDecimal;
 import java.util.Optional;
@@ -33,9 +33,13 @@ public record NanoUsd(long nanos) implements Comparable<NanoUsd> {
         }
     }
 
-    /** In dollars, exactly: the {@code cost_usd} number. */
+    /**
+     * In dollars, exactly: the {@code cost_usd} number. Never of negative scale, so that whole
+     * amounts print as {@code 100}, not {@code 1E+2}.
+     */
     public BigDecimal usd() {
-        return BigDecimal.valueOf(nanos, SCALE).stripTrailingZeros();
+        BigDecimal stripped = BigDecimal.valueOf(nanos, SCALE).stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     /** In dollars as a double, for gauges. */
