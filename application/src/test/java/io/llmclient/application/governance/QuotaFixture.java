@@ -1,10 +1,10 @@
 package io.llmclient.application.governance;
 
 import io.llmclient.domain.governance.Budget;
-import io.llmclient.domain.governance.BudgetPeriod;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.governance.Limits;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.BudgetPeriod;
+import io.llmclient.domain.money.NanoUsd;
 import java.util.Optional;
 
 /** Keys, teams and limits for the quota tests, built directly (the parser has its own tests). */

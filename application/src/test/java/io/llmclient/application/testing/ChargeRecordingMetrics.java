@@ -3,7 +3,7 @@ package io.llmclient.application.testing;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.Usage;
-import io.llmclient.domain.governance.NanoUsd;
+import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

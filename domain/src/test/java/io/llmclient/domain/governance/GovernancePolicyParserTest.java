@@ -9,6 +9,8 @@ import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.failure.FieldError;
+import io.llmclient.domain.money.BudgetPeriod;
+import io.llmclient.domain.money.NanoUsd;
 import io.llmclient.domain.validation.Validated;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.llmclient.domain.chat.Usage;
+import io.llmclient.domain.money.NanoUsd;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.Random;

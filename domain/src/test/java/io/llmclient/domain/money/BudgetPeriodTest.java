@@ -1,4 +1,4 @@
-package io.llmclient.domain.governance;
+package io.llmclient.domain.money;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
