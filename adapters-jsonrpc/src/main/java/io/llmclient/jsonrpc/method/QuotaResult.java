@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.application.governance.QuotaReport;
 import io.llmclient.application.governance.Standing;
+import io.llmclient.inbound.support.body.JsonMoney;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
@@ -46,8 +47,8 @@ public final class QuotaResult {
     }
 
     private static void budget(ObjectNode node, Standing.Spend spend) {
-        node.put("usd", spend.limit().usd());
-        node.put("spent_usd", spend.spent().usd());
+        node.set("usd", JsonMoney.of(spend.limit()));
+        node.set("spent_usd", JsonMoney.of(spend.spent()));
         node.put("period", spend.period().wireName());
         spend.resetsAt().ifPresent(at -> node.put("resets_at", DateTimeFormatter.ISO_INSTANT.format(at)));
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.application.service.ModelListing;
 import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.inbound.support.body.JsonMoney;
 import io.llmclient.inbound.support.tools.ToolCallJson;
 
 /**
@@ -35,7 +36,7 @@ public final class ResultMapping {
         result.put("trace_id", response.traceId());
         result.put("latency_ms", response.latency().toMillis());
         // Absent when the model has no price (contract section 10); exact, from whole nano-dollars.
-        response.cost().ifPresent(cost -> result.put("cost_usd", cost.usd()));
+        response.cost().ifPresent(cost -> result.set("cost_usd", JsonMoney.of(cost)));
         return result;
     }
 

@@ -1,7 +1,6 @@
 package io.llmclient.jsonrpc.protocol;
 
 import io.llmclient.domain.failure.FieldError;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
@@ -11,6 +10,8 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.inbound.support.body.JsonMoney;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -85,8 +86,8 @@ public final class FailureMapping {
             }
             case BudgetExceeded budget -> {
                 data.put("principal", budget.principal());
-                data.put("budget_usd", budget.budget().usd());
-                data.put("spent_usd", budget.spent().usd());
+                data.put("budget_usd", JsonMoney.of(budget.budget()));
+                data.put("spent_usd", JsonMoney.of(budget.spent()));
                 data.put("period", budget.period().wireName());
                 // null, not absent, for a total budget: the contract names the member for every budget.
                 data.put("resets_at", budget.resetsAt().map(Instant::toString).orElse(null));

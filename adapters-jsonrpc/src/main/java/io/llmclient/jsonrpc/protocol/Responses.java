@@ -33,7 +33,8 @@ public final class Responses {
         ObjectNode data = nodes.objectNode();
         data.put("type", error.type());
         data.put("trace_id", traceId);
-        error.data().forEach((name, value) -> data.set(name, VALUES.valueToTree(value)));
+        error.data().forEach((name, value) -> data.set(name, value instanceof JsonNode node ? node
+                : VALUES.valueToTree(value)));
         ObjectNode body = nodes.objectNode();
         body.put("code", error.code());
         body.put("message", error.message());

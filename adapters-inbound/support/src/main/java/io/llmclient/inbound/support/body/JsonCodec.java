@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -45,8 +44,6 @@ public final class JsonCodec {
                         .maxDocumentLength(Math.max(1, maxBodyBytes))
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                // Money is a BigDecimal: 0.0000001, not 1E-7, which some clients read as a string.
-                .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
                 // One shared buffer pool: Jackson's default keeps buffers per thread, and every
                 // request has a virtual thread of its own (SharedBufferJson in provider-http-support).
                 .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())

@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Amounts of money leave the service as plain decimal numbers, however small or large. */
-class JsonCodecMoneyTest {
+class JsonMoneyTest {
     private final JsonCodec codec = new JsonCodec(1024);
 
     private String written(NanoUsd amount) {
-        var body = codec.nodes().objectNode().put("cost_usd", amount.usd());
+        var body = codec.nodes().objectNode().set("cost_usd", JsonMoney.of(amount));
         return new String(codec.write(body), StandardCharsets.UTF_8);
     }
 
@@ -19,6 +19,12 @@ class JsonCodecMoneyTest {
     void oneNanoDollarIsWrittenPlainNotInExponentNotation() {
         assertEquals("{\"cost_usd\":0.000000001}", written(new NanoUsd(1)));
         assertEquals("{\"cost_usd\":0.0000001}", written(new NanoUsd(100)));
+    }
+
+    @Test
+    void aCallersOwnNumberStillGoesBackAsItCame() {
+        var body = codec.nodes().objectNode().put("id", new java.math.BigDecimal("1E+400"));
+        assertEquals("{\"id\":1E+400}", new String(codec.write(body), StandardCharsets.UTF_8));
     }
 
     @Test
