@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.bootstrap.LlmClientServer;
 import io.llmclient.bootstrap.RunningServer;
+import io.llmclient.domain.governance.GovernancePolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,10 +18,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,24 +38,44 @@ import org.junit.jupiter.api.io.TempDir;
  * service as the README starts it (no provider key, so the offline simulator answers), and the
  * answer must be the documented one, generated values aside. A page edit or a behaviour change
  * that makes them disagree fails the build.
+ *
+ * <p>A second service runs the page's one {@code yaml policy} block as its {@code LLM_CONFIG_FILE}
+ * (keys, limits, budgets, prices): every request that carries a key ({@code Authorization} or
+ * {@code x-api-key}), and every request of the section that holds that block, goes to it. All
+ * requests are sent in page order, as the limits and budgets they show depend on the calls before.
  */
 class ApiReferenceExamplesTest {
     static final Path PAGE = Path.of("..", "docs", "api-reference.md");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> NOT_SENT = Set.of("content-length", "host", "connection");
 
+    private static final Pattern DIGEST = Pattern.compile("sha256:\\s*\"?([0-9a-f]{64})\"?");
+
     @TempDir
     static Path dir;
     private static RunningServer server;
+    private static RunningServer governed;
+    private static String governedSection;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void startTheServiceAsTheReadmeDoes() {
-        server = LlmClientServer.start(Map.of("SERVER_PORT", "0", "LLM_AUDIT_LOG_FILE", "audit.jsonl"), dir);
+    static void startTheServiceAsTheReadmeDoes() throws IOException {
+        Map<String, String> env = Map.of("SERVER_PORT", "0", "LLM_AUDIT_LOG_FILE", "audit.jsonl");
+        server = LlmClientServer.start(env, dir);
+        String[] policy = DocumentedExchange.block(Files.readString(PAGE), "yaml policy");
+        governedSection = policy[0];
+        Path governedDir = Files.createDirectories(dir.resolve("governed"));
+        Files.writeString(governedDir.resolve("policy.yaml"), policy[1]);
+        var governedEnv = new HashMap<>(env);
+        governedEnv.put("LLM_CONFIG_FILE", "policy.yaml");
+        governed = LlmClientServer.start(governedEnv, governedDir);
     }
 
     @AfterAll
     static void stop() {
+        if (governed != null) {
+            governed.stop();
+        }
         server.stop();
     }
 
@@ -82,10 +106,44 @@ class ApiReferenceExamplesTest {
                 readQuietly(reply).findValues("code").forEach(c -> codes.add(c.asInt()));
             }
         }
-        assertTrue(methods.containsAll(Set.of("llm.complete", "llm.stream", "llm.models")), methods.toString());
-        assertTrue(codes.containsAll(Set.of(-32700, -32600, -32601, -32602, -32001, -32005)), codes.toString());
+        assertTrue(methods.containsAll(Set.of("llm.complete", "llm.stream", "llm.models", "llm.quota")),
+                methods.toString());
+        assertTrue(codes.containsAll(Set.of(-32700, -32600, -32601, -32602, -32001, -32005, -32007, -32008)),
+                codes.toString());
         assertTrue(paths.containsAll(Set.of("POST /jsonrpc", "POST /v1/chat/completions", "GET /v1/models",
                 "GET /health")), paths.toString());
+    }
+
+    @Test
+    void everyDigestOfThePolicyIsOfAKeyTheExamplesSend() throws IOException {
+        var sent = new TreeSet<String>();
+        for (DocumentedExchange example : examples()) {
+            String key = keyOf(example.request());
+            if (key != null) {
+                sent.add(GovernancePolicy.sha256(key));
+            }
+        }
+        String policy = DocumentedExchange.block(Files.readString(PAGE), "yaml policy")[1];
+        Matcher digests = DIGEST.matcher(policy);
+        int count = 0;
+        while (digests.find()) {
+            count++;
+            assertTrue(sent.contains(digests.group(1)), "the policy's sha256 " + digests.group(1)
+                    + " is of no key the examples send; theirs: " + sent);
+        }
+        assertEquals(policy.lines().filter(l -> l.strip().startsWith("sha256:")).count(), count,
+                "every sha256 of the policy is 64 lower-case hex characters");
+        assertTrue(count > 0, "the policy configures keys");
+    }
+
+    /** The key a request carries ({@code Authorization: Bearer} or {@code x-api-key}), or null. */
+    private static String keyOf(DocumentedExchange.Message request) {
+        String authorization = request.header("Authorization");
+        if (authorization != null) {
+            return authorization.replaceFirst("(?i)^bearer\\s+", "").strip();
+        }
+        String apiKey = request.header("x-api-key");
+        return apiKey == null ? null : apiKey.strip();
     }
 
     private static JsonNode readQuietly(String json) {
@@ -98,7 +156,9 @@ class ApiReferenceExamplesTest {
 
     private void check(DocumentedExchange example) throws Exception {
         DocumentedExchange.Message documented = example.response();
-        HttpResponse<String> actual = send(example.request());
+        RunningServer target = keyOf(example.request()) != null || example.section().equals(governedSection)
+                ? governed : server;
+        HttpResponse<String> actual = send(target, example.request());
         assertEquals(statusOf(documented), actual.statusCode(), actual.body());
         documented.headers().forEach((name, value) -> {
             List<String> got = actual.headers().allValues(name);
@@ -119,9 +179,9 @@ class ApiReferenceExamplesTest {
         }
     }
 
-    private HttpResponse<String> send(DocumentedExchange.Message request) throws Exception {
+    private HttpResponse<String> send(RunningServer target, DocumentedExchange.Message request) throws Exception {
         String[] start = request.startLine().split(" ");
-        var builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + start[1]));
+        var builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + start[1]));
         request.headers().forEach((name, value) -> {
             if (!NOT_SENT.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 builder.header(name, value);

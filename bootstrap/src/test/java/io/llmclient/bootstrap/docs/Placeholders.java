@@ -1,6 +1,9 @@
 package io.llmclient.bootstrap.docs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,6 +21,14 @@ final class Placeholders {
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     // 2020-09-13: any service start after it is a plausible `created`.
     private static final long EPOCH_FLOOR = 1_600_000_000L;
+    // A Go-style duration as the x-ratelimit-reset-* headers write it: 1s, 6m0s, 59.874s, 12ms.
+    private static final Pattern GO_DURATION = Pattern.compile("(\\d+h)?(\\d+m)?\\d+(\\.\\d+)?s|\\d+ms");
+    // The rolling windows are 60 s long: no wait or reset of theirs is longer.
+    private static final BigDecimal WINDOW_SECONDS = BigDecimal.valueOf(60);
+    // Placeholders that may also stand inside a longer text (an error message), and what they match there.
+    private static final Pattern EMBEDDED = Pattern.compile("<seconds>|<utc>");
+    private static final java.util.Map<String, String> EMBEDDED_MATCHES = java.util.Map.of(
+            "<seconds>", "\\d{1,2}(\\.\\d+)?", "<utc>", "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z");
 
     private Placeholders() {
     }
@@ -29,8 +40,46 @@ final class Placeholders {
             case "<uuid>" -> n -> n.isTextual() && UUID.matcher(n.textValue()).matches();
             case "<ms>" -> n -> n.isIntegralNumber() && n.asLong() >= 0;
             case "<epoch-seconds>" -> n -> n.isIntegralNumber() && n.asLong() > EPOCH_FLOOR;
+            case "<seconds>" -> Placeholders::withinTheWindow;
+            case "<duration>" -> n -> n.isTextual() && GO_DURATION.matcher(n.textValue()).matches();
+            case "<utc>" -> n -> n.isTextual() && isInstant(n.textValue());
             default -> null;
         };
+    }
+
+    // A JSON number, or a header's text, of seconds between 0 and 60.
+    private static boolean withinTheWindow(JsonNode n) {
+        BigDecimal seconds;
+        if (n.isNumber()) {
+            seconds = n.decimalValue();
+        } else if (n.isTextual() && n.textValue().matches("\\d+(\\.\\d+)?")) {
+            seconds = new BigDecimal(n.textValue());
+        } else {
+            return false;
+        }
+        return seconds.signum() >= 0 && seconds.compareTo(WINDOW_SECONDS) <= 0;
+    }
+
+    // A text with placeholders inside: its other characters literally, each placeholder as its pattern.
+    private static Pattern embedded(String documented) {
+        var regex = new StringBuilder();
+        var matcher = EMBEDDED.matcher(documented);
+        int last = 0;
+        while (matcher.find()) {
+            regex.append(Pattern.quote(documented.substring(last, matcher.start())))
+                    .append(EMBEDDED_MATCHES.get(matcher.group()));
+            last = matcher.end();
+        }
+        return Pattern.compile(regex.append(Pattern.quote(documented.substring(last))).toString());
+    }
+
+    private static boolean isInstant(String text) {
+        try {
+            Instant.parse(text);
+            return text.endsWith("Z");
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** A header value: equal, or matching the placeholder it is. */
@@ -49,6 +98,9 @@ final class Placeholders {
 
     private static void compare(JsonNode documented, JsonNode actual, String path, List<String> problems) {
         Predicate<JsonNode> placeholder = documented.isTextual() ? of(documented.textValue()) : null;
+        if (placeholder == null && documented.isTextual() && EMBEDDED.matcher(documented.textValue()).find()) {
+            placeholder = n -> n.isTextual() && embedded(documented.textValue()).matcher(n.textValue()).matches();
+        }
         if (placeholder != null) {
             if (actual == null || !placeholder.test(actual)) {
                 problems.add(path + ": documented " + documented + ", got " + actual);
