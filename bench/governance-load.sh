@@ -31,7 +31,7 @@ fi
 start_mock
 
 # A canary-shaped key: only its digest is in the policy file.
-KEY=llmk_bench-canary-governance-0000000000000000000
+KEY=llmk_test-canary-bench-governance-key
 DIGEST=$(printf '%s' "$KEY" | sha256sum | cut -d' ' -f1)
 cat >"$RUN_DIR/policy.yaml" <<YAML
 llm:

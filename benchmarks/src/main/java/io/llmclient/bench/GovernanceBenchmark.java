@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class GovernanceBenchmark {
-    private static final String KEY = "llmk_bench-canary-key-0000000000000000000000000000";
+    private static final String KEY = "llmk_test-canary-bench-governance-key";
 
     private final GovernancePolicy policy;
     private final Caller caller;

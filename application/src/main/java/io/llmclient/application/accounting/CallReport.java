@@ -107,9 +107,9 @@ public final class CallReport {
     /** The call ended with a failure of the contract type named. */
     public void failed(String errorType) {
         Duration latency = timer.sinceArrival();
-        ticket.settle(model, reported);
+        Optional<NanoUsd> charged = chargedFor(reported);
         metrics.failed(model, latency, errorType);
-        log(latency, RequestRecord.Status.ERROR, Optional.of(errorType), Optional.empty());
+        log(latency, RequestRecord.Status.ERROR, Optional.of(errorType), charged);
     }
 
     /** The call ended by a bug or an {@link Error}: still one request that ended. */
@@ -120,9 +120,15 @@ public final class CallReport {
     /** The caller went away before the call ended. */
     public void cancelled() {
         Duration latency = timer.sinceArrival();
-        ticket.settle(model, reported);
+        Optional<NanoUsd> charged = chargedFor(reported);
         metrics.cancelled(model, latency);
-        log(latency, RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED), Optional.empty());
+        log(latency, RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED), charged);
+    }
+
+    // A call that ended early is charged what its provider reported; its log line shows a charge
+    // only when there was one, so that the request log adds up to the spend.
+    private Optional<NanoUsd> chargedFor(Usage usage) {
+        return ticket.settle(model, usage).filter(cost -> cost.nanos() > 0);
     }
 
     /** The usage the provider has reported so far in a stream (see {@link StreamSink#usage}). */

@@ -131,7 +131,7 @@ public final class LlmService {
         // A key bound to one agent may not speak for another; one that claims none speaks for its own.
         principal.sourceAgent().filter(own -> claimed.sourceAgent().filter(agent -> !agent.equals(own)).isPresent())
                 .ifPresent(own -> errors.add(new FieldError("source_agent",
-                        "this API key may only claim source_agent '" + own + "'")));
+                        "must be '" + own + "', the only source_agent this API key may claim")));
         if (!errors.isEmpty()) {
             throw refused(claimed, arrived, Optional.empty(), new InvalidParams(errors));
         }

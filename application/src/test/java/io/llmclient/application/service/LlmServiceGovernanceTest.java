@@ -262,7 +262,7 @@ class LlmServiceGovernanceTest {
         @Test
         void claimingAnotherAgentInParamsIsInvalidParamsNamingSourceAgent() {
             assertEquals(new InvalidParams(List.of(new FieldError("source_agent",
-                    "this API key may only claim source_agent 'planner'"))),
+                    "must be 'planner', the only source_agent this API key may claim"))),
                     refusal(PLANNER, params("model", "gpt-4.1-mini", "source_agent", "coder")));
             assertEquals(0, openai.requests.size());
         }

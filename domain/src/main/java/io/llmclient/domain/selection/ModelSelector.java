@@ -82,7 +82,10 @@ public final class ModelSelector {
     private SelectionOutcome explicitModel(String model, AllowList allowed, Predicate<ProviderId> available) {
         var refusal = allowed.check(model);
         if (refusal.isPresent()) {
-            return new Refused(refusal.get(), "model=" + model + " refused: not in ALLOWED_MODELS");
+            // The service's list, or a narrower one of the caller's team or key: the audit tells them apart.
+            String list = allowed.models().equals(policy.allowList().models()) ? "ALLOWED_MODELS"
+                    : "the caller's allowed models (ALLOWED_MODELS narrowed by its team and key)";
+            return new Refused(refusal.get(), "model=" + model + " refused: not in " + list);
         }
         Optional<ModelEntry> entry = policy.catalog().find(model);
         if (entry.isEmpty()) {
