@@ -69,11 +69,11 @@ public class GovernanceBenchmark {
                 "prices", Map.of(
                         "gpt-4.1-mini", Map.of("input", "0.40", "output", "1.60", "cached-input", "0.10"),
                         "claude-3-5-haiku-20241022", Map.of("input", "0.80", "output", "4.00")),
-                "teams", List.of(Map.of("id", "research", "rpm", "10000000", "tpm", "100000000000",
+                "teams", List.of(Map.of("id", "research", "rpm", "10000000", "tpm", "2000000000",
                         "budget", Map.of("usd", "1000000", "period", "monthly"))),
                 "keys", List.of(Map.of("id", "planner-prod", "sha256", GovernancePolicy.sha256(KEY),
                         "team", "research", "models", List.of("gpt-4.1-mini"), "rpm", "10000000",
-                        "tpm", "100000000000", "max-parallel", "1000000",
+                        "tpm", "2000000000", "max-parallel", "1000000",
                         "budget", Map.of("usd", "1000000", "period", "daily"))));
         policy = ((Validated.Valid<GovernancePolicy>) GovernancePolicyParser.parse(llm, models.catalog(), allowed,
                 List.of())).value();

@@ -10,7 +10,9 @@ public sealed interface Admission {
     /**
      * Admitted: one request is counted in every rpm window and one slot taken in every
      * max-parallel count, until {@link QuotaState#settle} gives the slot back. {@code standings} are
-     * the parties' standings just after admission (for the {@code x-ratelimit-*} headers).
+     * the parties' rpm and tpm windows and in-flight counts just after admission (for the
+     * {@code x-ratelimit-*} headers); their budgets are not filled in ({@link QuotaState#standings}
+     * has them).
      */
     record Admitted(List<Standing> standings) implements Admission {
         public Admitted {

@@ -20,11 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * The quota state of one replica, exact: an rpm window is the log of the admissions of the last
  * 60 s, a tpm window the log of the calls that ended in it. Parties of one slot (a team and its
  * keys) are checked and counted under one lock, so that a key and its team move together, as one
- * script does on a shared store. Spend is kept per period name for all four periods, so that a
+ * script does on a shared store. Spend is kept for all four periods (each as the period's number and
+ * the amount spent in it), so that a
  * reload changing a budget's period finds the spend already counted.
  */
 public final class InProcessQuotaState implements QuotaState {
     private static final long WINDOW_MILLIS = 60_000;
+
+    private static final BudgetPeriod[] PERIODS = BudgetPeriod.values();
 
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
@@ -62,7 +65,7 @@ public final class InProcessQuotaState implements QuotaState {
                     tally.admissions.add(millis, 1);
                 }
                 tally.inFlight++;
-                standings.add(tally.standing(party, now, millis));
+                standings.add(tally.windows(party, millis));
             }
             return new Admission.Admitted(standings);
         }
@@ -83,7 +86,7 @@ public final class InProcessQuotaState implements QuotaState {
                 if (party.limits().tpm().isPresent() && tokens > 0) {
                     tally.tokens.add(millis, tokens);
                 }
-                tally.charge(cost, now);
+                tally.charge(cost, millis);
             }
         }
     }
@@ -139,7 +142,7 @@ public final class InProcessQuotaState implements QuotaState {
             return Optional.empty();
         }
         Budget budget = party.limits().budget().get();
-        NanoUsd spent = tally.spent(budget.period(), now);
+        NanoUsd spent = tally.spent(budget.period(), now.toEpochMilli());
         if (spent.compareTo(budget.limit()) < 0) {
             return Optional.empty();
         }
@@ -165,7 +168,9 @@ public final class InProcessQuotaState implements QuotaState {
     private static final class Tally {
         private final TimeLog admissions = new TimeLog();
         private final TimeLog tokens = new TimeLog();
-        private final Map<String, Long> spend = new HashMap<>();
+        // Per period (by ordinal): the number of the period spent in, and the nano-dollars spent in it.
+        private final long[] spendPeriod = new long[BudgetPeriod.values().length];
+        private final long[] spendNanos = new long[BudgetPeriod.values().length];
         private long inFlight;
 
         void prune(long millis) {
@@ -173,19 +178,34 @@ public final class InProcessQuotaState implements QuotaState {
             tokens.dropUpTo(millis - WINDOW_MILLIS);
         }
 
-        void charge(NanoUsd cost, Instant now) {
-            var current = new ArrayList<String>(BudgetPeriod.values().length);
-            for (BudgetPeriod period : BudgetPeriod.values()) {
-                String name = period.periodName(now);
-                current.add(name);
-                spend.merge(name, cost.nanos(), InProcessQuotaState::saturatingSum);
+        void charge(NanoUsd cost, long millis) {
+            for (BudgetPeriod period : PERIODS) {
+                int at = period.ordinal();
+                long index = period.index(millis);
+                if (spendPeriod[at] != index) {
+                    // A new period: what was spent in the last one no longer counts.
+                    spendPeriod[at] = index;
+                    spendNanos[at] = 0;
+                }
+                spendNanos[at] = saturatingSum(spendNanos[at], cost.nanos());
             }
-            // Periods that have ended are no longer asked for.
-            spend.keySet().retainAll(current);
         }
 
-        NanoUsd spent(BudgetPeriod period, Instant now) {
-            return new NanoUsd(spend.getOrDefault(period.periodName(now), 0L));
+        NanoUsd spent(BudgetPeriod period, long millis) {
+            int at = period.ordinal();
+            return spendPeriod[at] == period.index(millis) ? new NanoUsd(spendNanos[at]) : NanoUsd.ZERO;
+        }
+
+        // The windows and in-flight count of an admitted request (its x-ratelimit-* headers); the
+        // budget, whose period's end is dearer to work out, is left to standing().
+        Standing windows(LimitedParty party, long millis) {
+            Limits limits = party.limits();
+            return new Standing(party,
+                    limits.rpm().map(rpm -> new Standing.Window(rpm, Math.max(0, rpm - admissions.size()),
+                            resetAfter(admissions, millis))),
+                    limits.tpm().map(tpm -> new Standing.Window(tpm, Math.max(0, tpm - tokens.sum()),
+                            resetAfter(tokens, millis))),
+                    limits.maxParallel().map(max -> new Standing.InFlight(max, inFlight)), Optional.empty());
         }
 
         Standing standing(LimitedParty party, Instant now, long millis) {
@@ -196,7 +216,7 @@ public final class InProcessQuotaState implements QuotaState {
                     limits.tpm().map(tpm -> new Standing.Window(tpm, Math.max(0, tpm - tokens.sum()),
                             resetAfter(tokens, millis))),
                     limits.maxParallel().map(max -> new Standing.InFlight(max, inFlight)),
-                    limits.budget().map(budget -> new Standing.Spend(budget.limit(), spent(budget.period(), now),
+                    limits.budget().map(budget -> new Standing.Spend(budget.limit(), spent(budget.period(), millis),
                             budget.period(), budget.period().resetsAt(now))));
         }
 

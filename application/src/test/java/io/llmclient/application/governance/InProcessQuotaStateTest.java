@@ -244,9 +244,10 @@ class InProcessQuotaStateTest {
             Instant beforeMidnight = Instant.parse("2026-03-10T23:59:59.999Z");
             assertInstanceOf(BudgetExceeded.class, refused(key, beforeMidnight));
             Instant midnight = Instant.parse("2026-03-11T00:00:00Z");
-            var standings = admitted(key, midnight);
+            admitted(key, midnight);
             assertEquals(Optional.of(new Standing.Spend(new NanoUsd(USD), NanoUsd.ZERO, BudgetPeriod.DAILY,
-                    Optional.of(Instant.parse("2026-03-12T00:00:00Z")))), standings.getFirst().budget());
+                    Optional.of(Instant.parse("2026-03-12T00:00:00Z")))),
+                    state.standings(key, midnight).getFirst().budget());
         }
 
         @Test

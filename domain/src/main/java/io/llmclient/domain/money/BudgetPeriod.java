@@ -54,6 +54,26 @@ public enum BudgetPeriod {
      * {@code daily:2026-12-06}); spend is kept per principal and period name.
      */
     public String periodName(Instant now) {
+        // Kept as text for stores that key spend by name (Redis); index() is the same, as a number.
         return this == TOTAL ? "total" : wireName() + ":" + LocalDate.ofInstant(start(now), ZoneOffset.UTC);
+    }
+
+    /**
+     * The number of the period that holds {@code epochMillis}: days since 1970-01-01 (daily),
+     * Monday-based weeks since then (weekly), months since January 1970 (monthly), 0 (total).
+     * Equal numbers mean the same period; cheaper than {@link #periodName} on every request.
+     */
+    public long index(long epochMillis) {
+        long day = Math.floorDiv(epochMillis, 86_400_000L);
+        return switch (this) {
+            case DAILY -> day;
+            // 1970-01-01 was a Thursday: the Monday before it is day -3.
+            case WEEKLY -> Math.floorDiv(day + 3, 7);
+            case MONTHLY -> {
+                LocalDate date = LocalDate.ofEpochDay(day);
+                yield (date.getYear() - 1970L) * 12 + date.getMonthValue() - 1;
+            }
+            case TOTAL -> 0;
+        };
     }
 }

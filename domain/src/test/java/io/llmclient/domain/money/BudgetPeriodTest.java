@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BudgetPeriodTest {
 
@@ -124,5 +126,27 @@ class BudgetPeriodTest {
         assertEquals(Optional.of(BudgetPeriod.TOTAL), BudgetPeriod.fromWire("total"));
         assertEquals(Optional.empty(), BudgetPeriod.fromWire("Daily"));
         assertEquals(Optional.empty(), BudgetPeriod.fromWire("yearly"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "DAILY,   2026-12-06T23:59:59.999Z, 2026-12-07T00:00:00Z",
+            "WEEKLY,  2026-12-06T23:59:59.999Z, 2026-12-07T00:00:00Z",
+            "MONTHLY, 2026-11-30T23:59:59.999Z, 2026-12-01T00:00:00Z",
+            "MONTHLY, 2026-12-31T23:59:59.999Z, 2027-01-01T00:00:00Z",
+            "WEEKLY,  1969-12-28T23:59:59.999Z, 1969-12-29T00:00:00Z"})
+    void aPeriodsNumberChangesExactlyWhenItStartsAgain(BudgetPeriod period, String lastMoment, String nextStart) {
+        long last = Instant.parse(lastMoment).toEpochMilli();
+        long next = Instant.parse(nextStart).toEpochMilli();
+        assertEquals(period.index(period.start(Instant.ofEpochMilli(last)).toEpochMilli()),
+                period.index(last), "the start and the last moment of a period are one period");
+        assertEquals(period.index(last) + 1, period.index(next), "the next period is the next number");
+        assertEquals(period.start(Instant.ofEpochMilli(next)).toEpochMilli(), next);
+    }
+
+    @Test
+    void aTotalBudgetHasOnePeriod() {
+        assertEquals(0, BudgetPeriod.TOTAL.index(0));
+        assertEquals(0, BudgetPeriod.TOTAL.index(Instant.parse("2099-01-01T00:00:00Z").toEpochMilli()));
     }
 }
