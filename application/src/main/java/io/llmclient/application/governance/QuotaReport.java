@@ -2,11 +2,9 @@ package io.llmclient.application.governance;
 
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.governance.Principal;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * A caller's own view of its limits ({@code llm.quota}, and the {@code x-ratelimit-*} headers):
@@ -27,23 +25,33 @@ public record QuotaReport(Principal principal, Optional<Standing.Window> request
 
     /** The report of {@code principal} from its parties' standings. */
     public static QuotaReport of(Principal principal, List<Standing> standings) {
-        return new QuotaReport(principal,
-                tighter(standings, Standing::requests),
-                tighter(standings, Standing::tokens),
-                standings.stream().map(Standing::parallel).flatMap(Optional::stream)
-                        .min(Comparator.comparingLong(inFlight -> inFlight.limit() - inFlight.inUse())),
-                budgetOf(standings, LimitedParty.Kind.KEY),
-                budgetOf(standings, LimitedParty.Kind.TEAM));
+        // Plain loops: this runs on every answer to a limited key (its x-ratelimit-* headers).
+        Optional<Standing.Window> requests = Optional.empty();
+        Optional<Standing.Window> tokens = Optional.empty();
+        Optional<Standing.InFlight> parallel = Optional.empty();
+        Optional<Standing.Spend> budget = Optional.empty();
+        Optional<Standing.Spend> teamBudget = Optional.empty();
+        for (Standing standing : standings) {
+            requests = tighter(requests, standing.requests());
+            tokens = tighter(tokens, standing.tokens());
+            if (standing.parallel().isPresent() && (parallel.isEmpty()
+                    || free(standing.parallel().get()) < free(parallel.get()))) {
+                parallel = standing.parallel();
+            }
+            if (standing.party().kind() == LimitedParty.Kind.KEY) {
+                budget = budget.or(standing::budget);
+            } else {
+                teamBudget = teamBudget.or(standing::budget);
+            }
+        }
+        return new QuotaReport(principal, requests, tokens, parallel, budget, teamBudget);
     }
 
-    private static Optional<Standing.Window> tighter(List<Standing> standings,
-                                                     Function<Standing, Optional<Standing.Window>> dimension) {
-        return standings.stream().map(dimension).flatMap(Optional::stream)
-                .min(Comparator.comparingLong(Standing.Window::remaining));
+    private static Optional<Standing.Window> tighter(Optional<Standing.Window> so, Optional<Standing.Window> next) {
+        return next.isPresent() && (so.isEmpty() || next.get().remaining() < so.get().remaining()) ? next : so;
     }
 
-    private static Optional<Standing.Spend> budgetOf(List<Standing> standings, LimitedParty.Kind kind) {
-        return standings.stream().filter(standing -> standing.party().kind() == kind).findFirst()
-                .flatMap(Standing::budget);
+    private static long free(Standing.InFlight inFlight) {
+        return inFlight.limit() - inFlight.inUse();
     }
 }

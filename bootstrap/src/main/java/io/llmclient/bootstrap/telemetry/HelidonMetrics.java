@@ -59,6 +59,9 @@ public final class HelidonMetrics implements MetricsPort {
     private final ConcurrentHashMap<String, AtomicLong> active = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> overheadTimers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
+    // By principal, then model: found without building a key, on every priced call.
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, io.micrometer.core.instrument.Counter>>
+            costCounters = new ConcurrentHashMap<>();
     private final SourceAgentLabels sourceAgents = new SourceAgentLabels(SourceAgentLabels.DEFAULT_CAP);
 
     /** {@code catalogModel} says whether a model id is in the catalog; others are labelled {@code other}. */
@@ -136,8 +139,11 @@ public final class HelidonMetrics implements MetricsPort {
     public void charged(ModelEntry model, String principal, NanoUsd cost) {
         // Dollars are fractional and Helidon's counters count whole numbers: the Micrometer counter
         // underneath takes a double. Principal labels are configured ids, so they are bounded.
-        guarded(() -> counter("llm_cost_usd", providerModel(model, Tag.create("principal", principal)))
-                .unwrap(io.micrometer.core.instrument.Counter.class).increment(cost.usdApproximately()));
+        guarded(() -> costCounters.computeIfAbsent(principal, key -> new ConcurrentHashMap<>())
+                .computeIfAbsent(model.id(), key -> counter("llm_cost_usd",
+                        providerModel(model, Tag.create("principal", principal)))
+                        .unwrap(io.micrometer.core.instrument.Counter.class))
+                .increment(cost.usdApproximately()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.llmclient.inbound.openai;
 
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.governance.QuotaReport;
@@ -16,7 +17,19 @@ import java.util.Optional;
  * resets as Go-style durations ({@code 1s}, {@code 6m0s}, {@code 12ms}) as OpenAI sends them.
  */
 final class RateLimitHeaders {
+    private static final Names REQUESTS = new Names("requests");
+    private static final Names TOKENS = new Names("tokens");
+
     private RateLimitHeaders() {
+    }
+
+    /** A dimension's three header names, made once: they go out on every answer to a limited key. */
+    private record Names(HeaderName limit, HeaderName remaining, HeaderName reset) {
+        Names(String dimension) {
+            this(HeaderNames.create("x-ratelimit-limit-" + dimension),
+                    HeaderNames.create("x-ratelimit-remaining-" + dimension),
+                    HeaderNames.create("x-ratelimit-reset-" + dimension));
+        }
     }
 
     /** Whether the principal has a window whose headers every answer carries. */
@@ -32,15 +45,15 @@ final class RateLimitHeaders {
     /** Sets the headers of each configured dimension. */
     static void write(ServerResponse res, Principal principal, List<Standing> standings) {
         QuotaReport report = QuotaReport.of(principal, standings);
-        dimension(res, "requests", report.requests());
-        dimension(res, "tokens", report.tokens());
+        dimension(res, REQUESTS, report.requests());
+        dimension(res, TOKENS, report.tokens());
     }
 
-    private static void dimension(ServerResponse res, String name, Optional<Standing.Window> window) {
+    private static void dimension(ServerResponse res, Names names, Optional<Standing.Window> window) {
         window.ifPresent(standing -> {
-            res.header(HeaderNames.create("x-ratelimit-limit-" + name), String.valueOf(standing.limit()));
-            res.header(HeaderNames.create("x-ratelimit-remaining-" + name), String.valueOf(standing.remaining()));
-            res.header(HeaderNames.create("x-ratelimit-reset-" + name), goDuration(standing.resetAfter()));
+            res.header(names.limit(), String.valueOf(standing.limit()));
+            res.header(names.remaining(), String.valueOf(standing.remaining()));
+            res.header(names.reset(), goDuration(standing.resetAfter()));
         });
     }
 
