@@ -6,6 +6,7 @@
 #
 #   bench/governance-load.sh                         # ROUNDS=2 DURATION=10 PREWARM_SECONDS=30
 #   SKIP_BUILD=1 ROUNDS=3 bench/governance-load.sh
+#   PROFILE=jfr bench/governance-load.sh             # JFR profile of each service (costs CPU)
 #
 # Each round starts a fresh service pinned to GATEWAY_CPUS (0), pre-warms it (not measured), then
 # runs wrk at 1 and 32 connections from LOADGEN_CPUS (1). Results: bench/results/<timestamp>/.
@@ -62,12 +63,14 @@ run_round() {
         env=(LLM_CONFIG_FILE="$RUN_DIR/policy.yaml")
         headers=(-H "Authorization: Bearer $KEY")
     fi
+    local jfr=()
+    [[ ${PROFILE:-} == jfr ]] && jfr=(-XX:StartFlightRecording=filename="$RUN_DIR/$name-$round.jfr",dumponexit=true,settings=profile)
     pin_prefix "$GATEWAY_CPUS"
     env SERVER_PORT="$GW_PORT" SERVER_HOST=127.0.0.1 OPENAI_API_KEY=sk-bench-test-key \
         OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" ANTHROPIC_API_KEY= GOOGLE_API_KEY= \
         ALLOWED_MODELS=gpt-4.1-mini LLM_DEFAULT_MODEL=gpt-4.1-mini LLM_MAX_RETRIES=0 LLM_LOG_LEVEL=WARN \
         LLM_MAX_CONCURRENT_REQUESTS=4096 LLM_AUDIT_LOG_FILE="$RUN_DIR/audit-$name.jsonl" "${env[@]}" \
-        "${PIN_PREFIX[@]}" "$JAVA" -jar "$JAR" >"$RUN_DIR/$name.log" 2>&1 &
+        "${PIN_PREFIX[@]}" "$JAVA" "${jfr[@]}" -jar "$JAR" >"$RUN_DIR/$name.log" 2>&1 &
     local pid=$!
     wait_http "http://127.0.0.1:$GW_PORT/health" 200 || die "$name did not come up: $(tail -3 "$RUN_DIR/$name.log")"
     pin_prefix "$LOADGEN_CPUS"
