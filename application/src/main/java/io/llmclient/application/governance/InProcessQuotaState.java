@@ -41,9 +41,7 @@ public final class InProcessQuotaState implements QuotaState {
         synchronized (slot) {
             var tallies = new ArrayList<Tally>(parties.size());
             for (LimitedParty party : parties) {
-                Tally tally = slot.tally(party);
-                tally.prune(millis);
-                tallies.add(tally);
+                tallies.add(slot.pruned(party, millis));
             }
             for (int i = 0; i < parties.size(); i++) {
                 Optional<LlmFailure> refusal = overLimit(parties.get(i), tallies.get(i), millis);
@@ -80,9 +78,8 @@ public final class InProcessQuotaState implements QuotaState {
         long millis = now.toEpochMilli();
         synchronized (slot) {
             for (LimitedParty party : parties) {
-                Tally tally = slot.tally(party);
+                Tally tally = slot.pruned(party, millis);
                 tally.inFlight = Math.max(0, tally.inFlight - 1);
-                tally.prune(millis);
                 if (party.limits().tpm().isPresent() && tokens > 0) {
                     tally.tokens.add(millis, tokens);
                 }
@@ -101,9 +98,7 @@ public final class InProcessQuotaState implements QuotaState {
         synchronized (slot) {
             var standings = new ArrayList<Standing>(parties.size());
             for (LimitedParty party : parties) {
-                Tally tally = slot.tally(party);
-                tally.prune(millis);
-                standings.add(tally.standing(party, now, millis));
+                standings.add(slot.pruned(party, millis).standing(party, now, millis));
             }
             return standings;
         }
@@ -159,8 +154,11 @@ public final class InProcessQuotaState implements QuotaState {
     private static final class Slot {
         private final Map<String, Tally> tallies = new HashMap<>();
 
-        Tally tally(LimitedParty party) {
-            return tallies.computeIfAbsent(party.kind() + ":" + party.id(), ignored -> new Tally());
+        // A party's tally with what has left its windows by {@code millis} dropped.
+        Tally pruned(LimitedParty party, long millis) {
+            Tally tally = tallies.computeIfAbsent(party.kind() + ":" + party.id(), ignored -> new Tally());
+            tally.prune(millis);
+            return tally;
         }
     }
 
