@@ -124,20 +124,20 @@ public final class LlmService {
     private ChatRequest validated(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived,
                                   Principal principal) {
         Validated<ChatRequest> parsed = ChatRequestParser.parse(params, fromHeaders, limits);
+        A2aContext claimed = switch (parsed) {
+            case Validated.Valid<ChatRequest> valid -> valid.value().context();
+            case Validated.Invalid<ChatRequest> invalid -> ChatRequestParser.bestEffortContext(params, fromHeaders);
+        };
+        // The key's source_agent binding is one more broken field, reported with the others.
         List<FieldError> errors = new ArrayList<>(parsed instanceof Validated.Invalid<ChatRequest> invalid
                 ? invalid.errors() : List.of());
-        A2aContext claimed = parsed instanceof Validated.Valid<ChatRequest> valid ? valid.value().context()
-                : ChatRequestParser.bestEffortContext(params, fromHeaders);
-        // A key bound to one agent may not speak for another; one that claims none speaks for its own.
-        principal.sourceAgent().filter(own -> claimed.sourceAgent().filter(agent -> !agent.equals(own)).isPresent())
-                .ifPresent(own -> errors.add(new FieldError("source_agent",
-                        "must be '" + own + "', the only source_agent this API key may claim")));
+        principal.refusedClaim(claimed.sourceAgent()).ifPresent(errors::add);
         if (!errors.isEmpty()) {
             throw refused(claimed, arrived, Optional.empty(), new InvalidParams(errors));
         }
         ChatRequest request = ((Validated.Valid<ChatRequest>) parsed).value();
-        return principal.sourceAgent().isPresent() && request.context().sourceAgent().isEmpty()
-                ? request.withContext(request.context().withSourceAgent(principal.sourceAgent())) : request;
+        Optional<String> agent = principal.speaksFor(claimed.sourceAgent());
+        return agent.equals(claimed.sourceAgent()) ? request : request.withContext(claimed.withSourceAgent(agent));
     }
 
     // Limits, then budget: a refused request consumes nothing.

@@ -1,5 +1,6 @@
 package io.llmclient.domain.governance;
 
+import io.llmclient.domain.failure.FieldError;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +32,21 @@ public record Principal(String id, Optional<String> team, Optional<String> sourc
     /** A principal with no limits and the given allow-list. */
     public static Principal unlimited(String id, AllowList allowed) {
         return new Principal(id, Optional.empty(), Optional.empty(), allowed, List.of());
+    }
+
+    /**
+     * The refusal of a request that claims a {@code source_agent} this principal may not claim: a key
+     * bound to one agent may not speak for another. Empty when the claim is allowed (or absent).
+     */
+    public Optional<FieldError> refusedClaim(Optional<String> claimed) {
+        return sourceAgent.filter(own -> claimed.isPresent() && !claimed.get().equals(own))
+                .map(own -> new FieldError("source_agent",
+                        "must be '" + own + "', the only source_agent this API key may claim"));
+    }
+
+    /** The agent a request speaks for: what it claims, else the one its key is bound to. */
+    public Optional<String> speaksFor(Optional<String> claimed) {
+        return claimed.or(() -> sourceAgent);
     }
 
     /** Whether any limit or budget applies to it (fail-closed state refuses only these). */
