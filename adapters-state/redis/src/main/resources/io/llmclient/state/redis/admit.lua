@@ -25,6 +25,9 @@ for i = 1, parties do
             -- Admits again once enough of its oldest admissions have left the window.
             local at = c.rpm - rpm
             local freeing = redis.call('ZRANGE', KEYS[k + 1], at, at, 'WITHSCORES')
+            if #freeing == 0 then
+                return { 0, i, 'rpm', WINDOW }
+            end
             return { 0, i, 'rpm', tonumber(freeing[2]) + WINDOW - now }
         end
     end

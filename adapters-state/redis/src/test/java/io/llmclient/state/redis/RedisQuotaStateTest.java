@@ -18,6 +18,8 @@ import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.governance.Limits;
 import io.llmclient.domain.money.BudgetPeriod;
 import io.llmclient.domain.money.NanoUsd;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -417,6 +419,19 @@ class RedisQuotaStateTest {
         admitted(key);
         state.settle(key, 1, NanoUsd.ZERO, Instant.now());
         assertEquals(8, state.standings(key, Instant.now()).getFirst().requests().orElseThrow().remaining());
+    }
+
+    @Test
+    void aRedisThatNeverAnswersFailsTheCallWithinTheTimeout() throws Exception {
+        // Accepts connections (the backlog does) and never answers a byte.
+        try (var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             var stalled = new RedisQuotaState("redis://127.0.0.1:" + silent.getLocalPort(), "p:",
+                     Duration.ofMillis(300), Duration.ofMinutes(1), 2)) {
+            long start = System.nanoTime();
+            assertThrows(RuntimeException.class, () -> stalled.admit(List.of(soloKey("k", rpm(1))), Instant.now()));
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(tookMillis < 2_000, () -> "a stalled Redis held the call " + tookMillis + " ms");
+        }
     }
 
     @Test
