@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -22,9 +23,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * fail, saying how to install it; they are never skipped.
  */
 final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+    private final List<String> options;
     private Process process;
     private int port;
     private Path log;
+
+    /** {@code options} are added to the command line, such as {@code --requirepass secret}. */
+    RedisServer(String... options) {
+        this.options = List.of(options);
+    }
 
     int port() {
         return port;
@@ -40,8 +47,9 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
             port = socket.getLocalPort();
         }
         log = Files.createTempFile("redis-server-", ".log");
-        var command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no");
+        var command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no"));
+        command.addAll(options);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
@@ -82,7 +90,9 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
             InputStream in = socket.getInputStream();
             byte[] answer = new byte[7];
             int read = in.readNBytes(answer, 0, answer.length);
-            return new String(answer, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
+            String reply = new String(answer, 0, read, StandardCharsets.US_ASCII);
+            // A server that requires a password answers -NOAUTH: it is up all the same.
+            return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }
