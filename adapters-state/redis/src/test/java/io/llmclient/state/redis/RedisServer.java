@@ -47,6 +47,16 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
             port = socket.getLocalPort();
         }
         log = Files.createTempFile("redis-server-", ".log");
+        start();
+    }
+
+    /** Stops the server (as a crash would: its state is gone, it had no persistence) and starts it again on the same port. */
+    void restart() throws Exception {
+        stop();
+        start();
+    }
+
+    private void start() throws Exception {
         var command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no"));
         command.addAll(options);
@@ -69,14 +79,19 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+        if (log != null) {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
-        }
-        if (log != null) {
-            Files.deleteIfExists(log);
         }
     }
 
