@@ -36,6 +36,8 @@ final class LayerRules {
     static final String INBOUND_MODULES = "io.llmclient.inbound..";
     /** What every inbound surface shares (body reading, auth, SSE, refusals); not a surface. */
     static final String INBOUND_SUPPORT = "io.llmclient.inbound.support..";
+    /** Shared-state adapters, one module each under adapters-state (Redis): the core's state ports on a store. */
+    static final String STATE = "io.llmclient.state..";
     static final String BOOTSTRAP = "io.llmclient.bootstrap..";
     /** The JDK's own API; records, enums and pattern switches also land here (java.lang.runtime, java.lang.invoke). */
     static final String JDK = "java..";
@@ -104,8 +106,20 @@ final class LayerRules {
 
     static final ArchRule CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP = noClasses()
             .that().resideInAnyPackage(DOMAIN, APPLICATION)
-            .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, INBOUND, INBOUND_MODULES, BOOTSTRAP)
+            .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, INBOUND, INBOUND_MODULES, STATE, BOOTSTRAP)
             .because("dependency arrows point inward: adapters and bootstrap know the core, never the reverse");
+
+    static final ArchRule STATE_ADAPTERS_SEE_ONLY_APPLICATION_AND_DOMAIN = noClasses()
+            .that().resideInAPackage(STATE)
+            .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, INBOUND, INBOUND_MODULES, BOOTSTRAP)
+            .because("a state adapter implements the application's state ports over the domain's types "
+                    + "(and its store's client); bootstrap hands it its settings and wires it in");
+
+    static final ArchRule NO_OTHER_ADAPTER_DEPENDS_ON_STATE_ADAPTERS = noClasses()
+            .that().resideInAnyPackage(PROVIDERS, INBOUND, INBOUND_MODULES)
+            .should().dependOnClassesThat().resideInAPackage(STATE)
+            .because("shared state is reached through the application's ports; only bootstrap chooses "
+                    + "the in-process or the Redis state");
 
     /**
      * One slice per inbound surface: JSON-RPC's package tree, and each module under
@@ -172,6 +186,8 @@ final class LayerRules {
             INBOUND_SURFACES_DO_NOT_DEPEND_ON_EACH_OTHER,
             INBOUND_SUPPORT_DEPENDS_ON_NO_SURFACE,
             CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP,
+            STATE_ADAPTERS_SEE_ONLY_APPLICATION_AND_DOMAIN,
+            NO_OTHER_ADAPTER_DEPENDS_ON_STATE_ADAPTERS,
             NO_CYCLES_BETWEEN_PACKAGES);
 
     private LayerRules() {

@@ -37,7 +37,7 @@ class ProductionCodeFollowsTheLayoutTest {
                         "io.llmclient.domain", "io.llmclient.application", "io.llmclient.provider",
                         "io.llmclient.provider.support",
                         "io.llmclient.jsonrpc", "io.llmclient.inbound.support", "io.llmclient.inbound.openai",
-                        "io.llmclient.bootstrap")
+                        "io.llmclient.state.redis", "io.llmclient.bootstrap")
                 .stream()
                 .filter(root -> PRODUCTION.stream().noneMatch(c -> c.getPackageName().startsWith(root)))
                 .toList();
@@ -102,6 +102,16 @@ class ProductionCodeFollowsTheLayoutTest {
     @Test
     void domainAndApplicationDoNotDependOnAdaptersOrBootstrap() {
         LayerRules.CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP.check(PRODUCTION);
+    }
+
+    @Test
+    void stateAdaptersSeeOnlyApplicationAndDomain() {
+        LayerRules.STATE_ADAPTERS_SEE_ONLY_APPLICATION_AND_DOMAIN.check(PRODUCTION);
+    }
+
+    @Test
+    void noOtherAdapterDependsOnAStateAdapter() {
+        LayerRules.NO_OTHER_ADAPTER_DEPENDS_ON_STATE_ADAPTERS.check(PRODUCTION);
     }
 
     @Test

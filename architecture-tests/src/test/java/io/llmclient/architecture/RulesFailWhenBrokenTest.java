@@ -11,6 +11,7 @@ import io.llmclient.application.archfixture.ApplicationLogsWithLog4j;
 import io.llmclient.application.archfixture.ApplicationReadsBootstrap;
 import io.llmclient.application.archfixture.ApplicationReadsYaml;
 import io.llmclient.application.archfixture.ApplicationUsesHelidon;
+import io.llmclient.application.archfixture.ApplicationUsesStateAdapter;
 import io.llmclient.archfixture.cycle.ping.Ping;
 import io.llmclient.archfixture.cycle.pong.Pong;
 import io.llmclient.archfixture.nested.Outer;
@@ -32,12 +33,16 @@ import io.llmclient.provider.conformance.archfixture.ConformanceKit;
 import io.llmclient.provider.fakea.archfixture.FakeAReadsBootstrap;
 import io.llmclient.provider.fakea.archfixture.FakeAUsesFakeB;
 import io.llmclient.provider.fakea.archfixture.FakeAUsesJsonRpc;
+import io.llmclient.provider.fakea.archfixture.FakeAUsesState;
 import io.llmclient.provider.fakea.archfixture.FakeAUsesSupport;
 import io.llmclient.provider.fakea.archfixture.UnregisteredFactory;
 import io.llmclient.provider.fakeb.archfixture.FakeBCodec;
 import io.llmclient.provider.support.archfixture.SupportCodec;
 import io.llmclient.provider.support.archfixture.SupportFactory;
 import io.llmclient.provider.support.archfixture.SupportUsesFakeB;
+import io.llmclient.state.fake.archfixture.StateReadsBootstrap;
+import io.llmclient.state.fake.archfixture.StateStore;
+import io.llmclient.state.fake.archfixture.StateUsesProvider;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
@@ -122,6 +127,20 @@ class RulesFailWhenBrokenTest {
                         BootstrapSettings.class.getName(),
                         List.of(LayerRules.APPLICATION_DEPENDS_ON_DOMAIN_AND_JDK_ONLY),
                         ApplicationReadsBootstrap.class),
+                Breach.of("application using a state adapter breaks 'arrows point inward'",
+                        LayerRules.CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP,
+                        StateStore.class.getName(),
+                        List.of(LayerRules.APPLICATION_DEPENDS_ON_DOMAIN_AND_JDK_ONLY),
+                        ApplicationUsesStateAdapter.class),
+                Breach.of("a state adapter reading bootstrap breaks 'state adapters see only application and domain'",
+                        LayerRules.STATE_ADAPTERS_SEE_ONLY_APPLICATION_AND_DOMAIN,
+                        BootstrapSettings.class, StateReadsBootstrap.class),
+                Breach.of("a state adapter using a provider breaks 'state adapters see only application and domain'",
+                        LayerRules.STATE_ADAPTERS_SEE_ONLY_APPLICATION_AND_DOMAIN,
+                        FakeBCodec.class, StateUsesProvider.class),
+                Breach.of("a provider using a state adapter breaks 'no other adapter depends on a state adapter'",
+                        LayerRules.NO_OTHER_ADAPTER_DEPENDS_ON_STATE_ADAPTERS,
+                        StateStore.class, FakeAUsesState.class),
                 Breach.of("provider fakea using provider fakeb breaks 'providers do not depend on each other'",
                         LayerRules.PROVIDER_ADAPTERS_DO_NOT_DEPEND_ON_EACH_OTHER, FakeBCodec.class,
                         FakeAUsesFakeB.class, FakeBCodec.class),

@@ -1,0 +1,52 @@
+-- Shared by admit.lua, settle.lua and standings.lua (RedisQuotaState prepends it to each).
+-- Time is Redis's own (TIME), never a replica's clock: every replica's windows are measured on one clock.
+local WINDOW = 60000
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local cutoff = now - WINDOW
+
+-- Amounts of money stay decimal text (a Lua number is a double, exact only below 2^53 nano-dollars):
+-- non-negative integers without leading zeros compare by length, then as text.
+local function atLeast(a, b)
+    if #a ~= #b then
+        return #a > #b
+    end
+    return a >= b
+end
+
+-- A tpm entry's member is '<seq>:<tokens>'.
+local function tokensOf(member)
+    return tonumber(string.match(member, ':(%d+)$'))
+end
+
+-- The tokens in a tpm window: the running sum less the entries that left the window. When prune is
+-- true they are removed and the sum written back (admit, settle); standings only reads.
+local function tpmSum(zkey, skey, prune)
+    local sum = tonumber(redis.call('GET', skey) or '0')
+    local gone = redis.call('ZRANGEBYSCORE', zkey, '-inf', cutoff)
+    if #gone == 0 then
+        return sum
+    end
+    for _, member in ipairs(gone) do
+        sum = sum - tokensOf(member)
+    end
+    if prune then
+        redis.call('ZREMRANGEBYSCORE', zkey, '-inf', cutoff)
+        if redis.call('EXISTS', zkey) == 0 or sum <= 0 then
+            sum = 0
+            redis.call('DEL', skey)
+        else
+            redis.call('SET', skey, sum, 'KEEPTTL')
+        end
+    end
+    return math.max(0, sum)
+end
+
+-- How long until a window is whole again: its newest entry leaves it; 0 when it is empty.
+local function resetAfter(zkey)
+    local newest = redis.call('ZRANGE', zkey, -1, -1, 'WITHSCORES')
+    if #newest == 0 or tonumber(newest[2]) <= cutoff then
+        return 0
+    end
+    return math.max(0, tonumber(newest[2]) + WINDOW - now)
+end

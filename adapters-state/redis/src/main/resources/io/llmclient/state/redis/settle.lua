@@ -1,0 +1,36 @@
+-- settle: a call admitted earlier ended. Per party: its in-flight place is given back (never below
+-- zero), its tokens enter the tpm window (when the party has a tpm limit) and its cost is added to
+-- the spend of each of the four periods.
+-- KEYS[1] the slot's sequence; then per party, 7 keys: tpm window, tpm running sum, in-flight count,
+--   spend daily, weekly, monthly, total (the periods holding the caller's now).
+-- ARGV[1] number of parties, ARGV[2] tokens, ARGV[3] cost (nano-dollars, as text), ARGV[4..6] when
+--   the daily, weekly and monthly spend keys expire (epoch ms); then per party, 1 if it has a tpm limit.
+local parties = tonumber(ARGV[1])
+local tokens = tonumber(ARGV[2])
+local cost = ARGV[3]
+
+for i = 1, parties do
+    local k = 1 + (i - 1) * 7
+    local inFlight = tonumber(redis.call('GET', KEYS[k + 3]) or '0')
+    if inFlight > 0 then
+        redis.call('DECR', KEYS[k + 3])
+    end
+    if ARGV[6 + i] == '1' and tokens > 0 then
+        tpmSum(KEYS[k + 1], KEYS[k + 2], true)
+        local seq = redis.call('INCR', KEYS[1])
+        redis.call('PEXPIRE', KEYS[1], WINDOW)
+        redis.call('ZADD', KEYS[k + 1], now, seq .. ':' .. tokens)
+        redis.call('INCRBY', KEYS[k + 2], tokens)
+        redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
+        redis.call('PEXPIRE', KEYS[k + 2], WINDOW)
+    end
+    if cost ~= '0' then
+        for p = 0, 3 do
+            redis.call('INCRBY', KEYS[k + 4 + p], cost)
+            if p < 3 then
+                redis.call('PEXPIREAT', KEYS[k + 4 + p], ARGV[4 + p])
+            end
+        end
+    end
+end
+return parties
