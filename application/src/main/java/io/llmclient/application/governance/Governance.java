@@ -46,8 +46,7 @@ public final class Governance {
 
     /** The caller of a request when auth is off, or when no credentials are read (tools, tests). */
     public Caller anonymous() {
-        GovernancePolicy current = policy.get();
-        return new Caller(current.anonymous(), current.prices());
+        return policy.get().anonymousCaller();
     }
 
     /**

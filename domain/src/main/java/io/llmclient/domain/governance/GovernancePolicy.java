@@ -30,6 +30,9 @@ public final class GovernancePolicy {
     private final Principal anonymous;
     private final Prices prices;
     private final boolean authRequired;
+    // Derived once: every request of an auth-off service is this caller, and the gauges read the parties.
+    private final Authentication.Accepted anonymousAccepted;
+    private final List<LimitedParty> budgetedParties;
 
     GovernancePolicy(Map<String, Principal> principalsByDigest, Map<String, KeyEntry> keysByDigest,
                      AllowList allowed, Prices prices, List<Principal> principals) {
@@ -39,6 +42,8 @@ public final class GovernancePolicy {
         this.anonymous = Principal.unlimited(Principal.ANONYMOUS, allowed);
         this.prices = Objects.requireNonNull(prices, "prices");
         this.authRequired = !principalsByDigest.isEmpty();
+        this.anonymousAccepted = new Authentication.Accepted(new Caller(anonymous, prices));
+        this.budgetedParties = budgeted(this.principals);
     }
 
     /** A policy without keys or prices: every caller is {@code anonymous}, allowed {@code allowed}. */
@@ -58,7 +63,7 @@ public final class GovernancePolicy {
      */
     public Authentication authenticate(List<String> presented, Instant now) {
         if (!authRequired) {
-            return new Authentication.Accepted(new Caller(anonymous, prices));
+            return anonymousAccepted;
         }
         if (presented.isEmpty() || presented.contains("")) {
             return new Authentication.Rejected(MISSING);
@@ -80,6 +85,11 @@ public final class GovernancePolicy {
         return new Authentication.Accepted(new Caller(principal, prices));
     }
 
+    /** The caller of every request while auth is off, with this policy's prices. */
+    public Caller anonymousCaller() {
+        return anonymousAccepted.caller();
+    }
+
     /** The principal of callers when auth is off. */
     public Principal anonymous() {
         return anonymous;
@@ -92,6 +102,10 @@ public final class GovernancePolicy {
 
     /** Every key or team with a budget, once each, for the spend and limit gauges. */
     public List<LimitedParty> budgetedParties() {
+        return budgetedParties;
+    }
+
+    private static List<LimitedParty> budgeted(List<Principal> principals) {
         var parties = new LinkedHashMap<String, LimitedParty>();
         principals.forEach(principal -> principal.parties().stream()
                 .filter(party -> party.limits().budget().isPresent())
