@@ -10,6 +10,7 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure.StateUnavailable;
 import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.inbound.support.body.JsonMoney;
 import java.time.Duration;
@@ -32,6 +33,8 @@ public final class FailureMapping {
     public static final int OVERLOADED = -32006;
     public static final int QUOTA_EXCEEDED = -32007;
     public static final int BUDGET_EXCEEDED = -32008;
+    /** -32009: fail-closed shared state did not answer (contract section 11). */
+    public static final int STATE_UNAVAILABLE = -32009;
 
     private FailureMapping() {
     }
@@ -92,6 +95,10 @@ public final class FailureMapping {
                 // null, not absent, for a total budget: the contract names the member for every budget.
                 data.put("resets_at", budget.resetsAt().map(Instant::toString).orElse(null));
                 yield BUDGET_EXCEEDED;
+            }
+            case StateUnavailable unavailable -> {
+                data.put("principal", unavailable.principal());
+                yield STATE_UNAVAILABLE;
             }
         };
         return new JsonRpcError(code, failure.type(), failure.message(), data);

@@ -8,8 +8,8 @@ import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.governance.GovernanceViolation;
 import java.util.Objects;
 import java.util.Optional;
@@ -76,7 +76,7 @@ public final class RequestAccounting {
     }
 
     /**
-     * A per-caller limit or budget refused the request (it reaches no provider):
+     * A per-caller limit or budget refused the request, or could not be checked (it reaches no provider):
      * {@code llm_quota_rejections_total}, one request log line, and for a budget an audit entry with
      * the reason {@code budget_exceeded}.
      */
@@ -86,6 +86,9 @@ public final class RequestAccounting {
             case LlmFailure.BudgetExceeded budget -> {
                 metrics.quotaRejected(budget.principal(), "budget");
                 audit.record(new GovernanceViolation(time.now(), context, model.id(), BUDGET_EXCEEDED));
+            }
+            case LlmFailure.StateUnavailable unavailable -> {
+                // Not the caller's limit: no rejection is counted; llm_state_errors_total has the cause.
             }
             default -> throw new IllegalArgumentException("not a quota refusal: " + failure.type());
         }

@@ -9,14 +9,20 @@ public sealed interface Admission {
 
     /**
      * Admitted: one request is counted in every rpm window and one slot taken in every
-     * max-parallel count, until {@link QuotaState#settle} gives the slot back. {@code standings} are
+     * max-parallel count, until its {@code settlement} gives the slot back. {@code standings} are
      * the parties' rpm and tpm windows and in-flight counts just after admission (for the
      * {@code x-ratelimit-*} headers); their budgets are not filled in ({@link QuotaState#standings}
      * has them).
      */
-    record Admitted(List<Standing> standings) implements Admission {
+    record Admitted(List<Standing> standings, Settlement settlement) implements Admission {
         public Admitted {
             standings = List.copyOf(standings);
+            Objects.requireNonNull(settlement, "settlement");
+        }
+
+        /** Nothing to count: no party has a limit or a budget. */
+        public static Admitted unlimited() {
+            return new Admitted(List.of(), (tokens, cost, now) -> { });
         }
     }
 

@@ -1,7 +1,9 @@
 package io.llmclient.application.governance;
 
+import io.llmclient.application.state.StateUnavailableException;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.governance.Authentication;
 import io.llmclient.domain.governance.Caller;
@@ -51,18 +53,34 @@ public final class Governance {
 
     /**
      * Admits one request of {@code caller}, or throws the {@code QuotaExceeded} or
-     * {@code BudgetExceeded} that refuses it (nothing consumed).
+     * {@code BudgetExceeded} that refuses it (nothing consumed), or {@code StateUnavailable} when a
+     * shared state failing closed does not answer.
      */
     public Ticket admit(Caller caller) {
-        return switch (state.admit(caller.principal().parties(), time.now())) {
-            case Admission.Admitted admitted -> new Ticket(caller, admitted.standings(), state, time, metrics);
+        Admission admission;
+        try {
+            admission = state.admit(caller.principal().parties(), time.now());
+        } catch (StateUnavailableException unavailable) {
+            // Only a state failing closed lets this out: the caller's limits cannot be checked.
+            throw new LlmFailureException(new LlmFailure.StateUnavailable(caller.id()));
+        }
+        return switch (admission) {
+            case Admission.Admitted admitted -> new Ticket(caller, admitted, time, metrics);
             case Admission.Refused refused -> throw new LlmFailureException(refused.failure());
         };
     }
 
-    /** The caller's standings now, without counting anything. */
+    /**
+     * The caller's standings now, without counting anything.
+     *
+     * @throws LlmFailureException StateUnavailable when a state failing closed does not answer
+     */
     public List<Standing> standings(Caller caller) {
-        return standings(caller.principal().parties());
+        try {
+            return standings(caller.principal().parties());
+        } catch (StateUnavailableException unavailable) {
+            throw new LlmFailureException(new LlmFailure.StateUnavailable(caller.id()));
+        }
     }
 
     /** The standings of some keys or teams now (of one slot: a team and its keys), without counting anything. */

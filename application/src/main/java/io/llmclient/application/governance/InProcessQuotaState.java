@@ -1,19 +1,22 @@
 package io.llmclient.application.governance;
 
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.governance.Budget;
-import io.llmclient.domain.money.BudgetPeriod;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.governance.Limits;
+import io.llmclient.domain.money.BudgetPeriod;
 import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,12 +32,21 @@ public final class InProcessQuotaState implements QuotaState {
 
     private static final BudgetPeriod[] PERIODS = BudgetPeriod.values();
 
+    // Charges already applied, by id; charges repeat only moments apart, so a bounded memory suffices.
+    private static final int REMEMBERED_CHARGES = 10_000;
+
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final Set<String> charged = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_CHARGES;
+        }
+    });
 
     @Override
     public Admission admit(List<LimitedParty> parties, Instant now) {
         if (parties.isEmpty()) {
-            return new Admission.Admitted(List.of());
+            return Admission.Admitted.unlimited();
         }
         Slot slot = slotOf(parties);
         long millis = now.toEpochMilli();
@@ -65,7 +77,7 @@ public final class InProcessQuotaState implements QuotaState {
                 tally.inFlight++;
                 standings.add(tally.windows(party, millis));
             }
-            return new Admission.Admitted(standings);
+            return new Admission.Admitted(standings, (tokens, cost, at) -> settle(parties, tokens, cost, at));
         }
     }
 
@@ -84,6 +96,24 @@ public final class InProcessQuotaState implements QuotaState {
                     tally.tokens.add(millis, tokens);
                 }
                 tally.charge(cost, millis);
+            }
+        }
+    }
+
+    @Override
+    public void charge(List<LimitedParty> parties, NanoUsd cost, Instant at, String chargeId) {
+        synchronized (charged) {
+            if (!charged.add(chargeId)) {
+                return;
+            }
+        }
+        if (parties.isEmpty() || cost.nanos() <= 0) {
+            return;
+        }
+        Slot slot = slotOf(parties);
+        synchronized (slot) {
+            for (LimitedParty party : parties) {
+                slot.tally(party).charge(cost, at.toEpochMilli());
             }
         }
     }
@@ -156,9 +186,13 @@ public final class InProcessQuotaState implements QuotaState {
 
         // A party's tally with what has left its windows by {@code millis} dropped.
         Tally pruned(LimitedParty party, long millis) {
-            Tally tally = tallies.computeIfAbsent(party.kind() + ":" + party.id(), ignored -> new Tally());
+            Tally tally = tally(party);
             tally.prune(millis);
             return tally;
+        }
+
+        Tally tally(LimitedParty party) {
+            return tallies.computeIfAbsent(party.kind() + ":" + party.id(), ignored -> new Tally());
         }
     }
 
@@ -180,7 +214,11 @@ public final class InProcessQuotaState implements QuotaState {
             for (BudgetPeriod period : PERIODS) {
                 int at = period.ordinal();
                 long index = period.index(millis);
-                if (spendPeriod[at] != index) {
+                if (index < spendPeriod[at]) {
+                    // A late charge of a period already over: it no longer counts.
+                    continue;
+                }
+                if (index > spendPeriod[at]) {
                     // A new period: what was spent in the last one no longer counts.
                     spendPeriod[at] = index;
                     spendNanos[at] = 0;

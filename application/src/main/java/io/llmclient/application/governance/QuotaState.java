@@ -10,7 +10,8 @@ import java.util.List;
  * windows, requests in flight, and spend per period. In process by default; the shared-state
  * adapter keeps the same state for all replicas. Each method is one atomic step (one script or
  * command on a shared store), so that a request costs at most two round trips: {@link #admit} and
- * {@link #settle}. State is kept per party (key or team), and survives a policy reload.
+ * the settlement of its admission. Shared-state adapters throw
+ * {@link io.llmclient.application.state.StateUnavailableException} when the store does not answer. State is kept per party (key or team), and survives a policy reload.
  */
 public interface QuotaState {
 
@@ -31,4 +32,12 @@ public interface QuotaState {
 
     /** The parties' standings, without changing anything. */
     List<Standing> standings(List<LimitedParty> parties, Instant now);
+
+    /**
+     * Adds {@code cost} to each party's spend of the periods holding {@code at} (a period already
+     * over is left alone), once per {@code chargeId}: the same charge again changes nothing, so a
+     * charge whose answer was lost can be sent again. Windows and in-flight counts are untouched.
+     * This is how spend charged while the shared state did not answer reaches it afterwards.
+     */
+    void charge(List<LimitedParty> parties, NanoUsd cost, Instant at, String chargeId);
 }

@@ -19,15 +19,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Ticket {
     private final Caller caller;
     private final List<Standing> standings;
-    private final QuotaState state;
+    private final Settlement settlement;
     private final TimeSource time;
     private final MetricsPort metrics;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Ticket(Caller caller, List<Standing> standings, QuotaState state, TimeSource time, MetricsPort metrics) {
+    Ticket(Caller caller, Admission.Admitted admitted, TimeSource time, MetricsPort metrics) {
         this.caller = Objects.requireNonNull(caller, "caller");
-        this.standings = List.copyOf(standings);
-        this.state = state;
+        this.standings = admitted.standings();
+        this.settlement = admitted.settlement();
         this.time = time;
         this.metrics = metrics;
     }
@@ -50,7 +50,7 @@ public final class Ticket {
     public Optional<NanoUsd> settle(ModelEntry model, Usage usage) {
         Optional<NanoUsd> cost = caller.prices().of(model.id()).map(price -> price.cost(usage));
         if (settled.compareAndSet(false, true)) {
-            state.settle(caller.principal().parties(), usage.totalTokens(), cost.orElse(NanoUsd.ZERO), time.now());
+            settlement.settle(usage.totalTokens(), cost.orElse(NanoUsd.ZERO), time.now());
             cost.filter(charged -> charged.nanos() > 0)
                     .ifPresent(charged -> metrics.charged(model, caller.id(), charged));
         }
@@ -60,7 +60,7 @@ public final class Ticket {
     /** The call never ran: its in-flight slots are given back, nothing is charged. No-op once settled. */
     public void release() {
         if (settled.compareAndSet(false, true)) {
-            state.settle(caller.principal().parties(), 0, NanoUsd.ZERO, time.now());
+            settlement.settle(0, NanoUsd.ZERO, time.now());
         }
     }
 }

@@ -9,7 +9,6 @@ import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ProviderId;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
@@ -19,6 +18,8 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure.StateUnavailable;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.selection.ModelPolicy;
@@ -225,8 +226,8 @@ public final class ResilientCalls {
                 }
             }
             case RateLimited _ -> breaker.succeeded(permit);
-            case InvalidParams _, ModelNotAllowed _, ProviderUnavailable _, Overloaded _, QuotaExceeded _, BudgetExceeded _ ->
-                    breaker.released(permit);
+            case InvalidParams _, ModelNotAllowed _, ProviderUnavailable _, Overloaded _, QuotaExceeded _,
+                 BudgetExceeded _, StateUnavailable _ -> breaker.released(permit);
         }
     }
 
@@ -238,7 +239,7 @@ public final class ResilientCalls {
         return switch (failure) {
             case ProviderFailed _, ProviderTimedOut _, RateLimited _, ProviderUnavailable _ -> true;
             case Overloaded overloaded -> overloaded.limit() instanceof Overloaded.RateLimitQueue;
-            case InvalidParams _, ModelNotAllowed _, QuotaExceeded _, BudgetExceeded _ -> false;
+            case InvalidParams _, ModelNotAllowed _, QuotaExceeded _, BudgetExceeded _, StateUnavailable _ -> false;
         };
     }
 }

@@ -2,7 +2,6 @@ package io.llmclient.application.resilience;
 
 import io.llmclient.application.resilience.RetryDecision.GiveUp;
 import io.llmclient.application.resilience.RetryDecision.Retry;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
@@ -12,6 +11,8 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure.StateUnavailable;
+import io.llmclient.domain.failure.LlmFailure;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
@@ -66,7 +67,7 @@ public final class RetryPolicy {
             case ProviderFailed failed -> failed.transientFailure()
                     ? transientFailure(failed, reason(failed), transientRetries) : new GiveUp(failed);
             case InvalidParams _, ModelNotAllowed _, ProviderUnavailable _, Overloaded _, QuotaExceeded _,
-                 BudgetExceeded _ -> new GiveUp(failure);
+                 BudgetExceeded _, StateUnavailable _ -> new GiveUp(failure);
         };
     }
 

@@ -84,6 +84,22 @@ public interface MetricsPort {
     default void quotaRejected(String principal, String limit) {
     }
 
+    /**
+     * A call to the shared state named {@code operation} ({@code admit}, {@code settle},
+     * {@code standings}, {@code charge}, {@code ping}, ...) took {@code took}; {@code failed} when it
+     * did not answer in time or was refused, for {@code llm_state_duration_seconds} and
+     * {@code llm_state_errors_total{operation}}. Default: nothing.
+     */
+    default void stateCall(String operation, Duration took, boolean failed) {
+    }
+
+    /**
+     * This replica began ({@code true}) or stopped ({@code false}) counting limits in its own memory
+     * because the shared state failed open. Default: nothing.
+     */
+    default void stateFallback(boolean active) {
+    }
+
     /** A port that records nothing, for tests and tools. */
     static MetricsPort none() {
         return new MetricsPort() {

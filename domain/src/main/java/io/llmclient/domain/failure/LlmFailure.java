@@ -32,6 +32,7 @@ public sealed interface LlmFailure {
             case Overloaded ignored -> "OverloadedError";
             case QuotaExceeded ignored -> "QuotaExceededError";
             case BudgetExceeded ignored -> "BudgetExceededError";
+            case StateUnavailable ignored -> "StateUnavailableError";
         };
     }
 
@@ -257,6 +258,23 @@ public sealed interface LlmFailure {
             return "Budget of '" + principal + "' is spent: " + spent.usd().toPlainString() + " of "
                     + budget.usd().toPlainString() + " USD this " + period.wireName() + " period"
                     + resetsAt.map(at -> "; it resets at " + at).orElse("");
+        }
+    }
+
+    /**
+     * The shared state (contract section 11) did not answer and the failure mode is {@code closed}:
+     * the limits and budget of {@code principal} cannot be checked, so its request is refused
+     * rather than admitted unchecked. Callers without limits or a budget never see it.
+     */
+    record StateUnavailable(String principal) implements LlmFailure {
+        public StateUnavailable {
+            Objects.requireNonNull(principal, "principal");
+        }
+
+        @Override
+        public String message() {
+            return "The limits of '" + principal + "' cannot be checked now: the shared state does not answer; "
+                    + "try again shortly";
         }
     }
 }

@@ -2,7 +2,6 @@ package io.llmclient.inbound.openai;
 
 import io.helidon.http.Status;
 import io.llmclient.domain.failure.FieldError;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
@@ -12,6 +11,8 @@ import io.llmclient.domain.failure.LlmFailure.ProviderTimedOut;
 import io.llmclient.domain.failure.LlmFailure.ProviderUnavailable;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.RateLimited;
+import io.llmclient.domain.failure.LlmFailure.StateUnavailable;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.inbound.support.refusal.Refusal;
 import java.util.Optional;
 
@@ -32,6 +33,7 @@ import java.util.Optional;
  *   <tr><td>Overloaded, budget</td><td>503</td><td>server_error</td><td>overloaded</td><td>null</td></tr>
  *   <tr><td>QuotaExceeded</td><td>429 + Retry-After</td><td>rate_limit_error</td><td>rate_limit_exceeded</td><td>null</td></tr>
  *   <tr><td>BudgetExceeded</td><td>429 + x-should-retry: false</td><td>insufficient_quota</td><td>insufficient_quota</td><td>null</td></tr>
+ *   <tr><td>StateUnavailable</td><td>503</td><td>server_error</td><td>state_unavailable</td><td>null</td></tr>
  *   <tr><td>ProviderTimedOut</td><td>504</td><td>server_error</td><td>provider_timeout</td><td>null</td></tr>
  * </table>
  * The surface's own errors: 400 {@code invalid_json} and {@code malformed_body}, 404 {@code unknown_url} and
@@ -75,6 +77,9 @@ public final class OpenAiErrors {
             // As OpenAI answers a spent account: retrying cannot help until the period resets.
             case BudgetExceeded budget -> new OpenAiError(Status.TOO_MANY_REQUESTS_429, budget.message(),
                     "insufficient_quota", Optional.empty(), "insufficient_quota", Optional.empty(), false);
+            // Another replica may reach the state: 503 lets the SDKs retry (contract section 11).
+            case StateUnavailable unavailable -> new OpenAiError(Status.SERVICE_UNAVAILABLE_503,
+                    unavailable.message(), SERVER_ERROR, Optional.empty(), "state_unavailable", Optional.empty());
         };
     }
 

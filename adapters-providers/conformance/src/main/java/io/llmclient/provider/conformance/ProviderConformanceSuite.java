@@ -633,6 +633,7 @@ public abstract class ProviderConformanceSuite {
             case LlmFailure.ModelNotAllowed ignored -> fail("a provider never reports ModelNotAllowed");
             case LlmFailure.QuotaExceeded ignored -> fail("a provider never reports QuotaExceeded");
             case LlmFailure.BudgetExceeded ignored -> fail("a provider never reports BudgetExceeded");
+            case LlmFailure.StateUnavailable ignored -> fail("a provider never reports StateUnavailable");
         };
     }
 

@@ -3,18 +3,13 @@ package io.llmclient.state.redis;
 import io.llmclient.application.governance.Admission;
 import io.llmclient.application.governance.QuotaState;
 import io.llmclient.application.governance.Standing;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.governance.Budget;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.governance.Limits;
 import io.llmclient.domain.money.BudgetPeriod;
 import io.llmclient.domain.money.NanoUsd;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,12 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.SslOptions;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The quota state shared by all replicas, on Redis (or Valkey): each step of a request is one Lua
@@ -39,10 +28,10 @@ import redis.clients.jedis.util.JedisURIHelper;
  * last write, in-flight counts {@code inFlightTtl} after their last admission (a replica that died
  * holding places gives them back by expiry), spend of a period a day after the period's end; only
  * {@code total} spend is kept for ever. Budget periods are named from the caller's {@code now}.
- * The scripts are loaded once and called by {@code EVALSHA}, loaded again when the server answers
- * {@code NOSCRIPT} (a restart or a failover forgets them). See docs/decisions.md section 31.
+ * Failures are {@link io.llmclient.application.state.StateUnavailableException}s ({@link RedisStore}).
+ * See docs/decisions.md sections 31 and 32.
  */
-public final class RedisQuotaState implements QuotaState, AutoCloseable {
+public final class RedisQuotaState implements QuotaState {
     /** The prefix of every key unless another is given. */
     public static final String DEFAULT_PREFIX = "llm:";
 
@@ -51,100 +40,41 @@ public final class RedisQuotaState implements QuotaState, AutoCloseable {
 
     private static final BudgetPeriod[] PERIODS = BudgetPeriod.values();
 
-    private final RedisClient redis;
+    // A charge's id is remembered this long: replays of one outage come within it.
+    private static final long CHARGE_ID_TTL_MILLIS = 7L * 86_400_000L;
+
     private final String prefix;
     private final String inFlightTtlMillis;
-    private final Script admit;
-    private final Script settle;
-    private final Script standings;
+    private final RedisStore.Script admit;
+    private final RedisStore.Script settle;
+    private final RedisStore.Script standings;
+    private final RedisStore.Script charge;
 
     /**
-     * Connects (lazily: the pool opens connections when calls need them).
+     * The quota state on {@code store}.
      *
-     * @param url            {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS
-     * @param prefix         put before every key, such as {@link #DEFAULT_PREFIX}
-     * @param timeout        bounds connecting and every call
-     * @param inFlightTtl    how long an in-flight count outlives its last admission; longer than
-     *                       the longest request, as it is what a dead replica's places are held for
-     * @param maxConnections the pool's size: calls beyond it wait for a connection (within timeout)
-     * @throws IllegalArgumentException when the URL is not one of those
+     * @param store       the connection to Redis, shared with the other kinds of shared state
+     * @param prefix      put before every key, such as {@link #DEFAULT_PREFIX}
+     * @param inFlightTtl how long an in-flight count outlives its last admission; longer than the
+     *                    longest request, as it is what a dead replica's places are held for
      */
-    public RedisQuotaState(String url, String prefix, Duration timeout, Duration inFlightTtl, int maxConnections) {
-        Objects.requireNonNull(prefix, "prefix");
-        if (timeout.isNegative() || timeout.isZero() || inFlightTtl.isNegative() || inFlightTtl.isZero()) {
-            throw new IllegalArgumentException("the timeout and the in-flight TTL must be positive");
+    public RedisQuotaState(RedisStore store, String prefix, Duration inFlightTtl) {
+        Objects.requireNonNull(store, "store");
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        if (inFlightTtl.isNegative() || inFlightTtl.isZero()) {
+            throw new IllegalArgumentException("the in-flight TTL must be positive");
         }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("maxConnections must be at least 1, not " + maxConnections);
-        }
-        URI uri = parse(url);
-        int timeoutMillis = Math.toIntExact(Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-        var config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis)
-                .user(JedisURIHelper.getUser(uri))
-                .password(JedisURIHelper.getPassword(uri))
-                .database(JedisURIHelper.getDBIndex(uri))
-                .clientName("llm-gateway");
-        if (JedisURIHelper.isRedisSSLScheme(uri)) {
-            // TLS verified against the JVM's trust store; a CA of its own is the next slice's setting.
-            config.sslOptions(SslOptions.defaults());
-        }
-        var pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(maxConnections);
-        pool.setMaxIdle(maxConnections);
-        pool.setMaxWait(timeout);
-        this.redis = RedisClient.builder()
-                .hostAndPort(JedisURIHelper.getHostAndPort(uri))
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
-        this.prefix = prefix;
         this.inFlightTtlMillis = Long.toString(inFlightTtl.toMillis());
-        String common = resource("common.lua");
-        this.admit = new Script(common + resource("admit.lua"));
-        this.settle = new Script(common + resource("settle.lua"));
-        this.standings = new Script(common + resource("standings.lua"));
-    }
-
-    private static URI parse(String url) {
-        Objects.requireNonNull(url, "url");
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a Redis URL (redis://[user:password@]host:port[/db] or rediss://...): "
-                    + e.getMessage(), e);
-        }
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new IllegalArgumentException("a Redis URL starts with redis:// or rediss://, not '"
-                    + uri.getScheme() + "://'");
-        }
-        if (uri.getHost() == null || uri.getPort() < 0) {
-            throw new IllegalArgumentException("a Redis URL names its host and port: redis://host:6379");
-        }
-        String path = uri.getPath();
-        if (path != null && !path.isEmpty() && !path.equals("/") && !path.substring(1).chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("a Redis URL's path is the database number, such as /0, not '" + path + "'");
-        }
-        return uri;
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = RedisQuotaState.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.admit = store.script("common.lua", "admit.lua");
+        this.settle = store.script("common.lua", "settle.lua");
+        this.standings = store.script("common.lua", "standings.lua");
+        this.charge = store.script("charge.lua");
     }
 
     @Override
     public Admission admit(List<LimitedParty> parties, Instant now) {
         if (parties.isEmpty()) {
-            return new Admission.Admitted(List.of());
+            return Admission.Admitted.unlimited();
         }
         var keys = new ArrayList<String>(1 + 5 * parties.size());
         var args = new ArrayList<String>(2 + 4 * parties.size());
@@ -166,7 +96,7 @@ public final class RedisQuotaState implements QuotaState, AutoCloseable {
                 int at = 1 + 5 * i;
                 standings.add(standing(parties.get(i), reply, at, Optional.empty()));
             }
-            return new Admission.Admitted(standings);
+            return new Admission.Admitted(standings, (tokens, cost, at) -> settle(parties, tokens, cost, at));
         }
         LimitedParty party = parties.get((int) number(reply.get(1)) - 1);
         String limit = text(reply.get(2));
@@ -215,6 +145,27 @@ public final class RedisQuotaState implements QuotaState, AutoCloseable {
     }
 
     @Override
+    public void charge(List<LimitedParty> parties, NanoUsd cost, Instant at, String chargeId) {
+        if (parties.isEmpty()) {
+            return;
+        }
+        var keys = new ArrayList<String>(1 + PERIODS.length * parties.size());
+        keys.add(slotKey(parties) + ":charge:" + chargeId);
+        for (LimitedParty party : parties) {
+            for (BudgetPeriod period : PERIODS) {
+                keys.add(spendKey(party, period, at));
+            }
+        }
+        var args = new ArrayList<String>(5);
+        args.add(Long.toString(Math.max(0, cost.nanos())));
+        args.add(Long.toString(CHARGE_ID_TTL_MILLIS));
+        for (BudgetPeriod period : PERIODS) {
+            period.resetsAt(at).ifPresent(end -> args.add(Long.toString(end.toEpochMilli() + SPEND_GRACE_MILLIS)));
+        }
+        charge.run(keys, args);
+    }
+
+    @Override
     public List<Standing> standings(List<LimitedParty> parties, Instant now) {
         if (parties.isEmpty()) {
             return List.of();
@@ -234,11 +185,6 @@ public final class RedisQuotaState implements QuotaState, AutoCloseable {
             result.add(standing(party, reply, at, spend));
         }
         return result;
-    }
-
-    @Override
-    public void close() {
-        redis.close();
     }
 
     // The five keys of a party that admit and standings read: rpm window, tpm window, tpm running
@@ -291,33 +237,5 @@ public final class RedisQuotaState implements QuotaState, AutoCloseable {
 
     private static String text(Object value) {
         return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
-    }
-
-    /** A script loaded once per server and called by its SHA1; loaded again when the server forgot it. */
-    private final class Script {
-        private final String source;
-        private volatile String sha;
-
-        Script(String source) {
-            this.source = source;
-        }
-
-        Object run(List<String> keys, List<String> args) {
-            String known = sha;
-            if (known == null) {
-                known = load();
-            }
-            try {
-                return redis.evalsha(known, keys, args);
-            } catch (JedisNoScriptException e) {
-                return redis.evalsha(load(), keys, args);
-            }
-        }
-
-        private String load() {
-            String loaded = redis.scriptLoad(source);
-            sha = loaded;
-            return loaded;
-        }
     }
 }

@@ -22,29 +22,36 @@ class RedisAuthenticationTest {
     private static final List<LimitedParty> KEY = List.of(new LimitedParty("k", LimitedParty.Kind.KEY, "k",
             new Limits(Optional.of(10L), Optional.empty(), Optional.empty(), Optional.empty())));
 
-    private RedisQuotaState state(String userInfo) {
-        return new RedisQuotaState("redis://" + userInfo + "127.0.0.1:" + SERVER.port() + "/0", "auth:",
-                Duration.ofSeconds(2), Duration.ofMinutes(1), 2);
+    private RedisStore store(String userInfo) {
+        return new RedisStore("redis://" + userInfo + "127.0.0.1:" + SERVER.port() + "/0", Duration.ofSeconds(2), 2);
+    }
+
+    private static RedisQuotaState state(RedisStore store) {
+        return new RedisQuotaState(store, "auth:", Duration.ofMinutes(1));
     }
 
     @Test
     void thePasswordInTheUrlAuthenticates() {
-        try (var state = state(":s3cret-for-tests@")) {
+        try (var store = store(":s3cret-for-tests@")) {
+            var state = state(store);
             assertInstanceOf(Admission.Admitted.class, state.admit(KEY, Instant.now()));
         }
-        try (var state = state("default:s3cret-for-tests@")) {
+        try (var store = store("default:s3cret-for-tests@")) {
+            var state = state(store);
             assertInstanceOf(Admission.Admitted.class, state.admit(KEY, Instant.now()));
         }
     }
 
     @Test
     void aWrongOrMissingPasswordFailsTheCallSayingSo() {
-        try (var state = state(":wrong@")) {
+        try (var store = store(":wrong@")) {
+            var state = state(store);
             var error = assertThrows(RuntimeException.class, () -> state.admit(KEY, Instant.now()));
             assertTrue(String.valueOf(error.getMessage()).contains("WRONGPASS")
                     || String.valueOf(error.getCause()).contains("WRONGPASS"), () -> String.valueOf(error));
         }
-        try (var state = state("")) {
+        try (var store = store("")) {
+            var state = state(store);
             var error = assertThrows(RuntimeException.class, () -> state.admit(KEY, Instant.now()));
             assertTrue(String.valueOf(error.getMessage()).contains("NOAUTH")
                     || String.valueOf(error.getCause()).contains("NOAUTH"), () -> String.valueOf(error));

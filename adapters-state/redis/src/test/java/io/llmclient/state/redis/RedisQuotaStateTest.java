@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.llmclient.application.governance.Admission;
 import io.llmclient.application.governance.Standing;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.governance.Budget;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.governance.Limits;
@@ -50,6 +50,7 @@ class RedisQuotaStateTest {
     @RegisterExtension
     static final RedisServer SERVER = new RedisServer();
 
+    private RedisStore store;
     private RedisQuotaState state;
     private RedisClient admin;
 
@@ -57,12 +58,13 @@ class RedisQuotaStateTest {
     void connect() {
         admin = RedisClient.create(SERVER.url());
         admin.flushAll();
-        state = new RedisQuotaState(SERVER.url(), "test:", Duration.ofSeconds(2), Duration.ofMinutes(10), 64);
+        store = new RedisStore(SERVER.url(), Duration.ofSeconds(2), 64);
+        state = new RedisQuotaState(store, "test:", Duration.ofMinutes(10));
     }
 
     @AfterEach
     void disconnect() {
-        state.close();
+        store.close();
         admin.close();
     }
 
@@ -208,7 +210,8 @@ class RedisQuotaStateTest {
 
     @Test
     void aDeadReplicasInFlightPlacesAreGivenBackByExpiry() throws Exception {
-        try (var shortLived = new RedisQuotaState(SERVER.url(), "ttl:", Duration.ofSeconds(2), Duration.ofSeconds(1), 4)) {
+        try (var shortStore = new RedisStore(SERVER.url(), Duration.ofSeconds(2), 4)) {
+            var shortLived = new RedisQuotaState(shortStore, "ttl:", Duration.ofSeconds(1));
             var key = List.of(soloKey("k", limits(null, null, 1L, null)));
             assertInstanceOf(Admission.Admitted.class, shortLived.admit(key, Instant.now()));
             assertInstanceOf(Admission.Refused.class, shortLived.admit(key, Instant.now()));
@@ -425,8 +428,8 @@ class RedisQuotaStateTest {
     void aRedisThatNeverAnswersFailsTheCallWithinTheTimeout() throws Exception {
         // Accepts connections (the backlog does) and never answers a byte.
         try (var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             var stalled = new RedisQuotaState("redis://127.0.0.1:" + silent.getLocalPort(), "p:",
-                     Duration.ofMillis(300), Duration.ofMinutes(1), 2)) {
+             var stalledStore = new RedisStore("redis://127.0.0.1:" + silent.getLocalPort(), Duration.ofMillis(300), 2)) {
+            var stalled = new RedisQuotaState(stalledStore, "p:", Duration.ofMinutes(1));
             long start = System.nanoTime();
             assertThrows(RuntimeException.class, () -> stalled.admit(List.of(soloKey("k", rpm(1))), Instant.now()));
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -437,11 +440,11 @@ class RedisQuotaStateTest {
     @Test
     void aUrlThatIsNotRedisIsRefusedWithAClearLine() {
         var wrongScheme = assertThrows(IllegalArgumentException.class,
-                () -> new RedisQuotaState("http://localhost:6379", "p:", Duration.ofSeconds(1), Duration.ofMinutes(1), 1));
+                () -> new RedisStore("http://localhost:6379", Duration.ofSeconds(1), 1));
         assertTrue(wrongScheme.getMessage().contains("redis://"), wrongScheme.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> new RedisQuotaState("redis://localhost", "p:", Duration.ofSeconds(1), Duration.ofMinutes(1), 1));
+                () -> new RedisStore("redis://localhost", Duration.ofSeconds(1), 1));
         assertThrows(IllegalArgumentException.class,
-                () -> new RedisQuotaState("redis://localhost:6379/x", "p:", Duration.ofSeconds(1), Duration.ofMinutes(1), 1));
+                () -> new RedisStore("redis://localhost:6379/x", Duration.ofSeconds(1), 1));
     }
 }

@@ -27,7 +27,8 @@ class RedisRestartTest {
     void afterARestartAtMostOneCallPerPooledConnectionFailsAndTheScriptsAreLoadedAgain() throws Exception {
         var key = List.of(new LimitedParty("k", LimitedParty.Kind.KEY, "k",
                 new Limits(Optional.of(2L), Optional.empty(), Optional.empty(), Optional.empty())));
-        try (var state = new RedisQuotaState(SERVER.url(), "restart:", Duration.ofSeconds(2), Duration.ofMinutes(1), 1)) {
+        try (var store = new RedisStore(SERVER.url(), Duration.ofSeconds(2), 1)) {
+            var state = new RedisQuotaState(store, "restart:", Duration.ofMinutes(1));
             assertInstanceOf(Admission.Admitted.class, state.admit(key, Instant.now()));
             assertInstanceOf(Admission.Admitted.class, state.admit(key, Instant.now()));
             assertInstanceOf(Admission.Refused.class, state.admit(key, Instant.now()));

@@ -1,0 +1,207 @@
+package io.llmclient.state.redis;
+
+import io.llmclient.application.state.StateStore;
+import io.llmclient.application.state.StateUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * One connection pool to the Redis (or Valkey) the replicas share, for every kind of shared state
+ * (quotas, provider health). Each call is bounded by the timeout; every failure reaches callers as
+ * a {@link StateUnavailableException} whose message says what happened (no answer in time, no
+ * connection, wrong password, a read-only replica, keys of another shape) and never holds the
+ * password. Scripts are loaded once and called by {@code EVALSHA}, loaded again when the server
+ * answers {@code NOSCRIPT} (a restart or a failover forgets them). See docs/decisions.md
+ * sections 31 and 32.
+ */
+public final class RedisStore implements StateStore, AutoCloseable {
+    private final RedisClient redis;
+    private final HostAndPort address;
+    private final long timeoutMillis;
+
+    /**
+     * Connects (lazily: the pool opens connections when calls need them).
+     *
+     * @param url            {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS
+     * @param timeout        bounds connecting, every call and the wait for a pooled connection
+     * @param maxConnections the pool's size: calls beyond it wait for a connection (within timeout)
+     * @throws IllegalArgumentException when the URL is not one of those
+     */
+    public RedisStore(String url, Duration timeout, int maxConnections) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the timeout must be positive");
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, not " + maxConnections);
+        }
+        URI uri = parse(url);
+        this.timeoutMillis = Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        var config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) timeoutMillis)
+                .socketTimeoutMillis((int) timeoutMillis)
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri))
+                .database(JedisURIHelper.getDBIndex(uri))
+                .clientName("llm-gateway");
+        if (JedisURIHelper.isRedisSSLScheme(uri)) {
+            // TLS verified against the JVM's trust store; a CA of its own is the next slice's setting.
+            config.sslOptions(SslOptions.defaults());
+        }
+        var pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMaxWait(timeout);
+        this.address = JedisURIHelper.getHostAndPort(uri);
+        this.redis = RedisClient.builder()
+                .hostAndPort(address)
+                .clientConfig(config.build())
+                .poolConfig(pool)
+                .build();
+    }
+
+    private static URI parse(String url) {
+        Objects.requireNonNull(url, "url");
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a Redis URL (redis://[user:password@]host:port[/db] or rediss://...): "
+                    + e.getReason(), e);
+        }
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("a Redis URL starts with redis:// or rediss://, not '"
+                    + uri.getScheme() + "://'");
+        }
+        if (uri.getHost() == null || uri.getPort() < 0) {
+            throw new IllegalArgumentException("a Redis URL names its host and port: redis://host:6379");
+        }
+        String path = uri.getPath();
+        if (path != null && !path.isEmpty() && !path.equals("/") && !path.substring(1).chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("a Redis URL's path is the database number, such as /0, not '" + path + "'");
+        }
+        return uri;
+    }
+
+    /** A script from this package's resources (each name's text joined in order), to run on this store. */
+    Script script(String... resources) {
+        var source = new StringBuilder();
+        for (String name : resources) {
+            source.append(resource(name));
+        }
+        return new Script(source.toString());
+    }
+
+    @Override
+    public void ping() {
+        // A write, so that a read-only replica is reported as what it is; it expires at once.
+        guarded(() -> redis.set("llm-gateway:ping", "1", SetParams.setParams().px(1)));
+    }
+
+    /** Runs a call, turning every failure into a {@link StateUnavailableException} that says what happened. */
+    <T> T guarded(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (JedisException e) {
+            throw new StateUnavailableException(describe(e), e);
+        } catch (ClassCastException | NumberFormatException | IndexOutOfBoundsException e) {
+            throw new StateUnavailableException("Redis at " + address + " answered in a shape this version "
+                    + "does not read: " + e.getMessage(), e);
+        }
+    }
+
+    private String describe(JedisException e) {
+        String message = String.valueOf(e.getMessage());
+        if (causedBy(e, SocketTimeoutException.class)) {
+            return "Redis at " + address + " did not answer within " + timeoutMillis + " ms (LLM_STATE_TIMEOUT)";
+        }
+        if (message.startsWith("READONLY")) {
+            return "Redis at " + address + " is a read-only replica: point LLM_STATE_URL at the primary";
+        }
+        if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
+            return "Redis at " + address + " refused the credentials of LLM_STATE_URL ("
+                    + message.split(" ", 2)[0] + ")";
+        }
+        if (message.startsWith("WRONGTYPE")) {
+            return "Redis at " + address + " holds a key of another type under the prefix (left by another "
+                    + "program or an older version?): " + message;
+        }
+        if (message.contains("Could not get a resource") || message.contains("Pool")) {
+            return "no connection to Redis at " + address + " came free within " + timeoutMillis + " ms";
+        }
+        return "Redis at " + address + " failed: " + message;
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RedisStore.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+    }
+
+    /** A script loaded once per server and called by its SHA1; loaded again when the server forgot it. */
+    final class Script {
+        private final String source;
+        private volatile String sha;
+
+        private Script(String source) {
+            this.source = source;
+        }
+
+        /** Runs it; a failure is a {@link StateUnavailableException}. */
+        Object run(List<String> keys, List<String> args) {
+            return guarded(() -> {
+                String known = sha;
+                if (known == null) {
+                    known = load();
+                }
+                try {
+                    return redis.evalsha(known, keys, args);
+                } catch (JedisNoScriptException e) {
+                    return redis.evalsha(load(), keys, args);
+                }
+            });
+        }
+
+        private String load() {
+            String loaded = redis.scriptLoad(source);
+            sha = loaded;
+            return loaded;
+        }
+    }
+}
