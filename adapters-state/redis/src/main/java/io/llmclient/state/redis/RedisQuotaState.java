@@ -68,7 +68,7 @@ public final class RedisQuotaState implements QuotaState {
         this.admit = store.script("common.lua", "admit.lua");
         this.settle = store.script("common.lua", "settle.lua");
         this.standings = store.script("common.lua", "standings.lua");
-        this.charge = store.script("charge.lua");
+        this.charge = store.script("common.lua", "charge.lua");
     }
 
     @Override

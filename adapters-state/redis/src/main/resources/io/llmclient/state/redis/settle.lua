@@ -8,6 +8,7 @@
 local parties = tonumber(ARGV[1])
 local tokens = tonumber(ARGV[2])
 local cost = ARGV[3]
+checkKeys(kinds('n', 'znnnnnn', parties))
 
 for i = 1, parties do
     local k = 1 + (i - 1) * 7
