@@ -444,6 +444,31 @@ public abstract class QuotaStateContract {
         assertEquals(new NanoUsd(5 * USD), spent(total, now));
     }
 
+    @Test
+    void aSettlementCountsOncePerIdAndAChargeUnderItsIdAddsNothing() {
+        var key = soloKey("k", limits(null, 1000L, 2L, new Budget(new NanoUsd(10 * USD), BudgetPeriod.DAILY)));
+        admitted(List.of(key));
+        admitted(List.of(key));
+        state().settle(List.of(key), 100, new NanoUsd(USD), now, "settlement-1");
+        state().settle(List.of(key), 100, new NanoUsd(USD), now, "settlement-1");
+        state().charge(List.of(key), new NanoUsd(USD), now, "settlement-1");
+        var standing = standing(key);
+        assertEquals(Optional.of(new Standing.InFlight(2, 1)), standing.parallel());
+        assertWindow(1000, 900, standing.tokens());
+        assertEquals(new NanoUsd(USD), standing.budget().orElseThrow().spent());
+    }
+
+    @Test
+    void aChargeUnderTheIdOfASettlementThatNeverArrivedCountsForEveryPartyAndTheLateSettlementNot() {
+        var alice = teamKey("alice", "research", budget(10 * USD, BudgetPeriod.DAILY));
+        var research = team("research", budget(10 * USD, BudgetPeriod.TOTAL));
+        var parties = List.of(alice, research);
+        state().charge(parties, new NanoUsd(USD), now, "settlement-lost");
+        state().settle(parties, 0, new NanoUsd(USD), now, "settlement-lost");
+        assertEquals(new NanoUsd(USD), spent(alice, now));
+        assertEquals(new NanoUsd(USD), spent(research, now));
+    }
+
     // ---- concurrency
 
     private static final int THREADS = 50;
