@@ -181,6 +181,18 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         if (log != null) {
             Files.deleteIfExists(log);
         }
+        if (dataDir != null) {
+            deleteTree(dataDir);
+        }
+    }
+
+    /** Deletes a temporary directory and what is in it. */
+    static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private void stop() throws Exception {

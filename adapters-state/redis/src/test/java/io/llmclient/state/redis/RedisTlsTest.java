@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,6 +34,11 @@ class RedisTlsTest {
 
     private static final List<LimitedParty> KEY = List.of(new LimitedParty("k", LimitedParty.Kind.KEY, "k",
             new Limits(Optional.of(2L), Optional.empty(), Optional.empty(), Optional.empty())));
+
+    @AfterAll
+    static void deleteKeys() throws Exception {
+        PKI.delete();
+    }
 
     private static RedisQuotaState state(RedisStore store) {
         return new RedisQuotaState(store, "tls:" + System.nanoTime() + ":", Duration.ofMinutes(1));
@@ -76,11 +82,13 @@ class RedisTlsTest {
     }
 
     @Test
-    void aCaFromAnotherAuthorityIsNotTrusted() {
+    void aCaFromAnotherAuthorityIsNotTrusted() throws Exception {
         var stranger = TestPki.create("Another CA");
         try (var store = new RedisStore(SERVER.url(), Duration.ofSeconds(2), 2, stranger.caCertificates())) {
             var error = assertThrows(StateUnavailableException.class, () -> state(store).admit(KEY, Instant.now()));
             assertTrue(error.getMessage().contains("not signed by a trusted CA"), error::getMessage);
+        } finally {
+            stranger.delete();
         }
     }
 

@@ -54,6 +54,11 @@ final class TestPki {
         }
     }
 
+    /** Deletes the CA's and its servers' files (keys included). */
+    void delete() throws IOException {
+        RedisServer.deleteTree(dir);
+    }
+
     /** The CA's certificate, as {@code redis-server --tls-ca-cert-file} and LLM_STATE_CA_FILE take it. */
     Path caPem() {
         return caPem;
