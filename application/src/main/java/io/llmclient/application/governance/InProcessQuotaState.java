@@ -101,11 +101,23 @@ public final class InProcessQuotaState implements QuotaState {
     }
 
     @Override
-    public void charge(List<LimitedParty> parties, NanoUsd cost, Instant at, String chargeId) {
+    public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
+        if (firstTime(settlementId)) {
+            settle(parties, tokens, cost, now);
+        }
+    }
+
+    // Settlements and charges share the ids: a charge sent for a settlement that did arrive is ignored.
+    private boolean firstTime(String id) {
         synchronized (charged) {
-            if (!charged.add(chargeId)) {
-                return;
-            }
+            return charged.add(id);
+        }
+    }
+
+    @Override
+    public void charge(List<LimitedParty> parties, NanoUsd cost, Instant at, String chargeId) {
+        if (!firstTime(chargeId)) {
+            return;
         }
         if (parties.isEmpty() || cost.nanos() <= 0) {
             return;

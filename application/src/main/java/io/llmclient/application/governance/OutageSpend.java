@@ -17,7 +17,8 @@ import java.util.UUID;
  * Spend charged while the shared store did not answer, kept per party and UTC day (a day lies
  * within one week, month and total, so one charge per day reaches every period it belongs to) and
  * added to the store when it answers. Each charge carries an id fixed before it is first sent, so
- * that one whose answer was lost is sent again with the same id and counted once.
+ * that one whose answer was lost is sent again with the same id and counted once. A settlement
+ * that failed is kept apart, under its own id, as it may have reached the store after all.
  */
 final class OutageSpend {
     private static final long DAY_MILLIS = 86_400_000L;
@@ -25,7 +26,8 @@ final class OutageSpend {
     private record Bucket(LimitedParty party, long day) {
     }
 
-    private record Charge(LimitedParty party, NanoUsd cost, Instant at, String id) {
+    // Sent as one charge of all its parties: the store marks the id once for them all.
+    private record Charge(List<LimitedParty> parties, NanoUsd cost, Instant at, String id) {
     }
 
     private final QuotaState shared;
@@ -49,6 +51,24 @@ final class OutageSpend {
                         Math::addExact);
             }
         }
+        sendIfUp();
+    }
+
+    /**
+     * Keeps the cost of a settlement that failed without an answer, under the settlement's own id:
+     * if it reached the store after all, the store ignores the charge.
+     */
+    void addSettlement(List<LimitedParty> parties, NanoUsd cost, Instant at, String settlementId) {
+        if (cost.nanos() <= 0) {
+            return;
+        }
+        synchronized (this) {
+            sending.add(new Charge(List.copyOf(parties), cost, at, settlementId));
+        }
+        sendIfUp();
+    }
+
+    private void sendIfUp() {
         if (link.up()) {
             // The link came back between this call's failure and now: the recovery has already run.
             try {
@@ -64,13 +84,13 @@ final class OutageSpend {
      * that charge and its id for the next attempt.
      */
     synchronized void replay() {
-        collecting.forEach((bucket, nanos) -> sending.add(new Charge(bucket.party(), new NanoUsd(nanos),
+        collecting.forEach((bucket, nanos) -> sending.add(new Charge(List.of(bucket.party()), new NanoUsd(nanos),
                 Instant.ofEpochMilli(bucket.day() * DAY_MILLIS), UUID.randomUUID().toString())));
         collecting.clear();
         while (!sending.isEmpty()) {
             Charge next = sending.peekFirst();
             link.attempt("charge", () -> {
-                shared.charge(List.of(next.party()), next.cost(), next.at(), next.id());
+                shared.charge(next.parties(), next.cost(), next.at(), next.id());
                 return null;
             });
             sending.removeFirst();
@@ -79,7 +99,7 @@ final class OutageSpend {
 
     synchronized long outstandingNanos() {
         var all = new ArrayList<Long>(collecting.values());
-        sending.forEach(charge -> all.add(charge.cost().nanos()));
+        sending.forEach(charge -> all.add(charge.cost().nanos() * charge.parties().size()));
         return all.stream().mapToLong(Long::longValue).sum();
     }
 }

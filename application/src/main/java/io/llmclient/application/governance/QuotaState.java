@@ -30,6 +30,15 @@ public interface QuotaState {
      */
     void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now);
 
+    /**
+     * As {@link #settle}, once per {@code settlementId}: the same settlement again changes nothing,
+     * and neither does a {@link #charge} with its id. So when a settlement fails without an answer
+     * (it may or may not have reached the state), its cost can be charged later under its id and
+     * counts once either way. Ids are remembered for a while: long enough for a store that stalled
+     * or restarted to answer again.
+     */
+    void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId);
+
     /** The parties' standings, without changing anything. */
     List<Standing> standings(List<LimitedParty> parties, Instant now);
 

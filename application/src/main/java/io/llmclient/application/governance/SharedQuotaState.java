@@ -8,6 +8,7 @@ import io.llmclient.domain.money.NanoUsd;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The quota state of several replicas: the shared store's, reached through a {@link StateLink},
@@ -47,14 +48,19 @@ public final class SharedQuotaState implements QuotaState {
         }
         if (admission instanceof Admission.Admitted admitted) {
             return new Admission.Admitted(admitted.standings(),
-                    (tokens, cost, at) -> settleShared(admitted.settlement(), parties, tokens, cost, at));
+                    (tokens, cost, at) -> settleShared(parties, tokens, cost, at, UUID.randomUUID().toString()));
         }
         return admission;
     }
 
     @Override
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now) {
-        settleShared((t, c, at) -> shared.settle(parties, t, c, at), parties, tokens, cost, now);
+        settleShared(parties, tokens, cost, now, UUID.randomUUID().toString());
+    }
+
+    @Override
+    public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
+        settleShared(parties, tokens, cost, now, settlementId);
     }
 
     @Override
@@ -91,14 +97,15 @@ public final class SharedQuotaState implements QuotaState {
         return false;
     }
 
-    // A call admitted by the store: settled there; when that fails, its in-flight places in the store
-    // are freed by their TTL and its spend waits for the store.
-    private void settleShared(Settlement settlement, List<LimitedParty> parties, long tokens, NanoUsd cost,
-                              Instant at) {
+    // A call admitted by the store: settled there, under an id. When that fails, its in-flight places
+    // in the store are freed by their TTL and its spend waits for the store, under the same id: a
+    // settlement that timed out or lost its answer may have been applied all the same, and the
+    // store then ignores the charge.
+    private void settleShared(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant at, String id) {
         try {
-            link.run("settle", () -> settlement.settle(tokens, cost, at));
+            link.run("settle", () -> shared.settle(parties, tokens, cost, at, id));
         } catch (StateUnavailableException unavailable) {
-            outage.add(parties, cost, at);
+            outage.addSettlement(parties, cost, at, id);
         }
     }
 

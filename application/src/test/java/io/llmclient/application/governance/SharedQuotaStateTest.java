@@ -3,7 +3,8 @@ package io.llmclient.application.governance;
 import static io.llmclient.application.governance.QuotaFixture.USD;
 import static io.llmclient.application.governance.QuotaFixture.budget;
 import static io.llmclient.application.governance.QuotaFixture.maxParallel;
-import static io.llmclient.application.governance.QuotaFixture.soloKey;
+import static io.llmclient.application.governance.QuotaFixture.team;
+import static io.llmclient.application.governance.QuotaFixture.teamKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,44 +17,95 @@ import io.llmclient.application.state.StateLink;
 import io.llmclient.application.state.StateStore;
 import io.llmclient.application.state.StateUnavailableException;
 import io.llmclient.application.telemetry.MetricsPort;
-import io.llmclient.application.testing.ManualClock;
+import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.governance.LimitedParty;
-import io.llmclient.domain.governance.Limits;
 import io.llmclient.domain.money.BudgetPeriod;
 import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The failure modes of contract section 11 over a shared store that can be switched off: fail
- * open to this replica's memory, fail closed for callers with limits, one probe, and spend charged
- * while the store was away added to it exactly once.
+ * SharedQuotaState, StateLink and OutageSpend against a shared state that can stop answering, or
+ * apply a call and lose its answer (what a timeout after the store ran the call looks like). The
+ * same behaviours against a real Redis killed mid-traffic are in the Redis module's RedisOutageTest.
  */
 class SharedQuotaStateTest {
-    private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
-    private static final LimitedParty LIMITED = soloKey("limited", maxParallel(1));
-    private static final LimitedParty BUDGETED = soloKey("budgeted", budget(10 * USD, BudgetPeriod.DAILY));
-    private static final LimitedParty FREE = soloKey("free",
-            new Limits(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+    private static final LimitedParty RESEARCH = team("research", budget(100 * USD, BudgetPeriod.TOTAL));
+    private static final LimitedParty ALICE = teamKey("alice", "research", budget(100 * USD, BudgetPeriod.DAILY));
+    private static final List<LimitedParty> PARTIES = List.of(ALICE, RESEARCH);
+
+    /** How the store behaves now. */
+    private enum Behaviour { ANSWERS, DOWN, LOSES_ANSWERS }
+
+    /** An in-process state standing in for the shared store, whose answers the test takes away. */
+    private static final class Store implements QuotaState, StateStore {
+        private final InProcessQuotaState inner = new InProcessQuotaState();
+        private volatile Behaviour behaviour = Behaviour.ANSWERS;
+
+        private <T> T call(java.util.function.Supplier<T> work) {
+            if (behaviour == Behaviour.DOWN) {
+                throw new StateUnavailableException("the test's store is down");
+            }
+            T result = work.get();
+            if (behaviour == Behaviour.LOSES_ANSWERS) {
+                throw new StateUnavailableException("the test's store ran the call and lost its answer");
+            }
+            return result;
+        }
+
+        @Override
+        public Admission admit(List<LimitedParty> parties, Instant now) {
+            return call(() -> inner.admit(parties, now));
+        }
+
+        @Override
+        public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now) {
+            call(() -> {
+                inner.settle(parties, tokens, cost, now);
+                return null;
+            });
+        }
+
+        @Override
+        public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
+            call(() -> {
+                inner.settle(parties, tokens, cost, now, settlementId);
+                return null;
+            });
+        }
+
+        @Override
+        public List<Standing> standings(List<LimitedParty> parties, Instant now) {
+            return call(() -> inner.standings(parties, now));
+        }
+
+        @Override
+        public void charge(List<LimitedParty> parties, NanoUsd cost, Instant at, String chargeId) {
+            call(() -> {
+                inner.charge(parties, cost, at, chargeId);
+                return null;
+            });
+        }
+
+        @Override
+        public void ping() {
+            if (behaviour == Behaviour.DOWN) {
+                throw new StateUnavailableException("the test's store does not answer");
+            }
+        }
+
+        long spent(LimitedParty party) {
+            return inner.standings(List.of(party), Instant.now()).getFirst().budget().orElseThrow().spent().nanos();
+        }
+    }
 
     private final Store store = new Store();
-    private final RecordingMetrics metrics = new RecordingMetrics();
-    private final StepSleeper probeSleeps = new StepSleeper();
     private StateLink link;
-
-    private SharedQuotaState state(StateFailureMode mode) {
-        link = new StateLink(store, mode, new ManualClock(), metrics, probeSleeps, Duration.ofMillis(500));
-        return new SharedQuotaState(store, link);
-    }
 
     @AfterEach
     void closeLink() {
@@ -62,218 +114,117 @@ class SharedQuotaStateTest {
         }
     }
 
-    @Test
-    void whileTheStoreAnswersEveryStepGoesToItAndIsTimed() {
-        SharedQuotaState state = state(StateFailureMode.OPEN);
-        var admitted = assertInstanceOf(Admission.Admitted.class, state.admit(List.of(LIMITED), NOW));
-        assertInstanceOf(Admission.Refused.class, state.admit(List.of(LIMITED), NOW), "max-parallel 1 in the store");
-        admitted.settlement().settle(10, new NanoUsd(5), NOW);
-        assertEquals(List.of("admit", "admit", "settle"), store.calls);
-        assertEquals(List.of("admit ok", "admit ok", "settle ok"), metrics.calls);
+    private SharedQuotaState shared(StateFailureMode mode) {
+        link = new StateLink(store, mode, TimeSource.system(), MetricsPort.none(), Sleeper.system(),
+                Duration.ofMillis(10));
+        return new SharedQuotaState(store, link);
     }
 
-    @Test
-    void failingOpenOneFailedCallCutsTheLinkAndLaterCallsUseThisReplicaAloneAtOnce() {
-        SharedQuotaState state = state(StateFailureMode.OPEN);
-        store.down = true;
-        assertInstanceOf(Admission.Admitted.class, state.admit(List.of(LIMITED), NOW));
-        assertInstanceOf(Admission.Refused.class, state.admit(List.of(LIMITED), NOW),
-                "this replica's memory counts the in-flight place");
-        assertEquals(List.of("admit"), store.calls, "after one failure the store is not asked again");
-        assertEquals(List.of("admit failed"), metrics.calls);
-        assertEquals(List.of(true), metrics.fallbacks);
-        assertFalse(link.up());
-        assertTrue(link.availability().reason().contains("failing open"), link.availability().reason());
-        assertEquals(1, state.standings(List.of(LIMITED), NOW).getFirst().parallel().orElseThrow().inUse());
-    }
-
-    @Test
-    void failingClosedACallerWithLimitsIsRefusedAndOneWithoutIsAdmitted() {
-        SharedQuotaState state = state(StateFailureMode.CLOSED);
-        store.down = true;
-        assertThrows(StateUnavailableException.class, () -> state.admit(List.of(LIMITED), NOW));
-        assertThrows(StateUnavailableException.class, () -> state.admit(List.of(BUDGETED), NOW));
-        assertThrows(StateUnavailableException.class, () -> state.standings(List.of(LIMITED), NOW));
-        assertInstanceOf(Admission.Admitted.class, state.admit(List.of(FREE), NOW));
-        assertEquals(List.of(false), metrics.fallbacks, "failing closed is no fallback");
-    }
-
-    @Test
-    void spendChargedWhileTheStoreWasAwayIsAddedOnceWhenTheProbeFindsItAgain() {
-        SharedQuotaState state = state(StateFailureMode.OPEN);
-        var beforeOutage = assertInstanceOf(Admission.Admitted.class, state.admit(List.of(BUDGETED), NOW));
-        store.down = true;
-        // Admitted by the store, settled while it is away; then two calls admitted by this replica.
-        beforeOutage.settlement().settle(1, new NanoUsd(300), NOW);
-        for (int i = 0; i < 2; i++) {
-            var local = assertInstanceOf(Admission.Admitted.class, state.admit(List.of(BUDGETED), NOW));
-            local.settlement().settle(1, new NanoUsd(200), NOW);
-        }
-        assertEquals(700, state.outstandingNanos());
-        assertEquals(0, spent(BUDGETED));
-
-        // A probe while still down changes nothing; the next one finds the store and replays.
-        probeSleeps.step();
-        awaitTrue(() -> metrics.calls.contains("ping failed"));
-        store.down = false;
-        probeSleeps.step();
-        awaitTrue(link::up);
-        assertEquals(700, spent(BUDGETED));
-        assertEquals(0, state.outstandingNanos());
-        assertEquals(List.of(true, false), metrics.fallbacks);
-    }
-
-    @Test
-    void aChargeWhoseAnswerWasLostIsSentAgainWithTheSameIdAndCountedOnce() {
-        SharedQuotaState state = state(StateFailureMode.OPEN);
-        store.down = true;
-        var local = assertInstanceOf(Admission.Admitted.class, state.admit(List.of(BUDGETED), NOW));
-        local.settlement().settle(1, new NanoUsd(400), NOW);
-
-        store.down = false;
-        store.loseNextChargeAnswer = true;
-        probeSleeps.step();
-        awaitTrue(() -> store.chargeIds.size() == 1);
-        probeSleeps.step();
-        awaitTrue(link::up);
-        assertEquals(2, store.chargeIds.size(), "sent twice");
-        assertEquals(store.chargeIds.get(0), store.chargeIds.get(1), "with one id");
-        assertEquals(400, spent(BUDGETED), "counted once");
-    }
-
-    @Test
-    void aCallIsSettledOnTheStateThatAdmittedItEvenAfterTheStoreIsBack() {
-        SharedQuotaState state = state(StateFailureMode.OPEN);
-        store.down = true;
-        var local = assertInstanceOf(Admission.Admitted.class, state.admit(List.of(LIMITED), NOW));
-        store.down = false;
-        probeSleeps.step();
-        awaitTrue(link::up);
-
-        var shared = assertInstanceOf(Admission.Admitted.class, state.admit(List.of(LIMITED), NOW));
-        local.settlement().settle(0, NanoUsd.ZERO, NOW);
-        assertInstanceOf(Admission.Refused.class, state.admit(List.of(LIMITED), NOW),
-                "the local settlement did not free the store's place");
-        shared.settlement().settle(0, NanoUsd.ZERO, NOW);
-        assertInstanceOf(Admission.Admitted.class, state.admit(List.of(LIMITED), NOW));
-    }
-
-    private long spent(LimitedParty party) {
-        return store.inner.standings(List.of(party), NOW).getFirst().budget().orElseThrow().spent().nanos();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) {
+    private void awaitRecovery(SharedQuotaState state) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 10 s");
-            Thread.onSpinWait();
+        while ((!link.up() || state.outstandingNanos() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
+        assertTrue(link.up(), "the link did not come back up");
+        assertEquals(0, state.outstandingNanos());
     }
 
-    /** A shared store that can be switched off: every call fails while {@code down}. */
-    private static final class Store implements QuotaState, StateStore {
-        final InProcessQuotaState inner = new InProcessQuotaState();
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        final List<String> chargeIds = new CopyOnWriteArrayList<>();
-        volatile boolean down;
-        volatile boolean loseNextChargeAnswer;
-
-        private void answerable(String call) {
-            calls.add(call);
-            if (down) {
-                throw new StateUnavailableException("the test's store is down");
-            }
-        }
-
-        @Override
-        public Admission admit(List<LimitedParty> parties, Instant now) {
-            answerable("admit");
-            Admission admission = inner.admit(parties, now);
-            if (admission instanceof Admission.Admitted admitted) {
-                return new Admission.Admitted(admitted.standings(), (tokens, cost, at) -> {
-                    answerable("settle");
-                    admitted.settlement().settle(tokens, cost, at);
-                });
-            }
-            return admission;
-        }
-
-        @Override
-        public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now) {
-            answerable("settle");
-            inner.settle(parties, tokens, cost, now);
-        }
-
-        @Override
-        public List<Standing> standings(List<LimitedParty> parties, Instant now) {
-            answerable("standings");
-            return inner.standings(parties, now);
-        }
-
-        @Override
-        public void charge(List<LimitedParty> parties, NanoUsd cost, Instant at, String chargeId) {
-            answerable("charge");
-            chargeIds.add(chargeId);
-            inner.charge(parties, cost, at, chargeId);
-            if (loseNextChargeAnswer) {
-                loseNextChargeAnswer = false;
-                throw new StateUnavailableException("the answer was lost");
-            }
-        }
-
-        @Override
-        public void ping() {
-            answerable("ping");
-        }
+    @Test
+    void whileTheStoreAnswersEveryStepIsItsOwn() {
+        var state = shared(StateFailureMode.OPEN);
+        var admission = assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
+        admission.settlement().settle(10, new NanoUsd(USD), Instant.now());
+        state.settle(PARTIES, 0, new NanoUsd(USD), Instant.now());
+        state.charge(PARTIES, new NanoUsd(USD), Instant.now(), "charge-1");
+        assertEquals(3 * USD, store.spent(ALICE));
+        assertEquals(new NanoUsd(3 * USD), state.standings(PARTIES, Instant.now()).get(1).budget().orElseThrow().spent());
+        assertEquals(List.of(), state.standings(List.of(), Instant.now()));
+        assertEquals(List.of(), assertInstanceOf(Admission.Admitted.class, state.admit(List.of(), Instant.now()))
+                .standings());
+        assertTrue(link.availability().available());
+        assertEquals(0, state.outstandingNanos());
     }
 
-    /** A sleeper that returns only when the test lets it: each step lets the probe try once. */
-    private static final class StepSleeper implements Sleeper {
-        private final Semaphore steps = new Semaphore(0);
-
-        void step() {
-            steps.release();
-        }
-
-        @Override
-        public void sleep(Duration duration) throws InterruptedException {
-            steps.acquire();
-        }
+    @Test
+    void failingOpenAdmitsFromMemoryWhileTheStoreIsDownAndItsSpendReachesTheStoreOnce() throws Exception {
+        var state = shared(StateFailureMode.OPEN);
+        store.behaviour = Behaviour.DOWN;
+        var admission = assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
+        assertFalse(link.up());
+        assertFalse(link.availability().available());
+        assertTrue(link.availability().reason().contains("failing open"), link.availability().reason());
+        // Limits hold in this replica's memory meanwhile.
+        var tight = List.of(teamKey("bob", "research", maxParallel(1)));
+        state.admit(tight, Instant.now());
+        assertInstanceOf(Admission.Refused.class, state.admit(tight, Instant.now()));
+        assertEquals(100 * USD, state.standings(PARTIES, Instant.now()).getFirst().budget().orElseThrow().limit().nanos());
+        admission.settlement().settle(10, new NanoUsd(7), Instant.now());
+        assertEquals(2 * 7, state.outstandingNanos());
+        store.behaviour = Behaviour.ANSWERS;
+        awaitRecovery(state);
+        assertEquals(7, store.spent(ALICE));
+        assertEquals(7, store.spent(RESEARCH));
+        // Spend of a call admitted from memory and settled after the recovery goes straight to the store.
+        state.admit(PARTIES, Instant.now());
     }
 
-    private static final class RecordingMetrics implements MetricsPort {
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        final List<Boolean> fallbacks = new ArrayList<>();
+    @Test
+    void failingClosedRefusesWhileDownAndSettlesAnEarlierAdmissionOnce() throws Exception {
+        var state = shared(StateFailureMode.CLOSED);
+        var admission = assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
+        store.behaviour = Behaviour.DOWN;
+        assertThrows(StateUnavailableException.class, () -> state.admit(PARTIES, Instant.now()));
+        assertThrows(StateUnavailableException.class, () -> state.standings(PARTIES, Instant.now()));
+        assertThrows(StateUnavailableException.class,
+                () -> state.charge(PARTIES, new NanoUsd(1), Instant.now(), "charge-down"));
+        assertTrue(link.availability().reason().contains("failing closed"), link.availability().reason());
+        admission.settlement().settle(10, new NanoUsd(11), Instant.now());
+        state.settle(PARTIES, 0, new NanoUsd(13), Instant.now(), "settlement-2");
+        assertEquals(2 * 24, state.outstandingNanos());
+        store.behaviour = Behaviour.ANSWERS;
+        awaitRecovery(state);
+        assertEquals(24, store.spent(ALICE));
+        assertEquals(24, store.spent(RESEARCH));
+    }
 
-        @Override
-        public void stateCall(String operation, Duration took, boolean failed) {
-            calls.add(operation + (failed ? " failed" : " ok"));
-        }
+    @Test
+    void aSettlementTheStoreRanButWhoseAnswerWasLostIsCountedOnce() throws Exception {
+        var state = shared(StateFailureMode.OPEN);
+        var admission = assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
+        store.behaviour = Behaviour.LOSES_ANSWERS;
+        admission.settlement().settle(10, new NanoUsd(5), Instant.now());
+        assertEquals(2 * 5, state.outstandingNanos());
+        store.behaviour = Behaviour.ANSWERS;
+        awaitRecovery(state);
+        assertEquals(5, store.spent(ALICE));
+        assertEquals(5, store.spent(RESEARCH));
+    }
 
-        @Override
-        public synchronized void stateFallback(boolean active) {
-            fallbacks.add(active);
-        }
+    @Test
+    void aRecoveryThatFailsKeepsTheSpendForTheNextOne() throws Exception {
+        var state = shared(StateFailureMode.OPEN);
+        store.behaviour = Behaviour.DOWN;
+        var admission = assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
+        admission.settlement().settle(10, new NanoUsd(3), Instant.now());
+        // The store answers pings again but loses the answers of charges: each replay fails and is kept.
+        store.behaviour = Behaviour.LOSES_ANSWERS;
+        Thread.sleep(100);
+        assertFalse(link.up());
+        store.behaviour = Behaviour.ANSWERS;
+        awaitRecovery(state);
+        // Each lost charge was applied: its id made the next attempts count nothing.
+        assertEquals(3, store.spent(ALICE));
+        assertEquals(3, store.spent(RESEARCH));
+    }
 
-        @Override
-        public void started(io.llmclient.domain.catalog.ModelEntry model) {
-        }
-
-        @Override
-        public void firstToken(io.llmclient.domain.catalog.ModelEntry model, Duration timeToFirstToken) {
-        }
-
-        @Override
-        public void succeeded(io.llmclient.domain.catalog.ModelEntry model, Duration latency,
-                              io.llmclient.domain.chat.Usage usage) {
-        }
-
-        @Override
-        public void failed(io.llmclient.domain.catalog.ModelEntry model, Duration latency, String errorType) {
-        }
-
-        @Override
-        public void governanceViolation(String attemptedModel, String sourceAgent) {
-        }
+    @Test
+    void failureModesHaveTheirWireNames() {
+        assertEquals("open", StateFailureMode.OPEN.wireName());
+        assertEquals(Optional.of(StateFailureMode.CLOSED), StateFailureMode.fromWire("closed"));
+        assertEquals(Optional.empty(), StateFailureMode.fromWire("ajar"));
+        shared(StateFailureMode.CLOSED);
+        assertEquals(StateFailureMode.CLOSED, link.mode());
+        assertThrows(IllegalArgumentException.class, () -> new StateLink(store, StateFailureMode.OPEN,
+                TimeSource.system(), MetricsPort.none(), Sleeper.system(), Duration.ZERO));
     }
 }

@@ -52,7 +52,7 @@ public final class SharedStateWiring implements AutoCloseable {
         if (settings.url().isEmpty()) {
             return new SharedStateWiring(new InProcessQuotaState(), Optional.empty(), Optional.empty());
         }
-        var store = new RedisStore(settings.url().get(), settings.timeout(), MAX_CONNECTIONS);
+        var store = new RedisStore(settings.url().get(), settings.timeout(), MAX_CONNECTIONS, settings.trustedCas());
         var link = new StateLink(store, settings.failureMode(), time, metrics, sleeper, PROBE_EVERY);
         var quotas = new SharedQuotaState(new RedisQuotaState(store, settings.prefix(), IN_FLIGHT_TTL), link);
         return new SharedStateWiring(quotas, Optional.of(link), Optional.of(store));

@@ -43,6 +43,11 @@ public final class RedisQuotaState implements QuotaState {
     // A charge's id is remembered this long: replays of one outage come within it.
     private static final long CHARGE_ID_TTL_MILLIS = 7L * 86_400_000L;
 
+    // A settlement's id is remembered this long (one key per request): a settlement whose answer was
+    // lost is charged again when the store answers, which for a stall or a restart comes within it.
+    // Two minutes of requests' ids cost about what the rpm windows hold already.
+    private static final long SETTLEMENT_ID_TTL_MILLIS = 120_000L;
+
     private final String prefix;
     private final String inFlightTtlMillis;
     private final RedisStore.Script admit;
@@ -68,7 +73,7 @@ public final class RedisQuotaState implements QuotaState {
         this.admit = store.script("common.lua", "admit.lua");
         this.settle = store.script("common.lua", "settle.lua");
         this.standings = store.script("common.lua", "standings.lua");
-        this.charge = store.script("charge.lua");
+        this.charge = store.script("common.lua", "charge.lua");
     }
 
     @Override
@@ -117,6 +122,15 @@ public final class RedisQuotaState implements QuotaState {
 
     @Override
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now) {
+        settle(parties, tokens, cost, now, Optional.empty());
+    }
+
+    @Override
+    public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
+        settle(parties, tokens, cost, now, Optional.of(settlementId));
+    }
+
+    private void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, Optional<String> id) {
         if (parties.isEmpty()) {
             return;
         }
@@ -141,6 +155,11 @@ public final class RedisQuotaState implements QuotaState {
         for (LimitedParty party : parties) {
             args.add(party.limits().tpm().isPresent() ? "1" : "0");
         }
+        // The marker a charge of the same id finds (charge's own key), so that it adds nothing.
+        id.ifPresent(settlementId -> {
+            keys.add(slotKey(parties) + ":charge:" + settlementId);
+            args.add(Long.toString(SETTLEMENT_ID_TTL_MILLIS));
+        });
         settle.run(keys, args);
     }
 

@@ -2,6 +2,8 @@ package io.llmclient.state.redis;
 
 import io.llmclient.application.state.StateStore;
 import io.llmclient.application.state.StateUnavailableException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,15 +11,22 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
@@ -29,8 +38,9 @@ import redis.clients.jedis.util.JedisURIHelper;
  * a {@link StateUnavailableException} whose message says what happened (no answer in time, no
  * connection, wrong password, a read-only replica, keys of another shape) and never holds the
  * password. Scripts are loaded once and called by {@code EVALSHA}, loaded again when the server
- * answers {@code NOSCRIPT} (a restart or a failover forgets them). See docs/decisions.md
- * sections 31 and 32.
+ * answers {@code NOSCRIPT} (a restart or a failover forgets them). Over {@code rediss://} the server's
+ * certificate must be signed by a trusted CA (the ones given, else the JVM's trust store) and name
+ * the URL's host. See docs/decisions.md sections 31 and 32.
  */
 public final class RedisStore implements StateStore, AutoCloseable {
     private final RedisClient redis;
@@ -46,6 +56,22 @@ public final class RedisStore implements StateStore, AutoCloseable {
      * @throws IllegalArgumentException when the URL is not one of those
      */
     public RedisStore(String url, Duration timeout, int maxConnections) {
+        this(url, timeout, maxConnections, List.of());
+    }
+
+    /**
+     * Connects (lazily), over TLS trusting exactly {@code trustedCas} when they are given.
+     *
+     * @param url            {@code redis://[user:password@]host:port[/db]}, or {@code rediss://} for TLS
+     * @param timeout        bounds connecting, every call and the wait for a pooled connection
+     * @param maxConnections the pool's size: calls beyond it wait for a connection (within timeout)
+     * @param trustedCas     the CAs a {@code rediss://} server's certificate must chain to
+     *                       ({@code LLM_STATE_CA_FILE}); empty: the JVM's trust store
+     * @throws IllegalArgumentException when the URL is not one of those, or CAs are given for a
+     *                                  {@code redis://} URL (which would not use them)
+     */
+    public RedisStore(String url, Duration timeout, int maxConnections, List<X509Certificate> trustedCas) {
+        Objects.requireNonNull(trustedCas, "trustedCas");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the timeout must be positive");
         }
@@ -62,8 +88,11 @@ public final class RedisStore implements StateStore, AutoCloseable {
                 .database(JedisURIHelper.getDBIndex(uri))
                 .clientName("llm-gateway");
         if (JedisURIHelper.isRedisSSLScheme(uri)) {
-            // TLS verified against the JVM's trust store; a CA of its own is the next slice's setting.
-            config.sslOptions(SslOptions.defaults());
+            config.sslOptions(tls(trustedCas));
+        } else if (!trustedCas.isEmpty()) {
+            // A CA for a plain-text URL means TLS was meant: refusing beats running without it unnoticed.
+            throw new IllegalArgumentException("CA certificates are given (LLM_STATE_CA_FILE) but the URL is "
+                    + "redis://, without TLS: use rediss://");
         }
         var pool = new ConnectionPoolConfig();
         pool.setMaxTotal(maxConnections);
@@ -75,6 +104,30 @@ public final class RedisStore implements StateStore, AutoCloseable {
                 .clientConfig(config.build())
                 .poolConfig(pool)
                 .build();
+    }
+
+    // Trusts exactly the given CAs (an in-memory trust store), or the JVM's trust store when none are
+    // given; FULL also checks that the certificate names the URL's host (DNS name or IP address).
+    private static SslOptions tls(List<X509Certificate> trustedCas) {
+        var options = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
+        if (trustedCas.isEmpty()) {
+            return options.build();
+        }
+        // Not a secret: the store holds only public certificates, and never leaves memory.
+        char[] password = "trusted-cas".toCharArray();
+        try {
+            var trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            for (int i = 0; i < trustedCas.size(); i++) {
+                trusted.setCertificateEntry("ca-" + i, trustedCas.get(i));
+            }
+            var bytes = new ByteArrayOutputStream();
+            trusted.store(bytes, password);
+            byte[] store = bytes.toByteArray();
+            return options.trustStoreType("PKCS12").truststore(() -> new ByteArrayInputStream(store), password).build();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("cannot trust the CA certificates given: " + e.getMessage(), e);
+        }
     }
 
     private static URI parse(String url) {
@@ -132,6 +185,9 @@ public final class RedisStore implements StateStore, AutoCloseable {
         if (causedBy(e, SocketTimeoutException.class)) {
             return "Redis at " + address + " did not answer within " + timeoutMillis + " ms (LLM_STATE_TIMEOUT)";
         }
+        if (causedBy(e, SSLException.class)) {
+            return tlsFailure(e);
+        }
         if (message.startsWith("READONLY")) {
             return "Redis at " + address + " is a read-only replica: point LLM_STATE_URL at the primary";
         }
@@ -140,13 +196,36 @@ public final class RedisStore implements StateStore, AutoCloseable {
                     + message.split(" ", 2)[0] + ")";
         }
         if (message.startsWith("WRONGTYPE")) {
-            return "Redis at " + address + " holds a key of another type under the prefix (left by another "
-                    + "program or an older version?): " + message;
+            // The scripts check their keys before writing: the call changed nothing, and nothing is deleted.
+            return "Redis at " + address + " holds a key under LLM_STATE_PREFIX that this version did not write "
+                    + "(left by another program or an older version?); the call changed nothing: "
+                    + message.replaceFirst(" script: \\w+, on @user_script:\\d+\\.?$", "");
         }
         if (message.contains("Could not get a resource") || message.contains("Pool")) {
             return "no connection to Redis at " + address + " came free within " + timeoutMillis + " ms";
         }
         return "Redis at " + address + " failed: " + message;
+    }
+
+    private String tlsFailure(JedisException e) {
+        String detail = rootMessage(e);
+        if (causedBy(e, CertPathBuilderException.class) || detail.contains("PKIX")) {
+            return "TLS with Redis at " + address + " failed: its certificate is not signed by a trusted CA "
+                    + "(LLM_STATE_CA_FILE names the CAs to trust, else the JVM's trust store is used): " + detail;
+        }
+        if (causedBy(e, CertificateException.class)) {
+            return "TLS with Redis at " + address + " failed: its certificate does not name the host "
+                    + address.getHost() + " (or is not valid): " + detail;
+        }
+        return "TLS with Redis at " + address + " failed (is the server speaking TLS, with a certificate?): " + detail;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

@@ -10,6 +10,7 @@
 local inFlightTtl = ARGV[1]
 local parties = tonumber(ARGV[2])
 local counts = {}
+checkKeys(kinds('n', 'zznnn', parties))
 
 for i = 1, parties do
     local k = 1 + (i - 1) * 5

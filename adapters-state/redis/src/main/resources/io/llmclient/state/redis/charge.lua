@@ -4,6 +4,8 @@
 --   periods holding the charge's time).
 -- ARGV[1] cost (nano-dollars, as text), ARGV[2] how long the marker is kept (ms), ARGV[3..5] when the
 --   daily, weekly and monthly spend keys expire (epoch ms; a period long over expires at once).
+-- Checked before the marker is set: a charge refused for a foreign key is not marked as done.
+checkKeys(kinds('-', 'nnnn', (#KEYS - 1) / 4))
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
     return 0
 end

@@ -50,3 +50,31 @@ local function resetAfter(zkey)
     end
     return math.max(0, tonumber(newest[2]) + WINDOW - now)
 end
+
+-- A key under the prefix that this version did not write (another program's, or an older version's
+-- of another shape) fails the call naming the key, before the script writes anything: nothing is
+-- counted from a value this version cannot read, and nothing of another program is overwritten or
+-- deleted. Each script checks its keys first; kinds: 'z' a sorted set, 'n' a count (an integer as
+-- text), '-' not checked.
+local function checkKeys(kinds)
+    for i = 1, #KEYS do
+        local kind = string.sub(kinds, i, i)
+        if kind ~= '-' then
+            local found = redis.call('TYPE', KEYS[i]).ok
+            if found ~= 'none' then
+                if kind == 'z' and found ~= 'zset' then
+                    error({ err = 'WRONGTYPE key ' .. KEYS[i] .. ' is a ' .. found .. ', not the sorted set this '
+                            .. 'version writes' })
+                end
+                if kind == 'n' and (found ~= 'string' or not string.match(redis.call('GET', KEYS[i]), '^%d+$')) then
+                    error({ err = 'WRONGTYPE key ' .. KEYS[i] .. ' is not the count this version writes' })
+                end
+            end
+        end
+    end
+end
+
+-- The kinds of KEYS: 'first' for KEYS[1], then 'each' once per party.
+local function kinds(first, each, parties)
+    return first .. string.rep(each, parties)
+end

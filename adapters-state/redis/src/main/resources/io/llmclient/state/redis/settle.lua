@@ -3,11 +3,19 @@
 -- the spend of each of the four periods.
 -- KEYS[1] the slot's sequence; then per party, 7 keys: tpm window, tpm running sum, in-flight count,
 --   spend daily, weekly, monthly, total (the periods holding the caller's now).
+--   Then, when the settlement has an id, its marker (the key charge.lua marks for that id).
 -- ARGV[1] number of parties, ARGV[2] tokens, ARGV[3] cost (nano-dollars, as text), ARGV[4..6] when
---   the daily, weekly and monthly spend keys expire (epoch ms); then per party, 1 if it has a tpm limit.
+--   the daily, weekly and monthly spend keys expire (epoch ms); then per party, 1 if it has a tpm limit;
+--   then, with a marker, how long it is kept (ms).
+-- A settlement whose id is marked already (sent again, or charged after its answer was lost) changes nothing.
 local parties = tonumber(ARGV[1])
 local tokens = tonumber(ARGV[2])
 local cost = ARGV[3]
+checkKeys(kinds('n', 'znnnnnn', parties) .. '-')
+local marker = KEYS[2 + parties * 7]
+if marker and not redis.call('SET', marker, '1', 'NX', 'PX', ARGV[7 + parties]) then
+    return 0
+end
 
 for i = 1, parties do
     local k = 1 + (i - 1) * 7

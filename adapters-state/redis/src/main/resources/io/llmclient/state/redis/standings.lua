@@ -4,6 +4,7 @@
 -- Returns per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight, spent (text).
 local parties = tonumber(ARGV[1])
 local reply = {}
+checkKeys(kinds('', 'zznnn', parties))
 for i = 1, parties do
     local k = (i - 1) * 5
     table.insert(reply, redis.call('ZCOUNT', KEYS[k + 1], '(' .. cutoff, '+inf'))

@@ -19,12 +19,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} (never a mock) for the tests of a class: started on a free loopback
- * port without persistence, stopped after. When {@code redis-server} is not installed the tests
- * fail, saying how to install it; they are never skipped.
+ * port without persistence (unless {@link #persistent}), stopped after. It can speak only TLS
+ * ({@link #tls}), be a replica of another ({@link #replicaOf}), be paused with SIGSTOP, killed and
+ * started again. When {@code redis-server} is not installed the tests fail, saying how to install
+ * it; they are never skipped.
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private final List<String> options;
+    private TestPki pki;
+    private TestPki.Issued certificate;
+    private RedisServer primary;
+    private Path dataDir;
     private Process process;
+    private boolean paused;
     private int port;
     private Path log;
 
@@ -33,12 +40,41 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         this.options = List.of(options);
     }
 
+    /** A server that speaks only TLS, with {@code certificate} (signed by {@code pki}'s CA); clients need no certificate. */
+    public static RedisServer tls(TestPki pki, TestPki.Issued certificate) {
+        var server = new RedisServer();
+        server.pki = pki;
+        server.certificate = certificate;
+        return server;
+    }
+
+    /** A read-only replica of {@code primary}, which must be started first. */
+    public static RedisServer replicaOf(RedisServer primary) {
+        var server = new RedisServer();
+        server.primary = primary;
+        return server;
+    }
+
+    /**
+     * A server that keeps its data across a crash: append-only file, each write fsynced before
+     * it is answered ({@code appendfsync always}), so that an acknowledged write survives SIGKILL.
+     */
+    public static RedisServer persistent() {
+        var server = new RedisServer("--appendonly", "yes", "--appendfsync", "always");
+        try {
+            server.dataDir = Files.createTempDirectory("redis-data-");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return server;
+    }
+
     public int port() {
         return port;
     }
 
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return (certificate != null ? "rediss" : "redis") + "://127.0.0.1:" + port;
     }
 
     @Override
@@ -74,9 +110,53 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         start();
     }
 
-    private void start() throws Exception {
-        var command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no"));
+    /** Kills the server with SIGKILL, as a crash does: no shutdown, no last write. */
+    public void kill() throws Exception {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            paused = false;
+        }
+    }
+
+    /** Freezes the server with SIGSTOP: its connections stay open and nothing is answered. */
+    public void pause() throws Exception {
+        signal("-STOP");
+        paused = true;
+    }
+
+    /** Resumes a paused server with SIGCONT. */
+    public void resume() throws Exception {
+        signal("-CONT");
+        paused = false;
+    }
+
+    private void signal(String signal) throws Exception {
+        var kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Starts the server (again, after {@link #kill}) on its port. */
+    public void start() throws Exception {
+        var command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1"));
+        if (certificate != null) {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", certificate.certificate().toString(),
+                    "--tls-key-file", certificate.key().toString(),
+                    "--tls-ca-cert-file", pki.caPem().toString(), "--tls-auth-clients", "no"));
+        } else {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        }
+        if (primary != null) {
+            command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+        }
+        if (dataDir != null) {
+            command.addAll(List.of("--dir", dataDir.toString(), "--save", ""));
+        } else {
+            command.addAll(List.of("--save", "", "--appendonly", "no"));
+        }
         command.addAll(options);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -101,10 +181,25 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         if (log != null) {
             Files.deleteIfExists(log);
         }
+        if (dataDir != null) {
+            deleteTree(dataDir);
+        }
     }
 
-    private void stop() throws InterruptedException {
+    /** Deletes a temporary directory and what is in it. */
+    public static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private void stop() throws Exception {
         if (process != null) {
+            if (paused) {
+                resume();
+            }
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -114,9 +209,11 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     private boolean answersPing() {
-        try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            socket.setSoTimeout(500);
+        try (var plain = new Socket()) {
+            plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            plain.setSoTimeout(500);
+            Socket socket = certificate == null ? plain
+                    : pki.trustingContext().getSocketFactory().createSocket(plain, "127.0.0.1", port, false);
             OutputStream out = socket.getOutputStream();
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
