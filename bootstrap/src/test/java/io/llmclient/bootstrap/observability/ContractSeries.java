@@ -35,7 +35,9 @@ public final class ContractSeries {
             Map.entry("llm_config_reloads_total", new Family("counter", Set.of("result"))),
             // Section 11: the shared state (Redis); the contract names no label for the histogram.
             Map.entry("llm_state_errors_total", new Family("counter", Set.of("operation"))),
-            Map.entry("llm_state_duration_seconds", new Family("histogram", Set.of())));
+            Map.entry("llm_state_duration_seconds", new Family("histogram", Set.of())),
+            // Issue 21: 1 while this replica counts limits in its own memory (Redis failed, mode open).
+            Map.entry("llm_state_fallback_active", new Family("gauge", Set.of())));
 
     /** The sample-name suffixes the exposition may add to a histogram's family name. */
     public static final Set<String> HISTOGRAM_SUFFIXES = Set.of("_bucket", "_sum", "_count", "_created");
