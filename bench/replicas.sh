@@ -19,6 +19,7 @@
 # the balancer, the mock and the load generators share LOADGEN_CPUS (1). PIN=0 turns pinning off.
 # Results: bench/results/replicas-<timestamp>/ (report.md, results.txt, logs). Needs redis-server
 # (apt-get install redis-server), nginx, wrk, node; installs nginx and wrk like the kit when missing.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -31,6 +32,7 @@ RPM=${RPM:-100}
 read -r -a REPLICA_PORTS <<<"${REPLICA_PORTS:-18091 18092 18093}"
 # Which states to run, in this order each round; MODES=inprocess runs without Redis's part.
 read -r -a MODES <<<"${MODES:-shared inprocess}"
+read -r -a JAVA_ARGS <<<"${JAVA_OPTS:--Xmx1g -XX:+UseG1GC}"
 BALANCER_PORT=${BALANCER_PORT:-18095}
 JAR=$ROOT/bootstrap/target/llm-client-service.jar
 export RUN_DIR=${OUT:-$BENCH_DIR/results/replicas-$(date +%Y%m%d-%H%M%S)}
@@ -38,8 +40,9 @@ mkdir -p "$RUN_DIR"
 source "$BENCH_DIR/java-home.sh"
 source "$BENCH_DIR/lib.sh"
 bench_ensure_deps
-command -v redis-server >/dev/null && command -v redis-cli >/dev/null \
-    || die "redis-server and redis-cli are needed: apt-get install redis-server"
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    die "redis-server and redis-cli are needed: apt-get install redis-server"
+fi
 # Every process started here is in BENCH_PIDS and ended by PID on exit, however the script ends.
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -190,7 +193,7 @@ start_replicas() { # start_replicas NAME [ENV=VALUE...]
             ANTHROPIC_API_KEY= GOOGLE_API_KEY= ALLOWED_MODELS=gpt-4.1-mini LLM_DEFAULT_MODEL=gpt-4.1-mini \
             LLM_MAX_RETRIES=0 LLM_LOG_LEVEL=WARN LLM_MAX_CONCURRENT_REQUESTS=4096 \
             LLM_CONFIG_FILE="$RUN_DIR/policy.yaml" LLM_AUDIT_LOG_FILE="$RUN_DIR/audit-$name-$round-r$i.jsonl" \
-            "$@" "$JAVA" ${JAVA_OPTS:--Xmx1g -XX:+UseG1GC} -jar "$JAR"
+            "$@" "$JAVA" "${JAVA_ARGS[@]}" -jar "$JAR"
         REPLICA_PIDS+=("${BENCH_PIDS[-1]}")
     done
     for port in "${REPLICA_PORTS[@]}"; do
@@ -238,6 +241,14 @@ run_round() { # run_round NAME(shared|inprocess)
             | sed "s/^BENCH/BENCH target=$name round=$round c=$c/" | tee -a "$RUN_DIR/results.txt"
     done
     if [[ $name == shared ]]; then
+        # A replica that fell back to its own memory (state errors, fail-open) admits on its own:
+        # say so beside the counts.
+        local port errors=0 fallback=0
+        for port in "${REPLICA_PORTS[@]}"; do
+            errors=$((errors + $(state_series "$port" llm_state_errors_total)))
+            fallback=$((fallback + $(state_series "$port" llm_state_fallback_active)))
+        done
+        echo "STATE round=$round errors=$errors replicas_in_fallback=$fallback" | tee -a "$RUN_DIR/results.txt"
         after=$(evalsha_calls)
         local requests
         requests=$(grep "target=shared round=$round c=" "$RUN_DIR/results.txt" | grep -o 'requests=[0-9]*' \
@@ -245,6 +256,11 @@ run_round() { # run_round NAME(shared|inprocess)
         echo "REDIS round=$round evalsha=$((after - before)) requests=$requests" | tee -a "$RUN_DIR/results.txt"
     fi
     stop_replicas
+}
+
+# state_series PORT NAME -> the sum of a series' samples on one replica (0 when absent)
+state_series() {
+    curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $NF } END { printf "%d", s }'
 }
 
 # Scripts run on Redis so far (INFO commandstats: cmdstat_evalsha:calls=N,...).
@@ -295,6 +311,10 @@ values() { # values PATTERN FIELD -> one value per matching line
         printf "- throughput at 32 connections, shared / in process: %.2f (bar: at least 0.80)\n", rs / ri
         printf "- p50 at 1 connection, shared - in process: %+d µs (bar: within 150 µs); ratio %.2f\n", ps - pi, ps / pi
     }'
+    { grep '^STATE' "$RUN_DIR/results.txt" || true; } | while read -r l; do
+        echo "- shared state, round $(field round "$l"): $(field errors "$l") failed calls to Redis" \
+            "(llm_state_errors_total), $(field replicas_in_fallback "$l") replicas in fail-open fallback at the end"
+    done
     { grep '^REDIS' "$RUN_DIR/results.txt" || true; } | while read -r l; do
         awk -v e="$(field evalsha "$l")" -v r="$(field requests "$l")" -v n="$(field round "$l")" \
             'BEGIN { if (r > 0) printf "- Redis scripts per request, round %s: %.2f (%d EVALSHA for %d requests)\n", n, e / r, e, r }'
