@@ -14,6 +14,7 @@
 #   bench/replicas.sh                        # ROUNDS=2 DURATION=10 PREWARM_SECONDS=20
 #   SKIP_BUILD=1 ROUNDS=3 bench/replicas.sh
 #   MODES=inprocess ROUNDS=1 bench/replicas.sh  # one state only (the ratios then read n/a)
+#   LLM_STATE_TIMEOUT=0.2 bench/replicas.sh      # service settings exported here reach the replicas
 #
 # CPUs (2-core machine): the three JVMs and Redis share GATEWAY_CPUS (0), the system under test;
 # the balancer, the mock and the load generators share LOADGEN_CPUS (1). PIN=0 turns pinning off.
