@@ -4,12 +4,11 @@ import io.helidon.config.Config;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.llmclient.application.governance.Governance;
-import io.llmclient.application.governance.InProcessQuotaState;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.LlmProviderFactory;
 import io.llmclient.application.provider.ProviderDescription;
@@ -34,6 +33,7 @@ import io.llmclient.bootstrap.lifecycle.ListenerProbe;
 import io.llmclient.bootstrap.logging.Log4jRequestLog;
 import io.llmclient.bootstrap.reload.PolicyReload;
 import io.llmclient.bootstrap.reload.PolicyReloader;
+import io.llmclient.bootstrap.state.SharedStateWiring;
 import io.llmclient.bootstrap.telemetry.AuditTrailHealth;
 import io.llmclient.bootstrap.telemetry.HelidonMetrics;
 import io.llmclient.bootstrap.telemetry.JsonLinesAuditLog;
@@ -41,23 +41,23 @@ import io.llmclient.bootstrap.telemetry.RegistryMetricsReader;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.governance.GovernancePolicy;
 import io.llmclient.domain.selection.ModelPolicy;
-import io.llmclient.domain.validation.Validated;
 import io.llmclient.domain.validation.RequestLimits;
-import io.llmclient.inbound.support.limit.InboundLimits;
-import io.llmclient.jsonrpc.JsonRpcEndpoint;
-import io.llmclient.jsonrpc.protocol.JsonRpcRefusals;
-import io.llmclient.inbound.support.InboundFilters;
+import io.llmclient.domain.validation.Validated;
 import io.llmclient.inbound.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.inbound.openai.OpenAiRefusals;
+import io.llmclient.inbound.support.InboundFilters;
+import io.llmclient.inbound.support.admission.InFlightLimitFilter;
 import io.llmclient.inbound.support.body.BodyBudget;
 import io.llmclient.inbound.support.disconnect.ClientDisconnects;
 import io.llmclient.inbound.support.drain.Readiness;
 import io.llmclient.inbound.support.drain.ReadyEndpoint;
 import io.llmclient.inbound.support.http10.Http10Selector;
-import io.llmclient.inbound.support.admission.InFlightLimitFilter;
+import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.inbound.support.limit.RequestReadDeadline;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
 import io.llmclient.inbound.support.sse.OpenStreams;
+import io.llmclient.jsonrpc.JsonRpcEndpoint;
+import io.llmclient.jsonrpc.protocol.JsonRpcRefusals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -153,12 +153,13 @@ public final class LlmClientServer {
         MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
         var metrics = new HelidonMetrics(meters, policy.catalog()::contains);
         metrics.countAuditWriteErrors(audit.health());
+        SharedStateWiring state = openState(config, timing, metrics);
         var calls = new ResilientCalls(new RetryPolicy(resilience, timing.random()), policy, registry, guards, metrics,
                 timing.sleeper());
         var service = LlmService.builder().policy(policy).registry(registry).metrics(metrics).audit(audit)
                 .requestLog(new Log4jRequestLog()).time(timing.time()).calls(calls)
                 .limits(new RequestLimits(config.limits().maxMessages()))
-                .governance(port -> new Governance(perCaller, new InProcessQuotaState(), timing.time(), port))
+                .governance(port -> new Governance(perCaller, state.quotaState(), timing.time(), port))
                 .build();
         metrics.exposeBudgets(service.governance());
 
@@ -209,7 +210,8 @@ public final class LlmClientServer {
                         .build()))
                 .routing(routing -> routes(routing, config, service, new RegistryMetricsReader(meters),
                         new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability, List.of(
-                                new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability))),
+                                new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability),
+                                new HealthEndpoint.Part(SharedStateWiring.CHECK, state::availability))),
                         Instant.now(),
                         new InboundProtection(refusals, readiness, readDeadline,
                                 new BodyBudget(protection.bodyBufferBytes()), inFlight, openStreams,
@@ -224,7 +226,23 @@ public final class LlmClientServer {
         PolicyReloader reloader = PolicyReloader.start(policyFile, new PolicyReload(environment, workingDir,
                 providers, layers, config, policy, service.governance(), metrics, secrets));
         return new Started(server, service, guards, audit, meters, listenerProbe,
-                new Drain(readiness, inFlight, openStreams, protection.shutdownGrace()), reloader);
+                new Drain(readiness, inFlight, openStreams, protection.shutdownGrace()), reloader, state);
+    }
+
+    // LLM_STATE_URL: Redis shared by the replicas, or in process (contract section 11).
+    private static SharedStateWiring openState(ServiceConfig config, Timing timing, HelidonMetrics metrics) {
+        ServiceConfig.SharedState settings = config.state();
+        try {
+            SharedStateWiring state = SharedStateWiring.open(settings, timing.time(), timing.sleeper(), metrics);
+            state.link().ifPresent(link -> metrics.exposeStateFallback());
+            settings.url().ifPresent(url -> LOG.info("limits, spend and provider health are shared through Redis "
+                    + "(prefix {}, timeout {} ms, failure mode {})", settings.prefix(), settings.timeout().toMillis(),
+                    settings.failureMode().wireName()));
+            return state;
+        } catch (IllegalArgumentException unusable) {
+            // The reason names the expected form, never the URL (it may hold a password).
+            throw new StartupFailure(ServiceConfigReader.STATE_URL + ": " + unusable.getMessage());
+        }
     }
 
     private static ListenerProbe probe(String host, WebServer server) {
@@ -315,7 +333,7 @@ public final class LlmClientServer {
         List<String> inboundKeys = config.inboundAuth().keys().stream().map(ApiKey::value).toList();
         return switch (GovernanceReader.read(layers, policy.catalog(), policy.allowList(), inboundKeys)) {
             case Validated.Valid<GovernancePolicy> valid -> {
-                if (!valid.value().budgetedParties().isEmpty()) {
+                if (!valid.value().budgetedParties().isEmpty() && config.state().url().isEmpty()) {
                     LOG.warn("budgets are configured but spend is kept in memory: it starts from zero after a "
                             + "restart, and each replica counts its own (set LLM_STATE_URL to share it)");
                 }
@@ -337,11 +355,13 @@ public final class LlmClientServer {
 
     private record Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
                            MeterRegistry meters, ListenerProbe listenerProbe, Drain draining,
-                           PolicyReloader reloader, AtomicBoolean stopped)
+                           PolicyReloader reloader, SharedStateWiring state, AtomicBoolean stopped)
             implements RunningServer {
         Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
-                MeterRegistry meters, ListenerProbe listenerProbe, Drain draining, PolicyReloader reloader) {
-            this(server, service, guards, audit, meters, listenerProbe, draining, reloader, new AtomicBoolean());
+                MeterRegistry meters, ListenerProbe listenerProbe, Drain draining, PolicyReloader reloader,
+                SharedStateWiring state) {
+            this(server, service, guards, audit, meters, listenerProbe, draining, reloader, state,
+                    new AtomicBoolean());
         }
 
         @Override
@@ -365,6 +385,8 @@ public final class LlmClientServer {
                 reloader.close();
                 listenerProbe.stopping();
                 server.stop();
+                // After the server: the last requests' settlements still reach Redis.
+                state.close();
                 audit.close();
                 // Helidon's registries share one Prometheus registry underneath: closing removes this
                 // server's meters, so a server started later in the same JVM (tests) starts from zero.

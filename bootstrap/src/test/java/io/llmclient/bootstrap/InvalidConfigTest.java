@@ -56,9 +56,27 @@ class InvalidConfigTest {
             LLM_ALLOW_INSECURE_HTTP       | perhaps  | LLM_ALLOW_INSECURE_HTTP: must be true or false, got "perhaps"
             OPENAI_BASE_URL               | http://api.openai.com/v1 | OPENAI_BASE_URL: plain http is allowed only to a loopback host: use https, or set LLM_ALLOW_INSECURE_HTTP=true, got "http://api.openai.com/v1"
             GEMINI_BASE_URL               | http://10.1.2.3:8080 | GEMINI_BASE_URL: plain http is allowed only to a loopback host: use https, or set LLM_ALLOW_INSECURE_HTTP=true, got "http://10.1.2.3:8080"
+            LLM_STATE_TIMEOUT             | 0        | LLM_STATE_TIMEOUT: must be a number of seconds > 0, got "0"
+            LLM_STATE_FAILURE_MODE        | ajar     | LLM_STATE_FAILURE_MODE: must be open or closed, got "ajar"
+            LLM_STATE_URL                 | redis://localhost | LLM_STATE_URL: a Redis URL names its host and port: redis://host:6379
+            LLM_STATE_URL                 | redis://localhost:6379/zero | LLM_STATE_URL: a Redis URL's path is the database number, such as /0, not '/zero'
+            LLM_STATE_URL                 | https://localhost:6379 | LLM_STATE_URL: a Redis URL starts with redis:// or rediss://, not 'https://'
             """)
     void brokenValueStopsStartUpWithOneLineNamingKeyAndRule(String key, String value, String line) {
         assertEquals(line, failureOf(Map.of(key, value)));
+    }
+
+    @Test
+    void aMissingStateCaFileStopsStartUpNamingItsKey() {
+        assertTrue(failureOf(Map.of("LLM_STATE_CA_FILE", "gone.pem"))
+                .startsWith("LLM_STATE_CA_FILE: must name a readable trust store file, got "));
+    }
+
+    @Test
+    void theStateUrlsPasswordNeverAppearsInTheLineThatRefusesIt() {
+        String line = failureOf(Map.of("LLM_STATE_URL", "redis://default:canary-state-password@localhost:6379/x1"));
+        assertEquals("LLM_STATE_URL: a Redis URL's path is the database number, such as /0, not '/x1'", line);
+        assertFalse(line.contains("canary-state-password"), line);
     }
 
     @Test

@@ -66,7 +66,9 @@ class LlmClientServerTest {
                       {"name":"testprov","status":"UP","data":{"available":true,"reason":"ready"}},
                       {"name":"openai","status":"DOWN",
                        "data":{"available":false,"reason":"no provider module registers 'openai'"}},
-                      {"name":"audit","status":"UP","data":{"available":true,"reason":"ready"}}]}
+                      {"name":"audit","status":"UP","data":{"available":true,"reason":"ready"}},
+                      {"name":"state","status":"UP","data":{"available":true,
+                       "reason":"in process (LLM_STATE_URL is not set)"}}]}
                     """), JSON.readTree(response.body()));
         }
     }

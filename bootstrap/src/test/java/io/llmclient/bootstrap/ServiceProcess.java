@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * line it prints, its exit code, and what it does under a descriptor limit or a SIGTERM. Only
  * for integration tests (failsafe), which run after the jar is built.
  */
-final class ServiceProcess {
+public final class ServiceProcess {
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
     final Process process;
@@ -34,7 +35,7 @@ final class ServiceProcess {
     }
 
     /** Starts the jar in {@code dir} with only {@code env} (and PATH) as its environment. */
-    static ServiceProcess start(Path dir, Map<String, String> env) throws IOException {
+    public static ServiceProcess start(Path dir, Map<String, String> env) throws IOException {
         return start(dir, env, List.of(javaCommand()));
     }
 
@@ -58,8 +59,13 @@ final class ServiceProcess {
     }
 
     /** The port from the {@code listening on port N} line, waiting up to 30 s for it. */
-    int awaitPort() throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
+    public int awaitPort() throws InterruptedException {
+        return awaitPort(Duration.ofSeconds(30));
+    }
+
+    /** The port from the {@code listening on port N} line, waiting up to {@code within} for it. */
+    public int awaitPort(Duration within) throws InterruptedException {
+        for (long i = 0; i < within.toMillis() / 100; i++) {
             for (String line : stdout.soFar()) {
                 Matcher matcher = LISTENING.matcher(line);
                 if (matcher.find()) {
@@ -75,7 +81,7 @@ final class ServiceProcess {
     }
 
     /** SIGTERM, as an orchestrator sends it (not {@link Process#destroy()}, which also closes our pipes). */
-    void sigterm() {
+    public void sigterm() {
         process.toHandle().destroy();
     }
 

@@ -13,7 +13,7 @@ import java.util.Objects;
  * The quota state of several replicas: the shared store's, reached through a {@link StateLink},
  * with the failure mode of contract section 11. While the store does not answer, a replica failing
  * open admits from its own memory (limits then hold per replica) and one failing closed lets the
- * failure out, which refuses limited callers with -32009. Either way no spend is lost: what is
+ * failure out for callers with limits or a budget, which refuses them with -32009. Either way no spend is lost: what is
  * charged while the store does not answer is kept and added to it, once, when it answers again.
  * A request is settled on the state that admitted it, which holds its in-flight places.
  */
@@ -39,9 +39,10 @@ public final class SharedQuotaState implements QuotaState {
         try {
             admission = link.call("admit", () -> shared.admit(parties, now));
         } catch (StateUnavailableException unavailable) {
-            if (link.mode() == StateFailureMode.CLOSED) {
+            if (link.mode() == StateFailureMode.CLOSED && limitsAnything(parties)) {
                 throw unavailable;
             }
+            // Failing open, or a caller with nothing to check (only its spend is counted, for later).
             return withOutageSpend(local.admit(parties, now), parties);
         }
         if (admission instanceof Admission.Admitted admitted) {
@@ -79,6 +80,15 @@ public final class SharedQuotaState implements QuotaState {
     /** Spend charged while the store did not answer and not yet added to it, in nano-dollars per party. */
     public long outstandingNanos() {
         return outage.outstandingNanos();
+    }
+
+    private static boolean limitsAnything(List<LimitedParty> parties) {
+        for (LimitedParty party : parties) {
+            if (party.limits().limitsAnything()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // A call admitted by the store: settled there; when that fails, its in-flight places in the store

@@ -4,6 +4,7 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -25,16 +26,36 @@ public final class SecretScrubber {
 
     /**
      * The secrets of raw sources: values of {@code *_API_KEY}, each {@code LLM_INBOUND_API_KEYS}
-     * entry, and {@code LLM_TLS_TRUST_STORE_PASSWORD}.
+     * entry, {@code LLM_TLS_TRUST_STORE_PASSWORD} and the password in {@code LLM_STATE_URL}.
      */
     public static List<String> secretsIn(Map<String, String> source) {
         return source.entrySet().stream().flatMap(entry -> {
             if (entry.getKey().equals("LLM_INBOUND_API_KEYS")) {
                 return Stream.of(entry.getValue().split(","));
             }
+            if (entry.getKey().equals(ServiceConfigReader.STATE_URL)) {
+                return urlPassword(entry.getValue()).stream();
+            }
             return entry.getKey().endsWith("_API_KEY") || entry.getKey().equals(TrustStoreReader.PASSWORD)
                     ? Stream.of(entry.getValue()) : Stream.empty();
         }).map(String::strip).filter(value -> !value.isEmpty()).toList();
+    }
+
+    /**
+     * The password of a URL such as {@code redis://user:password@host:6379} (the user part when
+     * there is no colon, as Redis reads {@code redis://password@host}); read leniently, so that
+     * even a URL too broken to use has its secret masked.
+     */
+    public static Optional<String> urlPassword(String url) {
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        if (scheme < 0 || at < scheme + 3) {
+            return Optional.empty();
+        }
+        String userInfo = url.substring(scheme + 3, at);
+        int colon = userInfo.indexOf(':');
+        String password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
+        return password.isEmpty() ? Optional.empty() : Optional.of(password);
     }
 
     /** The error as it may be shown. */

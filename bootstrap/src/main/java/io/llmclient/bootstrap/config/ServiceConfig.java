@@ -2,6 +2,7 @@ package io.llmclient.bootstrap.config;
 
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.ProviderSettings;
+import io.llmclient.application.state.StateFailureMode;
 import io.llmclient.domain.catalog.ModelCatalog;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.Complexity;
@@ -10,6 +11,7 @@ import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.selection.ModelPolicy;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,8 @@ public record ServiceConfig(
         Path auditLogFile,
         InboundAuth inboundAuth,
         PolicySettings policy,
-        Protection protection) {
+        Protection protection,
+        SharedState state) {
 
     public ServiceConfig {
         Objects.requireNonNull(server, "server");
@@ -48,6 +51,30 @@ public record ServiceConfig(
         Objects.requireNonNull(inboundAuth, "inboundAuth");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(protection, "protection");
+        Objects.requireNonNull(state, "state");
+    }
+
+    /**
+     * Where limits, spend and provider health live (contract section 11): {@code url} is
+     * {@code LLM_STATE_URL} (absent: in process), checked when the store is built; every key starts
+     * with {@code prefix}; a call slower than {@code timeout} is a failure; {@code failureMode} says
+     * what happens then; {@code trustedCas} ({@code LLM_STATE_CA_FILE}) replace the JDK's CAs for
+     * {@code rediss://} when given.
+     */
+    public record SharedState(Optional<String> url, String prefix, Duration timeout, StateFailureMode failureMode,
+                              List<X509Certificate> trustedCas) {
+        public SharedState {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(failureMode, "failureMode");
+            trustedCas = List.copyOf(trustedCas);
+        }
+
+        /** No {@code LLM_STATE_URL}: everything in process. */
+        public static SharedState inProcess() {
+            return new SharedState(Optional.empty(), "llm:", Duration.ofMillis(50), StateFailureMode.OPEN, List.of());
+        }
     }
 
     /** Where the HTTP server listens; port 0 binds any free port. */

@@ -2,10 +2,11 @@ package io.llmclient.bootstrap.config;
 
 import io.helidon.config.Config;
 import io.llmclient.application.provider.ApiKey;
-import io.llmclient.application.provider.ProviderDescription;
 import io.llmclient.application.provider.ProviderDescription.Activation;
+import io.llmclient.application.provider.ProviderDescription;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.application.provider.Transport;
+import io.llmclient.application.state.StateFailureMode;
 import io.llmclient.bootstrap.config.ServiceConfig.CircuitSettings;
 import io.llmclient.bootstrap.config.ServiceConfig.Governance;
 import io.llmclient.bootstrap.config.ServiceConfig.InboundAuth;
@@ -15,10 +16,12 @@ import io.llmclient.bootstrap.config.ServiceConfig.Protection;
 import io.llmclient.bootstrap.config.ServiceConfig.RateLimitSettings;
 import io.llmclient.bootstrap.config.ServiceConfig.RetrySettings;
 import io.llmclient.bootstrap.config.ServiceConfig.ServerSettings;
+import io.llmclient.bootstrap.config.ServiceConfig.SharedState;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.domain.validation.RequestLimits;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -34,6 +37,12 @@ import java.util.Set;
 public final class ServiceConfigReader {
     static final String DEFAULT_ALLOWED_MODELS =
             "gpt-4.1-mini,gpt-5-mini,claude-3-5-haiku-20241022,gemini-1.5-flash";
+
+    /** {@code LLM_STATE_URL}: where the shared state lives; its password is a secret. */
+    public static final String STATE_URL = "LLM_STATE_URL";
+    static final String STATE_PREFIX = "LLM_STATE_PREFIX";
+    static final String STATE_FAILURE_MODE = "LLM_STATE_FAILURE_MODE";
+    static final String STATE_CA_FILE = "LLM_STATE_CA_FILE";
 
     private ServiceConfigReader() {
     }
@@ -77,7 +86,24 @@ public final class ServiceConfigReader {
                 new InboundAuth(values.list("LLM_INBOUND_API_KEYS").orElse(List.of()).stream()
                         .map(ApiKey::new).toList()),
                 policy,
-                protection(values, ResourceLimits.current()));
+                protection(values, ResourceLimits.current()),
+                sharedState(values, workingDir));
+    }
+
+    /** {@code LLM_STATE_*} (contract section 11); the URL itself is checked when the store is built. */
+    static SharedState sharedState(Values values, Path workingDir) {
+        String prefix = values.string(STATE_PREFIX, "llm:");
+        if (prefix.isBlank()) {
+            throw InvalidConfigException.of(STATE_PREFIX, "must not be empty: every key starts with it", prefix);
+        }
+        String mode = values.string(STATE_FAILURE_MODE, "open");
+        StateFailureMode failureMode = StateFailureMode.fromWire(mode.strip().toLowerCase(java.util.Locale.ROOT))
+                .orElseThrow(() -> InvalidConfigException.of(STATE_FAILURE_MODE, "must be open or closed", mode));
+        List<X509Certificate> cas = values.raw(STATE_CA_FILE)
+                .map(file -> TrustStoreReader.readPem(STATE_CA_FILE, resolve(workingDir, STATE_CA_FILE, file)))
+                .orElse(List.of());
+        return new SharedState(values.raw(STATE_URL).map(String::strip).filter(url -> !url.isEmpty()), prefix,
+                values.seconds("LLM_STATE_TIMEOUT", true, 0.05), failureMode, cas);
     }
 
     /** Whether a provider switched on as the offline fallback (the simulator) is on. */
@@ -110,6 +136,7 @@ public final class ServiceConfigReader {
         providers.forEach(provider -> provider.apiKeyVariable().flatMap(values::raw).ifPresent(secrets::add));
         values.list("LLM_INBOUND_API_KEYS").ifPresent(secrets::addAll);
         values.raw(TrustStoreReader.PASSWORD).ifPresent(secrets::add);
+        values.raw(STATE_URL).flatMap(SecretScrubber::urlPassword).ifPresent(secrets::add);
         return secrets;
     }
 

@@ -30,25 +30,34 @@ final class TrustStoreReader {
     private TrustStoreReader() {
     }
 
-    /** The trusted certificates in {@code file}; never empty. */
+    /** The trusted certificates in {@code file} ({@code LLM_TLS_TRUST_STORE}); never empty. */
     static List<X509Certificate> read(Path file, String type, Optional<String> password) {
+        return read(STORE, file, type, password);
+    }
+
+    /** The CA certificates in the PEM file {@code file}, set as {@code key}; never empty. */
+    static List<X509Certificate> readPem(String key, Path file) {
+        return read(key, file, "PEM", Optional.empty());
+    }
+
+    private static List<X509Certificate> read(String key, Path file, String type, Optional<String> password) {
         String kind = type.toUpperCase(Locale.ROOT);
         if (!TYPES.contains(kind)) {
             throw InvalidConfigException.of(TYPE, "must be one of " + String.join(", ", TYPES), type);
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw InvalidConfigException.of(STORE, "must name a readable trust store file", file.toString());
+            throw InvalidConfigException.of(key, "must name a readable trust store file", file.toString());
         }
         List<X509Certificate> certificates;
         try (InputStream in = Files.newInputStream(file)) {
             certificates = kind.equals("PEM") ? pem(in) : keyStore(in, kind, password);
         } catch (IOException | GeneralSecurityException | RuntimeException unreadable) {
             // The JDK's message may name the password's problem in detail; the rule is enough.
-            throw InvalidConfigException.of(STORE, "must be a " + kind + " trust store readable with "
+            throw InvalidConfigException.of(key, "must be a " + kind + " trust store readable with "
                     + PASSWORD + " (" + unreadable.getClass().getSimpleName() + ")", file.toString());
         }
         if (certificates.isEmpty()) {
-            throw InvalidConfigException.of(STORE, "must hold at least one certificate", file.toString());
+            throw InvalidConfigException.of(key, "must hold at least one certificate", file.toString());
         }
         return certificates;
     }

@@ -53,11 +53,19 @@ public final class HelidonMetrics implements MetricsPort {
     static final double[] OVERHEAD_BUCKET_SECONDS = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
         0.025, 0.05, 0.1, 0.25, 1};
     private static final Duration[] OVERHEAD_BUCKETS = buckets(OVERHEAD_BUCKET_SECONDS);
+    /** Upper bounds, in seconds, of {@code llm_state_duration_seconds}: a loopback round trip to a stalled Redis. */
+    static final double[] STATE_BUCKET_SECONDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+            0.1, 0.25, 0.5, 1};
+    private static final Duration[] STATE_BUCKETS = buckets(STATE_BUCKET_SECONDS);
 
     private final MeterRegistry registry;
     private final Predicate<String> catalogModel;
     private final ConcurrentHashMap<String, AtomicLong> active = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> overheadTimers = new ConcurrentHashMap<>();
+    private final AtomicLong stateFallback = new AtomicLong();
+    // Built at the first state call, so a replica without LLM_STATE_URL exposes no state histogram;
+    // getOrCreate answers the same meter to two threads racing here.
+    private volatile Timer stateDuration;
     private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
     // By principal, then model: found without building a key, on every priced call.
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, io.micrometer.core.instrument.Counter>>
@@ -150,6 +158,37 @@ public final class HelidonMetrics implements MetricsPort {
     public void quotaRejected(String principal, String limit) {
         guarded(() -> counter("llm_quota_rejections", List.of(Tag.create("principal", principal),
                 Tag.create("limit", limit))).increment());
+    }
+
+    @Override
+    public void stateCall(String operation, Duration took, boolean failed) {
+        // On every request (admit, settle): the meters are found once, not built per call.
+        guarded(() -> {
+            Timer timer = stateDuration;
+            if (timer == null) {
+                timer = registry.getOrCreate(Timer.builder("llm_state_duration").buckets(STATE_BUCKETS)
+                        .percentiles(new double[0]));
+                stateDuration = timer;
+            }
+            timer.record(took);
+            if (failed) {
+                counter("llm_state_errors", List.of(Tag.create("operation", operation))).increment();
+            }
+        });
+    }
+
+    @Override
+    public void stateFallback(boolean active) {
+        stateFallback.set(active ? 1 : 0);
+    }
+
+    /**
+     * Exposes {@code llm_state_fallback_active}: 1 while this replica counts limits in its own memory
+     * because the shared state failed open, else 0. Only with {@code LLM_STATE_URL} set.
+     */
+    public void exposeStateFallback() {
+        registry.getOrCreate(Gauge.builder("llm_state_fallback_active", stateFallback, AtomicLong::doubleValue)
+                .description("1 while this replica counts limits alone because the shared state failed open"));
     }
 
     /** A policy reload was {@code applied} or {@code rejected}: {@code llm_config_reloads_total}. */

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * Calls a running service as a governed caller would: every request carries the caller's key.
@@ -28,10 +29,15 @@ final class GovernanceWire {
     static final BigDecimal OUTPUT = new BigDecimal("0.40");
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final RunningServer server;
+    private final IntSupplier port;
 
     GovernanceWire(RunningServer server) {
-        this.server = server;
+        this.port = server::port;
+    }
+
+    /** For a service in another process, listening on {@code port}. */
+    GovernanceWire(int port) {
+        this.port = () -> port;
     }
 
     /** A canary-looking key for a key id: recognisable if it ever leaked. */
@@ -64,7 +70,7 @@ final class GovernanceWire {
     }
 
     HttpResponse<String> post(String path, String body, String key, String... headers) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
                 .header("Content-Type", "application/json");
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
@@ -85,7 +91,7 @@ final class GovernanceWire {
 
     HttpResponse<String> get(String path, String key) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt() + path))
                     .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

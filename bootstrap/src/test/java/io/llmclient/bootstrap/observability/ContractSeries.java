@@ -36,7 +36,7 @@ public final class ContractSeries {
             // Section 11: the shared state (Redis); the contract names no label for the histogram.
             Map.entry("llm_state_errors_total", new Family("counter", Set.of("operation"))),
             Map.entry("llm_state_duration_seconds", new Family("histogram", Set.of())),
-            // Issue 21: 1 while this replica counts limits in its own memory (Redis failed, mode open).
+            // Issue 21: 1 while a replica counts limits alone because the shared state failed open.
             Map.entry("llm_state_fallback_active", new Family("gauge", Set.of())));
 
     /** The sample-name suffixes the exposition may add to a histogram's family name. */

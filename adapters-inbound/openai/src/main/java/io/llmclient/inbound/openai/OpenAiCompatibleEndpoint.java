@@ -205,10 +205,15 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
         replies.json(res, Status.OK_200, answer);
     }
 
-    // The headers of the caller's windows as they stand now, for an answer that admitted nothing.
+    // The headers of the caller's windows as they stand now, for an answer that admitted nothing;
+    // none while a state failing closed does not answer (the answer itself says why, or is a 503).
     private void rateLimits(ServerResponse res, Caller caller) {
         if (RateLimitHeaders.apply(caller.principal())) {
-            RateLimitHeaders.write(res, caller.principal(), service.governance().standings(caller));
+            try {
+                RateLimitHeaders.write(res, caller.principal(), service.governance().standings(caller));
+            } catch (LlmFailureException stateUnavailable) {
+                // The windows cannot be read now: an answer without them is still right.
+            }
         }
     }
 

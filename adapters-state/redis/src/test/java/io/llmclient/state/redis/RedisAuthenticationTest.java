@@ -1,5 +1,6 @@
 package io.llmclient.state.redis;
 
+import io.llmclient.state.redis.testing.RedisServer;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.llmclient.state.redis;
+package io.llmclient.state.redis.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,22 +22,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * port without persistence, stopped after. When {@code redis-server} is not installed the tests
  * fail, saying how to install it; they are never skipped.
  */
-final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private final List<String> options;
     private Process process;
     private int port;
     private Path log;
 
     /** {@code options} are added to the command line, such as {@code --requirepass secret}. */
-    RedisServer(String... options) {
+    public RedisServer(String... options) {
         this.options = List.of(options);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -69,7 +69,7 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** Stops the server (as a crash would: its state is gone, it had no persistence) and starts it again on the same port. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         stop();
         start();
     }

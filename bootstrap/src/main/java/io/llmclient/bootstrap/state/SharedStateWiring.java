@@ -1,0 +1,82 @@
+package io.llmclient.bootstrap.state;
+
+import io.llmclient.application.governance.InProcessQuotaState;
+import io.llmclient.application.governance.QuotaState;
+import io.llmclient.application.governance.SharedQuotaState;
+import io.llmclient.application.provider.Availability;
+import io.llmclient.application.resilience.Sleeper;
+import io.llmclient.application.state.StateLink;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.bootstrap.config.ServiceConfig.SharedState;
+import io.llmclient.state.redis.RedisQuotaState;
+import io.llmclient.state.redis.RedisStore;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The state the configuration asks for (contract section 11): in process without
+ * {@code LLM_STATE_URL}, else Redis behind a {@link StateLink} with the configured failure mode.
+ * Owns the Redis connections and the link's probe; closed with the server.
+ */
+public final class SharedStateWiring implements AutoCloseable {
+    /** The {@code /health} check's name. */
+    public static final String CHECK = "state";
+
+    // A dead replica's in-flight places are freed this long after the party's last admission; a live
+    // stream outlasting it is only counted short until it ends (docs/decisions.md section 32).
+    private static final Duration IN_FLIGHT_TTL = Duration.ofMinutes(5);
+    // Calls beyond this many at once wait for a connection, within the timeout; each request holds
+    // one for a round trip of well under a millisecond on a nearby Redis.
+    private static final int MAX_CONNECTIONS = 64;
+    // While Redis does not answer, it is pinged this often to find it back.
+    private static final Duration PROBE_EVERY = Duration.ofMillis(500);
+
+    private final QuotaState quotaState;
+    private final Optional<StateLink> link;
+    private final Optional<RedisStore> store;
+
+    private SharedStateWiring(QuotaState quotaState, Optional<StateLink> link, Optional<RedisStore> store) {
+        this.quotaState = quotaState;
+        this.link = link;
+        this.store = store;
+    }
+
+    /**
+     * Builds the state of {@code settings}.
+     *
+     * @throws IllegalArgumentException when {@code LLM_STATE_URL} is not a Redis URL (the message
+     *                                  names the expected form, never the URL)
+     */
+    public static SharedStateWiring open(SharedState settings, TimeSource time, Sleeper sleeper, MetricsPort metrics) {
+        if (settings.url().isEmpty()) {
+            return new SharedStateWiring(new InProcessQuotaState(), Optional.empty(), Optional.empty());
+        }
+        var store = new RedisStore(settings.url().get(), settings.timeout(), MAX_CONNECTIONS);
+        var link = new StateLink(store, settings.failureMode(), time, metrics, sleeper, PROBE_EVERY);
+        var quotas = new SharedQuotaState(new RedisQuotaState(store, settings.prefix(), IN_FLIGHT_TTL), link);
+        return new SharedStateWiring(quotas, Optional.of(link), Optional.of(store));
+    }
+
+    /** Where per-caller limits and spend are counted. */
+    public QuotaState quotaState() {
+        return quotaState;
+    }
+
+    /** The link to Redis, when there is one. */
+    public Optional<StateLink> link() {
+        return link;
+    }
+
+    /** The {@code state} check of {@code /health}. */
+    public Availability availability() {
+        return link.map(StateLink::availability)
+                .orElseGet(() -> new Availability(true, "in process (LLM_STATE_URL is not set)"));
+    }
+
+    @Override
+    public void close() {
+        link.ifPresent(StateLink::close);
+        store.ifPresent(RedisStore::close);
+    }
+}
