@@ -79,10 +79,6 @@ class KubernetesManifestsTest {
             "sessionAffinity", "externalTrafficPolicy", "internalTrafficPolicy", "loadBalancerSourceRanges");
     // Settings the service reads that .env.example does not list (they configure the JVM).
     private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
-    // Contract section 11's settings, being wired into bootstrap (issue 21) while these manifests are
-    // written; remove this set once .env.example lists them.
-    private static final Set<String> STATE_SETTINGS_NOT_YET_IN_ENV_EXAMPLE = Set.of("LLM_STATE_URL",
-            "LLM_STATE_PREFIX", "LLM_STATE_TIMEOUT", "LLM_STATE_FAILURE_MODE");
 
     private static List<Map<String, Object>> documents() throws IOException {
         var options = new LoaderOptions();
@@ -342,7 +338,6 @@ class KubernetesManifestsTest {
         list(container().get("env")).forEach(e -> named.add((String) map(e).get("name")));
         named.addAll(at(named("Secret", KEYS), "stringData").keySet());
         named.removeAll(JVM_VARIABLES);
-        named.removeAll(STATE_SETTINGS_NOT_YET_IN_ENV_EXAMPLE);
         named.removeAll(known);
         assertTrue(named.isEmpty(), () -> "not settings of the service (see .env.example): " + named);
     }
