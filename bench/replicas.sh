@@ -225,8 +225,11 @@ run_round() { # run_round NAME(shared|inprocess)
     start_replicas "$name" "${env[@]}"
     if [[ $name == shared ]]; then
         # A build that ignores LLM_STATE_URL would be measured as in-process: refuse to report it.
-        curl -s "http://127.0.0.1:${REPLICA_PORTS[0]}/health" | grep -q '"name":"state"' \
-            || die "/health has no \"state\" check: this build does not read LLM_STATE_URL yet"
+        local health
+        health=$(curl -s "http://127.0.0.1:${REPLICA_PORTS[0]}/health")
+        if [[ $health != *'"name":"state"'* || $health == *'LLM_STATE_URL is not set'* ]]; then
+            die "/health shows no shared state: this build does not read LLM_STATE_URL ($health)"
+        fi
     fi
     pin_prefix "$LOADGEN_CPUS"
     local url=$BALANCER/v1/chat/completions
