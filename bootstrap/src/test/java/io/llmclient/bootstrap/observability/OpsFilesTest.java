@@ -63,7 +63,8 @@ class OpsFilesTest {
         }
         assertEquals(List.of("LlmGovernanceViolationsHigh", "LlmErrorRatioHigh", "LlmRateLimitStorm",
                 "LlmProviderDown", "LlmAuditWriteErrors", "LlmReplicaNotReady", "LlmProcessRestarting",
-                "LlmBudgetNearlySpent", "LlmQuotaRejectionBurst", "LlmConfigReloadRejected"), alerts);
+                "LlmBudgetNearlySpent", "LlmQuotaRejectionBurst", "LlmConfigReloadRejected", "LlmStateErrors",
+                "LlmStateFallbackActive", "LlmStateLatencyNearTimeout"), alerts);
     }
 
     @Test
@@ -127,7 +128,8 @@ class OpsFilesTest {
                 "Tokens by type", "Errors by type", "Active requests", "Governance violations (last hour)",
                 "Rate limits and retries", "Gateway overhead p50 / p99", "Audit write errors", "Readiness and restarts",
                 "Spend vs budget per principal", "Cost per principal (USD per hour)",
-                "Quota refusals by principal and limit", "Policy reloads", "Shared state errors and latency p99"),
+                "Quota refusals by principal and limit", "Policy reloads", "Shared state errors and latency p99",
+                "Shared state fallback in force"),
                 titles);
         assertEquals(ContractSeries.FAMILIES.keySet(), queried, "every contract series is on the dashboard");
     }
