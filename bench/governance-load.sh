@@ -3,6 +3,9 @@
 # mock upstream, once without any per-caller policy (every caller anonymous) and once called with
 # a key whose key and team have rpm, tpm, max-parallel and a budget (limits far above the load, so
 # nothing is refused: the cost measured is the checks and the counting), in alternating rounds.
+# With redis-server installed (SHARED=1, the default then), a third target `shared` is the
+# governed one counting in a loopback Redis (LLM_STATE_URL; issue 21, item 7: the cost of sharing),
+# Redis pinned with the load generator (LOADGEN_CPUS), so that the service's core is its own.
 #
 #   bench/governance-load.sh                         # ROUNDS=2 DURATION=10 PREWARM_SECONDS=30
 #   SKIP_BUILD=1 ROUNDS=3 bench/governance-load.sh
@@ -30,6 +33,16 @@ if [[ ${SKIP_BUILD:-0} != 1 || ! -f $JAR ]]; then
     (cd "$ROOT" && ./mvnw -q -B -pl bootstrap -am package -DskipTests -Djacoco.skip=true -Dspotbugs.skip=true)
 fi
 start_mock
+SHARED=${SHARED:-$(command -v redis-server >/dev/null && echo 1 || echo 0)}
+if [[ $SHARED == 1 ]]; then
+    REDIS_PORT=${REDIS_PORT:-16380}
+    while ! port_free "$REDIS_PORT"; do REDIS_PORT=$((REDIS_PORT + 1)); done
+    start_bg redis "$LOADGEN_CPUS" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no
+    for ((i = 0; i < 50; i++)); do
+        [[ $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]] && break
+        sleep 0.1
+    done
+fi
 
 # A canary-shaped key: only its digest is in the policy file.
 KEY=llmk_test-canary-bench-governance-key
@@ -59,9 +72,12 @@ printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello
 # run_round NAME POLICY(0|1): one fresh service, pre-warmed, then c=1 and c=32.
 run_round() {
     local name=$1 governed=$2 env=() headers=()
-    if [[ $governed == 1 ]]; then
+    if [[ $governed != 0 ]]; then
         env=(LLM_CONFIG_FILE="$RUN_DIR/policy.yaml")
         headers=(-H "Authorization: Bearer $KEY")
+    fi
+    if [[ $governed == shared ]]; then
+        env+=(LLM_STATE_URL="redis://127.0.0.1:$REDIS_PORT/0" LLM_STATE_PREFIX="bench-$round:")
     fi
     local jfr=()
     [[ ${PROFILE:-} == jfr ]] && jfr=(-XX:StartFlightRecording=filename="$RUN_DIR/$name-$round.jfr",dumponexit=true,settings=profile)
@@ -88,7 +104,10 @@ run_round() {
 for ((round = 1; round <= ROUNDS; round++)); do
     run_round plain 0
     run_round governed 1
+    [[ $SHARED == 1 ]] && run_round shared shared
 done
+TARGETS="plain governed"
+[[ $SHARED == 1 ]] && TARGETS="$TARGETS shared"
 
 # Medians of the rounds per target and connection count.
 # field NAME LINE -> the value of NAME=... in a BENCH line
@@ -97,7 +116,7 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
 {
     echo "| target | c | rps (median) | p50 µs (median) | p99 µs (median) | non-2xx (sum) |"
     echo "|---|---|---|---|---|---|"
-    for target in plain governed; do
+    for target in $TARGETS; do
         for c in 1 32; do
             lines=$(grep "target=$target c=$c " "$RUN_DIR/results.txt")
             rps=$(while read -r l; do field rps "$l"; done <<<"$lines" | median)
