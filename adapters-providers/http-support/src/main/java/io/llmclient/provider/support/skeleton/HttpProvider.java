@@ -139,6 +139,32 @@ public final class HttpProvider implements LlmProvider {
     }
 
     @Override
+    public OptionalInt countTokens(ChatRequest request, CallContext context) {
+        if (parts.counting().isEmpty()) {
+            return OptionalInt.empty();
+        }
+        TokenCounting counting = parts.counting().get();
+        Upstream to = upstream(context);
+        byte[] body = write(counting.body(request, context));
+        Map<String, String> forwarded = forwarded(request);
+        try (ResponseBudget.Reservation held = to.http().reserve()) {
+            HttpReply reply = to.http().exchange(() -> {
+                HttpClientRequest post = counting.request(to.client(), to.key(), context);
+                forwarded.forEach((name, value) -> post.header(HeaderNames.create(name), value));
+                return post;
+            }, context.a2a(), body, held);
+            if (!reply.successful()) {
+                throw new LlmFailureException(parts.errors().fromHttp(reply.status(), reply::header, reply.body()));
+            }
+            try {
+                return OptionalInt.of(counting.inputTokens(reply));
+            } catch (WireFormatException malformed) {
+                throw malformed(reply.status(), malformed);
+            }
+        }
+    }
+
+    @Override
     public void stream(ChatRequest request, CallContext context, StreamSink sink) {
         Upstream to = upstream(context);
         byte[] body = write(parts.requests().body(request, context, true));
