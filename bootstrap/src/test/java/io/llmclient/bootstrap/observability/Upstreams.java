@@ -63,11 +63,15 @@ public final class Upstreams implements AutoCloseable {
         return env;
     }
 
-    /** Answers any call of {@code provider} whose body contains {@code marker} with {@code response}. */
+    /**
+     * Answers any call of {@code provider} whose body contains {@code marker} with {@code response};
+     * {@code anthropic-count} is Anthropic's {@code count_tokens}.
+     */
     public void whenBodyContains(String provider, String marker, ResponseDefinitionBuilder response) {
         MappingBuilder mapping = switch (provider) {
             case "openai" -> any(urlPathEqualTo("/v1/chat/completions"));
             case "anthropic" -> any(urlPathEqualTo("/v1/messages"));
+            case "anthropic-count" -> any(urlPathEqualTo("/v1/messages/count_tokens"));
             case "gemini" -> any(urlPathMatching("/v1beta/models/.*"));
             default -> throw new IllegalArgumentException(provider);
         };
