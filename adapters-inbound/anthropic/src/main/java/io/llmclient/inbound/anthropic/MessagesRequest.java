@@ -323,8 +323,8 @@ record MessagesRequest(Map<String, Object> params, boolean stream, List<String> 
         int before = errors.size();
         String id = requiredString(block, "id", at, errors);
         String name = requiredString(block, "name", at, errors);
-        JsonNode input = block.get("input");
-        if (input == null || !input.isObject()) {
+        JsonNode input = block.path("input");
+        if (!input.isObject()) {
             errors.add(new FieldError(at + ".input", "must be an object"));
         }
         if (errors.size() > before) {
@@ -438,8 +438,8 @@ record MessagesRequest(Map<String, Object> params, boolean stream, List<String> 
             }
             int before = errors.size();
             String name = requiredString(tool, "name", at, errors);
-            JsonNode schema = tool.get("input_schema");
-            if (schema == null || !schema.isObject()) {
+            JsonNode schema = tool.path("input_schema");
+            if (!schema.isObject()) {
                 errors.add(new FieldError(at + ".input_schema", "must be a JSON schema object"));
             }
             if (errors.size() > before) {
