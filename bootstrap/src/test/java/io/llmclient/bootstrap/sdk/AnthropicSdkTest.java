@@ -130,6 +130,25 @@ class AnthropicSdkTest {
     }
 
     @Test
+    void anthropicBetaReachesTheAnthropicUpstreamAndNoOther() {
+        for (String model : List.of(Upstreams.ANTHROPIC_MODEL, Upstreams.OPENAI_MODEL, Upstreams.GEMINI_MODEL)) {
+            anthropic.messages().create(ask(model, "beta-marker").toBuilder()
+                    .putAdditionalHeader("anthropic-beta", "beta-test-2025").build());
+        }
+
+        assertEquals(List.of("beta-test-2025"), sentBeta("/v1/messages"));
+        assertEquals(List.of(), sentBeta("/v1/chat/completions"));
+        assertEquals(List.of(), sentBeta("/v1beta/models/" + Upstreams.GEMINI_MODEL + ":generateContent"));
+    }
+
+    // The anthropic-beta headers of the requests at urlPath that carried this test's marker.
+    private static List<String> sentBeta(String urlPath) {
+        return upstreams.received(urlPath).stream().filter(request -> request.getBodyAsString().contains("beta-marker"))
+                .map(request -> request.containsHeader("anthropic-beta") ? request.getHeader("anthropic-beta") : "")
+                .filter(value -> !value.isEmpty()).toList();
+    }
+
+    @Test
     void theSdkCreatesAMessageOnTheSimulator() {
         Message message = anthropic.messages().create(ask("sim-fast", "Hello"));
 
