@@ -37,6 +37,7 @@ class ProductionCodeFollowsTheLayoutTest {
                         "io.llmclient.domain", "io.llmclient.application", "io.llmclient.provider",
                         "io.llmclient.provider.support",
                         "io.llmclient.jsonrpc", "io.llmclient.inbound.support", "io.llmclient.inbound.openai",
+                        "io.llmclient.inbound.anthropic",
                         "io.llmclient.state.redis", "io.llmclient.bootstrap")
                 .stream()
                 .filter(root -> PRODUCTION.stream().noneMatch(c -> c.getPackageName().startsWith(root)))

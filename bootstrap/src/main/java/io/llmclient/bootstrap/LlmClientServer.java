@@ -43,6 +43,8 @@ import io.llmclient.domain.governance.GovernancePolicy;
 import io.llmclient.domain.selection.ModelPolicy;
 import io.llmclient.domain.validation.RequestLimits;
 import io.llmclient.domain.validation.Validated;
+import io.llmclient.inbound.anthropic.AnthropicMessagesEndpoint;
+import io.llmclient.inbound.anthropic.AnthropicRefusals;
 import io.llmclient.inbound.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.inbound.openai.OpenAiRefusals;
 import io.llmclient.inbound.support.InboundFilters;
@@ -54,6 +56,7 @@ import io.llmclient.inbound.support.drain.ReadyEndpoint;
 import io.llmclient.inbound.support.http10.Http10Selector;
 import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.inbound.support.limit.RequestReadDeadline;
+import io.llmclient.inbound.support.refusal.RefusalShape;
 import io.llmclient.inbound.support.refusal.SurfaceRefusals;
 import io.llmclient.inbound.support.sse.OpenStreams;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
@@ -65,6 +68,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -270,11 +274,15 @@ public final class LlmClientServer {
 
     /**
      * Each surface's shape for the refusals the shared filters make: JSON-RPC's at its one path,
-     * OpenAI's everywhere else, unknown routes included (contract section 14). A new surface adds
-     * its paths here.
+     * Anthropic's at its two, OpenAI's everywhere else, unknown routes included (contract section 14).
+     * A new surface adds its paths here.
      */
     private static SurfaceRefusals surfaceRefusals() {
-        return new SurfaceRefusals(Map.of(JsonRpcRefusals.PATH, new JsonRpcRefusals()), new OpenAiRefusals());
+        var byPath = new HashMap<String, RefusalShape>();
+        byPath.put(JsonRpcRefusals.PATH, new JsonRpcRefusals());
+        AnthropicRefusals anthropic = new AnthropicRefusals();
+        AnthropicRefusals.PATHS.forEach(path -> byPath.put(path, anthropic));
+        return new SurfaceRefusals(byPath, new OpenAiRefusals());
     }
 
     private static ResilienceSettings resilience(ServiceConfig config) {
@@ -293,6 +301,9 @@ public final class LlmClientServer {
         var limits = new InboundLimits(config.limits().maxRequestBytes(), config.limits().streamWriteLimit(),
                 config.protection().sseKeepAlive());
         routing.register(new JsonRpcEndpoint(service, limits, metrics, protection.openStreams(),
+                        protection.disconnects()))
+                // Before the OpenAI surface, whose catch-all answers every other /v1 path.
+                .register(new AnthropicMessagesEndpoint(service, limits, protection.openStreams(),
                         protection.disconnects()))
                 .register(new OpenAiCompatibleEndpoint(service, limits, serviceStart, Clock.systemUTC(),
                         protection.openStreams(), protection.disconnects()))

@@ -3,6 +3,7 @@ package io.llmclient.application.provider;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.ProviderId;
+import java.util.OptionalInt;
 
 /**
  * A provider as the application sees it. Blocking; each call runs on its own virtual thread.
@@ -66,4 +67,14 @@ public interface LlmProvider {
      * the stream's end.
      */
     void stream(ChatRequest request, CallContext context, StreamSink sink);
+
+    /**
+     * The input tokens {@code request} would count as on this provider, by the provider's own count
+     * (Anthropic's {@code count_tokens}); empty for a provider that has no way to count, whose callers
+     * then use the gateway's estimate ({@link io.llmclient.domain.chat.TokenEstimate}). Failures as
+     * for {@link #complete}.
+     */
+    default OptionalInt countTokens(ChatRequest request, CallContext context) {
+        return OptionalInt.empty();
+    }
 }

@@ -7,6 +7,7 @@ import io.llmclient.application.accounting.StreamTracking;
 import io.llmclient.application.governance.Governance;
 import io.llmclient.application.governance.InProcessQuotaState;
 import io.llmclient.application.governance.Ticket;
+import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.resilience.ProviderGuards;
@@ -22,10 +23,12 @@ import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
+import io.llmclient.domain.chat.ForwardedHeaders;
+import io.llmclient.domain.chat.TokenEstimate;
 import io.llmclient.domain.failure.FieldError;
-import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailure.InvalidParams;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.governance.Caller;
@@ -43,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
@@ -162,6 +166,29 @@ public final class LlmService {
             }
             case SelectionOutcome.Refused refusal -> throw unavailable(request, arrived, refusal.failure());
         };
+    }
+
+    /**
+     * Counts the input tokens of a request for {@code caller} ({@code count_tokens}): validated,
+     * selected and admitted as a call is (so it counts toward the caller's rpm and is refused when a
+     * limit or budget refuses calls), then counted by the provider when it can count, else estimated
+     * by {@link TokenEstimate}. Nothing is charged: no tokens are generated. {@code forwarded} reaches
+     * the provider's count request as it would its call.
+     */
+    public TokenCount countTokens(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived, Caller caller,
+                                  ForwardedHeaders forwarded) {
+        PreparedRequest prepared = prepare(params, fromHeaders, arrived, caller);
+        try {
+            ChatRequest request = prepared.request().withForwarded(forwarded);
+            ModelEntry model = prepared.model();
+            OptionalInt counted = registry.provider(model.provider())
+                    .map(provider -> provider.countTokens(request, new CallContext(model, request.context())))
+                    .orElse(OptionalInt.empty());
+            return counted.isPresent() ? new TokenCount(model.id(), counted.getAsInt(), true)
+                    : new TokenCount(model.id(), TokenEstimate.of(request), false);
+        } finally {
+            prepared.release();
+        }
     }
 
     /** Validates, selects and calls the provider, waiting for the whole answer. */

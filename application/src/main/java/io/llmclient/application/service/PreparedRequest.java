@@ -4,6 +4,7 @@ import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.governance.Ticket;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.ChatRequest;
+import io.llmclient.domain.chat.ForwardedHeaders;
 import io.llmclient.domain.governance.AllowList;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +24,11 @@ public record PreparedRequest(ChatRequest request, ModelEntry model, RequestTime
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(timer, "timer");
         Objects.requireNonNull(ticket, "ticket");
+    }
+
+    /** The same request carrying headers for one provider's upstream ({@code anthropic-beta}). */
+    public PreparedRequest withForwarded(ForwardedHeaders forwarded) {
+        return new PreparedRequest(request.withForwarded(forwarded), model, timer, ticket);
     }
 
     /** The models the caller may call; a fallback stays among them. */

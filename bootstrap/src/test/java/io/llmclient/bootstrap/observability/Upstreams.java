@@ -2,6 +2,7 @@ package io.llmclient.bootstrap.observability;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -13,11 +14,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,11 +66,15 @@ public final class Upstreams implements AutoCloseable {
         return env;
     }
 
-    /** Answers any call of {@code provider} whose body contains {@code marker} with {@code response}. */
+    /**
+     * Answers any call of {@code provider} whose body contains {@code marker} with {@code response};
+     * {@code anthropic-count} is Anthropic's {@code count_tokens}.
+     */
     public void whenBodyContains(String provider, String marker, ResponseDefinitionBuilder response) {
         MappingBuilder mapping = switch (provider) {
             case "openai" -> any(urlPathEqualTo("/v1/chat/completions"));
             case "anthropic" -> any(urlPathEqualTo("/v1/messages"));
+            case "anthropic-count" -> any(urlPathEqualTo("/v1/messages/count_tokens"));
             case "gemini" -> any(urlPathMatching("/v1beta/models/.*"));
             default -> throw new IllegalArgumentException(provider);
         };
@@ -90,6 +97,11 @@ public final class Upstreams implements AutoCloseable {
 
     public static ResponseDefinitionBuilder sse(String body) {
         return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body);
+    }
+
+    /** The requests received at {@code urlPath}, oldest first. */
+    public List<LoggedRequest> received(String urlPath) {
+        return server.findAll(anyRequestedFor(urlPathEqualTo(urlPath)));
     }
 
     public String baseUrl() {

@@ -3,6 +3,7 @@ package io.llmclient.domain.validation;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Complexity;
+import io.llmclient.domain.chat.ForwardedHeaders;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.Role;
@@ -38,11 +39,12 @@ public final class ChatRequestParser {
     /** The params a chat request may carry; anything else is refused so typos do not go unnoticed. */
     public static final Set<String> KNOWN_FIELDS = Set.of("model", "messages", "temperature", "max_tokens",
             "stream", "trace_id", "source_agent", "session_id", "tier", "complexity", "tools", "tool_choice",
-            "response_format");
+            "response_format", "stop");
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "tool_calls", "tool_call_id");
     private static final double MAX_TEMPERATURE = 2.0;
     private static final int MAX_ID_LENGTH = 256;
     private static final int MAX_MODEL_LENGTH = 256;
+    private static final int MAX_STOP_LENGTH = 256;
     // Context ids travel upstream as HTTP headers: visible ASCII only, so none can split a header.
     private static final Pattern HEADER_SAFE = Pattern.compile("[\\x21-\\x7E]+");
     private static final String ROLES = Arrays.stream(Role.values()).map(Role::wireName)
@@ -87,6 +89,7 @@ public final class ChatRequestParser {
         Optional<ToolChoice> toolChoice = ToolParams.toolChoice(params.get("tool_choice"), tools,
                 errors.size() == beforeTools, errors);
         Optional<ResponseFormat> responseFormat = ToolParams.responseFormat(params.get("response_format"), errors);
+        List<String> stop = stop(params.get("stop"), errors);
 
         if (!errors.isEmpty()) {
             return new Validated.Invalid<>(errors);
@@ -95,7 +98,7 @@ public final class ChatRequestParser {
                 sourceAgent.or(fromHeaders::sourceAgent), sessionId.or(fromHeaders::sessionId),
                 fromHeaders.principal());
         return new Validated.Valid<>(new ChatRequest(model, messages, temperature, maxTokens, stream, tier,
-                complexity, context, tools, toolChoice, responseFormat));
+                complexity, context, tools, toolChoice, responseFormat, stop, ForwardedHeaders.NONE));
     }
 
     /**
@@ -200,6 +203,38 @@ public final class ChatRequestParser {
         errors.add(new FieldError(path + ".content", map.containsKey("content") ? "must be a string"
                 : "is required"));
         return null;
+    }
+
+    // OpenAI's shape: one string, or an array of at most four non-empty strings (decision 33).
+    private static List<String> stop(Object value, List<FieldError> errors) {
+        if (value == null) {
+            return List.of();
+        }
+        List<?> given = value instanceof String single ? List.of(single) : value instanceof List<?> list ? list : null;
+        if (given == null) {
+            errors.add(new FieldError("stop", "must be a string or an array of strings"));
+            return List.of();
+        }
+        if (given.size() > ChatRequest.MAX_STOP_SEQUENCES) {
+            errors.add(new FieldError("stop", "must hold at most " + ChatRequest.MAX_STOP_SEQUENCES
+                    + " stop sequences, got " + given.size()));
+            return List.of();
+        }
+        var stop = new ArrayList<String>(given.size());
+        int before = errors.size();
+        for (int i = 0; i < given.size(); i++) {
+            String path = value instanceof List<?> ? "stop[" + i + "]" : "stop";
+            if (!(given.get(i) instanceof String sequence)) {
+                errors.add(new FieldError(path, "must be a string"));
+            } else if (sequence.isEmpty()) {
+                errors.add(new FieldError(path, "must not be empty"));
+            } else if (sequence.length() > MAX_STOP_LENGTH) {
+                errors.add(new FieldError(path, "must be at most " + MAX_STOP_LENGTH + " characters"));
+            } else {
+                stop.add(sequence);
+            }
+        }
+        return errors.size() > before ? List.of() : stop;
     }
 
     private static OptionalDouble temperature(Object value, List<FieldError> errors) {

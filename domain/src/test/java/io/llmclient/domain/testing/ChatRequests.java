@@ -3,6 +3,7 @@ package io.llmclient.domain.testing;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.Complexity;
+import io.llmclient.domain.chat.ForwardedHeaders;
 import io.llmclient.domain.chat.Message;
 import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.chat.Role;
@@ -42,6 +43,8 @@ public final class ChatRequests {
         private List<ToolDefinition> tools = List.of();
         private Optional<ToolChoice> toolChoice = Optional.empty();
         private Optional<ResponseFormat> responseFormat = Optional.empty();
+        private List<String> stop = List.of();
+        private ForwardedHeaders forwarded = ForwardedHeaders.NONE;
 
         private Builder() {
         }
@@ -161,10 +164,20 @@ public final class ChatRequests {
             return this;
         }
 
+        public Builder stop(String... sequences) {
+            this.stop = List.of(sequences);
+            return this;
+        }
+
+        public Builder forwarded(ForwardedHeaders value) {
+            this.forwarded = value;
+            return this;
+        }
+
         public ChatRequest build() {
             List<Message> conversation = messages == null ? List.of(new Message(Role.USER, "Hello")) : messages;
             return new ChatRequest(model, conversation, temperature, maxTokens, stream, tier, complexity, context,
-                    tools, toolChoice, responseFormat);
+                    tools, toolChoice, responseFormat, stop, forwarded);
         }
     }
 }

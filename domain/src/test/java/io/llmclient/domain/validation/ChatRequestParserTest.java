@@ -557,8 +557,45 @@ class ChatRequestParserTest {
     @Test
     void knownFieldsAreTheContractParams() {
         assertEquals(java.util.Set.of("model", "messages", "temperature", "max_tokens", "stream", "trace_id",
-                "source_agent", "session_id", "tier", "complexity", "tools", "tool_choice", "response_format"),
-                ChatRequestParser.KNOWN_FIELDS);
+                "source_agent", "session_id", "tier", "complexity", "tools", "tool_choice", "response_format",
+                "stop"), ChatRequestParser.KNOWN_FIELDS);
+    }
+
+    @Nested
+    class StopSequences {
+        @Test
+        void aSingleStringIsOneStopSequence() {
+            assertEquals(List.of("END"), valid(validWith("stop", "END")).stop());
+        }
+
+        @Test
+        void anArrayKeepsItsOrder() {
+            assertEquals(List.of("a", "b", "c", "d"), valid(validWith("stop", List.of("a", "b", "c", "d"))).stop());
+        }
+
+        @Test
+        void noStopMeansNone() {
+            assertEquals(List.of(), valid(validWith()).stop());
+        }
+
+        @Test
+        void fiveSequencesAreRefusedNamingTheLimit() {
+            assertEquals(List.of(new FieldError("stop", "must hold at most 4 stop sequences, got 5")),
+                    errors(validWith("stop", List.of("a", "b", "c", "d", "e"))));
+        }
+
+        @Test
+        void everyBrokenEntryIsNamed() {
+            assertEquals(List.of(new FieldError("stop[0]", "must not be empty"),
+                            new FieldError("stop[2]", "must be a string")),
+                    errors(validWith("stop", java.util.Arrays.asList("", "ok", 7))));
+        }
+
+        @Test
+        void aNumberIsRefused() {
+            assertEquals(List.of(new FieldError("stop", "must be a string or an array of strings")),
+                    errors(validWith("stop", 3)));
+        }
     }
 
     @Test

@@ -58,6 +58,7 @@ record ChatCompletionRequest(Map<String, Object> params, boolean stream, boolean
         copy(body, "tools", params);
         copy(body, "tool_choice", params);
         copy(body, "response_format", params);
+        copy(body, "stop", params);
         for (String legacy : LEGACY_FUNCTION_FIELDS) {
             if (present(body, legacy)) {
                 errors.add(new FieldError(legacy, "is deprecated and not supported; use tools and tool_choice"));

@@ -35,6 +35,14 @@ class CallsAndBatchesTest extends HttpTestSupport {
     }
 
     @Test
+    void completeCarriesStopSequencesToTheProvider() {
+        HttpResponse<String> response = post(complete("4", ",\"model\":\"ok-model\",\"stop\":[\"END\",\"5\"]"));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(java.util.List.of("END", "5"), server.fake.lastRequest.get().stop());
+    }
+
+    @Test
     void completeWithoutModelUsesTheDefaultModel() {
         HttpResponse<String> response = post(complete("2", ""), TRACE_HEADER, "t-default");
 

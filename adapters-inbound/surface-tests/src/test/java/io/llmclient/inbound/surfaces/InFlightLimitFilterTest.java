@@ -107,6 +107,18 @@ class InFlightLimitFilterTest {
     }
 
     @Test
+    void oneAnthropicRequestBeyondTheLimitGets529InAnthropicsShapeWithRequestId() throws Exception {
+        holdTheOnlySlot();
+        var refused = call("POST", "/v1/messages", "X-Trace-Id", "t-busy");
+        assertEquals(529, refused.statusCode());
+        assertEquals("t-busy", refused.headers().firstValue("request-id").orElseThrow());
+        assertEquals(JSON.readTree("""
+                {"type":"error","error":{"type":"overloaded_error",
+                 "message":"The service is at its limit of 1 requests in flight; retry shortly"},
+                 "request_id":"t-busy"}"""), JSON.readTree(refused.body()));
+    }
+
+    @Test
     void healthAndMetricsAnswerEvenWhenTheServiceIsFull() throws Exception {
         holdTheOnlySlot();
         assertEquals("health reached", call("GET", "/health").body());

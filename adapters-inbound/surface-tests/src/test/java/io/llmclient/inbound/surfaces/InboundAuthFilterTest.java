@@ -41,6 +41,7 @@ class InboundAuthFilterTest {
                                 "key-two-0987654321")), TestServer.refusals()))
                         .post("/jsonrpc", (req, res) -> res.send("rpc reached"))
                         .get("/v1/models", (req, res) -> res.send("models reached"))
+                        .post("/v1/messages", (req, res) -> res.send("messages reached"))
                         .get("/health", (req, res) -> res.send("health reached"))
                         .get("/metrics", (req, res) -> res.send("metrics reached")))
                 .build().start();
@@ -94,6 +95,23 @@ class InboundAuthFilterTest {
                 JSON.readTree(response.body()));
         assertFalse(response.body().contains("WRONG"), "the presented key is not echoed");
         assertFalse(response.headers().firstValue("X-Trace-Id").orElseThrow().isBlank());
+    }
+
+    @Test
+    void anthropicRoutesTakeTheKeyAsXApiKey() throws Exception {
+        assertEquals("messages reached", call("POST", "/v1/messages", "x-api-key", "key-one-1234567890").body());
+    }
+
+    @Test
+    void anthropicRoutesWithAWrongKeyGet401InAnthropicsErrorShape() throws Exception {
+        var response = call("POST", "/v1/messages", "x-api-key", "key-one-WRONG", "X-Trace-Id", "t-auth");
+        assertEquals(401, response.statusCode());
+        assertEquals("t-auth", response.headers().firstValue("request-id").orElseThrow());
+        assertEquals(JSON.readTree("""
+                {"type":"error","error":{"type":"authentication_error",
+                 "message":"Missing or invalid API key: send Authorization: Bearer <key> or x-api-key: <key>"},
+                 "request_id":"t-auth"}"""), JSON.readTree(response.body()));
+        assertFalse(response.body().contains("WRONG"), "the presented key is not echoed");
     }
 
     @Test

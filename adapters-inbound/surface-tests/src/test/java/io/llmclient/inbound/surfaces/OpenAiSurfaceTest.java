@@ -249,6 +249,28 @@ class OpenAiSurfaceTest extends HttpTestSupport {
     }
 
     @Test
+    void stopAsAStringReachesTheProviderAsOneStopSequence() {
+        chatWith("ok-model", ",\"stop\":\"END\"");
+
+        assertEquals(List.of("END"), server.fake.lastRequest.get().stop());
+    }
+
+    @Test
+    void stopAsAnArrayReachesTheProvider() {
+        chatWith("ok-model", ",\"stop\":[\"a\",\"b\"]");
+
+        assertEquals(List.of("a", "b"), server.fake.lastRequest.get().stop());
+    }
+
+    @Test
+    void fiveStopSequencesAre400NamingStop() {
+        HttpResponse<String> response = chatWith("ok-model", ",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]");
+
+        assertJson(400, error("Invalid params: stop must hold at most 4 stop sequences, got 5",
+                "invalid_request_error", "stop", "invalid_value"), response);
+    }
+
+    @Test
     void maxTokensReachesTheProvider() {
         chatWith("ok-model", ",\"max_tokens\":7");
 

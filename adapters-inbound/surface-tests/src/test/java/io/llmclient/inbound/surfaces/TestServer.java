@@ -15,6 +15,8 @@ import io.llmclient.domain.chat.ModelTier;
 import io.llmclient.domain.governance.AllowList;
 import io.llmclient.domain.governance.GovernanceViolation;
 import io.llmclient.domain.selection.ModelPolicy;
+import io.llmclient.inbound.anthropic.AnthropicMessagesEndpoint;
+import io.llmclient.inbound.anthropic.AnthropicRefusals;
 import io.llmclient.inbound.openai.OpenAiCompatibleEndpoint;
 import io.llmclient.inbound.openai.OpenAiRefusals;
 import io.llmclient.inbound.support.TraceIdFilter;
@@ -86,15 +88,22 @@ final class TestServer implements AutoCloseable {
                         .addFilter(new TraceIdFilter())
                         .addFilter(bodyFilter(limits.maxRequestBytes()))
                         .register(endpoint)
+                        .register(new AnthropicMessagesEndpoint(service, limits))
                         .register(openAi)
                         .get("/other", (req, res) -> res.send("other")))
                 .build()
                 .start();
     }
 
-    /** Each surface's refusal shape by path, as bootstrap maps them: JSON-RPC's at its path, OpenAI's elsewhere. */
+    /**
+     * Each surface's refusal shape by path, as bootstrap maps them: JSON-RPC's at its path, Anthropic's
+     * at its two, OpenAI's elsewhere.
+     */
     static SurfaceRefusals refusals() {
-        return new SurfaceRefusals(Map.of(JsonRpcRefusals.PATH, new JsonRpcRefusals()), new OpenAiRefusals());
+        var anthropic = new AnthropicRefusals();
+        return new SurfaceRefusals(Map.of(JsonRpcRefusals.PATH, new JsonRpcRefusals(),
+                AnthropicMessagesEndpoint.MESSAGES, anthropic, AnthropicMessagesEndpoint.COUNT_TOKENS, anthropic),
+                new OpenAiRefusals());
     }
 
     /** The body filter the service puts in front of every surface, with a body budget far from reach. */

@@ -12,12 +12,14 @@ import io.llmclient.provider.support.skeleton.ProviderParts;
 import io.llmclient.provider.support.skeleton.ResponseMapper;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Registers the Anthropic adapter: Anthropic Messages ({@code POST {base}/v1/messages}) on the
  * shared {@link HttpProvider}, with this module's wire parts. Without a key the provider is built
  * but unavailable; without a base URL it talks to {@code https://api.anthropic.com}. Options:
- * {@code default_max_tokens} and {@code default_max_tokens.<model>} (see {@link MaxTokensDefaults}).
+ * {@code default_max_tokens} and {@code default_max_tokens.<model>} (see {@link MaxTokensDefaults}). It counts
+ * input tokens with Anthropic's {@code count_tokens} ({@link AnthropicTokenCounting}).
  * Creating it touches no network.
  */
 public final class AnthropicProviderFactory implements LlmProviderFactory {
@@ -46,6 +48,7 @@ public final class AnthropicProviderFactory implements LlmProviderFactory {
                 new AnthropicRequestMapper(baseUrl, maxTokens),
                 ResponseMapper.ofJson(json, AnthropicResponseMapper::completion),
                 () -> new AnthropicStreamDecoder(json),
-                new AnthropicErrorMapper(settings.apiKey(), Clock.systemUTC())));
+                new AnthropicErrorMapper(settings.apiKey(), Clock.systemUTC()),
+                Optional.of(new AnthropicTokenCounting(baseUrl, maxTokens, json))));
     }
 }

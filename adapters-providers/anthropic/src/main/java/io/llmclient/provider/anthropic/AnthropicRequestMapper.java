@@ -121,6 +121,9 @@ final class AnthropicRequestMapper implements RequestMapper {
         refused.addAll(turns.errors());
         body.set("messages", turns.wire());
         request.temperature().ifPresent(t -> body.put("temperature", Math.min(t, MAX_TEMPERATURE)));
+        if (!request.stop().isEmpty()) {
+            request.stop().forEach(body.putArray("stop_sequences")::add);
+        }
         tools(request, body);
         outputFormat(request.effectiveResponseFormat(), body, refused);
         if (stream) {

@@ -8,6 +8,7 @@ import io.llmclient.provider.support.skeleton.Completion;
 import io.llmclient.provider.support.skeleton.WireFormatException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Messages API answer -> the parts of a domain response. {@code text} blocks are the text;
@@ -43,7 +44,8 @@ final class AnthropicResponseMapper {
         return new Completion(message.path("id").asText(""), message.path("model").asText(""), text.toString(),
                 calls, finishReason(message.path("stop_reason").asText("")),
                 new Usage(promptTokens(usage), count(usage, "output_tokens"), count(usage, "cache_read_input_tokens"),
-                        count(usage, "cache_creation_input_tokens")));
+                        count(usage, "cache_creation_input_tokens")))
+                .withStopSequence(stopSequence(message.path("stop_reason"), message.path("stop_sequence")));
     }
 
     private static ToolCall toolCall(JsonNode block, int position) {
@@ -52,6 +54,12 @@ final class AnthropicResponseMapper {
             throw new WireFormatException("tool_use block " + position + " has no input object");
         }
         return new ToolCall(required(block, "id", position), required(block, "name", position), WireJson.compact(input));
+    }
+
+    /** Which of the caller's stop sequences ended the answer, when Anthropic says so. */
+    static Optional<String> stopSequence(JsonNode stopReason, JsonNode sequence) {
+        return "stop_sequence".equals(stopReason.asText("")) && sequence.isTextual() && !sequence.asText().isEmpty()
+                ? Optional.of(sequence.asText()) : Optional.empty();
     }
 
     /** A string member a {@code tool_use} block must have, non-empty. */

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -50,6 +51,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
     private String id = "";
     private String providerModel = "";
     private String stopReason = "";
+    private Optional<String> stopSequence = Optional.empty();
     // Kept apart, not summed: a message_delta may restate any one of them.
     private int inputTokens;
     private int cacheWriteTokens;
@@ -154,6 +156,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         JsonNode reason = event.path("delta").path("stop_reason");
         if (reason.isTextual()) {
             stopReason = reason.asText();
+            stopSequence = AnthropicResponseMapper.stopSequence(reason, event.path("delta").path("stop_sequence"));
         }
         JsonNode usage = event.path("usage");
         if (usage.has("output_tokens")) {
@@ -204,7 +207,8 @@ final class AnthropicStreamDecoder implements StreamDecoder {
         if (!started) {
             throw new WireFormatException("message_stop without message_start");
         }
-        return assembled.completion(id, providerModel, AnthropicResponseMapper.finishReason(stopReason), usage());
+        return assembled.completion(id, providerModel, AnthropicResponseMapper.finishReason(stopReason), usage())
+                .withStopSequence(stopSequence);
     }
 
     // message_start reports the input before the first token: a stream cut short is charged for it.

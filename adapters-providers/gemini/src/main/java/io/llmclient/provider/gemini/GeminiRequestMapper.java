@@ -99,6 +99,9 @@ final class GeminiRequestMapper implements RequestMapper {
         ObjectNode config = body.putObject("generationConfig");
         request.maxTokens().ifPresent(max -> config.put("maxOutputTokens", max));
         request.temperature().ifPresent(temperature -> config.put("temperature", temperature));
+        if (!request.stop().isEmpty()) {
+            request.stop().forEach(config.putArray("stopSequences")::add);
+        }
         request.responseFormat().ifPresent(format -> responseFormat(format, config));
         List<Message> system = request.messages().stream().filter(m -> m.role() == Role.SYSTEM).toList();
         if (!system.isEmpty()) {

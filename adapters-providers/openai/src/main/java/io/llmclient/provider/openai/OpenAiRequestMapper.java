@@ -73,6 +73,9 @@ final class OpenAiRequestMapper implements RequestMapper {
         }
         request.temperature().ifPresent(temperature -> body.put("temperature", temperature));
         request.maxTokens().ifPresent(limit -> body.put("max_completion_tokens", limit));
+        if (!request.stop().isEmpty()) {
+            request.stop().forEach(body.putArray("stop")::add);
+        }
         if (stream) {
             body.put("stream", true);
             body.putObject("stream_options").put("include_usage", true);

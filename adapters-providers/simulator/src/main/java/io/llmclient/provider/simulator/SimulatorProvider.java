@@ -19,6 +19,7 @@ import io.llmclient.domain.tools.ToolDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 
@@ -91,9 +92,13 @@ final class SimulatorProvider implements LlmProvider {
         String model = context.model().id();
         long seed = SimulatedText.seed(request, model);
         List<ToolCall> calls = SimulatedTools.calls(request, seed);
-        List<Piece> pieces = calls.isEmpty()
-                ? text(SimulatedTools.formatted(request, SimulatedText.reply(request, model)))
-                : calls(calls);
+        String text = calls.isEmpty() ? SimulatedTools.formatted(request, SimulatedText.reply(request, model)) : "";
+        Optional<String> stopped = calls.isEmpty() ? firstStop(text, request.stop()) : Optional.empty();
+        if (stopped.isPresent()) {
+            // As a real model does: the answer ends just before the stop sequence, which is not sent.
+            text = text.substring(0, text.indexOf(stopped.get()));
+        }
+        List<Piece> pieces = calls.isEmpty() ? text(text) : calls(calls);
         int limit = request.maxTokens().orElse(Integer.MAX_VALUE);
         var sent = new ArrayList<Piece>();
         int tokens = 0;
@@ -107,7 +112,22 @@ final class SimulatorProvider implements LlmProvider {
         boolean truncated = sent.size() < pieces.size();
         FinishReason finish = truncated ? FinishReason.LENGTH : calls.isEmpty() ? FinishReason.STOP
                 : FinishReason.TOOL_CALLS;
-        return new Reply(List.copyOf(sent), finish, new Usage(promptTokens(request), tokens));
+        return new Reply(List.copyOf(sent), finish, new Usage(promptTokens(request), tokens),
+                truncated ? Optional.empty() : stopped);
+    }
+
+    // The stop sequence that occurs first in the text, if any; the simulator says which, as Anthropic does.
+    private static Optional<String> firstStop(String text, List<String> stop) {
+        Optional<String> first = Optional.empty();
+        int at = Integer.MAX_VALUE;
+        for (String sequence : stop) {
+            int index = text.indexOf(sequence);
+            if (index >= 0 && index < at) {
+                at = index;
+                first = Optional.of(sequence);
+            }
+        }
+        return first;
     }
 
     private static List<Piece> text(String text) {
@@ -146,7 +166,7 @@ final class SimulatorProvider implements LlmProvider {
     private record Piece(StreamEvent event, int tokens) {
     }
 
-    private record Reply(List<Piece> pieces, FinishReason finishReason, Usage usage) {
+    private record Reply(List<Piece> pieces, FinishReason finishReason, Usage usage, Optional<String> stopSequence) {
         ChatResponse response(CallContext context, Duration latency) {
             var text = new StringBuilder();
             var calls = new ToolCallAssembler();
@@ -158,9 +178,10 @@ final class SimulatorProvider implements LlmProvider {
                             throw new IllegalStateException("a piece is a delta");
                 }
             }
-            return new ChatResponse("simcmpl-" + UUID.randomUUID(), context.model().id(),
+            ChatResponse response = new ChatResponse("simcmpl-" + UUID.randomUUID(), context.model().id(),
                     context.model().providerModel(), ProviderId.SIMULATOR, text.toString(), calls.toolCalls(),
                     finishReason, usage, context.a2a().traceId(), latency);
+            return stopSequence.map(response::withStopSequence).orElse(response);
         }
     }
 

@@ -61,6 +61,28 @@ class SimulatorProviderTest {
     }
 
     @Test
+    void aStopSequenceEndsTheTextJustBeforeItAndIsReported() {
+        String whole = instant().complete(ask("Hello there"), CONTEXT).content();
+        String stop = whole.substring(whole.indexOf(':') + 1, whole.indexOf(':') + 6);
+
+        ChatResponse stopped = instant().complete(ChatRequests.builder().model("sim-fast").user("Hello there")
+                .stop("never-in-the-text", stop).build(), CONTEXT);
+
+        assertEquals(whole.substring(0, whole.indexOf(stop)), stopped.content());
+        assertEquals(FinishReason.STOP, stopped.finishReason());
+        assertEquals(java.util.Optional.of(stop), stopped.stopSequence());
+    }
+
+    @Test
+    void aStopSequenceNotInTheTextChangesNothing() {
+        ChatResponse response = instant().complete(ChatRequests.builder().model("sim-fast").user("Hello there")
+                .stop("never-in-the-text").build(), CONTEXT);
+
+        assertEquals(instant().complete(ask("Hello there"), CONTEXT).content(), response.content());
+        assertEquals(java.util.Optional.empty(), response.stopSequence());
+    }
+
+    @Test
     void aDifferentPromptGetsADifferentText() {
         var hello = instant().complete(ask("Hello there"), CONTEXT);
         var bye = instant().complete(ask("Goodbye now"), CONTEXT);

@@ -33,10 +33,12 @@ public final class SurfaceRefusals {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Sends {@code refusal} on {@code res}, with the trace id and the surface's body. */
+    /** Sends {@code refusal} on {@code res}, with the trace id and the surface's status, headers and body. */
     public void send(String path, ServerResponse res, String traceId, Refusal refusal) {
-        res.status(refusal.status());
+        RefusalShape shape = byPath.getOrDefault(path, otherwise);
+        res.status(shape.status(refusal));
         res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
+        shape.headers(traceId).forEach((name, value) -> res.header(HeaderNames.create(name), value));
         refusal.retryAfterSeconds().ifPresent(seconds -> res.header(HeaderNames.RETRY_AFTER, seconds));
         if (refusal.closeConnection()) {
             res.header(HeaderValues.CONNECTION_CLOSE);

@@ -70,6 +70,7 @@ public final class EventStream {
     private final OpenStreams openStreams;
     private final Supplier<SseEvent> shutdownEvent;
     private final Runnable firstEventHeaders;
+    private final SseEvent keepAliveEvent;
     // Held by every write, by the opening and by the end: one writer at a time, whole events only.
     private final ReentrantLock writing = new ReentrantLock();
     private final AtomicBoolean keepAliveClaimed = new AtomicBoolean();
@@ -80,7 +81,7 @@ public final class EventStream {
 
     private EventStream(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
                         KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseEvent> shutdownEvent,
-                        Runnable firstEventHeaders) {
+                        Runnable firstEventHeaders, SseEvent keepAliveEvent) {
         this.req = Objects.requireNonNull(req, "req");
         this.res = Objects.requireNonNull(res, "res");
         this.traceId = Objects.requireNonNull(traceId, "traceId");
@@ -89,6 +90,7 @@ public final class EventStream {
         this.openStreams = Objects.requireNonNull(openStreams, "openStreams");
         this.shutdownEvent = Objects.requireNonNull(shutdownEvent, "shutdownEvent");
         this.firstEventHeaders = Objects.requireNonNull(firstEventHeaders, "firstEventHeaders");
+        this.keepAliveEvent = Objects.requireNonNull(keepAliveEvent, "keepAliveEvent");
         this.lastWriteNanos = System.nanoTime();
     }
 
@@ -103,8 +105,19 @@ public final class EventStream {
     public static EventStream start(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
                                     KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseEvent> shutdownEvent,
                                     Runnable firstEventHeaders) {
+        return start(req, res, traceId, writes, keepAlives, openStreams, shutdownEvent, firstEventHeaders,
+                KEEP_ALIVE);
+    }
+
+    /**
+     * As above, with the surface's own keep-alive event instead of the {@code : keep-alive} comment
+     * (Anthropic's {@code ping} event, contract section 14).
+     */
+    public static EventStream start(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
+                                    KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseEvent> shutdownEvent,
+                                    Runnable firstEventHeaders, SseEvent keepAliveEvent) {
         var stream = new EventStream(req, res, traceId, writes, keepAlives, openStreams, shutdownEvent,
-                firstEventHeaders);
+                firstEventHeaders, keepAliveEvent);
         keepAlives.add(stream);
         openStreams.add(stream);
         return stream;
@@ -237,7 +250,7 @@ public final class EventStream {
                 if (ended || gone != null || System.nanoTime() - lastWriteNanos < dueAfterNanos) {
                     return;
                 }
-                write(KEEP_ALIVE);
+                write(keepAliveEvent);
             } catch (ClientGone left) {
                 gone = left;
                 LOG.log(System.Logger.Level.DEBUG, "stream client gone at a keep-alive (trace_id {0}): {1}", traceId,

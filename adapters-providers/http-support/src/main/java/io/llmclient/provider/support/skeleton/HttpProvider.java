@@ -2,6 +2,7 @@ package io.llmclient.provider.support.skeleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
@@ -73,8 +74,12 @@ public final class HttpProvider implements LlmProvider {
 
     /** What calling the upstream takes; there is none when the provider cannot be called. */
     private record Upstream(ApiKey key, WebClient client, ProviderExchange http) {
-        HttpClientRequest request(RequestMapper requests, CallContext context, boolean stream) {
-            return requests.request(client, key, context, stream);
+        HttpClientRequest request(RequestMapper requests, Map<String, String> forwarded, CallContext context,
+                                  boolean stream) {
+            HttpClientRequest request = requests.request(client, key, context, stream);
+            forwarded.forEach(
+                    (name, value) -> request.header(HeaderNames.create(name), value));
+            return request;
         }
     }
 
@@ -99,6 +104,11 @@ public final class HttpProvider implements LlmProvider {
                 settings.requestTimeout(), settings.transport(), parts.errors().headers()));
     }
 
+    // Headers the caller meant for this provider only (ForwardedHeaders); others never see them.
+    private Map<String, String> forwarded(ChatRequest request) {
+        return request.forwarded().forProvider(parts.id());
+    }
+
     @Override
     public ProviderId id() {
         return parts.id();
@@ -119,7 +129,7 @@ public final class HttpProvider implements LlmProvider {
         long start = System.nanoTime();
         // The answer's bytes count against the shared budget until it has been mapped.
         try (ResponseBudget.Reservation held = to.http().reserve()) {
-            HttpReply reply = to.http().exchange(() -> to.request(parts.requests(), context, false), context.a2a(),
+            HttpReply reply = to.http().exchange(() -> to.request(parts.requests(), forwarded(request), context, false), context.a2a(),
                     body, held);
             if (!reply.successful()) {
                 throw new LlmFailureException(parts.errors().fromHttp(reply.status(), reply::header, reply.body()));
@@ -129,12 +139,38 @@ public final class HttpProvider implements LlmProvider {
     }
 
     @Override
+    public OptionalInt countTokens(ChatRequest request, CallContext context) {
+        if (parts.counting().isEmpty()) {
+            return OptionalInt.empty();
+        }
+        TokenCounting counting = parts.counting().get();
+        Upstream to = upstream(context);
+        byte[] body = write(counting.body(request, context));
+        Map<String, String> forwarded = forwarded(request);
+        try (ResponseBudget.Reservation held = to.http().reserve()) {
+            HttpReply reply = to.http().exchange(() -> {
+                HttpClientRequest post = counting.request(to.client(), to.key(), context);
+                forwarded.forEach((name, value) -> post.header(HeaderNames.create(name), value));
+                return post;
+            }, context.a2a(), body, held);
+            if (!reply.successful()) {
+                throw new LlmFailureException(parts.errors().fromHttp(reply.status(), reply::header, reply.body()));
+            }
+            try {
+                return OptionalInt.of(counting.inputTokens(reply));
+            } catch (WireFormatException malformed) {
+                throw malformed(reply.status(), malformed);
+            }
+        }
+    }
+
+    @Override
     public void stream(ChatRequest request, CallContext context, StreamSink sink) {
         Upstream to = upstream(context);
         byte[] body = write(parts.requests().body(request, context, true));
         long start = System.nanoTime();
         ProviderExchange http = to.http();
-        HttpClientResponse response = http.send(() -> to.request(parts.requests(), context, true), context.a2a(), body);
+        HttpClientResponse response = http.send(() -> to.request(parts.requests(), forwarded(request), context, true), context.a2a(), body);
         try (response; ResponseBudget.Reservation held = http.reserve()) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {

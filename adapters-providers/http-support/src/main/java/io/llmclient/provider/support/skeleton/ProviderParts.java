@@ -3,6 +3,7 @@ package io.llmclient.provider.support.skeleton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.ProviderId;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -16,9 +17,11 @@ import java.util.function.Supplier;
  * @param responses   a whole answer -> {@link Completion}
  * @param streams     a new decoder for each stream
  * @param errors      error answers -> failures
+ * @param counting    the provider's own input-token count, when it has one
  */
 public record ProviderParts(ProviderId id, String keyVariable, ObjectMapper json, RequestMapper requests,
-                            ResponseMapper responses, Supplier<StreamDecoder> streams, ErrorMapper errors) {
+                            ResponseMapper responses, Supplier<StreamDecoder> streams, ErrorMapper errors,
+                            Optional<TokenCounting> counting) {
     public ProviderParts {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(keyVariable, "keyVariable");
@@ -27,5 +30,12 @@ public record ProviderParts(ProviderId id, String keyVariable, ObjectMapper json
         Objects.requireNonNull(responses, "responses");
         Objects.requireNonNull(streams, "streams");
         Objects.requireNonNull(errors, "errors");
+        Objects.requireNonNull(counting, "counting");
+    }
+
+    /** The parts of a provider that cannot count tokens. */
+    public ProviderParts(ProviderId id, String keyVariable, ObjectMapper json, RequestMapper requests,
+                         ResponseMapper responses, Supplier<StreamDecoder> streams, ErrorMapper errors) {
+        this(id, keyVariable, json, requests, responses, streams, errors, Optional.empty());
     }
 }
