@@ -49,4 +49,25 @@ class BackPressureTest {
         RawClient.await(() -> server.metrics.active("fake") == 0, Duration.ofSeconds(10), "no request active");
         assertEquals(1, server.metrics.errors("ClientCancelled"));
     }
+
+    @Test
+    void anAnthropicStreamWhoseClientNeverReadsEndsTooAndTheServiceKeepsServing() throws Exception {
+        ModelScriptedProvider.Counted flood = server.fake.flood;
+        int finishedBefore = flood.finished.get();
+        int threwBefore = flood.sinkThrew.get();
+        String request = "{\"model\":\"flood-model\",\"max_tokens\":64,\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+
+        Socket neverRead = RawClient.post(server.port(), "/v1/messages", request, 4096);
+        try {
+            RawClient.await(() -> flood.finished.get() == finishedBefore + 1, Duration.ofSeconds(60),
+                    "the provider call ended while the client still held its connection");
+        } finally {
+            neverRead.close();
+        }
+
+        assertEquals(threwBefore + 1, flood.sinkThrew.get());
+        assertEquals(0, flood.ranToEnd.get());
+        RawClient.await(() -> server.metrics.active("fake") == 0, Duration.ofSeconds(10), "no request active");
+    }
 }
