@@ -6,7 +6,7 @@ package io.llmclient.application.resilience;
  */
 public sealed interface SharedCircuit permits SharedCircuit.Unknown, SharedCircuit.Closed, SharedCircuit.Open {
 
-    /** Nothing known (no read yet, or the store does not answer): this replica's own breaker decides. */
+    /** Nothing known (no read of the store yet, or nothing is shared): this replica's own breaker decides. */
     record Unknown() implements SharedCircuit {
         static final Unknown INSTANCE = new Unknown();
     }

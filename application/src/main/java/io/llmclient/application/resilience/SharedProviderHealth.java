@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,9 +26,11 @@ import java.util.concurrent.RejectedExecutionException;
  * this one within about {@code pollEvery} plus a round trip. The only store call on a request's
  * path is the claim of a half-open circuit's probe, made by the one caller that would probe.
  *
- * <p>While the state link is down the view answers {@link SharedCircuit.Unknown} and each guard
- * decides on its own state, which has followed the shared one so far; pauses already learned keep
- * their deadline. Consecutive failures are counted per replica: only an opening is shared.
+ * <p>While the state link is down the view keeps what it learned (a pause keeps its deadline, an
+ * open circuit its open time) and follows this replica's own events only; a probe is then this
+ * replica's own decision, as with one replica. When the link is up again, the next poll brings the
+ * others' state back (an opening made here meanwhile and never written gives way to it). Consecutive
+ * failures are counted per replica: only an opening is shared.
  */
 public final class SharedProviderHealth implements ProviderHealth, AutoCloseable {
     private final ProviderHealthStore store;
@@ -39,8 +42,7 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
     // Names this replica's probe lease, so that it frees only its own.
     private final String holder = UUID.randomUUID().toString();
     private final ConcurrentHashMap<ProviderId, View> views = new ConcurrentHashMap<>();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(
-            Thread.ofVirtual().name("provider-health-writer").factory());
+    private final Executor writer;
     private volatile boolean closed;
     private Thread poller;
 
@@ -63,6 +65,14 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
      */
     public SharedProviderHealth(ProviderHealthStore store, StateLink link, TimeSource time, Sleeper sleeper,
                                 Collection<ProviderId> providers, Duration pollEvery, Duration probeLease) {
+        this(store, link, time, sleeper, providers, pollEvery, probeLease,
+                Executors.newSingleThreadExecutor(Thread.ofVirtual().name("provider-health-writer").factory()));
+    }
+
+    /** As the public constructor, writing events with {@code writer} (tests write at once, in the caller). */
+    SharedProviderHealth(ProviderHealthStore store, StateLink link, TimeSource time, Sleeper sleeper,
+                         Collection<ProviderId> providers, Duration pollEvery, Duration probeLease, Executor writer) {
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.store = Objects.requireNonNull(store, "store");
         this.link = Objects.requireNonNull(link, "link");
         this.time = Objects.requireNonNull(time, "time");
@@ -101,13 +111,16 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
 
     @Override
     public SharedCircuit circuit(ProviderId provider) {
-        if (!link.up()) {
-            return SharedCircuit.Unknown.INSTANCE;
-        }
         View view = view(provider);
+        SharedCircuit known;
         synchronized (view) {
-            return view.circuit;
+            known = view.circuit;
         }
+        // Cut off, nobody's probe can be followed to its end: this replica may probe by itself.
+        if (!link.up() && known instanceof SharedCircuit.Open open && open.probeOut()) {
+            return open.withProbe(false);
+        }
+        return known;
     }
 
     @Override
@@ -215,7 +228,9 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
         if (running != null) {
             running.interrupt();
         }
-        writer.shutdown();
+        if (writer instanceof ExecutorService service) {
+            service.shutdown();
+        }
     }
 
     private void pollUntilClosed() {
