@@ -20,9 +20,9 @@ public interface ProviderHealthStore {
     void pause(ProviderId provider, Duration wait);
 
     /**
-     * Opens the circuit for {@code openFor} from now with its {@code failures}. A circuit open
-     * already stays as it is, unless {@code reopen} (a failed probe), which starts a new open time
-     * and frees the probe.
+     * Opens the circuit for {@code openFor} from now with its {@code failures}. A circuit still in
+     * its open time, or with its probe out, stays as it is, unless {@code reopen} (a failed probe),
+     * which starts a new open time and frees the probe.
      */
     void open(ProviderId provider, Duration openFor, int failures, boolean reopen);
 

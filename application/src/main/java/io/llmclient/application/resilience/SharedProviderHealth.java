@@ -127,9 +127,11 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
     public void opened(ProviderId provider, Duration openFor, int failures, boolean probeFailed) {
         View view = view(provider);
         synchronized (view) {
-            // An opening that finds the circuit open already keeps the first one's time, as the store does.
-            if (probeFailed || !(view.circuit instanceof SharedCircuit.Open)) {
-                event(view, new SharedCircuit.Open(time.nanoTime() + openFor.toNanos(), failures, false));
+            // An opening that finds the circuit in its open time, or probed, keeps it, as the store does.
+            long now = time.nanoTime();
+            if (probeFailed || !(view.circuit instanceof SharedCircuit.Open open)
+                    || (open.untilNanos() - now <= 0 && !open.probeOut())) {
+                event(view, new SharedCircuit.Open(now + openFor.toNanos(), failures, false));
             }
         }
         write(view, "provider_open", () -> store.open(provider, openFor, failures, probeFailed));

@@ -56,7 +56,8 @@ final class MemoryHealthStore implements ProviderHealthStore {
     public synchronized void open(ProviderId provider, Duration openFor, int failures, boolean reopen) {
         check();
         writes++;
-        if (!reopen && circuits.containsKey(provider)) {
+        long[] open = circuits.get(provider);
+        if (!reopen && open != null && (now() < open[0] || probes.containsKey(provider))) {
             return;
         }
         circuits.put(provider, new long[] {now() + openFor.toNanos(), failures});

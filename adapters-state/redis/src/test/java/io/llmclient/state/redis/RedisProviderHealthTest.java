@@ -101,6 +101,27 @@ class RedisProviderHealthTest {
     }
 
     @Test
+    void anOpeningFindingTheCircuitHalfOpenWithoutAProbeStartsANewOpenTime() throws Exception {
+        health.open(OPENAI, Duration.ofMillis(1), 5, false);
+        Thread.sleep(5);
+        health.open(OPENAI, Duration.ofSeconds(30), 6, false);
+        StoredCircuit circuit = reading(OPENAI).circuit().orElseThrow();
+        assertEquals(6, circuit.failures());
+        assertTrue(circuit.openFor().isPositive(), circuit::toString);
+    }
+
+    @Test
+    void anOpeningFindingAProbeOutLeavesTheProbesVerdictToDecide() throws Exception {
+        health.open(OPENAI, Duration.ofMillis(1), 5, false);
+        Thread.sleep(5);
+        assertEquals(ProbeClaim.GRANTED, health.claimProbe(OPENAI, "a", Duration.ofSeconds(30)));
+        health.open(OPENAI, Duration.ofSeconds(30), 6, false);
+        StoredCircuit circuit = reading(OPENAI).circuit().orElseThrow();
+        assertEquals(5, circuit.failures());
+        assertTrue(circuit.probeOut());
+    }
+
+    @Test
     void aProbeIsRefusedWhileTheCircuitIsOpenAndAClosedCircuitSaysSo() {
         assertEquals(ProbeClaim.CLOSED, health.claimProbe(OPENAI, "a", Duration.ofSeconds(5)));
         health.open(OPENAI, Duration.ofSeconds(30), 5, false);

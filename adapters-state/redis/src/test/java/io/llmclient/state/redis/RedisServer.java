@@ -20,24 +20,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real {@code redis-server} (never a mock) for the tests of a class: started on a free loopback
  * port without persistence, stopped after. When {@code redis-server} is not installed the tests
- * fail, saying how to install it; they are never skipped.
+ * fail, saying how to install it; they are never skipped. Public for the tests of application
+ * classes against Redis that live in this module under their own package.
  */
-final class RedisServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private final List<String> options;
     private Process process;
     private int port;
     private Path log;
 
     /** {@code options} are added to the command line, such as {@code --requirepass secret}. */
-    RedisServer(String... options) {
+    public RedisServer(String... options) {
         this.options = List.of(options);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -72,6 +73,23 @@ final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     void restart() throws Exception {
         stop();
         start();
+    }
+
+    /** Stops the server's process where it is ({@code kill -STOP}): connected, and answering nothing. */
+    public void freeze() throws Exception {
+        signal("-STOP");
+    }
+
+    /** Lets a frozen server go on ({@code kill -CONT}). */
+    public void thaw() throws Exception {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        var kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill " + signal + " of redis-server failed");
+        }
     }
 
     private void start() throws Exception {
