@@ -200,6 +200,16 @@ class SharedProviderHealthTest {
     }
 
     @Test
+    void aProviderThisReplicaNeverCalledShowsTheCircuitAnotherOneOpened() {
+        var guards = new ProviderGuards(new ResilienceSettings(0, 0, Duration.ZERO, 1.0, Duration.ofSeconds(32), 10, 2,
+                OPEN_FOR), clock, clock, b.health());
+        a.fail(2);
+        b.health().poll();
+        assertEquals(Availability.down("circuit open after 2 consecutive failures; next probe in 30 s"),
+                guards.availability(OPENAI));
+    }
+
+    @Test
     void successfulCallsAndOpenGatesWriteNothing() {
         b.health().poll();
         for (int i = 0; i < 100; i++) {
