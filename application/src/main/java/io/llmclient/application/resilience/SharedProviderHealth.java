@@ -51,7 +51,8 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
         private boolean paused;
         private long pausedUntil;
         private SharedCircuit circuit = SharedCircuit.Unknown.INSTANCE;
-        // Moves with every event of this replica: a read begun before it must not undo it.
+        // Moves with every event of this replica and every write of one that ends: a read begun
+        // before must not undo it.
         private long version;
         private int pendingWrites;
     }
@@ -282,6 +283,8 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
                 } finally {
                     synchronized (view) {
                         view.pendingWrites--;
+                        // A read sent before the write landed may not have seen it: it must not be applied.
+                        view.version++;
                     }
                 }
             });

@@ -20,6 +20,7 @@ final class MemoryHealthStore implements ProviderHealthStore {
     private final Map<ProviderId, String> probes = new HashMap<>();
     private boolean down;
     private Runnable duringRead = () -> { };
+    private Runnable afterRead = () -> { };
     int writes;
     int reads;
 
@@ -29,6 +30,10 @@ final class MemoryHealthStore implements ProviderHealthStore {
 
     synchronized void down(boolean down) {
         this.down = down;
+    }
+
+    synchronized void afterRead(Runnable hook) {
+        this.afterRead = hook;
     }
 
     synchronized void duringRead(Runnable hook) {
@@ -101,9 +106,11 @@ final class MemoryHealthStore implements ProviderHealthStore {
             hook = duringRead;
         }
         hook.run();
+        var readings = new HashMap<ProviderId, Reading>();
+        Runnable after;
         synchronized (this) {
             reads++;
-            var readings = new HashMap<ProviderId, Reading>();
+            after = afterRead;
             for (ProviderId provider : providers) {
                 long left = Math.max(0, pausedUntil.getOrDefault(provider, now()) - now());
                 long[] circuit = circuits.get(provider);
@@ -111,7 +118,8 @@ final class MemoryHealthStore implements ProviderHealthStore {
                         : Optional.of(new StoredCircuit(Duration.ofNanos(circuit[0] - now()), (int) circuit[1],
                                 probes.containsKey(provider)))));
             }
-            return readings;
         }
+        after.run();
+        return readings;
     }
 }

@@ -161,6 +161,18 @@ class SharedProviderHealthTest {
     }
 
     @Test
+    void aReadSentBeforeAWriteOfThisReplicaLandedDoesNotUndoIt() {
+        var unwritten = new ArrayList<Runnable>();
+        Replica slow = replica(unwritten::add);
+        slow.fail(2);
+        // The store answers without the opening, and the opening's write lands before the answer is applied.
+        store.afterRead(() -> unwritten.forEach(Runnable::run));
+        slow.health().poll();
+
+        assertNull(slow.breaker().tryAcquire());
+    }
+
+    @Test
     void whileTheStoreDoesNotAnswerEachReplicaGoesOnWithWhatItKnows() {
         a.fail(2);
         a.gate().holdFor(Duration.ofSeconds(3));

@@ -185,8 +185,8 @@ class ReplicasShareProviderHealthTest {
 
     @Test
     void whenTheOpenTimeEndsExactlyOneProbeGoesOutAcrossReplicasAndItsSuccessClosesBoth() throws Exception {
-        Replica a = replica(Duration.ofSeconds(1), Duration.ofSeconds(30));
-        Replica b = replica(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        Replica a = replica(Duration.ofSeconds(2), Duration.ofSeconds(30));
+        Replica b = replica(Duration.ofSeconds(2), Duration.ofSeconds(30));
         List<Object[]> granted = racedForTheProbe(a, b);
         assertEquals(1, granted.size(), "permits granted to 20 concurrent callers on two replicas");
         var probe = (CircuitBreaker.Permit) granted.getFirst()[1];
@@ -200,8 +200,8 @@ class ReplicasShareProviderHealthTest {
 
     @Test
     void aFailedProbeOpensTheCircuitAgainOnBothReplicas() throws Exception {
-        Replica a = replica(Duration.ofSeconds(1), Duration.ofSeconds(30));
-        Replica b = replica(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        Replica a = replica(Duration.ofSeconds(2), Duration.ofSeconds(30));
+        Replica b = replica(Duration.ofSeconds(2), Duration.ofSeconds(30));
         List<Object[]> granted = racedForTheProbe(a, b);
         assertEquals(1, granted.size());
 
@@ -214,8 +214,8 @@ class ReplicasShareProviderHealthTest {
 
     @Test
     void aReplicaThatDiesHoldingTheProbeFreesItByItsLease() throws Exception {
-        Replica dying = replica(Duration.ofMillis(500), Duration.ofMillis(500));
-        Replica b = replica(Duration.ofMillis(500), Duration.ofMillis(500));
+        Replica dying = replica(Duration.ofSeconds(1), Duration.ofMillis(500));
+        Replica b = replica(Duration.ofSeconds(1), Duration.ofMillis(500));
         dying.openCircuit();
         eventually(() -> !b.available(), "the other replica sees the circuit open");
         eventually(dying::available, "the open time ends");
@@ -229,8 +229,8 @@ class ReplicasShareProviderHealthTest {
 
     @Test
     void aFrozenRedisLeavesBothReplicasServingOnWhatTheyKnow() throws Exception {
-        Replica a = replica(Duration.ofSeconds(1), Duration.ofSeconds(30));
-        Replica b = replica(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        Replica a = replica(Duration.ofSeconds(2), Duration.ofSeconds(30));
+        Replica b = replica(Duration.ofSeconds(2), Duration.ofSeconds(30));
         a.openCircuit();
         eventually(() -> !b.available(), "the other replica sees the circuit open");
 
@@ -257,7 +257,11 @@ class ReplicasShareProviderHealthTest {
             SERVER.thaw();
         }
         eventually(() -> a.link.up() && b.link.up(), "both links up again once Redis answers");
-        a.openCircuit();
-        eventually(() -> !b.available(), "sharing works again");
+        int waitsBefore = b.sleeps.size();
+        a.gate().holdFor(Duration.ofSeconds(1));
+        eventually(() -> {
+            b.gate().awaitTurn();
+            return b.sleeps.size() > waitsBefore;
+        }, "sharing works again: a pause on one replica makes the other wait");
     }
 }
