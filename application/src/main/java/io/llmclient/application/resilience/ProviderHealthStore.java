@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Where the replicas keep provider cooldowns and circuits (Redis): one atomic step per method, on
- * the store's own clock, everything with a TTL. {@link SharedProviderHealth} calls it through the
+ * the store's own clock, everything with a TTL. {@link io.llmclient.application.state.SharedProviderHealth} calls it through the
  * state link, only on events and from its background poll, never per successful call.
  * Every method throws {@link io.llmclient.application.state.StateUnavailableException} when the
  * store does not answer.

@@ -8,12 +8,14 @@ public sealed interface SharedCircuit permits SharedCircuit.Unknown, SharedCircu
 
     /** Nothing known (no read of the store yet, or nothing is shared): this replica's own breaker decides. */
     record Unknown() implements SharedCircuit {
-        static final Unknown INSTANCE = new Unknown();
+        /** The one value. */
+        public static final Unknown INSTANCE = new Unknown();
     }
 
     /** Closed on every replica. */
     record Closed() implements SharedCircuit {
-        static final Closed INSTANCE = new Closed();
+        /** The one value. */
+        public static final Closed INSTANCE = new Closed();
     }
 
     /**
@@ -24,7 +26,8 @@ public sealed interface SharedCircuit permits SharedCircuit.Unknown, SharedCircu
      * @param probeOut true while some replica holds the single probe
      */
     record Open(long untilNanos, int failures, boolean probeOut) implements SharedCircuit {
-        Open withProbe(boolean out) {
+        /** The same circuit with its probe out, or not. */
+        public Open withProbe(boolean out) {
             return new Open(untilNanos, failures, out);
         }
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.state.StateFailureMode;
+import io.llmclient.application.state.SharedProviderHealth;
 import io.llmclient.application.state.StateLink;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.testing.ManualClock;

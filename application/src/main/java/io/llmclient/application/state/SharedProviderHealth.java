@@ -1,7 +1,10 @@
-package io.llmclient.application.resilience;
+package io.llmclient.application.state;
 
-import io.llmclient.application.state.StateLink;
-import io.llmclient.application.state.StateUnavailableException;
+import io.llmclient.application.resilience.ProbeClaim;
+import io.llmclient.application.resilience.ProviderHealth;
+import io.llmclient.application.resilience.ProviderHealthStore;
+import io.llmclient.application.resilience.SharedCircuit;
+import io.llmclient.application.resilience.Sleeper;
 import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.chat.ProviderId;
 import java.time.Duration;
@@ -31,6 +34,9 @@ import java.util.concurrent.RejectedExecutionException;
  * replica's own decision, as with one replica. When the link is up again, the next poll brings the
  * others' state back (an opening made here meanwhile and never written gives way to it). Consecutive
  * failures are counted per replica: only an opening is shared.
+ *
+ * <p>In this package, beside the link it calls, rather than in {@code resilience}: the link
+ * already depends on {@code resilience} (its sleeper), and the two packages must not form a cycle.
  */
 public final class SharedProviderHealth implements ProviderHealth, AutoCloseable {
     private final ProviderHealthStore store;
@@ -70,8 +76,8 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
                 Executors.newSingleThreadExecutor(Thread.ofVirtual().name("provider-health-writer").factory()));
     }
 
-    /** As the public constructor, writing events with {@code writer} (tests write at once, in the caller). */
-    SharedProviderHealth(ProviderHealthStore store, StateLink link, TimeSource time, Sleeper sleeper,
+    /** As the other constructor, writing events with {@code writer} (tests write at once, in the caller). */
+    public SharedProviderHealth(ProviderHealthStore store, StateLink link, TimeSource time, Sleeper sleeper,
                          Collection<ProviderId> providers, Duration pollEvery, Duration probeLease, Executor writer) {
         this.writer = Objects.requireNonNull(writer, "writer");
         this.store = Objects.requireNonNull(store, "store");
@@ -179,8 +185,8 @@ public final class SharedProviderHealth implements ProviderHealth, AutoCloseable
         write(view, "provider_close", () -> store.close(provider));
     }
 
-    /** Reads the store once and brings the view up to date; what the poll runs each interval. */
-    void poll() {
+    /** Reads the store once and brings the view up to date: what the background poll runs each interval. */
+    public void poll() {
         if (!link.up()) {
             return;
         }
