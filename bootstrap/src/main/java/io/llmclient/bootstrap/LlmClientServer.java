@@ -129,9 +129,32 @@ public final class LlmClientServer {
         Config layers = loadLayers(environment, workingDir, secrets);
         ServiceConfig config = readConfig(layers, workingDir, providers, secrets);
         ResilienceSettings resilience = resilience(config);
+        // One registry per started server, so that servers started side by side (tests) keep
+        // their own series; Helidon warns about a second registry unless told it is meant. Made
+        // before the providers, because the shared state (which reports to it) guards them too.
+        MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
+        var metrics = new HelidonMetrics(meters, config.modelPolicy().catalog()::contains);
+        SharedStateWiring state = openState(config, timing, metrics, providers, meters);
+        try {
+            return serve(environment, workingDir, factories, timing, secrets, policyFile, layers, config, resilience,
+                    meters, metrics, state);
+        } catch (RuntimeException startupFailed) {
+            // A refused policy or an unusable audit file: nothing started may outlive the failure.
+            state.close();
+            meters.close();
+            throw startupFailed;
+        }
+    }
+
+    private static RunningServer serve(Map<String, String> environment, Path workingDir,
+                                       List<LlmProviderFactory> factories, Timing timing, SecretScrubber secrets,
+                                       PolicyReloader.Baseline policyFile, Config layers, ServiceConfig config,
+                                       ResilienceSettings resilience, MeterRegistry meters, HelidonMetrics metrics,
+                                       SharedStateWiring state) {
+        List<ProviderDescription> providers = factories.stream().map(LlmProviderFactory::description).toList();
         // The circuit breakers guard the registry, so an open circuit shows in /health, llm.models
-        // and selection through the one availability answer.
-        var guards = new ProviderGuards(resilience, timing.time(), timing.sleeper());
+        // and selection through the one availability answer; with LLM_STATE_URL every replica's.
+        var guards = new ProviderGuards(resilience, timing.time(), timing.sleeper(), state.providerHealth());
         // One budget for the upstream answers of every provider (LLM_RESPONSE_BUFFER_BYTES; see
         // docs/decisions.md, 'Upstream answers share one byte budget').
         var responseBudget = new ResponseBudget(config.protection().responseBufferBytes());
@@ -152,12 +175,7 @@ public final class LlmClientServer {
         warnAboutPlainHttp(config, secrets);
 
         JsonLinesAuditLog audit = openAudit(config.auditLogFile(), secrets);
-        // One registry per started server, so that servers started side by side (tests) keep
-        // their own series; Helidon warns about a second registry unless told it is meant.
-        MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
-        var metrics = new HelidonMetrics(meters, policy.catalog()::contains);
         metrics.countAuditWriteErrors(audit.health());
-        SharedStateWiring state = openState(config, timing, metrics);
         var calls = new ResilientCalls(new RetryPolicy(resilience, timing.random()), policy, registry, guards, metrics,
                 timing.sleeper());
         var service = LlmService.builder().policy(policy).registry(registry).metrics(metrics).audit(audit)
@@ -234,19 +252,35 @@ public final class LlmClientServer {
     }
 
     // LLM_STATE_URL: Redis shared by the replicas, or in process (contract section 11).
-    private static SharedStateWiring openState(ServiceConfig config, Timing timing, HelidonMetrics metrics) {
+    private static SharedStateWiring openState(ServiceConfig config, Timing timing, HelidonMetrics metrics,
+                                               List<ProviderDescription> providers, MeterRegistry meters) {
         ServiceConfig.SharedState settings = config.state();
         try {
-            SharedStateWiring state = SharedStateWiring.open(settings, timing.time(), timing.sleeper(), metrics);
+            SharedStateWiring state = SharedStateWiring.open(settings, probeLease(config), circuitMemory(config),
+                    timing.time(), timing.sleeper(), metrics, providers.stream().map(ProviderDescription::id).toList());
             state.link().ifPresent(link -> metrics.exposeStateFallback());
             settings.url().ifPresent(url -> LOG.info("limits, spend and provider health are shared through Redis "
                     + "(prefix {}, timeout {} ms, failure mode {})", settings.prefix(), settings.timeout().toMillis(),
                     settings.failureMode().wireName()));
             return state;
         } catch (IllegalArgumentException unusable) {
+            meters.close();
             // The reason names the expected form, never the URL (it may hold a password).
             throw new StartupFailure(ServiceConfigReader.STATE_URL + ": " + unusable.getMessage());
         }
+    }
+
+    // How long one probe call may take, retries included, before another replica may probe.
+    private static Duration probeLease(ServiceConfig config) {
+        ServiceConfig.RetrySettings retry = config.retry();
+        Duration requestTimeout = config.limits().streamWriteLimit();
+        return requestTimeout.multipliedBy(retry.maxRetries() + 1L).plus(retry.maxDelay().multipliedBy(retry.maxRetries()));
+    }
+
+    // How long Redis remembers a circuit after its open time: then a circuit nobody probed counts as closed.
+    private static Duration circuitMemory(ServiceConfig config) {
+        Duration tenOpenTimes = config.circuit().openFor().multipliedBy(10);
+        return tenOpenTimes.compareTo(Duration.ofMinutes(10)) > 0 ? tenOpenTimes : Duration.ofMinutes(10);
     }
 
     private static ListenerProbe probe(String host, WebServer server) {

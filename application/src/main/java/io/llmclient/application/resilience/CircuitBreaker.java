@@ -2,6 +2,7 @@ package io.llmclient.application.resilience;
 
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.domain.chat.ProviderId;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,6 +18,11 @@ import java.util.Objects;
  * (a full queue, a bug) or was refused by the service's own limits (an answer that did not fit in
  * the shared response buffer) counts as neither, and gives a probe slot back: one caller's large
  * answers must not open the circuit for everyone.
+ *
+ * <p>With several replicas ({@link ProviderHealth}) the breaker follows the shared circuit whenever
+ * one is known: an opening, a re-opening and a closing made elsewhere are adopted here, and a
+ * probe is sent only when the replicas grant it to this one. Its own openings and closings are
+ * told to the others. Consecutive failures are counted per replica.
  */
 final class CircuitBreaker {
     private enum State { CLOSED, OPEN, HALF_OPEN }
@@ -28,23 +34,60 @@ final class CircuitBreaker {
     private final int threshold;
     private final Duration openFor;
     private final TimeSource time;
+    private final ProviderId provider;
+    private final ProviderHealth health;
     private State state = State.CLOSED;
     private int consecutiveFailures;
     private long openedAtNanos;
     private boolean probeInFlight;
+    // Another replica holds the probe, as the shared circuit last said.
+    private boolean probeElsewhere;
 
     CircuitBreaker(int threshold, Duration openFor, TimeSource time) {
+        this(threshold, openFor, time, new ProviderId("local"), ProviderHealth.inProcess());
+    }
+
+    CircuitBreaker(int threshold, Duration openFor, TimeSource time, ProviderId provider, ProviderHealth health) {
         this.threshold = threshold;
         this.openFor = Objects.requireNonNull(openFor, "openFor");
         this.time = Objects.requireNonNull(time, "time");
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.health = Objects.requireNonNull(health, "health");
     }
 
     /** A permit to call, or null when the circuit refuses the call now. */
-    synchronized Permit tryAcquire() {
+    Permit tryAcquire() {
+        Permit permit = reserve();
+        if (permit == null || !permit.probe()) {
+            return permit;
+        }
+        // Outside the monitor: the claim may ask the store, and others must not wait for it meanwhile
+        // (they are refused by the probe reserved here, as with one replica).
+        return switch (health.claimProbe(provider)) {
+            case GRANTED -> permit;
+            case REFUSED -> {
+                synchronized (this) {
+                    probeInFlight = false;
+                    probeElsewhere = true;
+                }
+                yield null;
+            }
+            case CLOSED -> {
+                synchronized (this) {
+                    probeInFlight = false;
+                    closeHere();
+                }
+                yield new Permit(false);
+            }
+        };
+    }
+
+    private synchronized Permit reserve() {
+        adopt();
         return switch (state) {
             case CLOSED -> new Permit(false);
             case OPEN -> {
-                if (remainingOpen().isPositive()) {
+                if (remainingOpen().isPositive() || probeElsewhere) {
                     yield null;
                 }
                 state = State.HALF_OPEN;
@@ -52,7 +95,7 @@ final class CircuitBreaker {
                 yield new Permit(true);
             }
             case HALF_OPEN -> {
-                if (probeInFlight) {
+                if (probeInFlight || probeElsewhere) {
                     yield null;
                 }
                 probeInFlight = true;
@@ -61,25 +104,32 @@ final class CircuitBreaker {
         };
     }
 
-    /** The provider answered: the circuit closes and the failure run starts again. */
+    /** The provider answered: the circuit closes (for all, when it was not closed) and the failure run starts again. */
     synchronized void succeeded(Permit permit) {
-        state = State.CLOSED;
-        consecutiveFailures = 0;
+        adopt();
+        boolean wasClosed = state == State.CLOSED;
+        closeHere();
         if (permit.probe()) {
             probeInFlight = false;
+        }
+        if (!wasClosed || permit.probe()) {
+            health.closed(provider);
         }
     }
 
     /** The call failed after its retries. */
     synchronized void failed(Permit permit) {
+        adopt();
         if (permit.probe()) {
             probeInFlight = false;
             open();
+            health.opened(provider, openFor, consecutiveFailures, true);
             return;
         }
         // A call that started before the circuit opened adds nothing once it is open.
         if (state == State.CLOSED && ++consecutiveFailures >= threshold) {
             open();
+            health.opened(provider, openFor, consecutiveFailures, false);
         }
     }
 
@@ -87,21 +137,55 @@ final class CircuitBreaker {
     synchronized void released(Permit permit) {
         if (permit.probe()) {
             probeInFlight = false;
+            health.probeReleased(provider);
         }
     }
 
     /** Closed: up. Open: down until its time is over, then up so that selection sends the probe. */
     synchronized Availability availability() {
+        adopt();
         return switch (state) {
             case CLOSED -> Availability.up();
             case OPEN -> remainingOpen().isPositive()
                     ? Availability.down("circuit open after " + consecutiveFailures + " consecutive failures; "
                             + "next probe in " + ceilSeconds(remainingOpen()) + " s")
+                    : probeElsewhere ? Availability.down("circuit half-open: a probe request is in flight")
                     : new Availability(true, "circuit half-open: the next request probes the provider");
-            case HALF_OPEN -> probeInFlight
+            case HALF_OPEN -> probeInFlight || probeElsewhere
                     ? Availability.down("circuit half-open: a probe request is in flight")
                     : new Availability(true, "circuit half-open: the next request probes the provider");
         };
+    }
+
+    // Follows the shared circuit when one is known. This replica's own probe, while out, decides
+    // for it here: its verdict is what the others will adopt.
+    private void adopt() {
+        switch (health.circuit(provider)) {
+            // Nobody's probe can be known: this replica decides alone, from the state it has followed.
+            case SharedCircuit.Unknown _ -> probeElsewhere = false;
+            case SharedCircuit.Closed _ -> {
+                if (state != State.CLOSED) {
+                    closeHere();
+                }
+                probeElsewhere = false;
+            }
+            case SharedCircuit.Open open -> {
+                if (!probeInFlight) {
+                    state = State.OPEN;
+                    openedAtNanos = open.untilNanos() - openFor.toNanos();
+                    if (open.failures() > 0) {
+                        consecutiveFailures = open.failures();
+                    }
+                }
+                probeElsewhere = open.probeOut() && !probeInFlight;
+            }
+        }
+    }
+
+    private void closeHere() {
+        state = State.CLOSED;
+        consecutiveFailures = 0;
+        probeElsewhere = false;
     }
 
     private void open() {

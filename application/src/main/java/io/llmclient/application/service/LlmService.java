@@ -11,6 +11,7 @@ import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.registry.ProviderRegistry;
 import io.llmclient.application.resilience.ProviderGuards;
+import io.llmclient.application.resilience.ProviderHealth;
 import io.llmclient.application.resilience.ResilienceSettings;
 import io.llmclient.application.resilience.ResilientCalls;
 import io.llmclient.application.resilience.RetryPolicy;
@@ -365,6 +366,7 @@ public final class LlmService {
         private ResilientCalls calls;
         private RequestLimits limits = RequestLimits.defaults();
         private Function<MetricsPort, Governance> governance;
+        private ProviderHealth providerHealth = ProviderHealth.inProcess();
 
         private Builder() {
         }
@@ -429,6 +431,16 @@ public final class LlmService {
             return this;
         }
 
+        /**
+         * Provider cooldowns and circuits shared with other replicas, for the default {@link #calls};
+         * default {@link ProviderHealth#inProcess()}. A service given its own {@code calls} shares
+         * through the {@link ProviderGuards} it built them with.
+         */
+        public Builder providerHealth(ProviderHealth providerHealth) {
+            this.providerHealth = providerHealth;
+            return this;
+        }
+
         /** The service; throws {@link NullPointerException} naming a missing part. */
         public LlmService build() {
             Objects.requireNonNull(policy, "policy");
@@ -436,10 +448,11 @@ public final class LlmService {
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(providerHealth, "providerHealth");
             var accounting = new RequestAccounting(metrics, audit, requestLog, time);
             ResilientCalls resilient = calls != null ? calls : new ResilientCalls(
                     new RetryPolicy(ResilienceSettings.singleAttempt(), () -> 0.5), policy, registry,
-                    new ProviderGuards(ResilienceSettings.singleAttempt(), time, Sleeper.system()), metrics,
+                    new ProviderGuards(ResilienceSettings.singleAttempt(), time, Sleeper.system(), providerHealth), metrics,
                     Sleeper.system());
             Governance perCaller = governance != null ? governance.apply(metrics) : new Governance(
                     GovernancePolicy.open(policy.allowList()), new InProcessQuotaState(), time, metrics);

@@ -4,20 +4,26 @@ import io.llmclient.application.governance.InProcessQuotaState;
 import io.llmclient.application.governance.QuotaState;
 import io.llmclient.application.governance.SharedQuotaState;
 import io.llmclient.application.provider.Availability;
+import io.llmclient.application.resilience.ProviderHealth;
 import io.llmclient.application.resilience.Sleeper;
+import io.llmclient.application.state.SharedProviderHealth;
 import io.llmclient.application.state.StateLink;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.bootstrap.config.ServiceConfig.SharedState;
+import io.llmclient.domain.chat.ProviderId;
+import io.llmclient.state.redis.RedisProviderHealth;
 import io.llmclient.state.redis.RedisQuotaState;
 import io.llmclient.state.redis.RedisStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The state the configuration asks for (contract section 11): in process without
- * {@code LLM_STATE_URL}, else Redis behind a {@link StateLink} with the configured failure mode.
- * Owns the Redis connections and the link's probe; closed with the server.
+ * {@code LLM_STATE_URL}, else Redis behind a {@link StateLink} with the configured failure mode,
+ * for per-caller limits and spend and for provider pauses and circuits. Owns the Redis
+ * connections, the link's probe and the provider-health poll; closed with the server.
  */
 public final class SharedStateWiring implements AutoCloseable {
     /** The {@code /health} check's name. */
@@ -32,12 +38,21 @@ public final class SharedStateWiring implements AutoCloseable {
     // While Redis does not answer, it is pinged this often to find it back.
     private static final Duration PROBE_EVERY = Duration.ofMillis(500);
 
+    // Another replica's pause or circuit is seen here at most this late (decision 35).
+    private static final Duration POLL_EVERY = Duration.ofMillis(250);
+
     private final QuotaState quotaState;
+    private final ProviderHealth providerHealth;
+    private final Optional<SharedProviderHealth> sharedHealth;
     private final Optional<StateLink> link;
     private final Optional<RedisStore> store;
 
-    private SharedStateWiring(QuotaState quotaState, Optional<StateLink> link, Optional<RedisStore> store) {
+    private SharedStateWiring(QuotaState quotaState, ProviderHealth providerHealth,
+                              Optional<SharedProviderHealth> sharedHealth, Optional<StateLink> link,
+                              Optional<RedisStore> store) {
         this.quotaState = quotaState;
+        this.providerHealth = providerHealth;
+        this.sharedHealth = sharedHealth;
         this.link = link;
         this.store = store;
     }
@@ -48,14 +63,26 @@ public final class SharedStateWiring implements AutoCloseable {
      * @throws IllegalArgumentException when {@code LLM_STATE_URL} is not a Redis URL (the message
      *                                  names the expected form, never the URL)
      */
-    public static SharedStateWiring open(SharedState settings, TimeSource time, Sleeper sleeper, MetricsPort metrics) {
+    public static SharedStateWiring open(SharedState settings, Duration probeLease, Duration circuitMemory,
+                                         TimeSource time, Sleeper sleeper, MetricsPort metrics,
+                                         List<ProviderId> providers) {
         if (settings.url().isEmpty()) {
-            return new SharedStateWiring(new InProcessQuotaState(), Optional.empty(), Optional.empty());
+            return new SharedStateWiring(new InProcessQuotaState(), ProviderHealth.inProcess(), Optional.empty(),
+                    Optional.empty(), Optional.empty());
         }
         var store = new RedisStore(settings.url().get(), settings.timeout(), MAX_CONNECTIONS, settings.trustedCas());
         var link = new StateLink(store, settings.failureMode(), time, metrics, sleeper, PROBE_EVERY);
         var quotas = new SharedQuotaState(new RedisQuotaState(store, settings.prefix(), IN_FLIGHT_TTL), link);
-        return new SharedStateWiring(quotas, Optional.of(link), Optional.of(store));
+        // The guards' clock: the view's deadlines are compared on it. The poll sleeps in real time.
+        var health = new SharedProviderHealth(new RedisProviderHealth(store, settings.prefix(), circuitMemory), link,
+                time, Sleeper.system(), providers, POLL_EVERY, probeLease);
+        health.start();
+        return new SharedStateWiring(quotas, health, Optional.of(health), Optional.of(link), Optional.of(store));
+    }
+
+    /** What the providers' gates and circuit breakers share with the other replicas (nothing in process). */
+    public ProviderHealth providerHealth() {
+        return providerHealth;
     }
 
     /** Where per-caller limits and spend are counted. */
@@ -76,6 +103,7 @@ public final class SharedStateWiring implements AutoCloseable {
 
     @Override
     public void close() {
+        sharedHealth.ifPresent(SharedProviderHealth::close);
         link.ifPresent(StateLink::close);
         store.ifPresent(RedisStore::close);
     }
