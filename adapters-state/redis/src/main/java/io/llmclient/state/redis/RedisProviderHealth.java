@@ -75,8 +75,8 @@ public final class RedisProviderHealth implements ProviderHealthStore {
 
     @Override
     public ProbeClaim claimProbe(ProviderId provider, String holder, Duration lease) {
-        long answer = number(claim.run(List.of(key(provider, "circuit"), key(provider, "probe")),
-                List.of(holder, Long.toString(millisUp(lease)))));
+        long answer = claim.run(List.of(key(provider, "circuit"), key(provider, "probe")),
+                List.of(holder, Long.toString(millisUp(lease))), RedisProviderHealth::number);
         return answer == 1 ? ProbeClaim.GRANTED : answer == 0 ? ProbeClaim.REFUSED : ProbeClaim.CLOSED;
     }
 
@@ -102,7 +102,10 @@ public final class RedisProviderHealth implements ProviderHealthStore {
             keys.add(key(provider, "circuit"));
             keys.add(key(provider, "probe"));
         }
-        List<?> reply = (List<?>) read.run(keys, List.of());
+        return read.run(keys, List.of(), reply -> readings((List<?>) reply, order));
+    }
+
+    private static Map<ProviderId, Reading> readings(List<?> reply, List<ProviderId> order) {
         var readings = new HashMap<ProviderId, Reading>();
         for (int i = 0; i < order.size(); i++) {
             int at = READ_WIDTH * i;

@@ -94,7 +94,10 @@ public final class RedisQuotaState implements QuotaState {
             args.add(orAbsent(limits.maxParallel()));
             args.add(limits.budget().map(budget -> Long.toString(budget.limit().nanos())).orElse("-1"));
         }
-        List<?> reply = (List<?>) admit.run(keys, args);
+        return admit.run(keys, args, reply -> admission((List<?>) reply, parties, now));
+    }
+
+    private Admission admission(List<?> reply, List<LimitedParty> parties, Instant now) {
         if (number(reply.get(0)) == 1) {
             var standings = new ArrayList<Standing>(parties.size());
             for (int i = 0; i < parties.size(); i++) {
@@ -193,7 +196,11 @@ public final class RedisQuotaState implements QuotaState {
         for (LimitedParty party : parties) {
             addWindowKeys(keys, party, now);
         }
-        List<?> reply = (List<?>) standings.run(keys, List.of(Integer.toString(parties.size())));
+        return standings.run(keys, List.of(Integer.toString(parties.size())),
+                reply -> standingsOf((List<?>) reply, parties, now));
+    }
+
+    private static List<Standing> standingsOf(List<?> reply, List<LimitedParty> parties, Instant now) {
         var result = new ArrayList<Standing>(parties.size());
         for (int i = 0; i < parties.size(); i++) {
             int at = 6 * i;

@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -260,6 +261,15 @@ public final class RedisStore implements StateStore, AutoCloseable {
 
         private Script(String source) {
             this.source = source;
+        }
+
+        /**
+         * Runs it and reads its reply with {@code reading}: a reply of a shape the reading does not
+         * expect is a {@link StateUnavailableException} too, never a stray runtime exception.
+         */
+        <T> T run(List<String> keys, List<String> args, Function<Object, T> reading) {
+            Object reply = run(keys, args);
+            return guarded(() -> reading.apply(reply));
         }
 
         /** Runs it; a failure is a {@link StateUnavailableException}. */
