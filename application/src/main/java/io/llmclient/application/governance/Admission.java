@@ -11,8 +11,7 @@ public sealed interface Admission {
      * Admitted: one request is counted in every rpm window and one slot taken in every
      * max-parallel count, until its {@code settlement} gives the slot back. {@code standings} are
      * the parties' rpm and tpm windows and in-flight counts just after admission (for the
-     * {@code x-ratelimit-*} headers); their budgets are not filled in ({@link QuotaState#standings}
-     * has them).
+     * {@code x-ratelimit-*} headers), and their spend before this call.
      */
     record Admitted(List<Standing> standings, Settlement settlement) implements Admission {
         public Admitted {

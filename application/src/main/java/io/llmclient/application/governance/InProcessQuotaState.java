@@ -75,7 +75,7 @@ public final class InProcessQuotaState implements QuotaState {
                     tally.admissions.add(millis, 1);
                 }
                 tally.inFlight++;
-                standings.add(tally.windows(party, millis));
+                standings.add(tally.standing(party, now, millis));
             }
             return new Admission.Admitted(standings, (tokens, cost, at) -> settle(parties, tokens, cost, at));
         }
@@ -104,6 +104,20 @@ public final class InProcessQuotaState implements QuotaState {
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
         if (firstTime(settlementId)) {
             settle(parties, tokens, cost, now);
+        }
+    }
+
+    @Override
+    public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
+                       String settlementId) {
+        if (calls < 1) {
+            throw new IllegalArgumentException("a settlement settles at least one call, not " + calls);
+        }
+        if (firstTime(settlementId)) {
+            settle(parties, tokens, cost, now);
+            for (int i = 1; i < calls; i++) {
+                settle(parties, 0, NanoUsd.ZERO, now);
+            }
         }
     }
 
@@ -242,18 +256,6 @@ public final class InProcessQuotaState implements QuotaState {
         NanoUsd spent(BudgetPeriod period, long millis) {
             int at = period.ordinal();
             return spendPeriod[at] == period.index(millis) ? new NanoUsd(spendNanos[at]) : NanoUsd.ZERO;
-        }
-
-        // The windows and in-flight count of an admitted request (its x-ratelimit-* headers); the
-        // budget, whose period's end is dearer to work out, is left to standing().
-        Standing windows(LimitedParty party, long millis) {
-            Limits limits = party.limits();
-            return new Standing(party,
-                    limits.rpm().map(rpm -> new Standing.Window(rpm, Math.max(0, rpm - admissions.size()),
-                            resetAfter(admissions, millis))),
-                    limits.tpm().map(tpm -> new Standing.Window(tpm, Math.max(0, tpm - tokens.sum()),
-                            resetAfter(tokens, millis))),
-                    limits.maxParallel().map(max -> new Standing.InFlight(max, inFlight)), Optional.empty());
         }
 
         Standing standing(LimitedParty party, Instant now, long millis) {

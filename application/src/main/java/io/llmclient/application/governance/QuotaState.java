@@ -39,6 +39,16 @@ public interface QuotaState {
      */
     void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId);
 
+    /**
+     * As {@link #settle(List, long, NanoUsd, Instant, String)} for {@code calls} calls of the same
+     * parties settled together (their places given back, their summed {@code tokens} and
+     * {@code cost} counted once per {@code settlementId}): how settlements sent after the answer are
+     * batched, one step for many calls.
+     *
+     * @throws IllegalArgumentException when {@code calls} is below one
+     */
+    void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now, String settlementId);
+
     /** The parties' standings, without changing anything. */
     List<Standing> standings(List<LimitedParty> parties, Instant now);
 

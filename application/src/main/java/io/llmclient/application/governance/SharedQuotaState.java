@@ -8,6 +8,7 @@ import io.llmclient.domain.money.NanoUsd;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -16,19 +17,42 @@ import java.util.UUID;
  * open admits from its own memory (limits then hold per replica) and one failing closed lets the
  * failure out for callers with limits or a budget, which refuses them with -32009. Either way no spend is lost: what is
  * charged while the store does not answer is kept and added to it, once, when it answers again.
- * A request is settled on the state that admitted it, which holds its in-flight places.
+ * A request is settled on the state that admitted it, which holds its in-flight places. Built with
+ * {@link #settlingAfterAnswers}, settlements with room to spare go to the store after the answer,
+ * batched (see {@link SettlementQueue}); a caller near its max-parallel limit is settled before its
+ * answer, so that its next request never finds its own place still taken.
  */
-public final class SharedQuotaState implements QuotaState {
+public final class SharedQuotaState implements QuotaState, AutoCloseable {
     private final QuotaState shared;
     private final QuotaState local = new InProcessQuotaState();
     private final StateLink link;
     private final OutageSpend outage;
+    private final Optional<SettlementQueue> later;
 
+    /** Settles every request before its answer: two round trips per request. */
     public SharedQuotaState(QuotaState shared, StateLink link) {
+        this(shared, link, 0);
+    }
+
+    private SharedQuotaState(QuotaState shared, StateLink link, int queued) {
         this.shared = Objects.requireNonNull(shared, "shared");
         this.link = Objects.requireNonNull(link, "link");
         this.outage = new OutageSpend(shared, link);
         link.onRecovery(outage::replay);
+        this.later = queued == 0 ? Optional.empty() : Optional.of(new SettlementQueue(queued,
+                (parties, calls, tokens, cost, at) -> settleShared(parties, calls, tokens, cost, at)));
+    }
+
+    /**
+     * Settles requests after their answers where that is safe, in batches: one round trip per
+     * request on its path. At most {@code queued} settlements wait; beyond that a request settles
+     * before its answer. Close it to send what waits.
+     */
+    public static SharedQuotaState settlingAfterAnswers(QuotaState shared, StateLink link, int queued) {
+        if (queued < 1) {
+            throw new IllegalArgumentException("at least one settlement can wait, not " + queued);
+        }
+        return new SharedQuotaState(shared, link, queued);
     }
 
     @Override
@@ -47,20 +71,53 @@ public final class SharedQuotaState implements QuotaState {
             return withOutageSpend(local.admit(parties, now), parties);
         }
         if (admission instanceof Admission.Admitted admitted) {
-            return new Admission.Admitted(admitted.standings(),
-                    (tokens, cost, at) -> settleShared(parties, tokens, cost, at, UUID.randomUUID().toString()));
+            return new Admission.Admitted(admitted.standings(), settlement(parties, admitted.standings()));
         }
         return admission;
     }
 
+    // After the answer only with room to spare: while it waits in the queue, a settlement holds its
+    // places and its tokens and cost are not yet counted, so it waits only while every party has used
+    // at most half of its max-parallel places, tpm and budget (a caller with one call at a time is
+    // then never refused for its own previous call, and a budget is not run past by late spend).
+    private Settlement settlement(List<LimitedParty> parties, List<Standing> standings) {
+        if (later.isEmpty() || !roomy(standings)) {
+            return (tokens, cost, at) -> settleShared(parties, 1, tokens, cost, at);
+        }
+        SettlementQueue queue = later.get();
+        return (tokens, cost, at) -> {
+            if (!queue.offer(parties, tokens, cost, at)) {
+                settleShared(parties, 1, tokens, cost, at);
+            }
+        };
+    }
+
+    private static boolean roomy(List<Standing> standings) {
+        for (Standing standing : standings) {
+            if (standing.parallel().filter(places -> places.inUse() > places.limit() / 2).isPresent()
+                    || standing.tokens().filter(tokens -> tokens.remaining() < tokens.limit() / 2).isPresent()
+                    || standing.budget().filter(spend -> spend.spent().nanos() > spend.limit().nanos() / 2)
+                    .isPresent()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now) {
-        settleShared(parties, tokens, cost, now, UUID.randomUUID().toString());
+        settleShared(parties, 1, tokens, cost, now);
     }
 
     @Override
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-        settleShared(parties, tokens, cost, now, settlementId);
+        settleShared(parties, 1, tokens, cost, now, settlementId);
+    }
+
+    @Override
+    public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
+                       String settlementId) {
+        settleShared(parties, calls, tokens, cost, now, settlementId);
     }
 
     @Override
@@ -88,6 +145,17 @@ public final class SharedQuotaState implements QuotaState {
         return outage.outstandingNanos();
     }
 
+    /** Settlements waiting to be sent after their answers. */
+    public int settlementsWaiting() {
+        return later.map(SettlementQueue::pending).orElse(0);
+    }
+
+    /** Sends the settlements that wait (and waits for them); later ones settle before their answers. */
+    @Override
+    public void close() {
+        later.ifPresent(SettlementQueue::close);
+    }
+
     private static boolean limitsAnything(List<LimitedParty> parties) {
         for (LimitedParty party : parties) {
             if (party.limits().limitsAnything()) {
@@ -101,9 +169,14 @@ public final class SharedQuotaState implements QuotaState {
     // in the store are freed by their TTL and its spend waits for the store, under the same id: a
     // settlement that timed out or lost its answer may have been applied all the same, and the
     // store then ignores the charge.
-    private void settleShared(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant at, String id) {
+    private void settleShared(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant at) {
+        settleShared(parties, calls, tokens, cost, at, UUID.randomUUID().toString());
+    }
+
+    private void settleShared(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant at,
+                              String id) {
         try {
-            link.run("settle", () -> shared.settle(parties, tokens, cost, at, id));
+            link.run("settle", () -> shared.settle(parties, calls, tokens, cost, at, id));
         } catch (StateUnavailableException unavailable) {
             outage.addSettlement(parties, cost, at, id);
         }

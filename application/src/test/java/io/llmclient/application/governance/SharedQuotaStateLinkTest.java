@@ -212,6 +212,13 @@ class SharedQuotaStateLinkTest {
         }
 
         @Override
+        public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
+                           String settlementId) {
+            answerable("settle");
+            inner.settle(parties, calls, tokens, cost, now, settlementId);
+        }
+
+        @Override
         public List<Standing> standings(List<LimitedParty> parties, Instant now) {
             answerable("standings");
             return inner.standings(parties, now);

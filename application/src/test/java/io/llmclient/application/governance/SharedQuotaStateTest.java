@@ -80,6 +80,15 @@ class SharedQuotaStateTest {
         }
 
         @Override
+        public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
+                           String settlementId) {
+            call(() -> {
+                inner.settle(parties, calls, tokens, cost, now, settlementId);
+                return null;
+            });
+        }
+
+        @Override
         public List<Standing> standings(List<LimitedParty> parties, Instant now) {
             return call(() -> inner.standings(parties, now));
         }

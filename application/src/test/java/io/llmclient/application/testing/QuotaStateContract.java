@@ -2,6 +2,7 @@ package io.llmclient.application.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -388,8 +389,11 @@ public abstract class QuotaStateContract {
     @Test
     void theStandingsOfAnAdmissionIncludeIt() {
         var research = team("research", rpm(5));
-        var alice = teamKey("alice", "research", limits(10L, 1000L, 3L, null));
+        var alice = teamKey("alice", "research", limits(10L, 1000L, 3L, new Budget(new NanoUsd(USD), BudgetPeriod.DAILY)));
+        state().charge(List.of(alice), new NanoUsd(7), now, "charge-before");
         var standings = admitted(List.of(alice, research));
+        assertEquals(new NanoUsd(7), standings.get(0).budget().orElseThrow().spent());
+        assertEquals(Optional.empty(), standings.get(1).budget());
         assertEquals(Optional.of(new Standing.Window(10, 9, WINDOW)), standings.get(0).requests());
         assertEquals(Optional.of(new Standing.Window(1000, 1000, Duration.ZERO)), standings.get(0).tokens());
         assertEquals(Optional.of(new Standing.InFlight(3, 1)), standings.get(0).parallel());
@@ -442,6 +446,35 @@ public abstract class QuotaStateContract {
         assertEquals(new NanoUsd(USD), spent(daily, now));
         // A total never ends: a late charge still counts in it.
         assertEquals(new NanoUsd(5 * USD), spent(total, now));
+    }
+
+    @Test
+    void aSettlementOfSeveralCallsFreesTheirPlacesAndCountsTheirSumsOncePerId() {
+        var team = team("t", limits(null, 1000L, 5L, new Budget(new NanoUsd(10 * USD), BudgetPeriod.WEEKLY)));
+        var key = teamKey("k", "t", limits(null, 500L, 4L, new Budget(new NanoUsd(10 * USD), BudgetPeriod.DAILY)));
+        var parties = List.of(key, team);
+        for (int i = 0; i < 4; i++) {
+            admitted(parties);
+        }
+        state().settle(parties, 3, 120, new NanoUsd(3 * USD), now, "batch-1");
+        state().settle(parties, 3, 120, new NanoUsd(3 * USD), now, "batch-1");
+        state().charge(parties, new NanoUsd(3 * USD), now, "batch-1");
+        var standings = state().standings(parties, now);
+        assertEquals(Optional.of(new Standing.InFlight(4, 1)), standings.get(0).parallel());
+        assertEquals(Optional.of(new Standing.InFlight(5, 1)), standings.get(1).parallel());
+        assertWindow(500, 380, standings.get(0).tokens());
+        assertWindow(1000, 880, standings.get(1).tokens());
+        assertEquals(new NanoUsd(3 * USD), standings.get(0).budget().orElseThrow().spent());
+        assertEquals(new NanoUsd(3 * USD), standings.get(1).budget().orElseThrow().spent());
+    }
+
+    @Test
+    void aSettlementOfMoreCallsThanAreInFlightStopsAtZeroAndOfNoCallIsRefused() {
+        var key = List.of(soloKey("k", maxParallel(2)));
+        admitted(key);
+        state().settle(key, 5, 0, NanoUsd.ZERO, now, "batch-2");
+        assertEquals(Optional.of(new Standing.InFlight(2, 0)), standing(key.getFirst()).parallel());
+        assertThrows(IllegalArgumentException.class, () -> state().settle(key, 0, 0, NanoUsd.ZERO, now, "batch-3"));
     }
 
     @Test

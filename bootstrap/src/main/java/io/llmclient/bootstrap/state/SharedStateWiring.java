@@ -38,19 +38,25 @@ public final class SharedStateWiring implements AutoCloseable {
     // While Redis does not answer, it is pinged this often to find it back.
     private static final Duration PROBE_EVERY = Duration.ofMillis(500);
 
+    // Settlements waiting to be sent after their answers; beyond this many (Redis slower than the
+    // traffic) requests settle before answering again (decision 40).
+    private static final int SETTLEMENTS_WAITING = 10_000;
+
     // Another replica's pause or circuit is seen here at most this late (decision 35).
     private static final Duration POLL_EVERY = Duration.ofMillis(250);
 
     private final QuotaState quotaState;
+    private final Optional<SharedQuotaState> sharedQuotas;
     private final ProviderHealth providerHealth;
     private final Optional<SharedProviderHealth> sharedHealth;
     private final Optional<StateLink> link;
     private final Optional<RedisStore> store;
 
-    private SharedStateWiring(QuotaState quotaState, ProviderHealth providerHealth,
-                              Optional<SharedProviderHealth> sharedHealth, Optional<StateLink> link,
-                              Optional<RedisStore> store) {
+    private SharedStateWiring(QuotaState quotaState, Optional<SharedQuotaState> sharedQuotas,
+                              ProviderHealth providerHealth, Optional<SharedProviderHealth> sharedHealth,
+                              Optional<StateLink> link, Optional<RedisStore> store) {
         this.quotaState = quotaState;
+        this.sharedQuotas = sharedQuotas;
         this.providerHealth = providerHealth;
         this.sharedHealth = sharedHealth;
         this.link = link;
@@ -67,17 +73,19 @@ public final class SharedStateWiring implements AutoCloseable {
                                          TimeSource time, Sleeper sleeper, MetricsPort metrics,
                                          List<ProviderId> providers) {
         if (settings.url().isEmpty()) {
-            return new SharedStateWiring(new InProcessQuotaState(), ProviderHealth.inProcess(), Optional.empty(),
-                    Optional.empty(), Optional.empty());
+            return new SharedStateWiring(new InProcessQuotaState(), Optional.empty(), ProviderHealth.inProcess(),
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
         var store = new RedisStore(settings.url().get(), settings.timeout(), MAX_CONNECTIONS, settings.trustedCas());
         var link = new StateLink(store, settings.failureMode(), time, metrics, sleeper, PROBE_EVERY);
-        var quotas = new SharedQuotaState(new RedisQuotaState(store, settings.prefix(), IN_FLIGHT_TTL), link);
+        var quotas = SharedQuotaState.settlingAfterAnswers(
+                new RedisQuotaState(store, settings.prefix(), IN_FLIGHT_TTL), link, SETTLEMENTS_WAITING);
         // The guards' clock: the view's deadlines are compared on it. The poll sleeps in real time.
         var health = new SharedProviderHealth(new RedisProviderHealth(store, settings.prefix(), circuitMemory), link,
                 time, Sleeper.system(), providers, POLL_EVERY, probeLease);
         health.start();
-        return new SharedStateWiring(quotas, health, Optional.of(health), Optional.of(link), Optional.of(store));
+        return new SharedStateWiring(quotas, Optional.of(quotas), health, Optional.of(health), Optional.of(link),
+                Optional.of(store));
     }
 
     /** What the providers' gates and circuit breakers share with the other replicas (nothing in process). */
@@ -104,6 +112,8 @@ public final class SharedStateWiring implements AutoCloseable {
     @Override
     public void close() {
         sharedHealth.ifPresent(SharedProviderHealth::close);
+        // Settlements waiting are sent while the link and the connections are still open.
+        sharedQuotas.ifPresent(SharedQuotaState::close);
         link.ifPresent(StateLink::close);
         store.ifPresent(RedisStore::close);
     }

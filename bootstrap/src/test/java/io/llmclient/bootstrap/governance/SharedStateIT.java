@@ -125,7 +125,10 @@ class SharedStateIT {
         for (Future<BigDecimal> cost : costs) {
             sum = sum.add(cost.get());
         }
+        // Settlements go to Redis just after the answers (decision 40): the spend is whole moments later.
+        BigDecimal total = sum;
         for (GovernanceWire wire : WIRES) {
+            awaitTrue(() -> total.compareTo(spent(wire, key)) == 0, Duration.ofSeconds(5));
             assertEquals(0, sum.compareTo(spent(wire, key)), "every replica reads the one spend");
         }
     }
@@ -154,6 +157,7 @@ class SharedStateIT {
         }
         assertTrue(refused > 0, "the budget refused some calls");
         BigDecimal budget = new BigDecimal("0.0000100");
+        awaitTrue(() -> spent(WIRES.getFirst(), key).compareTo(budget) >= 0, Duration.ofSeconds(5));
         BigDecimal spent = spent(WIRES.getFirst(), key);
         assertTrue(spent.compareTo(budget) >= 0, "spent up to the budget: " + spent);
         assertTrue(spent.compareTo(budget.add(oneCall.multiply(BigDecimal.valueOf(concurrency)))) < 0,

@@ -101,8 +101,9 @@ public final class RedisQuotaState implements QuotaState {
         if (number(reply.get(0)) == 1) {
             var standings = new ArrayList<Standing>(parties.size());
             for (int i = 0; i < parties.size(); i++) {
-                int at = 1 + 5 * i;
-                standings.add(standing(parties.get(i), reply, at, Optional.empty()));
+                int at = 1 + 6 * i;
+                LimitedParty party = parties.get(i);
+                standings.add(standing(party, reply, at, spend(party, reply.get(at + 5), now)));
             }
             return new Admission.Admitted(standings, (tokens, cost, at) -> settle(parties, tokens, cost, at));
         }
@@ -125,22 +126,33 @@ public final class RedisQuotaState implements QuotaState {
 
     @Override
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now) {
-        settle(parties, tokens, cost, now, Optional.empty());
+        settle(parties, 1, tokens, cost, now, Optional.empty());
     }
 
     @Override
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-        settle(parties, tokens, cost, now, Optional.of(settlementId));
+        settle(parties, 1, tokens, cost, now, Optional.of(settlementId));
     }
 
-    private void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, Optional<String> id) {
+    @Override
+    public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
+                       String settlementId) {
+        if (calls < 1) {
+            throw new IllegalArgumentException("a settlement settles at least one call, not " + calls);
+        }
+        settle(parties, calls, tokens, cost, now, Optional.of(settlementId));
+    }
+
+    private void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
+                        Optional<String> id) {
         if (parties.isEmpty()) {
             return;
         }
-        var keys = new ArrayList<String>(1 + 7 * parties.size());
-        var args = new ArrayList<String>(6 + parties.size());
+        var keys = new ArrayList<String>(2 + 7 * parties.size());
+        var args = new ArrayList<String>(8 + parties.size());
         keys.add(slotKey(parties) + ":seq");
         args.add(Integer.toString(parties.size()));
+        args.add(Integer.toString(calls));
         args.add(Long.toString(Math.max(0, tokens)));
         args.add(Long.toString(Math.max(0, cost.nanos())));
         for (BudgetPeriod period : PERIODS) {
@@ -205,12 +217,14 @@ public final class RedisQuotaState implements QuotaState {
         for (int i = 0; i < parties.size(); i++) {
             int at = 6 * i;
             LimitedParty party = parties.get(i);
-            Optional<Standing.Spend> spend = party.limits().budget().map(budget -> new Standing.Spend(budget.limit(),
-                    new NanoUsd(Long.parseLong(text(reply.get(at + 5)))), budget.period(),
-                    budget.period().resetsAt(now)));
-            result.add(standing(party, reply, at, spend));
+            result.add(standing(party, reply, at, spend(party, reply.get(at + 5), now)));
         }
         return result;
+    }
+
+    private static Optional<Standing.Spend> spend(LimitedParty party, Object spent, Instant now) {
+        return party.limits().budget().map(budget -> new Standing.Spend(budget.limit(),
+                new NanoUsd(Long.parseLong(text(spent))), budget.period(), budget.period().resetsAt(now)));
     }
 
     // The five keys of a party that admit and standings read: rpm window, tpm window, tpm running

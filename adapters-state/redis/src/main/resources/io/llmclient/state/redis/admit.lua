@@ -4,7 +4,8 @@
 --   rpm window, tpm window, tpm running sum, in-flight count, spend of the budget's current period.
 -- ARGV[1] in-flight TTL (ms), ARGV[2] number of parties; then per party, 4 values
 --   (-1 when absent): rpm, tpm, max parallel, budget (nano-dollars, as text).
--- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight} when admitted,
+-- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight, spent (text, '0'
+-- without a budget)} when admitted,
 -- {0, party (1-based), 'rpm'|'tpm', retry after ms}, {0, party, 'max_parallel', -1} or
 -- {0, party, 'budget', spent (text)} when refused; a refused request counts nothing.
 local inFlightTtl = ARGV[1]
@@ -57,22 +58,28 @@ end
 
 for i = 1, parties do
     local budget = ARGV[2 + (i - 1) * 4 + 4]
+    counts[i].spent = '0'
     if budget ~= '-1' then
         local spent = redis.call('GET', KEYS[1 + (i - 1) * 5 + 5]) or '0'
         if atLeast(spent, budget) then
             return { 0, i, 'budget', spent }
         end
+        counts[i].spent = spent
     end
 end
 
 local reply = { 1 }
+local seq
 for i = 1, parties do
     local k = 1 + (i - 1) * 5
     local c = counts[i]
     local rpmReset = 0
     if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 then
-        local seq = redis.call('INCR', KEYS[1])
-        redis.call('PEXPIRE', KEYS[1], WINDOW)
+        -- One member for every window of this admission (they are different keys).
+        if not seq then
+            seq = redis.call('INCR', KEYS[1])
+            redis.call('PEXPIRE', KEYS[1], WINDOW)
+        end
         redis.call('ZADD', KEYS[k + 1], now, seq)
         redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
         c.rpm = c.rpm + 1
@@ -89,5 +96,6 @@ for i = 1, parties do
     table.insert(reply, c.tpm)
     table.insert(reply, tpmReset)
     table.insert(reply, inFlight)
+    table.insert(reply, c.spent)
 end
 return reply

@@ -1,32 +1,37 @@
--- settle: a call admitted earlier ended. Per party: its in-flight place is given back (never below
--- zero), its tokens enter the tpm window (when the party has a tpm limit) and its cost is added to
--- the spend of each of the four periods.
+-- settle: calls admitted earlier ended (one, or several of the same parties settled together). Per
+-- party: their in-flight places are given back (never below zero), their tokens enter the tpm
+-- window (when the party has a tpm limit) and their cost is added to the spend of each of the four
+-- periods.
 -- KEYS[1] the slot's sequence; then per party, 7 keys: tpm window, tpm running sum, in-flight count,
 --   spend daily, weekly, monthly, total (the periods holding the caller's now).
 --   Then, when the settlement has an id, its marker (the key charge.lua marks for that id).
--- ARGV[1] number of parties, ARGV[2] tokens, ARGV[3] cost (nano-dollars, as text), ARGV[4..6] when
---   the daily, weekly and monthly spend keys expire (epoch ms); then per party, 1 if it has a tpm limit;
---   then, with a marker, how long it is kept (ms).
+-- ARGV[1] number of parties, ARGV[2] calls settled, ARGV[3] tokens, ARGV[4] cost (nano-dollars, as
+--   text), ARGV[5..7] when the daily, weekly and monthly spend keys expire (epoch ms); then per party,
+--   1 if it has a tpm limit; then, with a marker, how long it is kept (ms).
 -- A settlement whose id is marked already (sent again, or charged after its answer was lost) changes nothing.
 local parties = tonumber(ARGV[1])
-local tokens = tonumber(ARGV[2])
-local cost = ARGV[3]
+local calls = tonumber(ARGV[2])
+local tokens = tonumber(ARGV[3])
+local cost = ARGV[4]
 checkKeys(kinds('n', 'znnnnnn', parties) .. '-')
 local marker = KEYS[2 + parties * 7]
-if marker and not redis.call('SET', marker, '1', 'NX', 'PX', ARGV[7 + parties]) then
+if marker and not redis.call('SET', marker, '1', 'NX', 'PX', ARGV[8 + parties]) then
     return 0
 end
 
+local seq
 for i = 1, parties do
     local k = 1 + (i - 1) * 7
     local inFlight = tonumber(redis.call('GET', KEYS[k + 3]) or '0')
     if inFlight > 0 then
-        redis.call('DECR', KEYS[k + 3])
+        redis.call('DECRBY', KEYS[k + 3], math.min(inFlight, calls))
     end
-    if ARGV[6 + i] == '1' and tokens > 0 then
+    if ARGV[7 + i] == '1' and tokens > 0 then
         tpmSum(KEYS[k + 1], KEYS[k + 2], true)
-        local seq = redis.call('INCR', KEYS[1])
-        redis.call('PEXPIRE', KEYS[1], WINDOW)
+        if not seq then
+            seq = redis.call('INCR', KEYS[1])
+            redis.call('PEXPIRE', KEYS[1], WINDOW)
+        end
         redis.call('ZADD', KEYS[k + 1], now, seq .. ':' .. tokens)
         redis.call('INCRBY', KEYS[k + 2], tokens)
         redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
@@ -34,9 +39,10 @@ for i = 1, parties do
     end
     if cost ~= '0' then
         for p = 0, 3 do
-            redis.call('INCRBY', KEYS[k + 4 + p], cost)
-            if p < 3 then
-                redis.call('PEXPIREAT', KEYS[k + 4 + p], ARGV[4 + p])
+            -- A period's key expires at a fixed time, set when its first spend creates it.
+            local spent = redis.call('INCRBY', KEYS[k + 4 + p], cost)
+            if p < 3 and spent == tonumber(cost) then
+                redis.call('PEXPIREAT', KEYS[k + 4 + p], ARGV[5 + p])
             end
         end
     end
