@@ -11,7 +11,8 @@
 local inFlightTtl = ARGV[1]
 local parties = tonumber(ARGV[2])
 local counts = {}
-checkKeys(kinds('n', 'zznnn', parties))
+-- Every key is read (call) before anything is counted: a key of another shape fails the call first.
+expectedKinds = kinds('n', 'zznnn', parties)
 
 for i = 1, parties do
     local k = 1 + (i - 1) * 5
@@ -21,7 +22,7 @@ for i = 1, parties do
     local maxParallel = tonumber(ARGV[a + 3])
     local c = { rpm = 0, tpm = 0 }
     if rpm >= 0 then
-        redis.call('ZREMRANGEBYSCORE', KEYS[k + 1], '-inf', cutoff)
+        call('ZREMRANGEBYSCORE', KEYS[k + 1], '-inf', cutoff)
         c.rpm = redis.call('ZCARD', KEYS[k + 1])
         if c.rpm >= rpm then
             -- Admits again once enough of its oldest admissions have left the window.
@@ -49,7 +50,7 @@ for i = 1, parties do
             return { 0, i, 'tpm', freeing + WINDOW - now }
         end
     end
-    c.inFlight = tonumber(redis.call('GET', KEYS[k + 4]) or '0')
+    c.inFlight = tonumber(countAt(KEYS[k + 4]))
     if maxParallel >= 0 and c.inFlight >= maxParallel then
         return { 0, i, 'max_parallel', -1 }
     end
@@ -60,7 +61,7 @@ for i = 1, parties do
     local budget = ARGV[2 + (i - 1) * 4 + 4]
     counts[i].spent = '0'
     if budget ~= '-1' then
-        local spent = redis.call('GET', KEYS[1 + (i - 1) * 5 + 5]) or '0'
+        local spent = countAt(KEYS[1 + (i - 1) * 5 + 5])
         if atLeast(spent, budget) then
             return { 0, i, 'budget', spent }
         end
@@ -68,18 +69,22 @@ for i = 1, parties do
     end
 end
 
-local reply = { 1 }
+-- One member for every rpm window of this admission (they are different keys), taken before the
+-- first count: a sequence of another shape fails the call here.
 local seq
+for i = 1, parties do
+    if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 and not seq then
+        seq = call('INCR', KEYS[1])
+        redis.call('PEXPIRE', KEYS[1], WINDOW)
+    end
+end
+
+local reply = { 1 }
 for i = 1, parties do
     local k = 1 + (i - 1) * 5
     local c = counts[i]
     local rpmReset = 0
     if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 then
-        -- One member for every window of this admission (they are different keys).
-        if not seq then
-            seq = redis.call('INCR', KEYS[1])
-            redis.call('PEXPIRE', KEYS[1], WINDOW)
-        end
         redis.call('ZADD', KEYS[k + 1], now, seq)
         redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
         c.rpm = c.rpm + 1

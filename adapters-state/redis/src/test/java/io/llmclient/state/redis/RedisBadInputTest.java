@@ -117,6 +117,21 @@ class RedisBadInputTest {
     }
 
     @Test
+    void admitReadsEveryKeyBeforeCountingSoTheLastOfAnotherShapeStillFailsItWithNothingCounted() {
+        // Admit checks keys only when a read fails: the spend (read last) and the sequence (taken
+        // just before the first count) still stop it before anything is counted.
+        admin.zadd("bad:{k}:spend:key:k:" + BudgetPeriod.DAILY.periodName(Instant.now()), 1, "not a count");
+        var spend = assertThrows(StateUnavailableException.class, () -> state.admit(KEY, Instant.now()));
+        assertTrue(spend.getMessage().contains("bad:{k}:spend:key:k:"), spend::getMessage);
+        admin.flushAll();
+        admin.set("bad:{k}:seq", "seven");
+        var seq = assertThrows(StateUnavailableException.class, () -> state.admit(KEY, Instant.now()));
+        assertTrue(seq.getMessage().contains("bad:{k}:seq is not the count this version writes"), seq::getMessage);
+        assertEquals(false, admin.exists("bad:{k}:key:k:rpm"));
+        assertEquals(false, admin.exists("bad:{k}:key:k:inflight"));
+    }
+
+    @Test
     void replicasWhoseClocksDisagreeShareOneWindowOnRedisTime() {
         var key = List.of(new LimitedParty("k", LimitedParty.Kind.KEY, "k",
                 new Limits(Optional.of(2L), Optional.empty(), Optional.empty(), Optional.empty())));
