@@ -57,9 +57,22 @@ public final class Governance {
      * shared state failing closed does not answer.
      */
     public Ticket admit(Caller caller) {
+        return admit(caller, caller.principal().parties());
+    }
+
+    /**
+     * Admits a request that counts toward rpm only ({@code /v1/messages/count_tokens}, contract
+     * section 14: it spends the upstream's rate limit, generates nothing): refused only by an rpm
+     * window, never by tpm, max-parallel or a budget.
+     */
+    public Ticket admitCountingRequestsOnly(Caller caller) {
+        return admit(caller, caller.principal().parties().stream().map(LimitedParty::requestsOnly).toList());
+    }
+
+    private Ticket admit(Caller caller, List<LimitedParty> parties) {
         Admission admission;
         try {
-            admission = state.admit(caller.principal().parties(), time.now());
+            admission = state.admit(parties, time.now());
         } catch (StateUnavailableException unavailable) {
             // Only a state failing closed lets this out: the caller's limits cannot be checked.
             throw new LlmFailureException(new LlmFailure.StateUnavailable(caller.id()));

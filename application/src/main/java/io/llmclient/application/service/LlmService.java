@@ -118,11 +118,16 @@ public final class LlmService {
      */
     public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived,
                                    Caller caller) {
+        return prepare(params, fromHeaders, arrived, caller, governance::admit);
+    }
+
+    private PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived,
+                                    Caller caller, Function<Caller, Ticket> admission) {
         // The contract's order; a refusal at any step ends the request there. Auth came first, at the door.
         A2aContext asCaller = fromHeaders.withPrincipal(caller.id());
         ChatRequest request = validated(params, asCaller, arrived, caller.principal());
         ModelEntry model = selected(request, arrived, caller.principal().allowed());
-        Ticket ticket = admitted(request, model, arrived, caller);
+        Ticket ticket = admitted(request, model, arrived, caller, admission);
         return new PreparedRequest(request, model, arrived, ticket);
     }
 
@@ -146,9 +151,10 @@ public final class LlmService {
     }
 
     // Limits, then budget: a refused request consumes nothing.
-    private Ticket admitted(ChatRequest request, ModelEntry model, RequestTimer arrived, Caller caller) {
+    private Ticket admitted(ChatRequest request, ModelEntry model, RequestTimer arrived, Caller caller,
+                           Function<Caller, Ticket> admission) {
         try {
-            return governance.admit(caller);
+            return admission.apply(caller);
         } catch (LlmFailureException refusal) {
             accounting.quotaRefused(request.context(), arrived, model, refusal.failure());
             throw refusal;
@@ -170,15 +176,17 @@ public final class LlmService {
     }
 
     /**
-     * Counts the input tokens of a request for {@code caller} ({@code count_tokens}): validated,
-     * selected and admitted as a call is (so it counts toward the caller's rpm and is refused when a
-     * limit or budget refuses calls), then counted by the provider when it can count, else estimated
+     * Counts the input tokens of a request for {@code caller} ({@code count_tokens}): validated and
+     * selected as a call is, and admitted counting toward the caller's rpm only (contract section
+     * 14: refused by an rpm window, never by tpm, max-parallel or a budget), then counted by the
+     * provider when it can count, else estimated
      * by {@link TokenEstimate}. Nothing is charged: no tokens are generated. {@code forwarded} reaches
      * the provider's count request as it would its call.
      */
     public TokenCount countTokens(Map<String, ?> params, A2aContext fromHeaders, RequestTimer arrived, Caller caller,
                                   ForwardedHeaders forwarded) {
-        PreparedRequest prepared = prepare(params, fromHeaders, arrived, caller);
+        PreparedRequest prepared = prepare(params, fromHeaders, arrived, caller,
+                governance::admitCountingRequestsOnly);
         try {
             ChatRequest request = prepared.request().withForwarded(forwarded);
             ModelEntry model = prepared.model();

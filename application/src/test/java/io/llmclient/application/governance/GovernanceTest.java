@@ -69,6 +69,23 @@ class GovernanceTest {
     class Admit {
 
         @Test
+        void aTokenCountIsRefusedByRpmOnlyAndCountsTowardIt() {
+            var counter = new Caller(new Principal("bob", Optional.of("research"), Optional.empty(),
+                    new AllowList(List.of("sim-fast")), List.of(
+                    teamKey("bob", "research", limits(2L, 10L, 1L, new Budget(new NanoUsd(1), BudgetPeriod.DAILY))),
+                    research)), new Prices(Map.of()));
+            // Bob's tpm and budget are spent, and a call holds his one place: calls are refused.
+            state.settle(counter.principal().parties(), 20, new NanoUsd(5), clock.now());
+            governance.admitCountingRequestsOnly(counter);
+            assertThrows(LlmFailureException.class, () -> governance.admit(counter));
+            assertThrows(LlmFailureException.class, () -> governance.admit(counter));
+            governance.admitCountingRequestsOnly(counter).release();
+            var refused = assertThrows(LlmFailureException.class, () -> governance.admitCountingRequestsOnly(counter));
+            assertEquals(new QuotaExceeded("bob", QuotaLimit.RPM, Optional.of(Duration.ofSeconds(60))), refused.failure());
+            assertEquals(0, governance.standings(counter).getFirst().requests().orElseThrow().remaining());
+        }
+
+        @Test
         void anAdmittedRequestTakesASlotAndCarriesItsStandings() {
             Ticket ticket = governance.admit(caller);
             assertEquals(caller, ticket.caller());

@@ -22,4 +22,9 @@ public record LimitedParty(String id, Kind kind, String slot, Limits limits) {
         Objects.requireNonNull(slot, "slot");
         Objects.requireNonNull(limits, "limits");
     }
+
+    /** This party with only the limits that apply to a request counting toward rpm only. */
+    public LimitedParty requestsOnly() {
+        return new LimitedParty(id, kind, slot, limits.requestsOnly());
+    }
 }

@@ -22,6 +22,14 @@ public record Limits(Optional<Long> rpm, Optional<Long> tpm, Optional<Long> maxP
         Objects.requireNonNull(budget, "budget");
     }
 
+    /**
+     * These limits as they apply to a request that counts toward rpm only (a token count, contract
+     * section 14): its rpm, without tpm, max-parallel or budget.
+     */
+    public Limits requestsOnly() {
+        return new Limits(rpm, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
     /** Whether any limit or budget is configured. */
     public boolean limitsAnything() {
         return rpm.isPresent() || tpm.isPresent() || maxParallel.isPresent() || budget.isPresent();
