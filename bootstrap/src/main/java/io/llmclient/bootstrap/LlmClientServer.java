@@ -259,6 +259,7 @@ public final class LlmClientServer {
             SharedStateWiring state = SharedStateWiring.open(settings, probeLease(config), circuitMemory(config),
                     timing.time(), timing.sleeper(), metrics, providers.stream().map(ProviderDescription::id).toList());
             state.link().ifPresent(link -> metrics.exposeStateFallback());
+            state.settlementsWaiting().ifPresent(metrics::exposeSettlementsWaiting);
             settings.url().ifPresent(url -> LOG.info("limits, spend and provider health are shared through Redis "
                     + "(prefix {}, timeout {} ms, failure mode {})", settings.prefix(), settings.timeout().toMillis(),
                     settings.failureMode().wireName()));

@@ -18,6 +18,7 @@ import io.llmclient.state.redis.RedisStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * The state the configuration asks for (contract section 11): in process without
@@ -96,6 +97,11 @@ public final class SharedStateWiring implements AutoCloseable {
     /** Where per-caller limits and spend are counted. */
     public QuotaState quotaState() {
         return quotaState;
+    }
+
+    /** How many settlements wait to be sent to Redis after their answers, when there is Redis. */
+    public Optional<IntSupplier> settlementsWaiting() {
+        return sharedQuotas.map(quotas -> quotas::settlementsWaiting);
     }
 
     /** The link to Redis, when there is one. */

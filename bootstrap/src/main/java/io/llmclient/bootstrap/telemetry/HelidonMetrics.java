@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -189,6 +190,15 @@ public final class HelidonMetrics implements MetricsPort {
     public void exposeStateFallback() {
         registry.getOrCreate(Gauge.builder("llm_state_fallback_active", stateFallback, AtomicLong::doubleValue)
                 .description("1 while this replica counts limits alone because the shared state failed open"));
+    }
+
+    /**
+     * Exposes {@code llm_state_settlements_waiting}: finished calls whose settlement waits to be
+     * sent to the shared state (decision 40). Near its bound, Redis is slower than the traffic.
+     */
+    public void exposeSettlementsWaiting(IntSupplier waiting) {
+        registry.getOrCreate(Gauge.builder("llm_state_settlements_waiting", waiting, IntSupplier::getAsInt)
+                .description("Finished calls whose settlement waits to be sent to the shared state"));
     }
 
     /** A policy reload was {@code applied} or {@code rejected}: {@code llm_config_reloads_total}. */

@@ -130,6 +130,7 @@ class SharedStateIT {
         for (GovernanceWire wire : WIRES) {
             awaitTrue(() -> total.compareTo(spent(wire, key)) == 0, Duration.ofSeconds(5));
             assertEquals(0, sum.compareTo(spent(wire, key)), "every replica reads the one spend");
+            assertEquals(0.0, scrape(wire).gauge("llm_state_settlements_waiting", Map.of()).orElseThrow());
         }
     }
 
