@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads the standard {@code OTEL_*} variables (contract section 13) with section 2's layering:
@@ -24,6 +25,8 @@ public final class TracingReader {
     public static final List<String> HEADER_KEYS = List.of("OTEL_EXPORTER_OTLP_HEADERS",
             "OTEL_EXPORTER_OTLP_TRACES_HEADERS");
     private static final String TRACES_PATH = "/v1/traces";
+    // An HTTP token (RFC 9110): what a header name may be.
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private TracingReader() {
     }
@@ -93,12 +96,17 @@ public final class TracingReader {
     }
 
     private static Map<String, String> headers(Values values, String key) {
+        Map<String, String> headers;
         try {
-            return pairs(values, key);
+            headers = pairs(values, key);
         } catch (InvalidConfigException malformed) {
             // The value may hold a token: the line names the key and the rule only.
             throw malformed.withoutValue();
         }
+        if (!headers.keySet().stream().allMatch(name -> HEADER_NAME.matcher(name).matches())) {
+            throw InvalidConfigException.of(key, "must be a list of name=value pairs whose names are HTTP header names");
+        }
+        return headers;
     }
 
     // W3C Baggage-like "key=value,key2=value2", values percent-decoded (OTel environment spec).

@@ -126,6 +126,14 @@ class TracingConfigTest {
     }
 
     @Test
+    void aHeaderNameThatIsNoHttpTokenIsRefused() {
+        var error = assertThrows(InvalidConfigException.class, () -> read(Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318", "OTEL_EXPORTER_OTLP_HEADERS", "bad name=secret-value")));
+        assertEquals("OTEL_EXPORTER_OTLP_HEADERS", error.key());
+        assertFalse(error.getMessage().contains("secret-value"), error.getMessage());
+    }
+
+    @Test
     void headerValuesAreSecretsScrubbedFromStartUpLines() {
         var secrets = ServiceConfigReader.secrets(ConfigLayers.load(Map.of("OTEL_EXPORTER_OTLP_HEADERS",
                 "authorization=Bearer-collector-token"), dir), ShippedProviders.describedWith());
