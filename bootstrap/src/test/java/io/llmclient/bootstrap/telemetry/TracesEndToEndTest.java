@@ -216,6 +216,55 @@ class TracesEndToEndTest {
     }
 
     @Test
+    void aBatchsCallsAreEachAnAttemptUnderTheBatchsOneServerSpan() throws Exception {
+        try (var upstreams = new Upstreams(); var collector = new OtlpReceiver();
+             RunningServer service = LlmClientServer.start(env(upstreams, collector), dir)) {
+            HttpResponse<String> answer = new ServiceClient(service).post("/jsonrpc", """
+                    [{"jsonrpc":"2.0","id":1,"method":"llm.complete","params":{"model":"gpt-4.1-mini",
+                      "messages":[{"role":"user","content":"one"}]}},
+                     {"jsonrpc":"2.0","id":2,"method":"llm.complete","params":{"model":"claude-3-5-haiku-20241022",
+                      "messages":[{"role":"user","content":"two"}]}},
+                     {"jsonrpc":"2.0","id":3,"method":"llm.complete","params":{"model":"gemini-1.5-flash",
+                      "messages":[{"role":"user","content":"three"}]}}]""", "traceparent", traceparent(TRACE));
+            assertEquals(200, answer.statusCode(), answer.body());
+            List<OtlpReceiver.Received> spans = collector.awaitSpans(now -> hasBoth(now, TRACE, 3));
+            OtlpReceiver.Received server = server(spans, TRACE);
+            assertEquals(1, spans.stream().filter(span -> span.kind() == SpanKind.SPAN_KIND_SERVER).count());
+            List<OtlpReceiver.Received> attempts = clients(spans, TRACE);
+            assertEquals(List.of("chat claude-3-5-haiku-20241022", "chat gemini-1.5-flash", "chat gpt-4.1-mini"),
+                    attempts.stream().map(OtlpReceiver.Received::name).sorted().toList());
+            assertTrue(attempts.stream().allMatch(attempt -> attempt.parentSpanId().equals(server.spanId())),
+                    "every call of the batch is under the batch's SERVER span");
+        }
+    }
+
+    @Test
+    void streamsOnTheOpenAiAndAnthropicSurfacesEndTheirAttemptsWithUsage() throws Exception {
+        String openAi = "44444444444444444444444444444444";
+        String anthropic = "55555555555555555555555555555555";
+        try (var upstreams = new Upstreams(); var collector = new OtlpReceiver();
+             RunningServer service = LlmClientServer.start(env(upstreams, collector), dir)) {
+            var client = new ServiceClient(service);
+            client.post("/v1/chat/completions", """
+                    {"model":"gpt-4.1-mini","stream":true,"messages":[{"role":"user","content":"Hi"}]}""",
+                    "traceparent", traceparent(openAi));
+            client.post("/v1/messages", """
+                    {"model":"claude-3-5-haiku-20241022","max_tokens":64,"stream":true,
+                     "messages":[{"role":"user","content":"Hi"}]}""",
+                    "traceparent", traceparent(anthropic), "anthropic-version", "2023-06-01");
+            List<OtlpReceiver.Received> spans = collector.awaitSpans(now -> hasBoth(now, openAi, 1)
+                    && hasBoth(now, anthropic, 1));
+            for (String trace : List.of(openAi, anthropic)) {
+                OtlpReceiver.Received attempt = clients(spans, trace).getFirst();
+                assertEquals(server(spans, trace).spanId(), attempt.parentSpanId());
+                assertTrue(attempt.attributes().get("gen_ai.usage.output_tokens").getIntValue() > 0,
+                        attempt.attributes()::toString);
+                assertTrue(attempt.string("error.type").isEmpty(), attempt.attributes()::toString);
+            }
+        }
+    }
+
+    @Test
     void aGeneratedTraceIdIsTheW3cTraceIdOfTheEchoTheLogLineTheAuditEntryAndTheTrace() throws Exception {
         try (var upstreams = new Upstreams(); var collector = new OtlpReceiver(); var logs = CapturedLogs.capture();
              RunningServer service = LlmClientServer.start(env(upstreams, collector), dir)) {
