@@ -6,10 +6,14 @@
 # With redis-server installed (SHARED=1, the default then), a third target `shared` is the
 # governed one counting in a loopback Redis (LLM_STATE_URL; issue 21, item 7: the cost of sharing),
 # Redis pinned with the load generator (LOADGEN_CPUS), so that the service's core is its own.
+# With TRACED=1 (the default), a target `traced` is the plain one with OpenTelemetry tracing on
+# (issue 23): always-on sampler, every span exported over OTLP/HTTP to a loopback collector that
+# discards them (the mock's nginx, `POST /v1/traces`); `plain` is then the tracing-off baseline.
 #
 #   bench/governance-load.sh                         # ROUNDS=2 DURATION=10 PREWARM_SECONDS=30
 #   SKIP_BUILD=1 ROUNDS=3 bench/governance-load.sh
 #   PROFILE=jfr bench/governance-load.sh             # JFR profile of each service (costs CPU)
+#   SHARED=0 TRACED=1 bench/governance-load.sh       # tracing on against off only (plus governed)
 #
 # Each round starts a fresh service pinned to GATEWAY_CPUS (0), pre-warms it (not measured), then
 # runs wrk at 1 and 32 connections from LOADGEN_CPUS (1). Results: bench/results/<timestamp>/.
@@ -33,6 +37,7 @@ if [[ ${SKIP_BUILD:-0} != 1 || ! -f $JAR ]]; then
     (cd "$ROOT" && ./mvnw -q -B -pl bootstrap -am package -DskipTests -Djacoco.skip=true -Dspotbugs.skip=true)
 fi
 start_mock
+TRACED=${TRACED:-1}
 SHARED=${SHARED:-$(command -v redis-server >/dev/null && echo 1 || echo 0)}
 if [[ $SHARED == 1 ]]; then
     REDIS_PORT=${REDIS_PORT:-16380}
@@ -69,15 +74,20 @@ YAML
 BODY=$RUN_DIR/body.json
 printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}' >"$BODY"
 
-# run_round NAME POLICY(0|1): one fresh service, pre-warmed, then c=1 and c=32.
+# run_round NAME MODE(0|1|shared|traced): one fresh service, pre-warmed, then c=1 and c=32.
 run_round() {
     local name=$1 governed=$2 env=() headers=()
-    if [[ $governed != 0 ]]; then
+    if [[ $governed == 1 || $governed == shared ]]; then
         env=(LLM_CONFIG_FILE="$RUN_DIR/policy.yaml")
         headers=(-H "Authorization: Bearer $KEY")
     fi
     if [[ $governed == shared ]]; then
         env+=(LLM_STATE_URL="redis://127.0.0.1:$REDIS_PORT/0" LLM_STATE_PREFIX="bench-$round:")
+    fi
+    if [[ $governed == traced ]]; then
+        # Every request traced and exported (the worst case), to the loopback sink in the mock.
+        env+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$MOCK_PORT" OTEL_TRACES_SAMPLER=always_on
+            OTEL_SERVICE_NAME=llm-client-bench)
     fi
     local jfr=()
     [[ ${PROFILE:-} == jfr ]] && jfr=(-XX:StartFlightRecording=filename="$RUN_DIR/$name-$round.jfr",dumponexit=true,settings=profile)
@@ -98,6 +108,11 @@ run_round() {
         "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency "${headers[@]}" -s "$BENCH_DIR/wrk/post.lua" \
             "$url" -- "$BODY" | grep '^BENCH' | sed "s/^BENCH/BENCH target=$name c=$c/" | tee -a "$RUN_DIR/results.txt"
     done
+    if [[ $governed == traced ]]; then
+        # Spans the exporter could not deliver during the round (the sink answers at once: expect 0).
+        curl -s "http://127.0.0.1:$GW_PORT/metrics" | grep '^llm_trace_spans_dropped_total' \
+            | sed "s/^/round $round: /" >>"$RUN_DIR/dropped-spans.txt" || true
+    fi
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 }
 
@@ -105,9 +120,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
     run_round plain 0
     run_round governed 1
     [[ $SHARED == 1 ]] && run_round shared shared
+    [[ $TRACED == 1 ]] && run_round traced traced
 done
 TARGETS="plain governed"
 [[ $SHARED == 1 ]] && TARGETS="$TARGETS shared"
+[[ $TRACED == 1 ]] && TARGETS="$TARGETS traced"
 
 # Medians of the rounds per target and connection count.
 # field NAME LINE -> the value of NAME=... in a BENCH line
@@ -127,4 +144,5 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] 
         done
     done
 } | tee "$RUN_DIR/report.md"
+[[ -f $RUN_DIR/dropped-spans.txt ]] && cat "$RUN_DIR/dropped-spans.txt"
 log "results in $RUN_DIR"

@@ -103,7 +103,7 @@ public final class JsonRpcEndpoint implements HttpService {
         Objects.requireNonNull(limits, "limits");
         this.codec = new JsonCodec(limits.maxRequestBytes());
         var responses = new Responses(codec.nodes());
-        this.dispatcher = new Dispatcher(LlmMethods.table(service, metrics, codec.nodes()), responses);
+        this.dispatcher = new Dispatcher(LlmMethods.table(service, metrics, codec.nodes()), responses, service.tracing());
         this.streams = new JsonRpcStream(codec, responses, limits, openStreams);
     }
 

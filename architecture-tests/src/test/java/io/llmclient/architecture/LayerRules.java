@@ -39,6 +39,10 @@ final class LayerRules {
     /** Shared-state adapters, one module each under adapters-state (Redis): the core's state ports on a store. */
     static final String STATE = "io.llmclient.state..";
     static final String BOOTSTRAP = "io.llmclient.bootstrap..";
+    /** Telemetry adapters, one module each under adapters-telemetry (OpenTelemetry traces). */
+    static final String TELEMETRY = "io.llmclient.telemetry..";
+    /** The OpenTelemetry API, SDK, exporters and OTLP definitions. */
+    static final String OPENTELEMETRY = "io.opentelemetry..";
     /** The JDK's own API; records, enums and pattern switches also land here (java.lang.runtime, java.lang.invoke). */
     static final String JDK = "java..";
 
@@ -108,6 +112,13 @@ final class LayerRules {
             .that().resideInAnyPackage(DOMAIN, APPLICATION)
             .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS, INBOUND, INBOUND_MODULES, STATE, BOOTSTRAP)
             .because("dependency arrows point inward: adapters and bootstrap know the core, never the reverse");
+
+    static final ArchRule ONLY_THE_TELEMETRY_ADAPTER_SEES_OPENTELEMETRY = noClasses()
+            .that().resideOutsideOfPackage(TELEMETRY)
+            .should().dependOnClassesThat().resideInAPackage(OPENTELEMETRY)
+            .because("spans are reported through the application's TracingPort; one adapter turns them into "
+                    + "OpenTelemetry, so the SDK can be upgraded or replaced there alone (bootstrap passes it "
+                    + "settings, never SDK types)");
 
     static final ArchRule STATE_ADAPTERS_SEE_ONLY_APPLICATION_AND_DOMAIN = noClasses()
             .that().resideInAPackage(STATE)
@@ -187,6 +198,7 @@ final class LayerRules {
             INBOUND_SUPPORT_DEPENDS_ON_NO_SURFACE,
             CORE_DOES_NOT_DEPEND_ON_ADAPTERS_OR_BOOTSTRAP,
             STATE_ADAPTERS_SEE_ONLY_APPLICATION_AND_DOMAIN,
+            ONLY_THE_TELEMETRY_ADAPTER_SEES_OPENTELEMETRY,
             NO_OTHER_ADAPTER_DEPENDS_ON_STATE_ADAPTERS,
             NO_CYCLES_BETWEEN_PACKAGES);
 

@@ -38,11 +38,16 @@ class ProductionCodeFollowsTheLayoutTest {
                         "io.llmclient.provider.support",
                         "io.llmclient.jsonrpc", "io.llmclient.inbound.support", "io.llmclient.inbound.openai",
                         "io.llmclient.inbound.anthropic",
-                        "io.llmclient.state.redis", "io.llmclient.bootstrap")
+                        "io.llmclient.state.redis", "io.llmclient.telemetry.otel", "io.llmclient.bootstrap")
                 .stream()
                 .filter(root -> PRODUCTION.stream().noneMatch(c -> c.getPackageName().startsWith(root)))
                 .toList();
         assertEquals(List.of(), modulesWithoutClasses);
+    }
+
+    @Test
+    void onlyTheTelemetryAdapterSeesOpenTelemetry() {
+        LayerRules.ONLY_THE_TELEMETRY_ADAPTER_SEES_OPENTELEMETRY.check(PRODUCTION);
     }
 
     @Test

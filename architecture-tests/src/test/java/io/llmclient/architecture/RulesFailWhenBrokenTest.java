@@ -16,6 +16,7 @@ import io.llmclient.archfixture.cycle.ping.Ping;
 import io.llmclient.archfixture.cycle.pong.Pong;
 import io.llmclient.archfixture.nested.Outer;
 import io.llmclient.archfixture.nested.inner.Inner;
+import io.llmclient.bootstrap.archfixture.BootstrapMakesSpans;
 import io.llmclient.bootstrap.archfixture.BootstrapSettings;
 import io.llmclient.bootstrap.archfixture.BootstrapUsesConformance;
 import io.llmclient.domain.archfixture.DomainCallsHttp;
@@ -132,6 +133,9 @@ class RulesFailWhenBrokenTest {
                         StateStore.class.getName(),
                         List.of(LayerRules.APPLICATION_DEPENDS_ON_DOMAIN_AND_JDK_ONLY),
                         ApplicationUsesStateAdapter.class),
+                Breach.of("bootstrap making spans itself breaks 'only the telemetry adapter sees OpenTelemetry'",
+                        LayerRules.ONLY_THE_TELEMETRY_ADAPTER_SEES_OPENTELEMETRY,
+                        "io.opentelemetry.api.trace.Span", List.of(), BootstrapMakesSpans.class),
                 Breach.of("a state adapter reading bootstrap breaks 'state adapters see only application and domain'",
                         LayerRules.STATE_ADAPTERS_SEE_ONLY_APPLICATION_AND_DOMAIN,
                         BootstrapSettings.class, StateReadsBootstrap.class),

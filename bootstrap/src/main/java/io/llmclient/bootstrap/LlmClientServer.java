@@ -20,6 +20,7 @@ import io.llmclient.application.resilience.ResilientCalls;
 import io.llmclient.application.resilience.RetryPolicy;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.StartupPolicy;
+import io.llmclient.application.telemetry.TracingPort;
 import io.llmclient.bootstrap.config.ConfigLayers;
 import io.llmclient.bootstrap.config.GovernanceReader;
 import io.llmclient.bootstrap.config.InvalidConfigException;
@@ -27,6 +28,7 @@ import io.llmclient.bootstrap.config.SecretScrubber;
 import io.llmclient.bootstrap.config.ServiceConfig;
 import io.llmclient.bootstrap.config.ServiceConfigReader;
 import io.llmclient.bootstrap.config.StartupSecrets;
+import io.llmclient.bootstrap.config.TracingReader;
 import io.llmclient.bootstrap.health.HealthEndpoint;
 import io.llmclient.bootstrap.lifecycle.Drain;
 import io.llmclient.bootstrap.lifecycle.ListenerProbe;
@@ -61,6 +63,8 @@ import io.llmclient.inbound.support.refusal.SurfaceRefusals;
 import io.llmclient.inbound.support.sse.OpenStreams;
 import io.llmclient.jsonrpc.JsonRpcEndpoint;
 import io.llmclient.jsonrpc.protocol.JsonRpcRefusals;
+import io.llmclient.telemetry.otel.OtelTraces;
+import io.llmclient.telemetry.otel.TraceSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -72,6 +76,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -128,6 +133,7 @@ public final class LlmClientServer {
         PolicyReloader.Baseline policyFile = PolicyReloader.baseline(environment, workingDir);
         Config layers = loadLayers(environment, workingDir, secrets);
         ServiceConfig config = readConfig(layers, workingDir, providers, secrets);
+        Optional<TraceSettings> tracing = readTracing(layers, secrets);
         ResilienceSettings resilience = resilience(config);
         // One registry per started server, so that servers started side by side (tests) keep
         // their own series; Helidon warns about a second registry unless told it is meant. Made
@@ -135,11 +141,18 @@ public final class LlmClientServer {
         MeterRegistry meters = MeterRegistry.create(MetricsConfig.builder().warnOnMultipleRegistries(false).build());
         var metrics = new HelidonMetrics(meters, config.modelPolicy().catalog()::contains);
         SharedStateWiring state = openState(config, timing, metrics, providers, meters);
+        // Tracing on only with an endpoint: without one no SDK, no exporter thread (contract section 13).
+        Optional<OtelTraces> traces = tracing.map(OtelTraces::start);
+        metrics.countDroppedSpans(() -> traces.map(OtelTraces::droppedSpans).orElse(0L));
+        tracing.ifPresent(settings -> LOG.info("traces go to {} over OTLP/HTTP (sampler {}{})",
+                secrets.mask(settings.endpoint().toString()), settings.sampler(),
+                settings.captureContent() ? "; prompt and answer text included" : ""));
         try {
             return serve(environment, workingDir, factories, timing, secrets, policyFile, layers, config, resilience,
-                    meters, metrics, state);
+                    meters, metrics, state, traces);
         } catch (RuntimeException startupFailed) {
             // A refused policy or an unusable audit file: nothing started may outlive the failure.
+            traces.ifPresent(OtelTraces::close);
             state.close();
             meters.close();
             throw startupFailed;
@@ -150,7 +163,7 @@ public final class LlmClientServer {
                                        List<LlmProviderFactory> factories, Timing timing, SecretScrubber secrets,
                                        PolicyReloader.Baseline policyFile, Config layers, ServiceConfig config,
                                        ResilienceSettings resilience, MeterRegistry meters, HelidonMetrics metrics,
-                                       SharedStateWiring state) {
+                                       SharedStateWiring state, Optional<OtelTraces> traces) {
         List<ProviderDescription> providers = factories.stream().map(LlmProviderFactory::description).toList();
         // The circuit breakers guard the registry, so an open circuit shows in /health, llm.models
         // and selection through the one availability answer; with LLM_STATE_URL every replica's.
@@ -180,6 +193,7 @@ public final class LlmClientServer {
                 timing.sleeper());
         var service = LlmService.builder().policy(policy).registry(registry).metrics(metrics).audit(audit)
                 .requestLog(new Log4jRequestLog()).time(timing.time()).calls(calls)
+                .tracing(traces.map(OtelTraces::tracing).orElse(TracingPort.none()))
                 .limits(new RequestLimits(config.limits().maxMessages()))
                 .governance(port -> new Governance(perCaller, state.quotaState(), timing.time(), port))
                 .build();
@@ -230,7 +244,7 @@ public final class LlmClientServer {
                         .endpoint("/metrics")
                         .meterRegistry(meters)
                         .build()))
-                .routing(routing -> routes(routing, config, service, new RegistryMetricsReader(meters),
+                .routing(routing -> routes(routing, config, service, traces, new RegistryMetricsReader(meters),
                         new HealthEndpoint(new ArrayList<>(healthChecks), registry::availability, List.of(
                                 new HealthEndpoint.Part(AuditTrailHealth.CHECK, audit.health()::availability),
                                 new HealthEndpoint.Part(SharedStateWiring.CHECK, state::availability))),
@@ -248,7 +262,7 @@ public final class LlmClientServer {
         PolicyReloader reloader = PolicyReloader.start(policyFile, new PolicyReload(environment, workingDir,
                 providers, layers, config, policy, service.governance(), metrics, secrets));
         return new Started(server, service, guards, audit, meters, listenerProbe,
-                new Drain(readiness, inFlight, openStreams, protection.shutdownGrace()), reloader, state);
+                new Drain(readiness, inFlight, openStreams, protection.shutdownGrace()), reloader, state, traces);
     }
 
     // LLM_STATE_URL: Redis shared by the replicas, or in process (contract section 11).
@@ -328,8 +342,11 @@ public final class LlmClientServer {
     }
 
     private static void routes(HttpRouting.Builder routing, ServiceConfig config, LlmService service,
-                               RegistryMetricsReader metrics, HealthEndpoint health, Instant serviceStart,
-                               InboundProtection protection) {
+                               Optional<OtelTraces> traces, RegistryMetricsReader metrics, HealthEndpoint health,
+                               Instant serviceStart, InboundProtection protection) {
+        // Before every other filter: a refusal (401, 413, the in-flight limit) has its SERVER span too,
+        // and the trace id the others generate is the span's.
+        traces.ifPresent(on -> routing.addFilter(on.serverSpans()));
         InboundFilters.install(routing, protection.refusals(), protection.readiness(), service.governance(),
                 config.limits().maxRequestBytes(), protection.bodyBudget(), protection.readDeadline(),
                 protection.inFlight());
@@ -361,6 +378,14 @@ public final class LlmClientServer {
             throw new StartupFailure(secrets.scrub(e).getMessage());
         } catch (UncheckedIOException e) {
             throw new StartupFailure(".env: cannot be read");
+        }
+    }
+
+    private static Optional<TraceSettings> readTracing(Config layers, SecretScrubber secrets) {
+        try {
+            return TracingReader.read(layers);
+        } catch (InvalidConfigException e) {
+            throw new StartupFailure(secrets.scrub(e).getMessage());
         }
     }
 
@@ -401,12 +426,13 @@ public final class LlmClientServer {
 
     private record Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
                            MeterRegistry meters, ListenerProbe listenerProbe, Drain draining,
-                           PolicyReloader reloader, SharedStateWiring state, AtomicBoolean stopped)
+                           PolicyReloader reloader, SharedStateWiring state, Optional<OtelTraces> traces,
+                           AtomicBoolean stopped)
             implements RunningServer {
         Started(WebServer server, LlmService service, ProviderGuards guards, JsonLinesAuditLog audit,
                 MeterRegistry meters, ListenerProbe listenerProbe, Drain draining, PolicyReloader reloader,
-                SharedStateWiring state) {
-            this(server, service, guards, audit, meters, listenerProbe, draining, reloader, state,
+                SharedStateWiring state, Optional<OtelTraces> traces) {
+            this(server, service, guards, audit, meters, listenerProbe, draining, reloader, state, traces,
                     new AtomicBoolean());
         }
 
@@ -433,6 +459,8 @@ public final class LlmClientServer {
                 server.stop();
                 // After the server: the last requests' settlements still reach Redis.
                 state.close();
+                // After the server: the last requests' spans are exported (bounded wait).
+                traces.ifPresent(OtelTraces::close);
                 audit.close();
                 // Helidon's registries share one Prometheus registry underneath: closing removes this
                 // server's meters, so a server started later in the same JVM (tests) starts from zero.

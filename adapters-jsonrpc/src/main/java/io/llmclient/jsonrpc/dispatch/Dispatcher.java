@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.application.accounting.RequestTimer;
+import io.llmclient.application.telemetry.TracingPort;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.validation.ChatRequestParser;
 import io.llmclient.jsonrpc.method.Inbound;
@@ -45,10 +46,17 @@ public final class Dispatcher {
 
     private final MethodTable methods;
     private final Responses responses;
+    private final TracingPort tracing;
 
     public Dispatcher(MethodTable methods, Responses responses) {
+        this(methods, responses, TracingPort.none());
+    }
+
+    /** A dispatcher whose batch calls, each on a thread of its own, stay in their request's trace. */
+    public Dispatcher(MethodTable methods, Responses responses, TracingPort tracing) {
         this.methods = Objects.requireNonNull(methods, "methods");
         this.responses = Objects.requireNonNull(responses, "responses");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
     }
 
     /**
@@ -94,7 +102,7 @@ public final class Dispatcher {
     private List<Answer> batch(JsonNode body, Inbound fromHeaders) {
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             var pending = new ArrayList<Future<Answer>>(body.size());
-            body.forEach(element -> pending.add(threads.submit(() -> call(element, fromHeaders, true))));
+            body.forEach(element -> pending.add(threads.submit(tracing.carried(() -> call(element, fromHeaders, true)))));
             var answers = new ArrayList<Answer>(pending.size());
             for (Future<Answer> future : pending) {
                 answers.add(await(future, pending, fromHeaders));

@@ -1,25 +1,32 @@
 package io.llmclient.application.accounting;
 
 import io.llmclient.application.governance.Ticket;
+import io.llmclient.application.provider.CallContext;
 import io.llmclient.application.provider.StreamSink;
+import io.llmclient.application.telemetry.AttemptSpan;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
 import io.llmclient.application.telemetry.RequestRecord;
+import io.llmclient.application.telemetry.TracingPort;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
+import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.failure.LlmFailure;
+import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The accounting of one provider call, from {@link RequestAccounting#started} to exactly one of
  * {@link #succeeded}, {@link #failed} or {@link #cancelled}: the request metrics, the request
- * log line, the provider wait and the gateway overhead, and the caller's {@link Ticket}, settled
- * at that one end. A fallback moves it to the next model.
+ * log line, the provider wait and the gateway overhead, the caller's {@link Ticket}, settled
+ * at that one end, and the trace's span of each upstream attempt ({@link #attempt}), the last one
+ * ended at that same end with the answer's usage and cost. A fallback moves it to the next model.
  */
 public final class CallReport {
     private static final String INTERNAL_ERROR = "InternalError";
@@ -41,13 +48,17 @@ public final class CallReport {
     private final Operation operation;
     private final RequestTimer timer;
     private final Ticket ticket;
+    private final TracingPort tracing;
     private ModelEntry model;
+    // The attempt whose span is still open: the one running, or the one that gave the answer.
+    private AttemptSpan openAttempt = AttemptSpan.none();
     // What the provider reported before the end, charged when the call fails or is cancelled.
     private volatile Usage reported = Usage.ZERO;
 
     CallReport(MetricsPort metrics, RequestLog requestLog, A2aContext context, Operation operation, ModelEntry model,
-               RequestTimer timer, Ticket ticket) {
+               RequestTimer timer, Ticket ticket, TracingPort tracing) {
         this.ticket = ticket;
+        this.tracing = tracing;
         this.metrics = metrics;
         this.requestLog = requestLog;
         this.context = context;
@@ -69,6 +80,32 @@ public final class CallReport {
         } finally {
             timer.providerWaited(timer.nanoTime() - called);
         }
+    }
+
+    /**
+     * Runs one upstream attempt of {@code request} in its own span: {@code call} is given the
+     * context carrying the span's trace headers. A failure ends the span with its type (whether it is
+     * then retried, sent to another model or returned); an attempt that returns keeps its span open
+     * until this call's end, which records the answer's usage and cost on it.
+     */
+    public <T> T attempt(ChatRequest request, CallContext context, Function<CallContext, T> call) {
+        // Never two open: an attempt is only started after the previous one failed.
+        endAttempt(INTERNAL_ERROR);
+        AttemptSpan span = tracing.attemptStarted(context.model(), request);
+        openAttempt = span;
+        try {
+            return call.apply(context.withTraceHeaders(span.headers()));
+        } catch (LlmFailureException failure) {
+            endAttempt(Thread.currentThread().isInterrupted() ? MetricsPort.CLIENT_CANCELLED
+                    : failure.failure().type());
+            throw failure;
+        }
+    }
+
+    private void endAttempt(String errorType) {
+        AttemptSpan open = openAttempt;
+        openAttempt = AttemptSpan.none();
+        open.failed(errorType);
     }
 
     /** Wraps a stream's sink to measure it: see {@link StreamTracking}. */
@@ -101,7 +138,11 @@ public final class CallReport {
         Optional<NanoUsd> cost = ticket.settle(model, response.usage());
         metrics.succeeded(model, latency, response.usage());
         log(latency, RequestRecord.Status.SUCCESS, Optional.empty(), cost);
-        return response.withLatency(latency).withCost(cost);
+        ChatResponse answered = response.withLatency(latency).withCost(cost);
+        AttemptSpan open = openAttempt;
+        openAttempt = AttemptSpan.none();
+        open.answered(answered);
+        return answered;
     }
 
     /** The call ended with a failure of the contract type named. */
@@ -110,6 +151,7 @@ public final class CallReport {
         Optional<NanoUsd> charged = chargedFor(reported);
         metrics.failed(model, latency, errorType);
         log(latency, RequestRecord.Status.ERROR, Optional.of(errorType), charged);
+        endAttempt(errorType);
     }
 
     /** The call ended by a bug or an {@link Error}: still one request that ended. */
@@ -123,6 +165,7 @@ public final class CallReport {
         Optional<NanoUsd> charged = chargedFor(reported);
         metrics.cancelled(model, latency);
         log(latency, RequestRecord.Status.ERROR, Optional.of(MetricsPort.CLIENT_CANCELLED), charged);
+        endAttempt(MetricsPort.CLIENT_CANCELLED);
     }
 
     // A call that ended early is charged what its provider reported; its log line shows a charge

@@ -6,6 +6,7 @@ import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
 import io.llmclient.application.telemetry.RequestRecord;
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.application.telemetry.TracingPort;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.failure.LlmFailure.ModelNotAllowed;
@@ -30,8 +31,16 @@ public final class RequestAccounting {
     private final AuditPort audit;
     private final RequestLog requestLog;
     private final TimeSource time;
+    private final TracingPort tracing;
 
     public RequestAccounting(MetricsPort metrics, AuditPort audit, RequestLog requestLog, TimeSource time) {
+        this(metrics, audit, requestLog, time, TracingPort.none());
+    }
+
+    /** As the four-argument constructor, with each upstream attempt reported to {@code tracing}. */
+    public RequestAccounting(MetricsPort metrics, AuditPort audit, RequestLog requestLog, TimeSource time,
+                             TracingPort tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.requestLog = Objects.requireNonNull(requestLog, "requestLog");
@@ -99,6 +108,6 @@ public final class RequestAccounting {
     public CallReport started(A2aContext context, CallReport.Operation operation, ModelEntry model,
                               RequestTimer timer, Ticket ticket) {
         metrics.started(model);
-        return new CallReport(metrics, requestLog, context, operation, model, timer, ticket);
+        return new CallReport(metrics, requestLog, context, operation, model, timer, ticket, tracing);
     }
 }

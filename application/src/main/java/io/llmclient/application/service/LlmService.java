@@ -20,6 +20,7 @@ import io.llmclient.application.telemetry.AuditPort;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.RequestLog;
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.application.telemetry.TracingPort;
 import io.llmclient.domain.catalog.ModelEntry;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -66,9 +67,11 @@ public final class LlmService {
     private final ResilientCalls calls;
     private final RequestLimits limits;
     private final Governance governance;
+    private final TracingPort tracing;
 
     private LlmService(Builder builder, RequestAccounting accounting, ResilientCalls calls, Governance governance) {
         this.governance = governance;
+        this.tracing = builder.tracing;
         this.policy = builder.policy;
         this.selector = new ModelSelector(policy);
         this.registry = builder.registry;
@@ -93,6 +96,14 @@ public final class LlmService {
      */
     public PreparedRequest prepare(Map<String, ?> params, A2aContext fromHeaders) {
         return prepare(params, fromHeaders, accounting.arrived());
+    }
+
+    /**
+     * Where the request's trace is reported: an inbound adapter that hands a request's work to other
+     * threads (a JSON-RPC batch) runs it {@linkplain TracingPort#carried carried}, so it stays in the trace.
+     */
+    public TracingPort tracing() {
+        return tracing;
     }
 
     /** The per-caller governance: who calls, and the policy and limits new requests run under. */
@@ -138,6 +149,8 @@ public final class LlmService {
             case Validated.Valid<ChatRequest> valid -> valid.value().context();
             case Validated.Invalid<ChatRequest> invalid -> ChatRequestParser.bestEffortContext(params, fromHeaders);
         };
+        // The request's span learns whose it is (its caller's own trace id included), refused or not.
+        tracing.requestIdentified(claimed);
         // The key's source_agent binding is one more broken field, reported with the others.
         List<FieldError> errors = new ArrayList<>(parsed instanceof Validated.Invalid<ChatRequest> invalid
                 ? invalid.errors() : List.of());
@@ -220,8 +233,8 @@ public final class LlmService {
         boolean recorded = false;
         try {
             ChatResponse response = calls.call(prepared.request(), prepared.allowed(), prepared.model(),
-                    (provider, context) ->
-                    report.providerCall(() -> provider.complete(prepared.request(), context)),
+                    (provider, context) -> report.attempt(prepared.request(), context, traced ->
+                            report.providerCall(() -> provider.complete(prepared.request(), traced))),
                     () -> false, report::fellBack).value();
             report.overheadSoFar();
             recorded = true;
@@ -265,10 +278,11 @@ public final class LlmService {
         boolean recorded = false;
         try {
             // Retried and sent to another model only before anything reached the caller.
-            calls.call(prepared.request(), prepared.allowed(), prepared.model(), (provider, context) -> {
-                tracking.providerCall(() -> provider.stream(prepared.request(), context, tracking));
-                return Boolean.TRUE;
-            }, tracking::committed, report::fellBack);
+            calls.call(prepared.request(), prepared.allowed(), prepared.model(), (provider, context) ->
+                    report.attempt(prepared.request(), context, traced -> {
+                        tracking.providerCall(() -> provider.stream(prepared.request(), traced, tracking));
+                        return Boolean.TRUE;
+                    }), tracking::committed, report::fellBack);
             if (tracking.callerGone().isPresent()) {
                 // The provider swallowed the sink's exception and ended quietly.
                 throw tracking.callerGone().get();
@@ -375,8 +389,15 @@ public final class LlmService {
         private RequestLimits limits = RequestLimits.defaults();
         private Function<MetricsPort, Governance> governance;
         private ProviderHealth providerHealth = ProviderHealth.inProcess();
+        private TracingPort tracing = TracingPort.none();
 
         private Builder() {
+        }
+
+        /** Where requests and upstream attempts are traced; default nowhere (tracing off). */
+        public Builder tracing(TracingPort tracing) {
+            this.tracing = tracing;
+            return this;
         }
 
         /** The catalog, allow-list and routing that selection applies. Required. */
@@ -457,7 +478,8 @@ public final class LlmService {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(providerHealth, "providerHealth");
-            var accounting = new RequestAccounting(metrics, audit, requestLog, time);
+            Objects.requireNonNull(tracing, "tracing");
+            var accounting = new RequestAccounting(metrics, audit, requestLog, time, tracing);
             ResilientCalls resilient = calls != null ? calls : new ResilientCalls(
                     new RetryPolicy(ResilienceSettings.singleAttempt(), () -> 0.5), policy, registry,
                     new ProviderGuards(ResilienceSettings.singleAttempt(), time, Sleeper.system(), providerHealth), metrics,

@@ -137,6 +137,11 @@ public final class ServiceConfigReader {
         values.list("LLM_INBOUND_API_KEYS").ifPresent(secrets::addAll);
         values.raw(TrustStoreReader.PASSWORD).ifPresent(secrets::add);
         values.raw(STATE_URL).flatMap(SecretScrubber::urlPassword).ifPresent(secrets::add);
+        // A collector's token rides in the OTLP headers: each value is a secret.
+        TracingReader.HEADER_KEYS.forEach(key -> values.list(key).ifPresent(entries -> entries.stream()
+                .map(entry -> entry.substring(entry.indexOf('=') + 1).strip())
+                .filter(value -> !value.isEmpty())
+                .forEach(secrets::add)));
         return secrets;
     }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -239,6 +240,17 @@ public final class HelidonMetrics implements MetricsPort {
     public void countAuditWriteErrors(AuditTrailHealth audit) {
         registry.getOrCreate(FunctionalCounter.builder("llm_audit_write_errors", audit, AuditTrailHealth::failures)
                 .description("Audit trail entries that could not be written"));
+    }
+
+    /**
+     * Exposes {@code llm_trace_spans_dropped_total} (contract section 14): spans that never reached
+     * the collector, because the exporter could not keep up or an export failed; read at each
+     * scrape from {@code dropped}. Always exposed, at 0 while tracing is off, so an alert on it needs
+     * no special case.
+     */
+    public void countDroppedSpans(LongSupplier dropped) {
+        registry.getOrCreate(FunctionalCounter.builder("llm_trace_spans_dropped", dropped, LongSupplier::getAsLong)
+                .description("Trace spans dropped before reaching the collector (queue full or export failed)"));
     }
 
     /**

@@ -3,7 +3,7 @@ package io.llmclient.bootstrap.observability;
 import java.util.Map;
 import java.util.Set;
 
-/** Contract sections 7, 10 and 11, as data: each family's Prometheus type and label names. */
+/** Contract sections 7, 10, 11 and 14, as data: each family's Prometheus type and label names. */
 public final class ContractSeries {
     /** A family of the contract: its type ({@code counter}, {@code gauge}, {@code histogram}) and labels. */
     public record Family(String type, Set<String> labels) {
@@ -37,7 +37,9 @@ public final class ContractSeries {
             Map.entry("llm_state_errors_total", new Family("counter", Set.of("operation"))),
             Map.entry("llm_state_duration_seconds", new Family("histogram", Set.of())),
             // Issue 21: 1 while a replica counts limits alone because the shared state failed open.
-            Map.entry("llm_state_fallback_active", new Family("gauge", Set.of())));
+            Map.entry("llm_state_fallback_active", new Family("gauge", Set.of())),
+            // Section 14 (issue 23): trace spans the collector never got (queue full, export failed).
+            Map.entry("llm_trace_spans_dropped_total", new Family("counter", Set.of())));
 
     /** The sample-name suffixes the exposition may add to a histogram's family name. */
     public static final Set<String> HISTOGRAM_SUFFIXES = Set.of("_bucket", "_sum", "_count", "_created");

@@ -129,7 +129,7 @@ class OpsFilesTest {
                 "Rate limits and retries", "Gateway overhead p50 / p99", "Audit write errors", "Readiness and restarts",
                 "Spend vs budget per principal", "Cost per principal (USD per hour)",
                 "Quota refusals by principal and limit", "Policy reloads", "Shared state errors and latency p99",
-                "Shared state fallback in force"),
+                "Shared state fallback in force", "Trace spans dropped"),
                 titles);
         assertEquals(ContractSeries.FAMILIES.keySet(), queried, "every contract series is on the dashboard");
     }

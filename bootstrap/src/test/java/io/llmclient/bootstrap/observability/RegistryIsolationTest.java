@@ -28,9 +28,9 @@ class RegistryIsolationTest {
         try (var second = LlmClientServer.start(env, dir)) {
             Scrape scrape = Scrape.of(second);
             // Only the series registered at start-up: the audit write-error counter at 0, readiness,
-            // and the process start.
+            // the process start, and the dropped-spans counter (0: tracing is off).
             var atStartUp = java.util.Set.of("llm_audit_write_errors_total", "llm_ready",
-                    "llm_process_start_time_seconds");
+                    "llm_process_start_time_seconds", "llm_trace_spans_dropped_total");
             assertTrue(scrape.families().stream().noneMatch(family -> family.getName().startsWith("llm_")
                     && !atStartUp.contains(family.getName())), scrape.body());
             assertEquals(0.0, scrape.counter("llm_audit_write_errors_total", Map.of()));

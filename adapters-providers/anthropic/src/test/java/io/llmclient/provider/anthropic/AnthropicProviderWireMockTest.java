@@ -215,6 +215,15 @@ class AnthropicProviderWireMockTest {
     }
 
     @Test
+    void theUpstreamRequestCarriesTheAttemptsTraceparent() {
+        answer(fixture(200, "messages-response.json", Map.of("content-type", "application/json")));
+        provider().complete(TestRequests.request(user("Hi")),
+                CONTEXT.withTraceHeaders(Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
+        UPSTREAM.verify(exactly(1), postRequestedFor(urlEqualTo(PATH))
+                .withHeader("traceparent", equalTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
+    }
+
+    @Test
     void withoutMaxTokensTheConfiguredDefaultForTheModelIsSent() {
         answer(fixture(200, "messages-response.json", Map.of("content-type", "application/json")));
         LlmProvider provider = new AnthropicProviderFactory().create(ProviderSettingsFixtures

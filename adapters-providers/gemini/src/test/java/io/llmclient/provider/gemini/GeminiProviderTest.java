@@ -154,6 +154,14 @@ class GeminiProviderTest {
     }
 
     @Test
+    void theUpstreamRequestCarriesTheAttemptsTraceparent() {
+        onGenerate(json(200, "generate-response.json"));
+        provider(NORMAL).complete(GeminiRequestMapperTest.storyRequest(),
+                CONTEXT.withTraceHeaders(java.util.Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
+        GEMINI.verify(1, postRequestedFor(urlEqualTo(GENERATE)).withHeader("traceparent", equalTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
+    }
+
+    @Test
     void theKeyNeverAppearsInAnyRequestedUrl() {
         onGenerate(json(200, "generate-response.json"));
         onStream(sse(FIXTURES.bytes("stream.sse")));

@@ -45,6 +45,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -169,6 +170,27 @@ class OpenAiProviderTest {
                 .withHeader("Accept", equalTo("text/event-stream"))
                 .withHeader("X-Trace-Id", equalTo("t-123"))
                 .withRequestBody(equalToJson(FIXTURES.text("chat-request.json"))));
+    }
+
+    @Test
+    void aCompletionAndAStreamCarryTheAttemptsTraceparentAndTracestate() {
+        Map<String, String> trace = Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "tracestate", "vendor=1");
+        answer(json(200, FIXTURES.text("chat-response.json")));
+        assertTimeoutPreemptively(HANG_GUARD, () -> provider(TIMEOUT).complete(TestRequests.helloRequest(false),
+                TestRequests.CONTEXT.withTraceHeaders(trace)));
+        answer(sse(FIXTURES.bytes("chat-stream.sse")));
+        assertTimeoutPreemptively(HANG_GUARD, () -> provider(TIMEOUT).stream(TestRequests.helloRequest(true),
+                TestRequests.CONTEXT.withTraceHeaders(trace), event -> { }));
+        OPENAI.verify(2, postRequestedFor(urlEqualTo(PATH))
+                .withHeader("traceparent", equalTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+                .withHeader("tracestate", equalTo("vendor=1")));
+    }
+
+    @Test
+    void withoutATracedAttemptNoTraceparentIsSent() {
+        answer(json(200, FIXTURES.text("chat-response.json")));
+        complete();
+        OPENAI.verify(1, postRequestedFor(urlEqualTo(PATH)).withoutHeader("traceparent"));
     }
 
     @Test

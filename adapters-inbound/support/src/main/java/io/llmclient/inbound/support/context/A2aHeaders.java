@@ -29,9 +29,9 @@ public final class A2aHeaders {
         return wellFormed(header, TRACE_ID).orElseGet(A2aHeaders::newTraceId);
     }
 
-    /** A fresh trace id. */
+    /** A fresh trace id: the request's W3C trace id when it is traced ({@link RequestTraceId}), else a UUID. */
     public static String newTraceId() {
-        return UUID.randomUUID().toString();
+        return RequestTraceId.current().orElseGet(() -> UUID.randomUUID().toString());
     }
 
     private static Optional<String> wellFormed(Function<String, Optional<String>> header, String name) {

@@ -79,6 +79,8 @@ public final class HttpProvider implements LlmProvider {
             HttpClientRequest request = requests.request(client, key, context, stream);
             forwarded.forEach(
                     (name, value) -> request.header(HeaderNames.create(name), value));
+            // The attempt's span (traceparent, tracestate), last: no forwarded header may stand in for it.
+            context.traceHeaders().forEach((name, value) -> request.header(HeaderNames.create(name), value));
             return request;
         }
     }
