@@ -56,8 +56,8 @@ import java.util.concurrent.CancellationException;
  * <p>A stream's sink hears {@link StreamSink#opened()} once the provider accepted the stream
  * ({@link StreamDecoder#accepted()}), then each text delta and tool-call fragment as its event is
  * read, then one {@code Completed}. It ends well at the provider's last event
- * ({@link StreamDecoder#done()}; the rest of the body is then read so that the connection can be
- * reused), or at the end of the body, or after a silence, once the answer is whole
+ * ({@link StreamDecoder#done()}; the rest of the body is then read aside, on a thread of its own, so
+ * that the connection can be reused without holding the answer back), or at the end of the body, or after a silence, once the answer is whole
  * ({@link StreamDecoder#whole()}); a body that ends before is a transient ProviderFailed without
  * status, since the answer may have been cut short. An exception from the sink passes unchanged;
  * an interrupted thread gets {@link CancellationException}. Either way the upstream response is
@@ -171,7 +171,9 @@ public final class HttpProvider implements LlmProvider {
         long start = System.nanoTime();
         ProviderExchange http = to.http();
         HttpClientResponse response = http.send(() -> to.request(parts.requests(), forwarded(request), context, true), context.a2a(), body);
-        try (response; ResponseBudget.Reservation held = http.reserve()) {
+        // Set once the response is handed to the drain after the last event, which then closes it.
+        boolean drainedAside = false;
+        try (ResponseBudget.Reservation held = http.reserve()) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {
                 throw new LlmFailureException(errorAnswer(http, response, status, held));
@@ -198,7 +200,9 @@ public final class HttpProvider implements LlmProvider {
                 }
                 if (assembler.done()) {
                     sink.accept(new StreamEvent.Completed(response(result(assembler, status), context, start)));
-                    http.finishStream(events);
+                    // The rest of the body (its end) is read aside: the answer is not held back for it.
+                    http.finishStreamAside(events, response);
+                    drainedAside = true;
                     return;
                 }
                 if (Thread.currentThread().isInterrupted()) {
@@ -210,6 +214,10 @@ public final class HttpProvider implements LlmProvider {
                         assembler.endedEarly(), true));
             }
             sink.accept(new StreamEvent.Completed(response(result(assembler, status), context, start)));
+        } finally {
+            if (!drainedAside) {
+                response.close();
+            }
         }
     }
 
