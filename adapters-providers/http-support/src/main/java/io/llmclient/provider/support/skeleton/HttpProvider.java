@@ -55,7 +55,9 @@ import java.util.concurrent.CancellationException;
  *
  * <p>A stream's sink hears {@link StreamSink#opened()} once the provider accepted the stream
  * ({@link StreamDecoder#accepted()}), then each text delta and tool-call fragment as its event is
- * read, then one {@code Completed}. It ends well at the provider's last event
+ * read, then one {@code Completed}. Deltas are handed on with {@link StreamSink#accept(StreamEvent, boolean)}
+ * and a {@link StreamSink#flush()} once no whole event is left in what was read, so a burst that came
+ * in one read leaves in one write, and nothing handed on waits for the network (decision 38). It ends well at the provider's last event
  * ({@link StreamDecoder#done()}; the rest of the body is then read aside, on a thread of its own, so
  * that the connection can be reused without holding the answer back), or at the end of the body, or after a silence, once the answer is whole
  * ({@link StreamDecoder#whole()}); a body that ends before is a transient ProviderFailed without
@@ -181,6 +183,7 @@ public final class HttpProvider implements LlmProvider {
             EventStreamReader events = http.events(response, held);
             var assembler = new StreamAssembler(parts.streams().get(), parts.errors());
             boolean opened = false;
+            boolean unflushed = false;
             Usage reported = Usage.ZERO;
             for (Optional<ServerSentEvent> next = next(http, events, assembler); next.isPresent();
                  next = next(http, events, assembler)) {
@@ -196,7 +199,9 @@ public final class HttpProvider implements LlmProvider {
                 }
                 for (StreamEvent delta : deltas) {
                     // Outside every try: an exception from the sink is the caller's and passes unchanged.
-                    sink.accept(delta);
+                    // Held by the sink (not flushed) until no whole event is left at hand: see flush below.
+                    sink.accept(delta, true);
+                    unflushed = true;
                 }
                 if (assembler.done()) {
                     sink.accept(new StreamEvent.Completed(response(result(assembler, status), context, start)));
@@ -205,9 +210,17 @@ public final class HttpProvider implements LlmProvider {
                     drainedAside = true;
                     return;
                 }
+                if (unflushed && !events.eventAtHand()) {
+                    // The next read may wait for the network: what the sink holds goes out first.
+                    sink.flush();
+                    unflushed = false;
+                }
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("stream cancelled by the caller");
                 }
+            }
+            if (unflushed) {
+                sink.flush();
             }
             if (!assembler.whole()) {
                 throw new LlmFailureException(new ProviderFailed(parts.id(), OptionalInt.empty(),
