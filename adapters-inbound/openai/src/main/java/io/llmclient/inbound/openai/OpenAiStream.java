@@ -102,6 +102,7 @@ final class OpenAiStream {
         private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         private final String model;
         private final long created;
+        private final ContentChunks contents;
         private boolean roleSent;
 
         Chunks(EventStream out, PreparedRequest prepared, ChatCompletionRequest request) {
@@ -110,6 +111,7 @@ final class OpenAiStream {
             this.request = request;
             this.model = prepared.model().id();
             this.created = clock.instant().getEpochSecond();
+            this.contents = new ContentChunks(codec, shapes, id, model, created);
         }
 
         @Override
@@ -144,7 +146,7 @@ final class OpenAiStream {
             switch (event) {
                 case StreamEvent.Delta delta -> {
                     roleFirst();
-                    out.data(codec.write(shapes.contentChunk(id, model, created, delta.text())));
+                    out.data(contents.chunk(delta.text()));
                 }
                 case StreamEvent.ToolCallDelta fragment -> {
                     roleFirst();
