@@ -232,22 +232,6 @@ public final class ProviderExchange {
     }
 
     /**
-     * {@link #finishStream} on a virtual thread of its own, which then closes {@code response}: the
-     * caller goes on at once. The answer's last event is then passed on as soon as it is read, not
-     * when the provider ends its body: an upstream that sends its body's end a moment after its last
-     * event (the kit's paced upstream: 20 ms, like its events) held every stream's last chunk and
-     * {@code [DONE]} back by that much (docs/benchmarks/llm-performance.md, issue 24). The caller
-     * must not touch {@code response} or {@code events} again.
-     */
-    public void finishStreamAside(EventStreamReader events, HttpClientResponse response) {
-        Thread.ofVirtual().name("stream-drain").start(() -> {
-            try (response) {
-                finishStream(events);
-            }
-        });
-    }
-
-    /**
      * The next event, empty at the end of the stream, within the request timeout (the longest
      * silence allowed between two events); a failure of the reader is a transport failure.
      */

@@ -57,9 +57,10 @@ import java.util.concurrent.CancellationException;
  * ({@link StreamDecoder#accepted()}), then each text delta and tool-call fragment as its event is
  * read, then one {@code Completed}. Deltas are handed on with {@link StreamSink#accept(StreamEvent, boolean)}
  * and a {@link StreamSink#flush()} once no whole event is left in what was read, so a burst that came
- * in one read leaves in one write, and nothing handed on waits for the network (decision 38). It ends well at the provider's last event
- * ({@link StreamDecoder#done()}; the rest of the body is then read aside, on a thread of its own, so
- * that the connection can be reused without holding the answer back), or at the end of the body, or after a silence, once the answer is whole
+ * in one read leaves in one write, and nothing handed on waits for the network (decision 38). It
+ * ends well at the provider's last event ({@link StreamDecoder#done()}; the rest of the body is then
+ * read so that the connection can be reused), or at the end of the body, or after a silence, once
+ * the answer is whole
  * ({@link StreamDecoder#whole()}); a body that ends before is a transient ProviderFailed without
  * status, since the answer may have been cut short. An exception from the sink passes unchanged;
  * an interrupted thread gets {@link CancellationException}. Either way the upstream response is
@@ -173,9 +174,7 @@ public final class HttpProvider implements LlmProvider {
         long start = System.nanoTime();
         ProviderExchange http = to.http();
         HttpClientResponse response = http.send(() -> to.request(parts.requests(), forwarded(request), context, true), context.a2a(), body);
-        // Set once the response is handed to the drain after the last event, which then closes it.
-        boolean drainedAside = false;
-        try (ResponseBudget.Reservation held = http.reserve()) {
+        try (response; ResponseBudget.Reservation held = http.reserve()) {
             int status = response.status().code();
             if (status < 200 || status >= 300) {
                 throw new LlmFailureException(errorAnswer(http, response, status, held));
@@ -204,10 +203,12 @@ public final class HttpProvider implements LlmProvider {
                     unflushed = true;
                 }
                 if (assembler.done()) {
+                    if (unflushed) {
+                        // Reading the rest of the body may wait: the last deltas go out first.
+                        sink.flush();
+                    }
                     sink.accept(new StreamEvent.Completed(response(result(assembler, status), context, start)));
-                    // The rest of the body (its end) is read aside: the answer is not held back for it.
-                    http.finishStreamAside(events, response);
-                    drainedAside = true;
+                    http.finishStream(events);
                     return;
                 }
                 if (unflushed && !events.eventAtHand()) {
@@ -227,10 +228,6 @@ public final class HttpProvider implements LlmProvider {
                         assembler.endedEarly(), true));
             }
             sink.accept(new StreamEvent.Completed(response(result(assembler, status), context, start)));
-        } finally {
-            if (!drainedAside) {
-                response.close();
-            }
         }
     }
 

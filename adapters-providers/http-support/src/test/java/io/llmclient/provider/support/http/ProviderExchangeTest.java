@@ -151,30 +151,6 @@ class ProviderExchangeTest {
     }
 
     @Test
-    void aStreamDrainedAsideReturnsBeforeItsBodyEndsAndItsConnectionServesTheNextCallOnceItHasEnded()
-            throws Exception {
-        List<Integer> ports = new java.util.concurrent.CopyOnWriteArrayList<>();
-        URI uri = serveStreams(Duration.ofMillis(300), ports);
-        ProviderExchange http = exchange(1024);
-        var took = new java.util.concurrent.atomic.AtomicReference<Duration>();
-        Thread.ofVirtual().start(() -> {
-            long start = System.nanoTime();
-            HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"));
-            var events = http.events(response, unshared());
-            while (http.next(events).map(ServerSentEvent::data).filter("[DONE]"::equals).isEmpty()) {
-                // up to the last event
-            }
-            http.finishStreamAside(events, response);
-            took.set(Duration.ofNanos(System.nanoTime() - start));
-        }).join(Duration.ofSeconds(10));
-        assertTrue(took.get().compareTo(Duration.ofMillis(250)) < 0, "waited for the body's end: " + took.get());
-        Thread.sleep(600);
-        streamToDone(http, client, uri);
-        assertEquals(2, ports.size());
-        assertEquals(ports.get(0), ports.get(1), "the drained connection was not used again");
-    }
-
-    @Test
     void theBodyIsPostedAsJsonWithTheA2aHeadersKnown() throws IOException {
         URI uri = serve(200, Map.of(), "{}");
         exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{\"q\":1}"), unshared());
