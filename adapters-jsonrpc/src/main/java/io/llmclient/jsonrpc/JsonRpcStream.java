@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
-import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.provider.StreamSink;
@@ -26,6 +25,7 @@ import io.llmclient.inbound.support.sse.ClientGone;
 import io.llmclient.inbound.support.sse.EventStream;
 import io.llmclient.inbound.support.sse.KeepAlives;
 import io.llmclient.inbound.support.sse.OpenStreams;
+import io.llmclient.inbound.support.sse.SseFrame;
 import io.llmclient.inbound.support.sse.WriteDeadline;
 import java.util.function.Supplier;
 
@@ -73,9 +73,9 @@ final class JsonRpcStream {
     private void stream(ServerRequest req, ServerResponse res, Reply.Stream call) {
         // Headers that go out with the first event: the overhead up to the first byte.
         // Should a drain's grace run out, the stream's last event says so.
-        Supplier<SseEvent> shutdown = () -> EventStream.namedEvent("error", codec.write(
+        Supplier<SseFrame> shutdown = () -> EventStream.namedEvent("error", codec.write(
                 responses.error(call.id(), JsonRpcRefusals.error(new Refusal.Draining()), call.traceId())));
-        var out = EventStream.start(req, res, call.traceId(), writes, keepAlives, openStreams, shutdown,
+        var out = EventStream.start(res, call.traceId(), writes, keepAlives, openStreams, shutdown,
                 () -> GatewayOverhead.write(res, call.call().overhead()));
         try {
             call.call().run(new Events(out, call));
@@ -106,6 +106,24 @@ final class JsonRpcStream {
 
         @Override
         public void accept(StreamEvent event) {
+            accept(event, false);
+        }
+
+        // The event's writes wait in the body's buffer while the provider has more at hand (decision 38).
+        @Override
+        public void accept(StreamEvent event, boolean moreAtHand) {
+            out.unflushed(() -> write(event));
+            if (!moreAtHand) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        private void write(StreamEvent event) {
             switch (event) {
                 case StreamEvent.Delta delta -> {
                     ObjectNode chunk = responses.object();

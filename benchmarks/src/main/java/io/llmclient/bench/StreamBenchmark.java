@@ -61,9 +61,13 @@ public class StreamBenchmark {
 
     @Benchmark
     public int parseAndReEmit(Blackhole out) {
-        Consumer<StreamEvent> reEmit = surface.equals("openai")
-                ? event -> out.consume(openAi.chunk(event))
-                : event -> out.consume(jsonRpc(event));
+        Consumer<StreamEvent> reEmit;
+        if (surface.equals("openai")) {
+            OpenAiReEmit.Stream chunks = openAi.stream();
+            reEmit = event -> out.consume(chunks.chunk(event));
+        } else {
+            reEmit = event -> out.consume(jsonRpc(event));
+        }
         return run(reEmit);
     }
 

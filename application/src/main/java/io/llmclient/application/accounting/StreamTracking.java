@@ -64,11 +64,29 @@ public final class StreamTracking implements StreamSink {
 
     @Override
     public void accept(StreamEvent event) {
+        accept(event, false);
+    }
+
+    @Override
+    public void accept(StreamEvent event, boolean moreAtHand) {
         switch (event) {
             // A tool-call fragment is output like text: it commits the stream and is its first token.
-            case StreamEvent.Delta _, StreamEvent.ToolCallDelta _ -> handOn(event);
+            case StreamEvent.Delta _, StreamEvent.ToolCallDelta _ -> handOn(event, moreAtHand);
             case StreamEvent.Completed done -> completed = done.response();
             case StreamEvent.Failed failed -> throw new LlmFailureException(failed.failure());
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (callerGone != null) {
+            throw callerGone;
+        }
+        try {
+            downstream.flush();
+        } catch (RuntimeException gone) {
+            callerGone = gone;
+            throw gone;
         }
     }
 
@@ -100,7 +118,7 @@ public final class StreamTracking implements StreamSink {
         return passedOn;
     }
 
-    private void handOn(StreamEvent delta) {
+    private void handOn(StreamEvent delta, boolean moreAtHand) {
         if (callerGone != null) {
             // The provider did not stop at the first exception: keep refusing.
             throw callerGone;
@@ -115,7 +133,7 @@ public final class StreamTracking implements StreamSink {
             timer.freeze();
         }
         try {
-            downstream.accept(delta);
+            downstream.accept(delta, moreAtHand);
         } catch (RuntimeException gone) {
             callerGone = gone;
             throw gone;

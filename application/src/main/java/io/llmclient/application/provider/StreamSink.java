@@ -12,6 +12,24 @@ public interface StreamSink {
     void accept(StreamEvent event);
 
     /**
+     * As {@link #accept(StreamEvent)}, with a hint: {@code moreAtHand} when the provider already
+     * holds what comes next (the rest of this event, or a whole next event read from the network in
+     * the same read), so it hands that on without waiting. The sink may then keep what it writes
+     * for this event in its buffer and send it with the next, one write for a burst of events
+     * instead of one per event (see docs/decisions.md, 'Coalesced stream writes'). A provider that
+     * passes {@code true} calls {@link #flush()} before it waits for the network again; the end of
+     * the stream ({@code Completed}, {@code Failed}, an exception) needs no flush of its own. The
+     * default ignores the hint.
+     */
+    default void accept(StreamEvent event, boolean moreAtHand) {
+        accept(event);
+    }
+
+    /** Sends what {@link #accept(StreamEvent, boolean)} kept back; the default has nothing to send. */
+    default void flush() {
+    }
+
+    /**
      * The provider has accepted the stream: its answer was a success and its first event has
      * arrived, but no delta yet (OpenAI's role-only first chunk, Anthropic's
      * {@code message_start}). Called at most once, before the first delta, and only by

@@ -323,6 +323,69 @@ class LlmServiceTest {
         }
 
         @Test
+        void theProvidersHintAndFlushReachTheCallersSinkInOrder() {
+            List<String> heard = new ArrayList<>();
+            openai.behaviour = (request, context, sink) -> {
+                sink.accept(new StreamEvent.Delta("Hel"), true);
+                sink.accept(new StreamEvent.Delta("lo"), true);
+                sink.flush();
+                sink.accept(new StreamEvent.Completed(FakeProvider.response(context, "Hello")));
+                return null;
+            };
+            service.stream(prepared(), new StreamSink() {
+                @Override
+                public void accept(StreamEvent event) {
+                    heard.add(event.getClass().getSimpleName());
+                }
+
+                @Override
+                public void accept(StreamEvent event, boolean moreAtHand) {
+                    heard.add(((StreamEvent.Delta) event).text() + (moreAtHand ? " held" : " now"));
+                }
+
+                @Override
+                public void flush() {
+                    heard.add("flush");
+                }
+            });
+            assertEquals(List.of("Hel held", "lo held", "flush", "Completed"), heard);
+        }
+
+        @Test
+        void aCallerGoneAtAFlushStopsTheProviderAndIsRecordedAsCancelled() {
+            var gone = new IllegalStateException("client gone");
+            openai.behaviour = (request, context, sink) -> {
+                sink.accept(new StreamEvent.Delta("Hel"), true);
+                assertThrows(IllegalStateException.class, sink::flush);
+                sink.flush();
+                return null;
+            };
+            var thrown = assertThrows(IllegalStateException.class, () -> service.stream(prepared(), new StreamSink() {
+                @Override
+                public void accept(StreamEvent event) {
+                    // Held: nothing to do until the flush.
+                }
+
+                @Override
+                public void flush() {
+                    throw gone;
+                }
+            }));
+            assertSame(gone, thrown);
+        }
+
+        @Test
+        void aSinkWithoutBatchingTakesHeldDeltasAsPlainOnes() {
+            streamWith((request, context, sink) -> {
+                sink.accept(new StreamEvent.Delta("Hel"), true);
+                sink.flush();
+                sink.accept(new StreamEvent.Completed(FakeProvider.response(context, "Hel")));
+                return null;
+            });
+            assertEquals(new StreamEvent.Delta("Hel"), received.getFirst());
+        }
+
+        @Test
         void timeToFirstTokenIsRecordedOnceAtTheFirstDelta() {
             streamWith((request, context, sink) -> helloStream(sink, context));
             assertEquals(List.of("metrics.started gpt-4.1-mini", "metrics.firstToken gpt-4.1-mini 100ms",

@@ -17,10 +17,32 @@ public final class OpenAiReEmit {
         this.shapes = new OpenAiShapes(codec.nodes());
     }
 
-    /** The chunk bytes of one event. */
+    /** A new stream's re-emit: its text deltas as {@link OpenAiStream} writes them ({@link ContentChunks}). */
+    public Stream stream() {
+        return new Stream();
+    }
+
+    /** One stream's chunks: all of one id, model and creation time. */
+    public final class Stream {
+        private final ContentChunks contents = new ContentChunks(codec, shapes, ID, MODEL, CREATED);
+
+        private Stream() {
+        }
+
+        /** The chunk bytes of one event. */
+        public byte[] chunk(StreamEvent event) {
+            return event instanceof StreamEvent.Delta delta ? contents.chunk(delta.text()) : OpenAiReEmit.this.chunk(event);
+        }
+    }
+
+    private static final String ID = "chatcmpl-0123456789abcdef0123456789abcdef";
+    private static final String MODEL = "gpt-4.1-mini";
+    private static final long CREATED = 1_764_000_000L;
+
+    /** The chunk bytes of one event, each from its own tree (how text deltas were written before decision 39). */
     public byte[] chunk(StreamEvent event) {
-        String id = "chatcmpl-0123456789abcdef0123456789abcdef";
-        long created = 1_764_000_000L;
+        String id = ID;
+        long created = CREATED;
         return switch (event) {
             case StreamEvent.Delta delta -> codec.write(shapes.contentChunk(id, "gpt-4.1-mini", created, delta.text()));
             case StreamEvent.ToolCallDelta fragment ->

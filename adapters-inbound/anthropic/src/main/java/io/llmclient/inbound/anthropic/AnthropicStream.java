@@ -1,7 +1,6 @@
 package io.llmclient.inbound.anthropic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.provider.StreamSink;
@@ -18,6 +17,7 @@ import io.llmclient.inbound.support.sse.ClientGone;
 import io.llmclient.inbound.support.sse.EventStream;
 import io.llmclient.inbound.support.sse.KeepAlives;
 import io.llmclient.inbound.support.sse.OpenStreams;
+import io.llmclient.inbound.support.sse.SseFrame;
 import io.llmclient.inbound.support.sse.WriteDeadline;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -42,7 +42,7 @@ import java.util.Optional;
 final class AnthropicStream {
     private static final System.Logger LOG = System.getLogger(AnthropicStream.class.getName());
     /** Anthropic's keep-alive, byte for byte as the recorded streams carry it. */
-    static final SseEvent PING = EventStream.namedEvent("ping",
+    static final SseFrame PING = EventStream.namedEvent("ping",
             "{\"type\": \"ping\"}".getBytes(StandardCharsets.UTF_8));
 
     private final LlmService service;
@@ -52,7 +52,7 @@ final class AnthropicStream {
     private final WriteDeadline writes;
     private final KeepAlives keepAlives;
     private final OpenStreams openStreams;
-    private final SseEvent shutdown;
+    private final SseFrame shutdown;
 
     AnthropicStream(LlmService service, JsonCodec codec, Replies replies, InboundLimits limits,
                     OpenStreams openStreams) {
@@ -78,7 +78,7 @@ final class AnthropicStream {
 
     private void stream(ServerRequest req, ServerResponse res, PreparedRequest prepared) {
         String traceId = prepared.request().context().traceId();
-        var out = EventStream.start(req, res, traceId, writes, keepAlives, openStreams, () -> shutdown,
+        var out = EventStream.start(res, traceId, writes, keepAlives, openStreams, () -> shutdown,
                 () -> GatewayOverhead.write(res, prepared.overhead()), PING);
         try {
             service.stream(prepared, new Events(out, prepared));
@@ -135,6 +135,24 @@ final class AnthropicStream {
 
         @Override
         public void accept(StreamEvent event) {
+            accept(event, false);
+        }
+
+        // The event's writes wait in the body's buffer while the provider has more at hand (decision 38).
+        @Override
+        public void accept(StreamEvent event, boolean moreAtHand) {
+            out.unflushed(() -> write(event));
+            if (!moreAtHand) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        private void write(StreamEvent event) {
             switch (event) {
                 case StreamEvent.Delta delta -> text(delta.text());
                 case StreamEvent.ToolCallDelta fragment -> toolCall(fragment);

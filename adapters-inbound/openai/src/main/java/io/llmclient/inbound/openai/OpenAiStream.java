@@ -1,6 +1,5 @@
 package io.llmclient.inbound.openai;
 
-import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.provider.StreamSink;
@@ -15,6 +14,7 @@ import io.llmclient.inbound.support.sse.ClientGone;
 import io.llmclient.inbound.support.sse.EventStream;
 import io.llmclient.inbound.support.sse.KeepAlives;
 import io.llmclient.inbound.support.sse.OpenStreams;
+import io.llmclient.inbound.support.sse.SseFrame;
 import io.llmclient.inbound.support.sse.WriteDeadline;
 import java.time.Clock;
 import java.util.Optional;
@@ -47,7 +47,7 @@ final class OpenAiStream {
     private final WriteDeadline writes;
     private final KeepAlives keepAlives;
     private final OpenStreams openStreams;
-    private final SseEvent shutdown;
+    private final SseFrame shutdown;
 
     OpenAiStream(LlmService service, JsonCodec codec, Replies replies, Clock clock, InboundLimits limits,
                  OpenStreams openStreams) {
@@ -76,7 +76,7 @@ final class OpenAiStream {
                         ChatCompletionRequest request) {
         String traceId = prepared.request().context().traceId();
         // Headers that go out with the first chunk: the overhead up to the first byte.
-        var out = EventStream.start(req, res, traceId, writes, keepAlives, openStreams, () -> shutdown,
+        var out = EventStream.start(res, traceId, writes, keepAlives, openStreams, () -> shutdown,
                 () -> GatewayOverhead.write(res, prepared.overhead()));
         try {
             service.stream(prepared, new Chunks(out, prepared, request));
@@ -102,6 +102,7 @@ final class OpenAiStream {
         private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         private final String model;
         private final long created;
+        private final ContentChunks contents;
         private boolean roleSent;
 
         Chunks(EventStream out, PreparedRequest prepared, ChatCompletionRequest request) {
@@ -110,6 +111,7 @@ final class OpenAiStream {
             this.request = request;
             this.model = prepared.model().id();
             this.created = clock.instant().getEpochSecond();
+            this.contents = new ContentChunks(codec, shapes, id, model, created);
         }
 
         @Override
@@ -123,10 +125,28 @@ final class OpenAiStream {
 
         @Override
         public void accept(StreamEvent event) {
+            accept(event, false);
+        }
+
+        // The event's writes wait in the body's buffer while the provider has more at hand (decision 38).
+        @Override
+        public void accept(StreamEvent event, boolean moreAtHand) {
+            out.unflushed(() -> write(event));
+            if (!moreAtHand) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        private void write(StreamEvent event) {
             switch (event) {
                 case StreamEvent.Delta delta -> {
                     roleFirst();
-                    out.data(codec.write(shapes.contentChunk(id, model, created, delta.text())));
+                    out.data(contents.chunk(delta.text()));
                 }
                 case StreamEvent.ToolCallDelta fragment -> {
                     roleFirst();

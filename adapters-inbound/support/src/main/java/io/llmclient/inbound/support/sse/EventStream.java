@@ -1,14 +1,14 @@
 package io.llmclient.inbound.support.sse;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
-import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.CloseConnectionException;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.sse.SseSink;
 import io.llmclient.inbound.support.context.A2aHeaders;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -17,24 +17,25 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * One {@code text/event-stream} response written through Helidon's SSE sink, opened only at the
+ * One {@code text/event-stream} response, written to the response's body stream, opened only at the
  * first event or the first keep-alive. Until then nothing has been sent, so a failure found
  * before either can still be answered as an ordinary JSON error by the caller
  * ({@link #endUnopened()}).
  *
  * <h2>Decisions</h2>
  * <ul>
- *   <li><b>No particular {@code Accept} header is needed</b> (contract section 9): Helidon's SSE
- *       sink provider only serves requests that accept {@code text/event-stream}, so the request's
- *       {@code Accept} is replaced (through Helidon's own {@code ServerRequest.header}) just before
- *       the sink is created.</li>
+ *   <li><b>No particular {@code Accept} header is needed</b> (contract section 9): the events are
+ *       written to the body stream, with the headers Helidon's SSE sink set ({@code Content-Type:
+ *       text/event-stream}, {@code Cache-Control: no-cache}), not through that sink, which only
+ *       serves requests that accept {@code text/event-stream}.</li>
  *   <li><b>{@code event: name} and {@code data: ...} with one space</b>, byte for byte as the
- *       contract and OpenAI write them: Helidon writes fields as {@code event:name}, which SSE
- *       parsers read the same, but line-splitting clients written against OpenAI's output do not.
- *       The space is written as the first character of the value, which the SSE specification
- *       strips when parsing.</li>
- *   <li><b>Every event is flushed as it is written</b> (Helidon's sink flushes each): the service
- *       adds no buffering, so time to first token is the provider's plus one write.</li>
+ *       contract and OpenAI write them ({@link SseFrame}).</li>
+ *   <li><b>An event is flushed as it is written</b>, unless the surface writes it inside
+ *       {@link #unflushed}: then it waits in the body's buffer for the next {@link #flush()} or
+ *       flushed write. The surfaces do so for an event whose provider already holds the next one
+ *       (read from the network in the same read), so a burst of events goes out in one write, and
+ *       flush before the provider waits again: nothing written waits for the network (decision 38).
+ *       Helidon's SSE sink flushed every event, one write and one chunk each.</li>
  *   <li><b>Back-pressure</b>: the service holds at most the event being written; the rest waits
  *       in the provider, which is not asked for more while a write blocks. A client that stops
  *       reading fills the socket buffers (the kernel's, a few MiB at most), then one write blocks;
@@ -58,31 +59,34 @@ import java.util.function.Supplier;
  */
 public final class EventStream {
     private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
-    private static final byte[] SPACE = {' '};
     /** {@code : keep-alive}, then the blank line that ends an event: SSE parsers skip comment lines. */
-    private static final SseEvent KEEP_ALIVE = SseEvent.builder().comment(" keep-alive").build();
+    private static final SseFrame KEEP_ALIVE = SseFrame.comment(" keep-alive");
+    private static final Header CACHE_NO_CACHE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache");
 
-    private final ServerRequest req;
     private final ServerResponse res;
     private final String traceId;
     private final WriteDeadline deadline;
     private final KeepAlives keepAlives;
     private final OpenStreams openStreams;
-    private final Supplier<SseEvent> shutdownEvent;
+    private final Supplier<SseFrame> shutdownEvent;
     private final Runnable firstEventHeaders;
-    private final SseEvent keepAliveEvent;
+    private final SseFrame keepAliveEvent;
     // Held by every write, by the opening and by the end: one writer at a time, whole events only.
     private final ReentrantLock writing = new ReentrantLock();
     private final AtomicBoolean keepAliveClaimed = new AtomicBoolean();
     private volatile long lastWriteNanos;
-    private SseSink sink;
+    /** Set by the stream's own thread inside {@link #unflushed}: its writes are not flushed. */
+    private volatile boolean holding;
+    /** The response body, once opened. */
+    private OutputStream body;
+    /** Whether bytes were written since the last flush. */
+    private boolean pending;
     private RuntimeException gone;
     private boolean ended;
 
-    private EventStream(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
-                        KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseEvent> shutdownEvent,
-                        Runnable firstEventHeaders, SseEvent keepAliveEvent) {
-        this.req = Objects.requireNonNull(req, "req");
+    private EventStream(ServerResponse res, String traceId, WriteDeadline writes,
+                        KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseFrame> shutdownEvent,
+                        Runnable firstEventHeaders, SseFrame keepAliveEvent) {
         this.res = Objects.requireNonNull(res, "res");
         this.traceId = Objects.requireNonNull(traceId, "traceId");
         this.deadline = Objects.requireNonNull(writes, "writes");
@@ -102,10 +106,10 @@ public final class EventStream {
      * it); {@code shutdownEvent} makes the last event should a drain end the stream (only then:
      * most streams never need it).
      */
-    public static EventStream start(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
-                                    KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseEvent> shutdownEvent,
+    public static EventStream start(ServerResponse res, String traceId, WriteDeadline writes,
+                                    KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseFrame> shutdownEvent,
                                     Runnable firstEventHeaders) {
-        return start(req, res, traceId, writes, keepAlives, openStreams, shutdownEvent, firstEventHeaders,
+        return start(res, traceId, writes, keepAlives, openStreams, shutdownEvent, firstEventHeaders,
                 KEEP_ALIVE);
     }
 
@@ -113,10 +117,10 @@ public final class EventStream {
      * As above, with the surface's own keep-alive event instead of the {@code : keep-alive} comment
      * (Anthropic's {@code ping} event, contract section 14).
      */
-    public static EventStream start(ServerRequest req, ServerResponse res, String traceId, WriteDeadline writes,
-                                    KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseEvent> shutdownEvent,
-                                    Runnable firstEventHeaders, SseEvent keepAliveEvent) {
-        var stream = new EventStream(req, res, traceId, writes, keepAlives, openStreams, shutdownEvent,
+    public static EventStream start(ServerResponse res, String traceId, WriteDeadline writes,
+                                    KeepAlives keepAlives, OpenStreams openStreams, Supplier<SseFrame> shutdownEvent,
+                                    Runnable firstEventHeaders, SseFrame keepAliveEvent) {
+        var stream = new EventStream(res, traceId, writes, keepAlives, openStreams, shutdownEvent,
                 firstEventHeaders, keepAliveEvent);
         keepAlives.add(stream);
         openStreams.add(stream);
@@ -124,28 +128,56 @@ public final class EventStream {
     }
 
     /** {@code event: name} with {@code data: json}, as {@link #event} writes it. */
-    public static SseEvent namedEvent(String name, byte[] json) {
-        return SseEvent.builder().name(" " + name).data(spaced(json)).build();
+    public static SseFrame namedEvent(String name, byte[] json) {
+        return SseFrame.named(name, json);
     }
 
     /** An unnamed {@code data: json} event, as {@link #data} writes it. */
-    public static SseEvent dataEvent(byte[] json) {
-        return SseEvent.builder().data(spaced(json)).build();
+    public static SseFrame dataEvent(byte[] json) {
+        return SseFrame.data(json);
     }
 
     /** Sends {@code event: name} with {@code data: json}; throws {@link ClientGone} when the client is gone. */
     public void event(String name, byte[] json) {
-        send(namedEvent(name, json));
+        send(out -> SseFrame.writeNamed(out, name, json));
     }
 
     /** Sends an unnamed event {@code data: text}; throws {@link ClientGone} when the client is gone. */
     public void data(byte[] text) {
-        send(dataEvent(text));
+        send(out -> SseFrame.writeData(out, text));
     }
 
     /** Sends an unnamed event {@code data: text}. */
     public void data(String text) {
         data(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs {@code writes}, this stream's own sends on the calling thread, without flushing them: they
+     * go out with the next {@link #flush()} or flushed write, or at the end of the stream. The
+     * caller flushes before anything that may wait (decision 38).
+     */
+    public void unflushed(Runnable writes) {
+        holding = true;
+        try {
+            writes.run();
+        } finally {
+            holding = false;
+        }
+    }
+
+    /** Sends what {@link #unflushed} writes left in the body's buffer; throws {@link ClientGone} when the client is gone. */
+    public void flush() {
+        writing.lock();
+        try {
+            if (!pending || ended) {
+                return;
+            }
+            throwIfGone();
+            write(out -> { }, true);
+        } finally {
+            writing.unlock();
+        }
     }
 
     /** Throws {@link ClientGone} when a keep-alive found the client gone; otherwise does nothing. */
@@ -168,7 +200,7 @@ public final class EventStream {
     public boolean endUnopened() {
         writing.lock();
         try {
-            if (sink != null || gone != null) {
+            if (body != null || gone != null) {
                 return false;
             }
             end();
@@ -186,11 +218,11 @@ public final class EventStream {
                 return;
             }
             end();
-            if (sink == null || gone != null) {
+            if (body == null || gone != null) {
                 return;
             }
             try {
-                deadline.write(sink::close);
+                closeBody();
             } catch (ClientGone | UncheckedIOException | CloseConnectionException left) {
                 // Nobody is left to read the end of the stream.
             }
@@ -213,8 +245,9 @@ public final class EventStream {
                 return false;
             }
             try {
-                write(shutdownEvent.get());
-                deadline.write(sink::close);
+                SseFrame last = shutdownEvent.get();
+                write(last::writeTo, true);
+                closeBody();
             } catch (ClientGone | UncheckedIOException | CloseConnectionException left) {
                 // Nobody is left to read it.
             }
@@ -250,7 +283,7 @@ public final class EventStream {
                 if (ended || gone != null || System.nanoTime() - lastWriteNanos < dueAfterNanos) {
                     return;
                 }
-                write(keepAliveEvent);
+                write(keepAliveEvent::writeTo, true);
             } catch (ClientGone left) {
                 gone = left;
                 LOG.log(System.Logger.Level.DEBUG, "stream client gone at a keep-alive (trace_id {0}): {1}", traceId,
@@ -268,35 +301,57 @@ public final class EventStream {
         }
     }
 
-    private void send(SseEvent event) {
+    private void send(Frame event) {
         writing.lock();
         try {
             throwIfGone();
             if (ended) {
                 throw new IllegalStateException("the stream has ended");
             }
-            if (sink == null) {
+            if (body == null) {
                 firstEventHeaders.run();
             }
-            write(event);
+            write(event, !holding);
         } finally {
             writing.unlock();
         }
     }
 
-    // Under the lock.
-    private void write(SseEvent event) {
+    /** Writes one event's bytes to the body. */
+    @FunctionalInterface
+    private interface Frame {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    // Under the lock. The headers go out with the first flush, in the same write as the first event.
+    private void write(Frame event, boolean flush) {
         deadline.write(() -> {
             try {
-                if (sink == null) {
+                if (body == null) {
                     open();
                 }
-                sink.emit(event);
-            } catch (UncheckedIOException | CloseConnectionException left) {
+                event.writeTo(body);
+                if (flush) {
+                    body.flush();
+                }
+            } catch (IOException | UncheckedIOException | CloseConnectionException left) {
                 throw new ClientGone("the client disconnected", left);
             }
         });
+        pending = !flush;
         lastWriteNanos = System.nanoTime();
+    }
+
+    // Under the lock: the end of the body (its last chunk), after what is still buffered.
+    private void closeBody() {
+        deadline.write(() -> {
+            try {
+                body.close();
+            } catch (IOException left) {
+                throw new ClientGone("the client disconnected", left);
+            }
+        });
+        pending = false;
     }
 
     // Under the lock.
@@ -313,17 +368,14 @@ public final class EventStream {
         openStreams.remove(this);
     }
 
+    // The headers Helidon's SSE sink sent, in its order: a content type unless one is set, then no caching.
     private void open() {
         res.status(Status.OK_200);
         res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
-        req.header(HeaderValues.ACCEPT_EVENT_STREAM);
-        sink = res.sink(SseSink.TYPE);
-    }
-
-    private static byte[] spaced(byte[] value) {
-        byte[] out = new byte[value.length + 1];
-        System.arraycopy(SPACE, 0, out, 0, 1);
-        System.arraycopy(value, 0, out, 1, value.length);
-        return out;
+        if (res.headers().contentType().isEmpty()) {
+            res.header(HeaderValues.CONTENT_TYPE_EVENT_STREAM);
+        }
+        res.header(CACHE_NO_CACHE);
+        body = res.outputStream();
     }
 }

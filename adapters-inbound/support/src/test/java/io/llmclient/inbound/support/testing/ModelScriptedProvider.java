@@ -30,6 +30,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * catalog model it is called for, so one test server covers every outcome.
  */
 public final class ModelScriptedProvider implements LlmProvider {
+    /**
+     * When set, the plain models' deltas are handed on with the "more at hand" hint and one flush
+     * at the end, as an HTTP provider hands on a burst read at once (decision 38).
+     */
+    public volatile boolean burst;
+
     public static final ProviderId FAKE = new ProviderId("fake");
     public static final ProviderId DOWN = new ProviderId("down");
     /** A made-up key that a buggy provider puts in its exception; it must never reach a response. */
@@ -168,7 +174,15 @@ public final class ModelScriptedProvider implements LlmProvider {
             default -> {
                 ChatResponse response = complete(request, context);
                 for (String piece : response.content().split("(?<= )")) {
-                    sink.accept(new StreamEvent.Delta(piece));
+                    if (burst) {
+                        // As an HTTP provider hands on events that came in one read: held, then one flush.
+                        sink.accept(new StreamEvent.Delta(piece), true);
+                    } else {
+                        sink.accept(new StreamEvent.Delta(piece));
+                    }
+                }
+                if (burst) {
+                    sink.flush();
                 }
                 sink.accept(new StreamEvent.Completed(response));
             }

@@ -55,9 +55,12 @@ import java.util.concurrent.CancellationException;
  *
  * <p>A stream's sink hears {@link StreamSink#opened()} once the provider accepted the stream
  * ({@link StreamDecoder#accepted()}), then each text delta and tool-call fragment as its event is
- * read, then one {@code Completed}. It ends well at the provider's last event
- * ({@link StreamDecoder#done()}; the rest of the body is then read so that the connection can be
- * reused), or at the end of the body, or after a silence, once the answer is whole
+ * read, then one {@code Completed}. Deltas are handed on with {@link StreamSink#accept(StreamEvent, boolean)}
+ * and a {@link StreamSink#flush()} once no whole event is left in what was read, so a burst that came
+ * in one read leaves in one write, and nothing handed on waits for the network (decision 38). It
+ * ends well at the provider's last event ({@link StreamDecoder#done()}; the rest of the body is then
+ * read so that the connection can be reused), or at the end of the body, or after a silence, once
+ * the answer is whole
  * ({@link StreamDecoder#whole()}); a body that ends before is a transient ProviderFailed without
  * status, since the answer may have been cut short. An exception from the sink passes unchanged;
  * an interrupted thread gets {@link CancellationException}. Either way the upstream response is
@@ -181,6 +184,7 @@ public final class HttpProvider implements LlmProvider {
             EventStreamReader events = http.events(response, held);
             var assembler = new StreamAssembler(parts.streams().get(), parts.errors());
             boolean opened = false;
+            boolean unflushed = false;
             Usage reported = Usage.ZERO;
             for (Optional<ServerSentEvent> next = next(http, events, assembler); next.isPresent();
                  next = next(http, events, assembler)) {
@@ -196,16 +200,30 @@ public final class HttpProvider implements LlmProvider {
                 }
                 for (StreamEvent delta : deltas) {
                     // Outside every try: an exception from the sink is the caller's and passes unchanged.
-                    sink.accept(delta);
+                    // Held by the sink (not flushed) until no whole event is left at hand: see flush below.
+                    sink.accept(delta, true);
+                    unflushed = true;
                 }
                 if (assembler.done()) {
+                    if (unflushed) {
+                        // Reading the rest of the body may wait: the last deltas go out first.
+                        sink.flush();
+                    }
                     sink.accept(new StreamEvent.Completed(response(result(assembler, status), context, start)));
                     http.finishStream(events);
                     return;
                 }
+                if (unflushed && !events.eventAtHand()) {
+                    // The next read may wait for the network: what the sink holds goes out first.
+                    sink.flush();
+                    unflushed = false;
+                }
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("stream cancelled by the caller");
                 }
+            }
+            if (unflushed) {
+                sink.flush();
             }
             if (!assembler.whole()) {
                 throw new LlmFailureException(new ProviderFailed(parts.id(), OptionalInt.empty(),

@@ -139,6 +139,53 @@ public final class EventStreamReader {
     }
 
     /**
+     * Whether a whole event that will be dispatched (a {@code data} line, then the blank line that
+     * ends its event) has already been read from the source, so that {@link #next()} returns it
+     * without reading more: the provider delivered it in the same read as the event just returned.
+     * Conservative: false when unsure (a line or an event begun before, a leading BOM), never true
+     * when {@link #next()} would have to wait. Looks only at what is buffered; costs a scan of it.
+     */
+    public boolean eventAtHand() {
+        if (line.size() > 0 || hasData || firstLine) {
+            return false;
+        }
+        boolean data = false;
+        boolean lineStart = true;
+        boolean lf = afterCr;
+        for (int at = position; at < limit; at++) {
+            byte b = buffer[at];
+            if (lf && b == LF) {
+                // The LF of a CRLF: the line already ended at its CR.
+                lf = false;
+                continue;
+            }
+            lf = false;
+            if (b == CR || b == LF) {
+                if (lineStart && data) {
+                    return true;
+                }
+                data = data && !lineStart;
+                lineStart = true;
+                lf = b == CR;
+            } else if (lineStart) {
+                lineStart = false;
+                data = data || isDataField(at);
+            }
+        }
+        return false;
+    }
+
+    // "data" then a colon or the end of its line: a data field, which makes the event dispatch.
+    private boolean isDataField(int at) {
+        if (at + 4 >= limit) {
+            return false;
+        }
+        byte after = buffer[at + 4];
+        return buffer[at] == 'd' && buffer[at + 1] == 'a' && buffer[at + 2] == 't' && buffer[at + 3] == 'a'
+                && (after == ':' || after == CR || after == LF);
+    }
+
+    /**
      * Reads and discards the rest of the stream, at most {@code maxBytes} of it: after a
      * provider's last event, so that the body is read to its end and its connection can be
      * used again.

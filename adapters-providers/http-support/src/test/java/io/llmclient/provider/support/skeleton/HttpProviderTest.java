@@ -308,6 +308,26 @@ class HttpProviderTest {
         }
     }
 
+    /** A sink that records each delta with its hint, each flush, and the end. */
+    private static final class Batching implements StreamSink {
+        final List<String> heard = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void accept(StreamEvent event) {
+            heard.add(event instanceof StreamEvent.Completed ? "completed" : event + " alone");
+        }
+
+        @Override
+        public void accept(StreamEvent event, boolean moreAtHand) {
+            heard.add(((StreamEvent.Delta) event).text() + (moreAtHand ? " held" : " now"));
+        }
+
+        @Override
+        public void flush() {
+            heard.add("flush");
+        }
+    }
+
     // ---- Availability ------------------------------------------------------------------------
 
     @Test
@@ -435,6 +455,26 @@ class HttpProviderTest {
                 .provider(PLAIN).content("Hello").toolCalls(new ToolCall("call_4", "now", "{}"))
                 .finishReason(FinishReason.STOP).usage(STREAM_USAGE).traceId("t-skeleton").latency(sink.completed().latency())
                 .build(), sink.completed());
+    }
+
+    @Test
+    void eventsThatCameInOneReadAreHandedOnHeldThenFlushedOnceBeforeTheNextWait() throws IOException {
+        // One write upstream: the three events arrive in one read; then the body stays open (a wait).
+        URI upstream = serve(200, "text/event-stream", event("text", "Hel") + event("text", "lo")
+                + event("finish", "{}"), true);
+        var sink = new Batching();
+        provider(settings(true, Optional.of(new ApiKey(KEY)), upstream, Duration.ofMillis(300), 1024), false)
+                .stream(REQUEST, CONTEXT, sink);
+        assertEquals(List.of("Hel held", "lo held", "flush", "completed"), sink.heard);
+    }
+
+    @Test
+    void aSinkThatIgnoresTheHintHearsEveryDeltaAsBefore() throws IOException {
+        URI upstream = serveEvents(event("text", "Hel") + event("text", "lo") + event("end", "{}"));
+        var sink = new Recording();
+        provider(upstream).stream(REQUEST, CONTEXT, sink);
+        assertEquals(List.of(new StreamEvent.Delta("Hel"), new StreamEvent.Delta("lo")), sink.heard.subList(0, 2));
+        assertEquals("Hello", sink.completed().content());
     }
 
     @Test

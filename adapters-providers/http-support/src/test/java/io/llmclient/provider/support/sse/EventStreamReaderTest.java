@@ -294,4 +294,53 @@ class EventStreamReaderTest {
                 });
         assertEquals(refused, assertThrows(IOException.class, reader::next));
     }
+
+    private static EventStreamReader readerOf(String body) {
+        return new EventStreamReader(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aWholeNextEventInWhatWasReadIsAtHand() throws IOException {
+        EventStreamReader events = readerOf("data: one\n\ndata: two\n\n");
+        assertEquals("one", events.next().orElseThrow().data());
+        assertTrue(events.eventAtHand());
+        assertEquals("two", events.next().orElseThrow().data());
+        assertFalse(events.eventAtHand(), "nothing left");
+    }
+
+    @Test
+    void aPartOfAnEventIsNotAtHand() throws IOException {
+        EventStreamReader events = readerOf("data: one\n\ndata: tw");
+        events.next();
+        assertFalse(events.eventAtHand(), "no blank line yet");
+        EventStreamReader ended = readerOf("data: one\n\ndata: two\n");
+        ended.next();
+        assertFalse(ended.eventAtHand(), "its data line, but not the blank line that ends it");
+    }
+
+    @Test
+    void commentsAndEventsWithoutDataAreNotAtHandButAWholeEventAfterThemIs() throws IOException {
+        EventStreamReader comment = readerOf("data: one\n\n: ping\n\nevent: x\n\n");
+        comment.next();
+        assertFalse(comment.eventAtHand(), "nothing here would be dispatched");
+        EventStreamReader after = readerOf("data: one\n\n: ping\n\nevent: x\ndata\n\n");
+        after.next();
+        assertTrue(after.eventAtHand(), "a bare data field dispatches an empty event");
+        EventStreamReader lookalike = readerOf("data: one\n\ndatum: x\n\n");
+        lookalike.next();
+        assertFalse(lookalike.eventAtHand(), "datum is not data");
+    }
+
+    @Test
+    void everyLineEndingEndsTheNextEventAsNextReadsIt() throws IOException {
+        for (String end : List.of("\r\n", "\r", "\n")) {
+            EventStreamReader events = readerOf("data: one" + end + end + "data: two" + end + end);
+            events.next();
+            assertTrue(events.eventAtHand(), () -> "line end " + end.replace("\r", "CR").replace("\n", "LF"));
+            assertEquals("two", events.next().orElseThrow().data());
+        }
+        EventStreamReader split = readerOf("data: one\r\n\r\ndata: two\r\n");
+        split.next();
+        assertFalse(split.eventAtHand(), "the CRLF after the blank line is no second blank line");
+    }
 }
