@@ -20,6 +20,9 @@ public final class Drain {
     private final Readiness readiness;
     private final InFlightLimitFilter inFlight;
     private final OpenStreams openStreams;
+    // How long the handlers of ended streams get to return, so that their bodies end whole.
+    private static final Duration ENDED_STREAMS_RETURN = Duration.ofSeconds(2);
+
     private final Duration grace;
 
     public Drain(Readiness readiness, InFlightLimitFilter inFlight, OpenStreams openStreams, Duration grace) {
@@ -49,6 +52,9 @@ public final class Drain {
                 int ended = openStreams.endAll();
                 LOG.warn("grace of {} over with {} requests still in flight; {} streams ended with an error event",
                         grace, stillInFlight, ended);
+                // A stream's body ends (its last chunk) only when its handler returns, which an ended
+                // stream does at its next token: stopping the server before would cut the error event off.
+                inFlight.awaitIdle(ENDED_STREAMS_RETURN);
             }
             return drained;
         } catch (InterruptedException interrupted) {
