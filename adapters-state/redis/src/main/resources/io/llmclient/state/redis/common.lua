@@ -22,9 +22,9 @@ end
 -- A key under the prefix that this version did not write (another program's, or an older version's
 -- of another shape) fails the call naming the key, before the script writes anything: nothing is
 -- counted from a value this version cannot read, and nothing of another program is overwritten or
--- deleted. settle and charge check all their keys first; admit and standings read every key they
--- use before writing any and check them only when a read fails (call). kinds: 'z' a sorted set,
--- 'n' a count (an integer as text), '-' not checked.
+-- deleted. charge checks all its keys first; admit, settle and standings read every key they use
+-- before writing any and check them only when a read fails or reads a value of another shape
+-- (call, countAt). kinds: 'z' a sorted set, 'n' a count (an integer as text), '-' not checked.
 local function checkKeys(kinds)
     for i = 1, #KEYS do
         local kind = string.sub(kinds, i, i)

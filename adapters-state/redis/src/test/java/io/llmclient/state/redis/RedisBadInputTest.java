@@ -132,6 +132,20 @@ class RedisBadInputTest {
     }
 
     @Test
+    void settleReadsItsSpendKeysBeforeWritingSoOneOfAnotherTypeChangesNothing() {
+        assertInstanceOf(Admission.Admitted.class, state.admit(KEY, Instant.now()));
+        String weekly = "bad:{k}:spend:key:k:" + BudgetPeriod.WEEKLY.periodName(Instant.now());
+        admin.hset(weekly, Map.of("usd", "3"));
+        var settle = assertThrows(StateUnavailableException.class,
+                () -> state.settle(KEY, 10, new NanoUsd(5), Instant.now(), "settlement-1"));
+        assertTrue(settle.getMessage().contains(weekly + " is not the count this version writes"), settle::getMessage);
+        // The place is still held, no spend counted, and the id not marked: it can be charged later.
+        assertEquals("1", admin.get("bad:{k}:key:k:inflight"));
+        assertEquals(false, admin.exists("bad:{k}:spend:key:k:" + BudgetPeriod.DAILY.periodName(Instant.now())));
+        assertEquals(false, admin.exists("bad:{k}:charge:settlement-1"));
+    }
+
+    @Test
     void replicasWhoseClocksDisagreeShareOneWindowOnRedisTime() {
         var key = List.of(new LimitedParty("k", LimitedParty.Kind.KEY, "k",
                 new Limits(Optional.of(2L), Optional.empty(), Optional.empty(), Optional.empty())));
