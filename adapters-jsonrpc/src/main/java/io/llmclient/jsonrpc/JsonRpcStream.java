@@ -22,6 +22,7 @@ import io.llmclient.jsonrpc.protocol.JsonRpcRefusals;
 import io.llmclient.jsonrpc.protocol.Responses;
 import io.llmclient.inbound.support.refusal.Refusal;
 import io.llmclient.inbound.support.sse.ClientGone;
+import io.llmclient.inbound.support.sse.CoalescingSink;
 import io.llmclient.inbound.support.sse.EventStream;
 import io.llmclient.inbound.support.sse.KeepAlives;
 import io.llmclient.inbound.support.sse.OpenStreams;
@@ -95,35 +96,19 @@ final class JsonRpcStream {
     }
 
     /** Writes one call's events as they come. */
-    private final class Events implements StreamSink {
+    private final class Events extends CoalescingSink {
         private final EventStream out;
         private final Reply.Stream call;
 
         Events(EventStream out, Reply.Stream call) {
+            super(out);
             this.out = out;
             this.call = call;
         }
 
+        // The event's frames wait in the body's buffer while the provider has more at hand (decision 38).
         @Override
-        public void accept(StreamEvent event) {
-            accept(event, false);
-        }
-
-        // The event's writes wait in the body's buffer while the provider has more at hand (decision 38).
-        @Override
-        public void accept(StreamEvent event, boolean moreAtHand) {
-            out.unflushed(() -> write(event));
-            if (!moreAtHand) {
-                out.flush();
-            }
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
-
-        private void write(StreamEvent event) {
+        protected void write(StreamEvent event) {
             switch (event) {
                 case StreamEvent.Delta delta -> {
                     ObjectNode chunk = responses.object();

@@ -3,7 +3,6 @@ package io.llmclient.inbound.anthropic;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.llmclient.application.provider.StreamSink;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.service.PreparedRequest;
 import io.llmclient.domain.chat.ChatResponse;
@@ -14,6 +13,7 @@ import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.context.GatewayOverhead;
 import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.inbound.support.sse.ClientGone;
+import io.llmclient.inbound.support.sse.CoalescingSink;
 import io.llmclient.inbound.support.sse.EventStream;
 import io.llmclient.inbound.support.sse.KeepAlives;
 import io.llmclient.inbound.support.sse.OpenStreams;
@@ -109,7 +109,7 @@ final class AnthropicStream {
     }
 
     /** Writes one stream's events as Anthropic's, numbering its content blocks. */
-    private final class Events implements StreamSink {
+    private final class Events extends CoalescingSink {
         private final EventStream out;
         private final PreparedRequest prepared;
         private final String id = AnthropicShapes.newMessageId();
@@ -121,6 +121,7 @@ final class AnthropicStream {
         private int toolCallsStarted;
 
         Events(EventStream out, PreparedRequest prepared) {
+            super(out);
             this.out = out;
             this.prepared = prepared;
         }
@@ -133,26 +134,9 @@ final class AnthropicStream {
             return true;
         }
 
+        // The event's frames wait in the body's buffer while the provider has more at hand (decision 38).
         @Override
-        public void accept(StreamEvent event) {
-            accept(event, false);
-        }
-
-        // The event's writes wait in the body's buffer while the provider has more at hand (decision 38).
-        @Override
-        public void accept(StreamEvent event, boolean moreAtHand) {
-            out.unflushed(() -> write(event));
-            if (!moreAtHand) {
-                out.flush();
-            }
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
-
-        private void write(StreamEvent event) {
+        protected void write(StreamEvent event) {
             switch (event) {
                 case StreamEvent.Delta delta -> text(delta.text());
                 case StreamEvent.ToolCallDelta fragment -> toolCall(fragment);

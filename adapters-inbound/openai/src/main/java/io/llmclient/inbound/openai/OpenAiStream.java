@@ -11,6 +11,7 @@ import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.context.GatewayOverhead;
 import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.inbound.support.sse.ClientGone;
+import io.llmclient.inbound.support.sse.CoalescingSink;
 import io.llmclient.inbound.support.sse.EventStream;
 import io.llmclient.inbound.support.sse.KeepAlives;
 import io.llmclient.inbound.support.sse.OpenStreams;
@@ -95,7 +96,7 @@ final class OpenAiStream {
     }
 
     /** Writes one stream's events as chunks that all carry the same id, model and creation time. */
-    private final class Chunks implements StreamSink {
+    private final class Chunks extends CoalescingSink {
         private final EventStream out;
         private final PreparedRequest prepared;
         private final ChatCompletionRequest request;
@@ -106,6 +107,7 @@ final class OpenAiStream {
         private boolean roleSent;
 
         Chunks(EventStream out, PreparedRequest prepared, ChatCompletionRequest request) {
+            super(out);
             this.out = out;
             this.prepared = prepared;
             this.request = request;
@@ -123,26 +125,9 @@ final class OpenAiStream {
             return true;
         }
 
+        // The event's frames wait in the body's buffer while the provider has more at hand (decision 38).
         @Override
-        public void accept(StreamEvent event) {
-            accept(event, false);
-        }
-
-        // The event's writes wait in the body's buffer while the provider has more at hand (decision 38).
-        @Override
-        public void accept(StreamEvent event, boolean moreAtHand) {
-            out.unflushed(() -> write(event));
-            if (!moreAtHand) {
-                out.flush();
-            }
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
-
-        private void write(StreamEvent event) {
+        protected void write(StreamEvent event) {
             switch (event) {
                 case StreamEvent.Delta delta -> {
                     roleFirst();
