@@ -102,9 +102,7 @@ public final class InProcessQuotaState implements QuotaState {
 
     @Override
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-        if (firstTime(settlementId)) {
-            settle(parties, tokens, cost, now);
-        }
+        settle(parties, 1, tokens, cost, now, settlementId);
     }
 
     @Override
