@@ -5,6 +5,7 @@ import io.llmclient.application.state.StateLink;
 import io.llmclient.application.state.StateUnavailableException;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.money.NanoUsd;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -18,9 +19,10 @@ import java.util.UUID;
  * failure out for callers with limits or a budget, which refuses them with -32009. Either way no spend is lost: what is
  * charged while the store does not answer is kept and added to it, once, when it answers again.
  * A request is settled on the state that admitted it, which holds its in-flight places. Built with
- * {@link #settlingAfterAnswers}, settlements with room to spare go to the store after the answer,
- * batched (see {@link SettlementQueue}); a caller near its max-parallel limit is settled before its
- * answer, so that its next request never finds its own place still taken.
+ * {@link #settlingAfterAnswers}, settlements with room to spare go to the store after the answer:
+ * the next admission of the same parties carries them in its own step, and those nobody takes are
+ * sent batched (see {@link SettlementQueue}); a caller near a limit is settled before its answer,
+ * so that its next request never finds its own place still taken.
  */
 public final class SharedQuotaState implements QuotaState, AutoCloseable {
     private final QuotaState shared;
@@ -31,28 +33,32 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
 
     /** Settles every request before its answer: two round trips per request. */
     public SharedQuotaState(QuotaState shared, StateLink link) {
-        this(shared, link, 0);
+        this(shared, link, 0, Duration.ZERO);
     }
 
-    private SharedQuotaState(QuotaState shared, StateLink link, int queued) {
+    private SharedQuotaState(QuotaState shared, StateLink link, int queued, Duration linger) {
         this.shared = Objects.requireNonNull(shared, "shared");
         this.link = Objects.requireNonNull(link, "link");
         this.outage = new OutageSpend(shared, link);
         link.onRecovery(outage::replay);
-        this.later = queued == 0 ? Optional.empty() : Optional.of(new SettlementQueue(queued,
-                (parties, calls, tokens, cost, at) -> settleShared(parties, calls, tokens, cost, at)));
+        this.later = queued == 0 ? Optional.empty() : Optional.of(new SettlementQueue(queued, linger,
+                (parties, calls) -> settleShared(parties, calls.calls(), calls.tokens(), calls.cost(), calls.at(),
+                        calls.id())));
     }
 
     /**
-     * Settles requests after their answers where that is safe, in batches: one round trip per
-     * request on its path. At most {@code queued} settlements wait; beyond that a request settles
-     * before its answer. Close it to send what waits.
+     * Settles requests after their answers where that is safe: one round trip per request in all.
+     * A settlement waits for the next admission of the same parties, which settles it in its own
+     * step ({@link QuotaState#settleThenAdmit}); one that no admission took within {@code linger}
+     * is sent on its own, batched with others. At most {@code queued} settlements wait; beyond that
+     * a request settles before its answer. Close it to send what waits.
      */
-    public static SharedQuotaState settlingAfterAnswers(QuotaState shared, StateLink link, int queued) {
+    public static SharedQuotaState settlingAfterAnswers(QuotaState shared, StateLink link, int queued,
+                                                        Duration linger) {
         if (queued < 1) {
             throw new IllegalArgumentException("at least one settlement can wait, not " + queued);
         }
-        return new SharedQuotaState(shared, link, queued);
+        return new SharedQuotaState(shared, link, queued, linger);
     }
 
     @Override
@@ -60,10 +66,14 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         if (parties.isEmpty()) {
             return Admission.Admitted.unlimited();
         }
+        Optional<SettledCalls> earlier = later.flatMap(queue -> queue.takeFor(parties, now));
         Admission admission;
         try {
-            admission = link.call("admit", () -> shared.admit(parties, now));
+            admission = link.call("admit", () -> earlier.isEmpty() ? shared.admit(parties, now)
+                    : shared.settleThenAdmit(parties, earlier.get(), now));
         } catch (StateUnavailableException unavailable) {
+            // As a settlement sent alone that failed: its places expire, its spend waits under its id.
+            earlier.ifPresent(calls -> outage.addSettlement(parties, calls.cost(), calls.at(), calls.id()));
             if (link.mode() == StateFailureMode.CLOSED && limitsAnything(parties)) {
                 throw unavailable;
             }

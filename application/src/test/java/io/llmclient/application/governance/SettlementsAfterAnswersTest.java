@@ -126,10 +126,15 @@ class SettlementsAfterAnswersTest {
     private StateLink link;
     private SharedQuotaState state;
 
+    // Without a linger: sent as soon as the sender is free, as the cases of batching need.
     private SharedQuotaState settlingAfterAnswers(int queued) {
+        return settlingAfterAnswers(queued, Duration.ZERO);
+    }
+
+    private SharedQuotaState settlingAfterAnswers(int queued, Duration linger) {
         link = new StateLink(store, StateFailureMode.OPEN, TimeSource.system(), MetricsPort.none(), Sleeper.system(),
                 Duration.ofMillis(10));
-        state = SharedQuotaState.settlingAfterAnswers(store, link, queued);
+        state = SharedQuotaState.settlingAfterAnswers(store, link, queued, linger);
         return state;
     }
 
@@ -290,6 +295,63 @@ class SettlementsAfterAnswersTest {
         store.open();
         await(() -> store.steps.size() == 3, "three steps");
         assertEquals(List.of(1L, 2L, 4L), store.steps.stream().map(Step::nanos).toList());
+    }
+
+    @Test
+    void theNextAdmissionOfTheSamePartiesCarriesTheirWaitingSettlementsInItsOwnStep() throws Exception {
+        settlingAfterAnswers(100, Duration.ofSeconds(30));
+        var first = admitted(PARTIES);
+        var second = admitted(PARTIES);
+        first.settle(10, new NanoUsd(USD), Instant.now());
+        second.settle(20, new NanoUsd(2 * USD), Instant.now());
+        var solo = List.of(team("ops", maxParallel(10)));
+        admitted(solo).settle(7, NanoUsd.ZERO, Instant.now());
+        assertEquals(3, state.settlementsWaiting());
+        assertEquals(2, store.standing(ALICE).parallel().orElseThrow().inUse());
+
+        var third = assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
+        // One step on the caller's thread: the two calls summed, settled before the admission.
+        assertEquals(List.of(new Step(PARTIES, 2, 30, 3 * USD, Thread.currentThread().getName())), store.steps);
+        assertEquals(1, third.standings().getFirst().parallel().orElseThrow().inUse());
+        assertEquals(3 * USD, third.standings().get(1).budget().orElseThrow().spent().nanos());
+        // Another caller's settlement still waits for its own parties.
+        assertEquals(1, state.settlementsWaiting());
+    }
+
+    @Test
+    void aSettlementNoAdmissionTakesIsSentAfterTheLinger() throws Exception {
+        settlingAfterAnswers(100, Duration.ofMillis(50));
+        long settled = System.nanoTime();
+        admitted(PARTIES).settle(10, new NanoUsd(USD), Instant.now());
+        await(() -> store.steps.size() == 1, "the lingering settlement to be sent");
+        assertTrue(System.nanoTime() - settled >= TimeUnit.MILLISECONDS.toNanos(50), "sent before its linger");
+        assertEquals(new Step(PARTIES, 1, 10, USD, "llm-settlements"), store.steps.getFirst());
+        assertEquals(0, state.settlementsWaiting());
+        assertEquals(0, store.standing(ALICE).parallel().orElseThrow().inUse());
+    }
+
+    @Test
+    void aCarriedSettlementTheStoreDidNotTakeIsChargedOnceWhenItAnswersAgain() throws Exception {
+        settlingAfterAnswers(100, Duration.ofSeconds(30));
+        admitted(PARTIES).settle(10, new NanoUsd(5 * USD), Instant.now());
+        store.down = true;
+        // Failing open: admitted from memory, and the carried spend kept for the store.
+        assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
+        assertEquals(0, state.settlementsWaiting());
+        assertTrue(state.outstandingNanos() > 0);
+        store.down = false;
+        await(() -> state.outstandingNanos() == 0, "the outage spend to be replayed");
+        assertEquals(5 * USD, store.standing(ALICE).budget().orElseThrow().spent().nanos());
+        assertEquals(5 * USD, store.standing(RESEARCH).budget().orElseThrow().spent().nanos());
+    }
+
+    @Test
+    void closingSendsTheSettlementsThatLinger() {
+        settlingAfterAnswers(100, Duration.ofSeconds(30));
+        admitted(PARTIES).settle(10, new NanoUsd(USD), Instant.now());
+        state.close();
+        assertEquals(List.of(new Step(PARTIES, 1, 10, USD, "llm-settlements")), store.steps);
+        assertEquals(0, store.standing(ALICE).parallel().orElseThrow().inUse());
     }
 
     @Test

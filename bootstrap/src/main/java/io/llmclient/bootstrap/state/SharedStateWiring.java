@@ -42,6 +42,10 @@ public final class SharedStateWiring implements AutoCloseable {
     // Settlements waiting to be sent after their answers; beyond this many (Redis slower than the
     // traffic) requests settle before answering again (decision 40).
     private static final int SETTLEMENTS_WAITING = 10_000;
+    // How long a settlement waits for the next admission of its parties to carry it (one script for
+    // both) before it is sent on its own: what other replicas see of its tokens and spend lags by at
+    // most this (decision 43).
+    private static final Duration SETTLEMENT_LINGER = Duration.ofMillis(20);
 
     // Another replica's pause or circuit is seen here at most this late (decision 35).
     private static final Duration POLL_EVERY = Duration.ofMillis(250);
@@ -80,7 +84,8 @@ public final class SharedStateWiring implements AutoCloseable {
         var store = new RedisStore(settings.url().get(), settings.timeout(), MAX_CONNECTIONS, settings.trustedCas());
         var link = new StateLink(store, settings.failureMode(), time, metrics, sleeper, PROBE_EVERY);
         var quotas = SharedQuotaState.settlingAfterAnswers(
-                new RedisQuotaState(store, settings.prefix(), IN_FLIGHT_TTL), link, SETTLEMENTS_WAITING);
+                new RedisQuotaState(store, settings.prefix(), IN_FLIGHT_TTL), link, SETTLEMENTS_WAITING,
+                SETTLEMENT_LINGER);
         // The guards' clock: the view's deadlines are compared on it. The poll sleeps in real time.
         var health = new SharedProviderHealth(new RedisProviderHealth(store, settings.prefix(), circuitMemory), link,
                 time, Sleeper.system(), providers, POLL_EVERY, probeLease);

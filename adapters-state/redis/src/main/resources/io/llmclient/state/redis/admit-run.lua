@@ -1,0 +1,3 @@
+-- admit on its own (admit.lua).
+expectedKinds = admitKinds(ARGV)
+return admitRequest(KEYS, ARGV)

@@ -1,0 +1,34 @@
+package io.llmclient.application.governance;
+
+import io.llmclient.domain.money.NanoUsd;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Calls of the same parties that ended and were not yet settled, summed: their number (the
+ * in-flight places to give back), their tokens and their cost, the time that names the spend
+ * periods, and the id under which they count once. How settlements that waited after their
+ * answers travel with the next admission of the same parties (see
+ * {@link QuotaState#settleThenAdmit}).
+ *
+ * @param calls  how many calls, at least one
+ * @param tokens their tokens, summed
+ * @param cost   their cost, summed
+ * @param at     the time whose periods their spend belongs to
+ * @param id     the settlement's id: the same id again changes nothing
+ */
+public record SettledCalls(int calls, long tokens, NanoUsd cost, Instant at, String id) {
+
+    /** Checks the values. */
+    public SettledCalls {
+        if (calls < 1) {
+            throw new IllegalArgumentException("settled calls are at least one, not " + calls);
+        }
+        if (tokens < 0) {
+            throw new IllegalArgumentException("settled tokens are not negative, not " + tokens);
+        }
+        Objects.requireNonNull(cost, "cost");
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(id, "id");
+    }
+}
