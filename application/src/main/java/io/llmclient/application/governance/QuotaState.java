@@ -10,8 +10,7 @@ import java.util.List;
  * windows, requests in flight, and spend per period. In process by default; the shared-state
  * adapter keeps the same state for all replicas. Each method is one atomic step (one script or
  * command on a shared store), so that a request costs at most two round trips: {@link #admit} and
- * the settlement of its admission, or one when its settlement travels with the next admission of
- * the same parties ({@link #settleThenAdmit}). Shared-state adapters throw
+ * the settlement of its admission. Shared-state adapters throw
  * {@link io.llmclient.application.state.StateUnavailableException} when the store does not answer. State is kept per party (key or team), and survives a policy reload.
  */
 public interface QuotaState {
@@ -49,18 +48,6 @@ public interface QuotaState {
      * @throws IllegalArgumentException when {@code calls} is below one
      */
     void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now, String settlementId);
-
-    /**
-     * Settles {@code earlier} calls of the same parties (as {@link #settle(List, int, long, NanoUsd,
-     * Instant, String)}, once per id), then admits a request as {@link #admit}: the places given
-     * back and the spend counted before the limits are checked. A shared store does both in one
-     * step, so that a settlement that waited after its answer costs no round trip of its own; this
-     * default does them one after the other.
-     */
-    default Admission settleThenAdmit(List<LimitedParty> parties, SettledCalls earlier, Instant now) {
-        settle(parties, earlier.calls(), earlier.tokens(), earlier.cost(), earlier.at(), earlier.id());
-        return admit(parties, now);
-    }
 
     /** The parties' standings, without changing anything. */
     List<Standing> standings(List<LimitedParty> parties, Instant now);

@@ -3,13 +3,12 @@ package io.llmclient.application.governance;
 import io.llmclient.domain.money.NanoUsd;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Calls of the same parties that ended and were not yet settled, summed: their number (the
  * in-flight places to give back), their tokens and their cost, the time that names the spend
- * periods, and the id under which they count once. How settlements that waited after their
- * answers travel with the next admission of the same parties (see
- * {@link QuotaState#settleThenAdmit}).
+ * periods, and the id under which they count once: what {@link SettlementQueue} sends as one step.
  *
  * @param calls  how many calls, at least one
  * @param tokens their tokens, summed
@@ -17,10 +16,9 @@ import java.util.Objects;
  * @param at     the time whose periods their spend belongs to
  * @param id     the settlement's id: the same id again changes nothing
  */
-public record SettledCalls(int calls, long tokens, NanoUsd cost, Instant at, String id) {
+record SettledCalls(int calls, long tokens, NanoUsd cost, Instant at, String id) {
 
-    /** Checks the values. */
-    public SettledCalls {
+    SettledCalls {
         if (calls < 1) {
             throw new IllegalArgumentException("settled calls are at least one, not " + calls);
         }
@@ -30,5 +28,16 @@ public record SettledCalls(int calls, long tokens, NanoUsd cost, Instant at, Str
         Objects.requireNonNull(cost, "cost");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(id, "id");
+    }
+
+    /** One call, under a new id. */
+    static SettledCalls one(long tokens, NanoUsd cost, Instant at) {
+        return new SettledCalls(1, tokens, cost, at, UUID.randomUUID().toString());
+    }
+
+    /** These and one call more, summed, under this id. */
+    SettledCalls andOneMore(long moreTokens, NanoUsd moreCost, Instant when) {
+        return new SettledCalls(calls + 1, tokens + moreTokens, new NanoUsd(cost.nanos() + moreCost.nanos()),
+                when.isAfter(at) ? when : at, id);
     }
 }

@@ -19,10 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Settlements sent to the shared store after the answer instead of before it, so that a request
  * costs one round trip on its path (the admission) rather than two. They wait summed per parties
- * and UTC day (the budget periods' unit). The next admission of the same parties takes its group
- * ({@link #takeFor}) and settles it in its own step; a group nobody takes within {@code linger} is
- * sent by one thread, in the order the groups began. The queue is bounded: when it is full the
- * caller settles itself, as without the queue. Closing sends what waits.
+ * and UTC day (the budget periods' unit), and a group is sent {@code linger} after it began, by
+ * one thread, as one step: at any rate a group's settling costs the store one step per linger,
+ * not one per call. A caller that must settle at once takes its group along ({@link #takeFor}).
+ * The queue is bounded: when it is full the caller settles itself, as without the queue. Closing
+ * sends what waits.
  * See docs/decisions.md sections 40 and 43.
  */
 final class SettlementQueue implements AutoCloseable {
@@ -78,8 +79,8 @@ final class SettlementQueue implements AutoCloseable {
 
     /**
      * @param capacity how many settlements may wait, at least one
-     * @param linger   how long a group waits for the next admission of its parties before it is sent
-     * @param sender   the store step for a group nobody took
+     * @param linger   how long a group waits for more settlements of its parties before it is sent
+     * @param sender   the store step for a group
      */
     SettlementQueue(int capacity, Duration linger, Sender sender) {
         if (capacity < 1) {
@@ -119,7 +120,7 @@ final class SettlementQueue implements AutoCloseable {
         }
     }
 
-    /** Takes what waits for exactly these parties on the day of {@code now}, for the caller to settle. */
+    /** Takes what waits for exactly these parties on the day of {@code now}, for the caller to settle with its own. */
     Optional<SettledCalls> takeFor(List<LimitedParty> parties, Instant now) {
         Sum sum;
         lock.lock();

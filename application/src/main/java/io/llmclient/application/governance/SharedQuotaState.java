@@ -19,10 +19,10 @@ import java.util.UUID;
  * failure out for callers with limits or a budget, which refuses them with -32009. Either way no spend is lost: what is
  * charged while the store does not answer is kept and added to it, once, when it answers again.
  * A request is settled on the state that admitted it, which holds its in-flight places. Built with
- * {@link #settlingAfterAnswers}, settlements with room to spare go to the store after the answer:
- * the next admission of the same parties carries them in its own step, and those nobody takes are
- * sent batched (see {@link SettlementQueue}); a caller near a limit is settled before its answer,
- * so that its next request never finds its own place still taken.
+ * {@link #settlingAfterAnswers}, settlements with room to spare go to the store after the answer,
+ * batched over a short linger (see {@link SettlementQueue}); a caller near a limit is settled
+ * before its answer, together with its settlements that wait, so that its next request never finds
+ * its own places still taken.
  */
 public final class SharedQuotaState implements QuotaState, AutoCloseable {
     private final QuotaState shared;
@@ -47,11 +47,11 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     }
 
     /**
-     * Settles requests after their answers where that is safe: one round trip per request in all.
-     * A settlement waits for the next admission of the same parties, which settles it in its own
-     * step ({@link QuotaState#settleThenAdmit}); one that no admission took within {@code linger}
-     * is sent on its own, batched with others. At most {@code queued} settlements wait; beyond that
-     * a request settles before its answer. Close it to send what waits.
+     * Settles requests after their answers where that is safe, batched: one round trip per request
+     * on its path, and a fraction of a step per request to settle. A settlement waits up to
+     * {@code linger} for others of the same parties to be sent with it in one step. At most
+     * {@code queued} settlements wait; beyond that a request settles before its answer. Close it to
+     * send what waits.
      */
     public static SharedQuotaState settlingAfterAnswers(QuotaState shared, StateLink link, int queued,
                                                         Duration linger) {
@@ -66,14 +66,10 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         if (parties.isEmpty()) {
             return Admission.Admitted.unlimited();
         }
-        Optional<SettledCalls> earlier = later.flatMap(queue -> queue.takeFor(parties, now));
         Admission admission;
         try {
-            admission = link.call("admit", () -> earlier.isEmpty() ? shared.admit(parties, now)
-                    : shared.settleThenAdmit(parties, earlier.get(), now));
+            admission = link.call("admit", () -> shared.admit(parties, now));
         } catch (StateUnavailableException unavailable) {
-            // As a settlement sent alone that failed: its places expire, its spend waits under its id.
-            earlier.ifPresent(calls -> outage.addSettlement(parties, calls.cost(), calls.at(), calls.id()));
             if (link.mode() == StateFailureMode.CLOSED && limitsAnything(parties)) {
                 throw unavailable;
             }
@@ -91,10 +87,18 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // at most half of its max-parallel places, tpm and budget (a caller with one call at a time is
     // then never refused for its own previous call, and a budget is not run past by late spend).
     private Settlement settlement(List<LimitedParty> parties, List<Standing> standings) {
-        if (later.isEmpty() || !roomy(standings)) {
+        if (later.isEmpty()) {
             return (tokens, cost, at) -> settleShared(parties, 1, tokens, cost, at);
         }
         SettlementQueue queue = later.get();
+        if (!roomy(standings)) {
+            // Settled now, with what waits of the same parties: their places come back at once.
+            return (tokens, cost, at) -> {
+                SettledCalls all = queue.takeFor(parties, at).map(waiting -> waiting.andOneMore(tokens, cost, at))
+                        .orElseGet(() -> SettledCalls.one(tokens, cost, at));
+                settleShared(parties, all.calls(), all.tokens(), all.cost(), all.at(), all.id());
+            };
+        }
         return (tokens, cost, at) -> {
             if (!queue.offer(parties, tokens, cost, at)) {
                 settleShared(parties, 1, tokens, cost, at);

@@ -298,51 +298,33 @@ class SettlementsAfterAnswersTest {
     }
 
     @Test
-    void theNextAdmissionOfTheSamePartiesCarriesTheirWaitingSettlementsInItsOwnStep() throws Exception {
-        settlingAfterAnswers(100, Duration.ofSeconds(30));
-        var first = admitted(PARTIES);
-        var second = admitted(PARTIES);
-        first.settle(10, new NanoUsd(USD), Instant.now());
-        second.settle(20, new NanoUsd(2 * USD), Instant.now());
-        var solo = List.of(team("ops", maxParallel(10)));
-        admitted(solo).settle(7, NanoUsd.ZERO, Instant.now());
-        assertEquals(3, state.settlementsWaiting());
-        assertEquals(2, store.standing(ALICE).parallel().orElseThrow().inUse());
-
-        var third = assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
-        // One step on the caller's thread: the two calls summed, settled before the admission.
-        assertEquals(List.of(new Step(PARTIES, 2, 30, 3 * USD, Thread.currentThread().getName())), store.steps);
-        assertEquals(1, third.standings().getFirst().parallel().orElseThrow().inUse());
-        assertEquals(3 * USD, third.standings().get(1).budget().orElseThrow().spent().nanos());
-        // Another caller's settlement still waits for its own parties.
-        assertEquals(1, state.settlementsWaiting());
-    }
-
-    @Test
-    void aSettlementNoAdmissionTakesIsSentAfterTheLinger() throws Exception {
+    void settlementsOfTheSamePartiesWithinTheLingerAreSentAsOneStepWhenItEnds() throws Exception {
         settlingAfterAnswers(100, Duration.ofMillis(50));
-        long settled = System.nanoTime();
-        admitted(PARTIES).settle(10, new NanoUsd(USD), Instant.now());
-        await(() -> store.steps.size() == 1, "the lingering settlement to be sent");
-        assertTrue(System.nanoTime() - settled >= TimeUnit.MILLISECONDS.toNanos(50), "sent before its linger");
-        assertEquals(new Step(PARTIES, 1, 10, USD, "llm-settlements"), store.steps.getFirst());
+        long started = System.nanoTime();
+        var settlements = List.of(admitted(PARTIES), admitted(PARTIES), admitted(PARTIES));
+        for (int i = 0; i < settlements.size(); i++) {
+            settlements.get(i).settle(10 + i, new NanoUsd(USD), Instant.now());
+        }
+        await(() -> store.steps.size() == 1, "the lingering settlements to be sent");
+        assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(50), "sent before the linger ended");
+        assertEquals(new Step(PARTIES, 3, 33, 3 * USD, "llm-settlements"), store.steps.getFirst());
         assertEquals(0, state.settlementsWaiting());
         assertEquals(0, store.standing(ALICE).parallel().orElseThrow().inUse());
     }
 
     @Test
-    void aCarriedSettlementTheStoreDidNotTakeIsChargedOnceWhenItAnswersAgain() throws Exception {
+    void aCallerPastHalfItsMaxParallelSettlesItsWaitingCallsWithItsOwn() {
         settlingAfterAnswers(100, Duration.ofSeconds(30));
-        admitted(PARTIES).settle(10, new NanoUsd(5 * USD), Instant.now());
-        store.down = true;
-        // Failing open: admitted from memory, and the carried spend kept for the store.
-        assertInstanceOf(Admission.Admitted.class, state.admit(PARTIES, Instant.now()));
+        var tight = List.of(teamKey("bob", "research", maxParallel(4)), RESEARCH);
+        // One and two places of four in use: room to spare, so they wait.
+        admitted(tight).settle(1, new NanoUsd(1), Instant.now());
+        admitted(tight).settle(2, new NanoUsd(2), Instant.now());
+        assertEquals(2, state.settlementsWaiting());
+        // Three in use: settled at once, and the two waiting go with it, so all three places come back.
+        admitted(tight).settle(4, new NanoUsd(4), Instant.now());
+        assertEquals(List.of(new Step(tight, 3, 7, 7, Thread.currentThread().getName())), store.steps);
         assertEquals(0, state.settlementsWaiting());
-        assertTrue(state.outstandingNanos() > 0);
-        store.down = false;
-        await(() -> state.outstandingNanos() == 0, "the outage spend to be replayed");
-        assertEquals(5 * USD, store.standing(ALICE).budget().orElseThrow().spent().nanos());
-        assertEquals(5 * USD, store.standing(RESEARCH).budget().orElseThrow().spent().nanos());
+        assertEquals(0, store.standing(tight.getFirst()).parallel().orElseThrow().inUse());
     }
 
     @Test

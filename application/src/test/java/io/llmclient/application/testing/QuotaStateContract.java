@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.llmclient.application.governance.Admission;
 import io.llmclient.application.governance.QuotaState;
-import io.llmclient.application.governance.SettledCalls;
 import io.llmclient.application.governance.Standing;
 import io.llmclient.domain.failure.LlmFailure.BudgetExceeded;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
@@ -501,47 +500,6 @@ public abstract class QuotaStateContract {
         state().settle(parties, 0, new NanoUsd(USD), now, "settlement-lost");
         assertEquals(new NanoUsd(USD), spent(alice, now));
         assertEquals(new NanoUsd(USD), spent(research, now));
-    }
-
-    @Test
-    void settledCallsCarriedIntoAnAdmissionGiveTheirPlacesBackAndCountBeforeItsLimitsAreChecked() {
-        var team = team("t", limits(null, 1000L, 3L, new Budget(new NanoUsd(10 * USD), BudgetPeriod.MONTHLY)));
-        var key = teamKey("k", "t", limits(100L, 500L, 2L, new Budget(new NanoUsd(10 * USD), BudgetPeriod.DAILY)));
-        var parties = List.of(key, team);
-        admitted(parties);
-        admitted(parties);
-        // Both of the key's places are taken: only the carried settlement lets the third in.
-        var earlier = new SettledCalls(2, 150, new NanoUsd(2 * USD), now, "carried-1");
-        var admitted = assertInstanceOf(Admission.Admitted.class, state().settleThenAdmit(parties, earlier, now));
-        assertEquals(Optional.of(new Standing.InFlight(2, 1)), admitted.standings().get(0).parallel());
-        assertEquals(Optional.of(new Standing.InFlight(3, 1)), admitted.standings().get(1).parallel());
-        assertWindow(100, 97, admitted.standings().get(0).requests());
-        assertWindow(500, 350, admitted.standings().get(0).tokens());
-        assertWindow(1000, 850, admitted.standings().get(1).tokens());
-        assertEquals(new NanoUsd(2 * USD), admitted.standings().get(0).budget().orElseThrow().spent());
-        assertEquals(new NanoUsd(2 * USD), admitted.standings().get(1).budget().orElseThrow().spent());
-    }
-
-    @Test
-    void carriedCallsCountOncePerIdAndTheirSpendCanRefuseTheAdmissionThatCarriesThem() {
-        var key = soloKey("k", limits(null, null, 5L, new Budget(new NanoUsd(3 * USD), BudgetPeriod.DAILY)));
-        var parties = List.of(key);
-        admitted(parties);
-        admitted(parties);
-        var earlier = new SettledCalls(1, 10, new NanoUsd(2 * USD), now, "carried-2");
-        assertInstanceOf(Admission.Admitted.class, state().settleThenAdmit(parties, earlier, now));
-        // The same id again (a retried script whose answer was lost): neither place nor spend again.
-        assertInstanceOf(Admission.Admitted.class, state().settleThenAdmit(parties, earlier, now));
-        state().charge(parties, new NanoUsd(2 * USD), now, "carried-2");
-        var standing = standing(key);
-        assertEquals(Optional.of(new Standing.InFlight(5, 3)), standing.parallel());
-        assertEquals(new NanoUsd(2 * USD), standing.budget().orElseThrow().spent());
-        // Spend carried in counts before the budget is checked: 2 + 1 reaches the 3 dollars.
-        var refusal = state().settleThenAdmit(parties, new SettledCalls(1, 0, new NanoUsd(USD), now, "carried-3"), now);
-        var exceeded = assertInstanceOf(BudgetExceeded.class, assertInstanceOf(Admission.Refused.class, refusal).failure());
-        assertEquals(new NanoUsd(3 * USD), exceeded.spent());
-        // Refused, the admission took no place; the carried call gave its own back.
-        assertEquals(Optional.of(new Standing.InFlight(5, 2)), standing(key).parallel());
     }
 
     // ---- concurrency

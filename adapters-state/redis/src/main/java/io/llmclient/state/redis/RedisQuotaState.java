@@ -2,7 +2,6 @@ package io.llmclient.state.redis;
 
 import io.llmclient.application.governance.Admission;
 import io.llmclient.application.governance.QuotaState;
-import io.llmclient.application.governance.SettledCalls;
 import io.llmclient.application.governance.Standing;
 import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
 import io.llmclient.domain.failure.LlmFailure;
@@ -53,7 +52,6 @@ public final class RedisQuotaState implements QuotaState {
     private final String inFlightTtlMillis;
     private final RedisStore.Script admit;
     private final RedisStore.Script settle;
-    private final RedisStore.Script settleThenAdmit;
     private final RedisStore.Script standings;
     private final RedisStore.Script charge;
 
@@ -72,9 +70,8 @@ public final class RedisQuotaState implements QuotaState {
             throw new IllegalArgumentException("the in-flight TTL must be positive");
         }
         this.inFlightTtlMillis = Long.toString(inFlightTtl.toMillis());
-        this.admit = store.script("common.lua", "admit.lua", "admit-run.lua");
-        this.settle = store.script("common.lua", "settle.lua", "settle-run.lua");
-        this.settleThenAdmit = store.script("common.lua", "settle.lua", "admit.lua", "settle-then-admit-run.lua");
+        this.admit = store.script("common.lua", "admit.lua");
+        this.settle = store.script("common.lua", "settle.lua");
         this.standings = store.script("common.lua", "standings.lua");
         this.charge = store.script("common.lua", "charge.lua");
     }
@@ -84,32 +81,6 @@ public final class RedisQuotaState implements QuotaState {
         if (parties.isEmpty()) {
             return Admission.Admitted.unlimited();
         }
-        Step step = admitStep(parties, now);
-        return admit.run(step.keys(), step.args(), reply -> admission((List<?>) reply, parties, now));
-    }
-
-    // One script for both: the settlement's keys and values first, then the admission's, each part
-    // preceded by its counts (settle-then-admit-run.lua).
-    @Override
-    public Admission settleThenAdmit(List<LimitedParty> parties, SettledCalls earlier, Instant now) {
-        if (parties.isEmpty()) {
-            return Admission.Admitted.unlimited();
-        }
-        Step settling = settleStep(parties, earlier.calls(), earlier.tokens(), earlier.cost(), earlier.at(),
-                Optional.of(earlier.id()));
-        Step admitting = admitStep(parties, now);
-        var keys = new ArrayList<String>(settling.keys().size() + admitting.keys().size());
-        keys.addAll(settling.keys());
-        keys.addAll(admitting.keys());
-        var args = new ArrayList<String>(2 + settling.args().size() + admitting.args().size());
-        args.add(Integer.toString(settling.keys().size()));
-        args.add(Integer.toString(settling.args().size()));
-        args.addAll(settling.args());
-        args.addAll(admitting.args());
-        return settleThenAdmit.run(keys, args, reply -> admission((List<?>) reply, parties, now));
-    }
-
-    private Step admitStep(List<LimitedParty> parties, Instant now) {
         var keys = new ArrayList<String>(1 + 5 * parties.size());
         var args = new ArrayList<String>(2 + 4 * parties.size());
         keys.add(slotKey(parties) + ":seq");
@@ -123,7 +94,7 @@ public final class RedisQuotaState implements QuotaState {
             args.add(orAbsent(limits.maxParallel()));
             args.add(limits.budget().map(budget -> Long.toString(budget.limit().nanos())).orElse("-1"));
         }
-        return new Step(keys, args);
+        return admit.run(keys, args, reply -> admission((List<?>) reply, parties, now));
     }
 
     private Admission admission(List<?> reply, List<LimitedParty> parties, Instant now) {
@@ -177,12 +148,6 @@ public final class RedisQuotaState implements QuotaState {
         if (parties.isEmpty()) {
             return;
         }
-        Step step = settleStep(parties, calls, tokens, cost, now, id);
-        settle.run(step.keys(), step.args());
-    }
-
-    private Step settleStep(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
-                            Optional<String> id) {
         var keys = new ArrayList<String>(2 + 7 * parties.size());
         var args = new ArrayList<String>(8 + parties.size());
         keys.add(slotKey(parties) + ":seq");
@@ -210,7 +175,7 @@ public final class RedisQuotaState implements QuotaState {
             keys.add(slotKey(parties) + ":charge:" + settlementId);
             args.add(Long.toString(SETTLEMENT_ID_TTL_MILLIS));
         });
-        return new Step(keys, args);
+        settle.run(keys, args);
     }
 
     @Override
@@ -300,10 +265,6 @@ public final class RedisQuotaState implements QuotaState {
     private String spendKey(LimitedParty party, BudgetPeriod period, Instant now) {
         return prefix + "{" + party.slot() + "}:spend:" + party.kind().name().toLowerCase(Locale.ROOT) + ":"
                 + party.id() + ":" + period.periodName(now);
-    }
-
-    // A script's KEYS and ARGV.
-    private record Step(List<String> keys, List<String> args) {
     }
 
     private static String orAbsent(Optional<Long> limit) {

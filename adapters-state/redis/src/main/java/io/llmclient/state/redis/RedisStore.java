@@ -197,13 +197,10 @@ public final class RedisStore implements StateStore, AutoCloseable {
                     + message.split(" ", 2)[0] + ")";
         }
         if (message.startsWith("WRONGTYPE")) {
-            // The scripts check their keys before writing: the call changed nothing, and nothing is
-            // deleted (an admission that carried settlements says so itself: they were counted).
-            String detail = message.replaceFirst(" script: \\w+, on @user_script:\\d+\\.?$", "");
+            // The scripts check their keys before writing: the call changed nothing, and nothing is deleted.
             return "Redis at " + address + " holds a key under LLM_STATE_PREFIX that this version did not write "
-                    + "(left by another program or an older version?)"
-                    + (detail.contains("(the admission changed nothing") ? ": " : "; the call changed nothing: ")
-                    + detail;
+                    + "(left by another program or an older version?); the call changed nothing: "
+                    + message.replaceFirst(" script: \\w+, on @user_script:\\d+\\.?$", "");
         }
         if (message.contains("Could not get a resource") || message.contains("Pool")) {
             return "no connection to Redis at " + address + " came free within " + timeoutMillis + " ms";

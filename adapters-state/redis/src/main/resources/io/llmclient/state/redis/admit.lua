@@ -8,105 +8,99 @@
 -- without a budget)} when admitted,
 -- {0, party (1-based), 'rpm'|'tpm', retry after ms}, {0, party, 'max_parallel', -1} or
 -- {0, party, 'budget', spent (text)} when refused; a refused request counts nothing.
+local inFlightTtl = ARGV[1]
+local parties = tonumber(ARGV[2])
+local counts = {}
+-- Every key is read (call) before anything is counted: a key of another shape fails the call first.
+expectedKinds = kinds('n', 'zznnn', parties)
 
--- What the admission's KEYS are (see kinds).
-local function admitKinds(ARGV)
-    return kinds('n', 'zznnn', tonumber(ARGV[2]))
+for i = 1, parties do
+    local k = 1 + (i - 1) * 5
+    local a = 2 + (i - 1) * 4
+    local rpm = tonumber(ARGV[a + 1])
+    local tpm = tonumber(ARGV[a + 2])
+    local maxParallel = tonumber(ARGV[a + 3])
+    local c = { rpm = 0, tpm = 0 }
+    if rpm >= 0 then
+        call('ZREMRANGEBYSCORE', KEYS[k + 1], '-inf', cutoff)
+        c.rpm = redis.call('ZCARD', KEYS[k + 1])
+        if c.rpm >= rpm then
+            -- Admits again once enough of its oldest admissions have left the window.
+            local at = c.rpm - rpm
+            local freeing = redis.call('ZRANGE', KEYS[k + 1], at, at, 'WITHSCORES')
+            if #freeing == 0 then
+                return { 0, i, 'rpm', WINDOW }
+            end
+            return { 0, i, 'rpm', tonumber(freeing[2]) + WINDOW - now }
+        end
+    end
+    if tpm >= 0 then
+        c.tpm = tpmSum(KEYS[k + 2], KEYS[k + 3], true)
+        if c.tpm >= tpm then
+            local left = c.tpm
+            local freeing = now
+            local entries = redis.call('ZRANGE', KEYS[k + 2], 0, -1, 'WITHSCORES')
+            for e = 1, #entries, 2 do
+                if left < tpm then
+                    break
+                end
+                left = left - tokensOf(entries[e])
+                freeing = tonumber(entries[e + 1])
+            end
+            return { 0, i, 'tpm', freeing + WINDOW - now }
+        end
+    end
+    c.inFlight = tonumber(countAt(KEYS[k + 4]))
+    if maxParallel >= 0 and c.inFlight >= maxParallel then
+        return { 0, i, 'max_parallel', -1 }
+    end
+    counts[i] = c
 end
 
-local function admitRequest(KEYS, ARGV)
-    local inFlightTtl = ARGV[1]
-    local parties = tonumber(ARGV[2])
-    local counts = {}
-    -- Every key is read (call) before anything is counted: a key of another shape fails the call first.
-    for i = 1, parties do
-        local k = 1 + (i - 1) * 5
-        local a = 2 + (i - 1) * 4
-        local rpm = tonumber(ARGV[a + 1])
-        local tpm = tonumber(ARGV[a + 2])
-        local maxParallel = tonumber(ARGV[a + 3])
-        local c = { rpm = 0, tpm = 0 }
-        if rpm >= 0 then
-            call('ZREMRANGEBYSCORE', KEYS[k + 1], '-inf', cutoff)
-            c.rpm = redis.call('ZCARD', KEYS[k + 1])
-            if c.rpm >= rpm then
-                -- Admits again once enough of its oldest admissions have left the window.
-                local at = c.rpm - rpm
-                local freeing = redis.call('ZRANGE', KEYS[k + 1], at, at, 'WITHSCORES')
-                if #freeing == 0 then
-                    return { 0, i, 'rpm', WINDOW }
-                end
-                return { 0, i, 'rpm', tonumber(freeing[2]) + WINDOW - now }
-            end
+for i = 1, parties do
+    local budget = ARGV[2 + (i - 1) * 4 + 4]
+    counts[i].spent = '0'
+    if budget ~= '-1' then
+        local spent = countAt(KEYS[1 + (i - 1) * 5 + 5])
+        if atLeast(spent, budget) then
+            return { 0, i, 'budget', spent }
         end
-        if tpm >= 0 then
-            c.tpm = tpmSum(KEYS[k + 2], KEYS[k + 3], true)
-            if c.tpm >= tpm then
-                local left = c.tpm
-                local freeing = now
-                local entries = redis.call('ZRANGE', KEYS[k + 2], 0, -1, 'WITHSCORES')
-                for e = 1, #entries, 2 do
-                    if left < tpm then
-                        break
-                    end
-                    left = left - tokensOf(entries[e])
-                    freeing = tonumber(entries[e + 1])
-                end
-                return { 0, i, 'tpm', freeing + WINDOW - now }
-            end
-        end
-        c.inFlight = tonumber(countAt(KEYS[k + 4]))
-        if maxParallel >= 0 and c.inFlight >= maxParallel then
-            return { 0, i, 'max_parallel', -1 }
-        end
-        counts[i] = c
+        counts[i].spent = spent
     end
-
-    for i = 1, parties do
-        local budget = ARGV[2 + (i - 1) * 4 + 4]
-        counts[i].spent = '0'
-        if budget ~= '-1' then
-            local spent = countAt(KEYS[1 + (i - 1) * 5 + 5])
-            if atLeast(spent, budget) then
-                return { 0, i, 'budget', spent }
-            end
-            counts[i].spent = spent
-        end
-    end
-
-    -- One member for every rpm window of this admission (they are different keys), taken before the
-    -- first count: a sequence of another shape fails the call here.
-    local seq
-    for i = 1, parties do
-        if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 and not seq then
-            seq = call('INCR', KEYS[1])
-            redis.call('PEXPIRE', KEYS[1], WINDOW)
-        end
-    end
-
-    local reply = { 1 }
-    for i = 1, parties do
-        local k = 1 + (i - 1) * 5
-        local c = counts[i]
-        local rpmReset = 0
-        if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 then
-            redis.call('ZADD', KEYS[k + 1], now, seq)
-            redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
-            c.rpm = c.rpm + 1
-            rpmReset = WINDOW
-        end
-        local tpmReset = 0
-        if tonumber(ARGV[2 + (i - 1) * 4 + 2]) >= 0 then
-            tpmReset = resetAfter(KEYS[k + 2])
-        end
-        local inFlight = redis.call('INCR', KEYS[k + 4])
-        redis.call('PEXPIRE', KEYS[k + 4], inFlightTtl)
-        table.insert(reply, c.rpm)
-        table.insert(reply, rpmReset)
-        table.insert(reply, c.tpm)
-        table.insert(reply, tpmReset)
-        table.insert(reply, inFlight)
-        table.insert(reply, c.spent)
-    end
-    return reply
 end
+
+-- One member for every rpm window of this admission (they are different keys), taken before the
+-- first count: a sequence of another shape fails the call here.
+local seq
+for i = 1, parties do
+    if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 and not seq then
+        seq = call('INCR', KEYS[1])
+        redis.call('PEXPIRE', KEYS[1], WINDOW)
+    end
+end
+
+local reply = { 1 }
+for i = 1, parties do
+    local k = 1 + (i - 1) * 5
+    local c = counts[i]
+    local rpmReset = 0
+    if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 then
+        redis.call('ZADD', KEYS[k + 1], now, seq)
+        redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
+        c.rpm = c.rpm + 1
+        rpmReset = WINDOW
+    end
+    local tpmReset = 0
+    if tonumber(ARGV[2 + (i - 1) * 4 + 2]) >= 0 then
+        tpmReset = resetAfter(KEYS[k + 2])
+    end
+    local inFlight = redis.call('INCR', KEYS[k + 4])
+    redis.call('PEXPIRE', KEYS[k + 4], inFlightTtl)
+    table.insert(reply, c.rpm)
+    table.insert(reply, rpmReset)
+    table.insert(reply, c.tpm)
+    table.insert(reply, tpmReset)
+    table.insert(reply, inFlight)
+    table.insert(reply, c.spent)
+end
+return reply

@@ -9,83 +9,74 @@
 --   text), ARGV[5..7] when the daily, weekly and monthly spend keys expire (epoch ms); then per party,
 --   1 if it has a tpm limit; then, with a marker, how long it is kept (ms).
 -- A settlement whose id is marked already (sent again, or charged after its answer was lost) changes nothing.
+local parties = tonumber(ARGV[1])
+local calls = tonumber(ARGV[2])
+local tokens = tonumber(ARGV[3])
+local cost = ARGV[4]
+expectedKinds = kinds('n', 'znnnnnn', parties) .. '-'
 
--- What the settlement's KEYS are (see kinds); the marker's is not checked.
-local function settleKinds(KEYS, ARGV)
-    local parties = tonumber(ARGV[1])
-    local marker = #KEYS > 1 + parties * 7 and '-' or ''
-    return kinds('n', 'znnnnnn', parties) .. marker
+-- Spend keys are only added to: read together (one MGET, one EXISTS) so that one of another shape
+-- fails the call before anything is written.
+local function spendReadable(first)
+    local values = call('MGET', KEYS[first], KEYS[first + 1], KEYS[first + 2], KEYS[first + 3])
+    local present = 0
+    for p = 1, 4 do
+        if values[p] then
+            present = present + 1
+            if not string.match(values[p], '^%d+$') then
+                checkKeys(expectedKinds)
+            end
+        end
+    end
+    -- MGET reads a key of another type as absent; EXISTS counts it.
+    if call('EXISTS', KEYS[first], KEYS[first + 1], KEYS[first + 2], KEYS[first + 3]) ~= present then
+        checkKeys(expectedKinds)
+    end
 end
 
-local function settleCalls(KEYS, ARGV)
-    local parties = tonumber(ARGV[1])
-    local calls = tonumber(ARGV[2])
-    local tokens = tonumber(ARGV[3])
-    local cost = ARGV[4]
-
-    -- Spend keys are only added to: read together (one MGET, one EXISTS) so that one of another shape
-    -- fails the call before anything is written.
-    local function spendReadable(first)
-        local values = call('MGET', KEYS[first], KEYS[first + 1], KEYS[first + 2], KEYS[first + 3])
-        local present = 0
-        for p = 1, 4 do
-            if values[p] then
-                present = present + 1
-                if not string.match(values[p], '^%d+$') then
-                    checkKeys(expectedKinds)
-                end
-            end
-        end
-        -- MGET reads a key of another type as absent; EXISTS counts it.
-        if call('EXISTS', KEYS[first], KEYS[first + 1], KEYS[first + 2], KEYS[first + 3]) ~= present then
-            checkKeys(expectedKinds)
+-- Every key read before anything is counted (pruning a tpm window of entries that left it, and
+-- taking a sequence number, change no count).
+local inFlight = {}
+local seq
+for i = 1, parties do
+    local k = 1 + (i - 1) * 7
+    inFlight[i] = tonumber(countAt(KEYS[k + 3]))
+    if ARGV[7 + i] == '1' and tokens > 0 then
+        tpmSum(KEYS[k + 1], KEYS[k + 2], true)
+        if not seq then
+            seq = call('INCR', KEYS[1])
+            redis.call('PEXPIRE', KEYS[1], WINDOW)
         end
     end
-
-    -- Every key read before anything is counted (pruning a tpm window of entries that left it, and
-    -- taking a sequence number, change no count).
-    local inFlight = {}
-    local seq
-    for i = 1, parties do
-        local k = 1 + (i - 1) * 7
-        inFlight[i] = tonumber(countAt(KEYS[k + 3]))
-        if ARGV[7 + i] == '1' and tokens > 0 then
-            tpmSum(KEYS[k + 1], KEYS[k + 2], true)
-            if not seq then
-                seq = call('INCR', KEYS[1])
-                redis.call('PEXPIRE', KEYS[1], WINDOW)
-            end
-        end
-        if cost ~= '0' then
-            spendReadable(k + 4)
-        end
+    if cost ~= '0' then
+        spendReadable(k + 4)
     end
-
-    local marker = KEYS[2 + parties * 7]
-    if marker and not redis.call('SET', marker, '1', 'NX', 'PX', ARGV[8 + parties]) then
-        return 0
-    end
-
-    for i = 1, parties do
-        local k = 1 + (i - 1) * 7
-        if inFlight[i] > 0 then
-            redis.call('DECRBY', KEYS[k + 3], math.min(inFlight[i], calls))
-        end
-        if ARGV[7 + i] == '1' and tokens > 0 then
-            redis.call('ZADD', KEYS[k + 1], now, seq .. ':' .. tokens)
-            redis.call('INCRBY', KEYS[k + 2], tokens)
-            redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
-            redis.call('PEXPIRE', KEYS[k + 2], WINDOW)
-        end
-        if cost ~= '0' then
-            for p = 0, 3 do
-                -- A period's key expires at a fixed time, set when its first spend creates it.
-                local spent = redis.call('INCRBY', KEYS[k + 4 + p], cost)
-                if p < 3 and spent == tonumber(cost) then
-                    redis.call('PEXPIREAT', KEYS[k + 4 + p], ARGV[5 + p])
-                end
-            end
-        end
-    end
-    return parties
 end
+
+local marker = KEYS[2 + parties * 7]
+if marker and not redis.call('SET', marker, '1', 'NX', 'PX', ARGV[8 + parties]) then
+    return 0
+end
+
+for i = 1, parties do
+    local k = 1 + (i - 1) * 7
+    if inFlight[i] > 0 then
+        redis.call('DECRBY', KEYS[k + 3], math.min(inFlight[i], calls))
+    end
+    if ARGV[7 + i] == '1' and tokens > 0 then
+        redis.call('ZADD', KEYS[k + 1], now, seq .. ':' .. tokens)
+        redis.call('INCRBY', KEYS[k + 2], tokens)
+        redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
+        redis.call('PEXPIRE', KEYS[k + 2], WINDOW)
+    end
+    if cost ~= '0' then
+        for p = 0, 3 do
+            -- A period's key expires at a fixed time, set when its first spend creates it.
+            local spent = redis.call('INCRBY', KEYS[k + 4 + p], cost)
+            if p < 3 and spent == tonumber(cost) then
+                redis.call('PEXPIREAT', KEYS[k + 4 + p], ARGV[5 + p])
+            end
+        end
+    end
+end
+return parties

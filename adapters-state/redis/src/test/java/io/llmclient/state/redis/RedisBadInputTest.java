@@ -2,13 +2,11 @@ package io.llmclient.state.redis;
 
 import io.llmclient.state.redis.testing.RedisServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.governance.Admission;
-import io.llmclient.application.governance.SettledCalls;
 import io.llmclient.application.state.StateUnavailableException;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
@@ -145,27 +143,6 @@ class RedisBadInputTest {
         assertEquals("1", admin.get("bad:{k}:key:k:inflight"));
         assertEquals(false, admin.exists("bad:{k}:spend:key:k:" + BudgetPeriod.DAILY.periodName(Instant.now())));
         assertEquals(false, admin.exists("bad:{k}:charge:settlement-1"));
-    }
-
-    @Test
-    void aForeignKeyOnlyTheAdmissionReadsFailsACarriedSettlementsScriptAfterItCountedOnce() {
-        assertInstanceOf(Admission.Admitted.class, state.admit(KEY, Instant.now()));
-        // The rpm window, which settle does not read: a list where a sorted set belongs.
-        admin.del("bad:{k}:key:k:rpm");
-        admin.rpush("bad:{k}:key:k:rpm", "left by an older version");
-        var earlier = new SettledCalls(1, 10, new NanoUsd(5), Instant.now(), "carried-1");
-        var error = assertThrows(StateUnavailableException.class,
-                () -> state.settleThenAdmit(KEY, earlier, Instant.now()));
-        assertTrue(error.getMessage().contains("bad:{k}:key:k:rpm is a list"), error::getMessage);
-        assertTrue(error.getMessage().contains("the admission changed nothing; the calls settled with it were "
-                + "counted"), error::getMessage);
-        assertFalse(error.getMessage().contains("the call changed nothing"), error::getMessage);
-        // The settlement ran first and counted under its id: a charge of that id (what the caller
-        // keeps for the store) adds nothing, so its spend is counted once.
-        assertEquals("0", admin.get("bad:{k}:key:k:inflight"));
-        state.charge(KEY, new NanoUsd(5), Instant.now(), "carried-1");
-        assertEquals("5", admin.get("bad:{k}:spend:key:k:" + BudgetPeriod.DAILY.periodName(Instant.now())));
-        assertEquals(List.of("left by an older version"), admin.lrange("bad:{k}:key:k:rpm", 0, -1));
     }
 
     @Test
