@@ -168,7 +168,7 @@ public final class RedisQuotaState implements QuotaState {
             }
         }
         for (LimitedParty party : parties) {
-            args.add(party.limits().tpm().isPresent() ? "1" : "0");
+            args.add(settled(party.limits()));
         }
         // The marker a charge of the same id finds (charge's own key), so that it adds nothing.
         id.ifPresent(settlementId -> {
@@ -265,6 +265,13 @@ public final class RedisQuotaState implements QuotaState {
     private String spendKey(LimitedParty party, BudgetPeriod period, Instant now) {
         return prefix + "{" + party.slot() + "}:spend:" + party.kind().name().toLowerCase(Locale.ROOT) + ":"
                 + party.id() + ":" + period.periodName(now);
+    }
+
+    // What settling touches of a party (settle.lua): its tpm window, its in-flight count (only a
+    // party with a max-parallel limit counts its calls in flight), both, or neither.
+    private static String settled(Limits limits) {
+        String touched = (limits.tpm().isPresent() ? "t" : "") + (limits.maxParallel().isPresent() ? "p" : "");
+        return touched.isEmpty() ? "-" : touched;
     }
 
     private static String orAbsent(Optional<Long> limit) {

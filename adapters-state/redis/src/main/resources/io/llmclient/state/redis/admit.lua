@@ -1,11 +1,12 @@
 -- admit: checks every limit of every party (key before team), then their budgets, and only when all
--- pass counts the request: one rpm entry per party with an rpm limit, one in-flight place per party.
+-- pass counts the request: one rpm entry per party with an rpm limit, one in-flight place per party
+-- with a max-parallel limit.
 -- KEYS[1] the slot's sequence (unique window members); then per party, 5 keys:
 --   rpm window, tpm window, tpm running sum, in-flight count, spend of the budget's current period.
 -- ARGV[1] in-flight TTL (ms), ARGV[2] number of parties; then per party, 4 values
 --   (-1 when absent): rpm, tpm, max parallel, budget (nano-dollars, as text).
--- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight, spent (text, '0'
--- without a budget)} when admitted,
+-- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight (0 without a
+-- max-parallel limit), spent (text, '0' without a budget)} when admitted,
 -- {0, party (1-based), 'rpm'|'tpm', retry after ms}, {0, party, 'max_parallel', -1} or
 -- {0, party, 'budget', spent (text)} when refused; a refused request counts nothing.
 local inFlightTtl = ARGV[1]
@@ -50,9 +51,13 @@ for i = 1, parties do
             return { 0, i, 'tpm', freeing + WINDOW - now }
         end
     end
-    c.inFlight = tonumber(countAt(KEYS[k + 4]))
-    if maxParallel >= 0 and c.inFlight >= maxParallel then
-        return { 0, i, 'max_parallel', -1 }
+    -- Only a party with a max-parallel limit counts its calls in flight (its settlement gives them back).
+    c.inFlight = 0
+    if maxParallel >= 0 then
+        c.inFlight = tonumber(countAt(KEYS[k + 4]))
+        if c.inFlight >= maxParallel then
+            return { 0, i, 'max_parallel', -1 }
+        end
     end
     counts[i] = c
 end
@@ -94,8 +99,11 @@ for i = 1, parties do
     if tonumber(ARGV[2 + (i - 1) * 4 + 2]) >= 0 then
         tpmReset = resetAfter(KEYS[k + 2])
     end
-    local inFlight = redis.call('INCR', KEYS[k + 4])
-    redis.call('PEXPIRE', KEYS[k + 4], inFlightTtl)
+    local inFlight = 0
+    if tonumber(ARGV[2 + (i - 1) * 4 + 3]) >= 0 then
+        inFlight = redis.call('INCR', KEYS[k + 4])
+        redis.call('PEXPIRE', KEYS[k + 4], inFlightTtl)
+    end
     table.insert(reply, c.rpm)
     table.insert(reply, rpmReset)
     table.insert(reply, c.tpm)

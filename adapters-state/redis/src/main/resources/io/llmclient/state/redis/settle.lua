@@ -1,13 +1,14 @@
 -- settle: calls admitted earlier ended (one, or several of the same parties settled together). Per
--- party: their in-flight places are given back (never below zero), their tokens enter the tpm
--- window (when the party has a tpm limit) and their cost is added to the spend of each of the four
--- periods.
+-- party: their in-flight places are given back (when the party has a max-parallel limit; never below
+-- zero), their tokens enter the tpm window (when it has a tpm limit) and their cost is added to the
+-- spend of each of the four periods.
 -- KEYS[1] the slot's sequence; then per party, 7 keys: tpm window, tpm running sum, in-flight count,
 --   spend daily, weekly, monthly, total (the periods holding the caller's now).
 --   Then, when the settlement has an id, its marker (the key charge.lua marks for that id).
 -- ARGV[1] number of parties, ARGV[2] calls settled, ARGV[3] tokens, ARGV[4] cost (nano-dollars, as
 --   text), ARGV[5..7] when the daily, weekly and monthly spend keys expire (epoch ms); then per party,
---   1 if it has a tpm limit; then, with a marker, how long it is kept (ms).
+--   its limits that settling touches: 't' for tpm, 'p' for max parallel, both, or '-'; then, with a
+--   marker, how long it is kept (ms).
 -- A settlement whose id is marked already (sent again, or charged after its answer was lost) changes nothing.
 local parties = tonumber(ARGV[1])
 local calls = tonumber(ARGV[2])
@@ -40,8 +41,11 @@ local inFlight = {}
 local seq
 for i = 1, parties do
     local k = 1 + (i - 1) * 7
-    inFlight[i] = tonumber(countAt(KEYS[k + 3]))
-    if ARGV[7 + i] == '1' and tokens > 0 then
+    inFlight[i] = 0
+    if string.find(ARGV[7 + i], 'p', 1, true) then
+        inFlight[i] = tonumber(countAt(KEYS[k + 3]))
+    end
+    if string.find(ARGV[7 + i], 't', 1, true) and tokens > 0 then
         tpmSum(KEYS[k + 1], KEYS[k + 2], true)
         if not seq then
             seq = call('INCR', KEYS[1])
@@ -63,7 +67,7 @@ for i = 1, parties do
     if inFlight[i] > 0 then
         redis.call('DECRBY', KEYS[k + 3], math.min(inFlight[i], calls))
     end
-    if ARGV[7 + i] == '1' and tokens > 0 then
+    if string.find(ARGV[7 + i], 't', 1, true) and tokens > 0 then
         redis.call('ZADD', KEYS[k + 1], now, seq .. ':' .. tokens)
         redis.call('INCRBY', KEYS[k + 2], tokens)
         redis.call('PEXPIRE', KEYS[k + 1], WINDOW)

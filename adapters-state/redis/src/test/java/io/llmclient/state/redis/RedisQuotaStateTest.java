@@ -128,6 +128,19 @@ class RedisQuotaStateTest extends QuotaStateContract {
     }
 
     @Test
+    void onlyAPartyWithAMaxParallelLimitKeepsACountOfItsCallsInFlight() {
+        var key = teamKey("k", "t", maxParallel(3));
+        var team = team("t", rpm(100));
+        admitted(List.of(key, team));
+        // The team has no max-parallel limit: nothing to count, so no key and no Redis calls for it.
+        assertEquals("1", admin.get("test:{t}:key:k:inflight"));
+        assertFalse(admin.exists("test:{t}:team:t:inflight"));
+        state.settle(List.of(key, team), 10, NanoUsd.ZERO, Instant.now());
+        assertEquals("0", admin.get("test:{t}:key:k:inflight"));
+        assertFalse(admin.exists("test:{t}:team:t:inflight"));
+    }
+
+    @Test
     void aDeadReplicasInFlightPlacesAreGivenBackByExpiry() throws Exception {
         try (var shortStore = new RedisStore(SERVER.url(), Duration.ofSeconds(2), 4)) {
             var shortLived = new RedisQuotaState(shortStore, "ttl:", Duration.ofSeconds(1));
