@@ -81,9 +81,8 @@ public final class RedisQuotaState implements QuotaState {
         if (parties.isEmpty()) {
             return Admission.Admitted.unlimited();
         }
-        var keys = new ArrayList<String>(1 + 5 * parties.size());
+        var keys = new ArrayList<String>(5 * parties.size());
         var args = new ArrayList<String>(2 + 4 * parties.size());
-        keys.add(slotKey(parties) + ":seq");
         args.add(inFlightTtlMillis);
         args.add(Integer.toString(parties.size()));
         for (LimitedParty party : parties) {
@@ -148,9 +147,8 @@ public final class RedisQuotaState implements QuotaState {
         if (parties.isEmpty()) {
             return;
         }
-        var keys = new ArrayList<String>(2 + 7 * parties.size());
+        var keys = new ArrayList<String>(1 + 7 * parties.size());
         var args = new ArrayList<String>(8 + parties.size());
-        keys.add(slotKey(parties) + ":seq");
         args.add(Integer.toString(parties.size()));
         args.add(Integer.toString(calls));
         args.add(Long.toString(Math.max(0, tokens)));

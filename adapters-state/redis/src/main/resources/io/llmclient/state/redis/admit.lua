@@ -1,8 +1,9 @@
 -- admit: checks every limit of every party (key before team), then their budgets, and only when all
 -- pass counts the request: one rpm entry per party with an rpm limit, one in-flight place per party
 -- with a max-parallel limit.
--- KEYS[1] the slot's sequence (unique window members); then per party, 5 keys:
---   rpm window, tpm window, tpm running sum, in-flight count, spend of the budget's current period.
+-- KEYS per party, 5 keys: rpm window, tpm window, tpm running sum, in-flight count, spend of the
+--   budget's current period. An rpm window's member is '<ms>:<entries before it>': unique, since in
+--   one millisecond a window only grows.
 -- ARGV[1] in-flight TTL (ms), ARGV[2] number of parties; then per party, 4 values
 --   (-1 when absent): rpm, tpm, max parallel, budget (nano-dollars, as text).
 -- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight (0 without a
@@ -13,10 +14,10 @@ local inFlightTtl = ARGV[1]
 local parties = tonumber(ARGV[2])
 local counts = {}
 -- Every key is read (call) before anything is counted: a key of another shape fails the call first.
-expectedKinds = kinds('n', 'zznnn', parties)
+expectedKinds = kinds('', 'zznnn', parties)
 
 for i = 1, parties do
-    local k = 1 + (i - 1) * 5
+    local k = (i - 1) * 5
     local a = 2 + (i - 1) * 4
     local rpm = tonumber(ARGV[a + 1])
     local tpm = tonumber(ARGV[a + 2])
@@ -66,7 +67,7 @@ for i = 1, parties do
     local budget = ARGV[2 + (i - 1) * 4 + 4]
     counts[i].spent = '0'
     if budget ~= '-1' then
-        local spent = countAt(KEYS[1 + (i - 1) * 5 + 5])
+        local spent = countAt(KEYS[(i - 1) * 5 + 5])
         if atLeast(spent, budget) then
             return { 0, i, 'budget', spent }
         end
@@ -74,23 +75,13 @@ for i = 1, parties do
     end
 end
 
--- One member for every rpm window of this admission (they are different keys), taken before the
--- first count: a sequence of another shape fails the call here.
-local seq
-for i = 1, parties do
-    if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 and not seq then
-        seq = call('INCR', KEYS[1])
-        redis.call('PEXPIRE', KEYS[1], WINDOW)
-    end
-end
-
 local reply = { 1 }
 for i = 1, parties do
-    local k = 1 + (i - 1) * 5
+    local k = (i - 1) * 5
     local c = counts[i]
     local rpmReset = 0
     if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 then
-        redis.call('ZADD', KEYS[k + 1], now, seq)
+        redis.call('ZADD', KEYS[k + 1], now, now .. ':' .. c.rpm)
         redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
         c.rpm = c.rpm + 1
         rpmReset = WINDOW

@@ -14,7 +14,7 @@ local function atLeast(a, b)
     return a >= b
 end
 
--- A tpm entry's member is '<seq>:<tokens>'.
+-- A tpm entry's member ends in ':<tokens>' ('<ms>:<tokens before>:<tokens>'; '<seq>:<tokens>' before decision 43).
 local function tokensOf(member)
     return tonumber(string.match(member, ':(%d+)$'))
 end

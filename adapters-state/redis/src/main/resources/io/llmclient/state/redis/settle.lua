@@ -2,7 +2,7 @@
 -- party: their in-flight places are given back (when the party has a max-parallel limit; never below
 -- zero), their tokens enter the tpm window (when it has a tpm limit) and their cost is added to the
 -- spend of each of the four periods.
--- KEYS[1] the slot's sequence; then per party, 7 keys: tpm window, tpm running sum, in-flight count,
+-- KEYS per party, 7 keys: tpm window, tpm running sum, in-flight count,
 --   spend daily, weekly, monthly, total (the periods holding the caller's now).
 --   Then, when the settlement has an id, its marker (the key charge.lua marks for that id).
 -- ARGV[1] number of parties, ARGV[2] calls settled, ARGV[3] tokens, ARGV[4] cost (nano-dollars, as
@@ -14,7 +14,7 @@ local parties = tonumber(ARGV[1])
 local calls = tonumber(ARGV[2])
 local tokens = tonumber(ARGV[3])
 local cost = ARGV[4]
-expectedKinds = kinds('n', 'znnnnnn', parties) .. '-'
+expectedKinds = kinds('', 'znnnnnn', parties) .. '-'
 
 -- Spend keys are only added to: read together (one MGET, one EXISTS) so that one of another shape
 -- fails the call before anything is written.
@@ -35,40 +35,37 @@ local function spendReadable(first)
     end
 end
 
--- Every key read before anything is counted (pruning a tpm window of entries that left it, and
--- taking a sequence number, change no count).
+-- Every key read before anything is counted (pruning a tpm window of entries that left it changes
+-- no count).
 local inFlight = {}
-local seq
+local tpmBefore = {}
 for i = 1, parties do
-    local k = 1 + (i - 1) * 7
+    local k = (i - 1) * 7
     inFlight[i] = 0
     if string.find(ARGV[7 + i], 'p', 1, true) then
         inFlight[i] = tonumber(countAt(KEYS[k + 3]))
     end
     if string.find(ARGV[7 + i], 't', 1, true) and tokens > 0 then
-        tpmSum(KEYS[k + 1], KEYS[k + 2], true)
-        if not seq then
-            seq = call('INCR', KEYS[1])
-            redis.call('PEXPIRE', KEYS[1], WINDOW)
-        end
+        tpmBefore[i] = tpmSum(KEYS[k + 1], KEYS[k + 2], true)
     end
     if cost ~= '0' then
         spendReadable(k + 4)
     end
 end
 
-local marker = KEYS[2 + parties * 7]
+local marker = KEYS[1 + parties * 7]
 if marker and not redis.call('SET', marker, '1', 'NX', 'PX', ARGV[8 + parties]) then
     return 0
 end
 
 for i = 1, parties do
-    local k = 1 + (i - 1) * 7
+    local k = (i - 1) * 7
     if inFlight[i] > 0 then
         redis.call('DECRBY', KEYS[k + 3], math.min(inFlight[i], calls))
     end
     if string.find(ARGV[7 + i], 't', 1, true) and tokens > 0 then
-        redis.call('ZADD', KEYS[k + 1], now, seq .. ':' .. tokens)
+        -- '<ms>:<tokens before>:<tokens>': unique, since in one millisecond the sum only grows.
+        redis.call('ZADD', KEYS[k + 1], now, now .. ':' .. tpmBefore[i] .. ':' .. tokens)
         redis.call('INCRBY', KEYS[k + 2], tokens)
         redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
         redis.call('PEXPIRE', KEYS[k + 2], WINDOW)

@@ -118,17 +118,28 @@ class RedisBadInputTest {
 
     @Test
     void admitReadsEveryKeyBeforeCountingSoTheLastOfAnotherShapeStillFailsItWithNothingCounted() {
-        // Admit checks keys only when a read fails: the spend (read last) and the sequence (taken
-        // just before the first count) still stop it before anything is counted.
+        // Admit checks keys only when a read fails: the spend, read last, still stops it before
+        // anything is counted.
         admin.zadd("bad:{k}:spend:key:k:" + BudgetPeriod.DAILY.periodName(Instant.now()), 1, "not a count");
         var spend = assertThrows(StateUnavailableException.class, () -> state.admit(KEY, Instant.now()));
         assertTrue(spend.getMessage().contains("bad:{k}:spend:key:k:"), spend::getMessage);
-        admin.flushAll();
-        admin.set("bad:{k}:seq", "seven");
-        var seq = assertThrows(StateUnavailableException.class, () -> state.admit(KEY, Instant.now()));
-        assertTrue(seq.getMessage().contains("bad:{k}:seq is not the count this version writes"), seq::getMessage);
         assertEquals(false, admin.exists("bad:{k}:key:k:rpm"));
         assertEquals(false, admin.exists("bad:{k}:key:k:inflight"));
+    }
+
+    @Test
+    void theSequenceKeyOfAnOlderVersionIsLeftAloneAndItsWindowMembersStillCount() {
+        // Versions before decision 43 numbered window members from {slot}:seq; this one does not read it.
+        admin.set("bad:{k}:seq", "41");
+        admin.zadd("bad:{k}:key:k:rpm", System.currentTimeMillis(), "41");
+        admin.zadd("bad:{k}:key:k:tpm", System.currentTimeMillis(), "40:300");
+        admin.set("bad:{k}:key:k:tpm-sum", "300");
+        var admitted = assertInstanceOf(Admission.Admitted.class, state.admit(KEY, Instant.now()));
+        assertEquals(8, admitted.standings().getFirst().requests().orElseThrow().remaining());
+        assertEquals(700, admitted.standings().getFirst().tokens().orElseThrow().remaining());
+        state.settle(KEY, 50, NanoUsd.ZERO, Instant.now());
+        assertEquals(650, state.standings(KEY, Instant.now()).getFirst().tokens().orElseThrow().remaining());
+        assertEquals("41", admin.get("bad:{k}:seq"));
     }
 
     @Test
