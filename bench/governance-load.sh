@@ -14,6 +14,8 @@
 #   SKIP_BUILD=1 ROUNDS=3 bench/governance-load.sh
 #   PROFILE=jfr bench/governance-load.sh             # JFR profile of each service (costs CPU)
 #   SHARED=0 TRACED=1 bench/governance-load.sh       # tracing on against off only (plus governed)
+#   BASE_JAR=/tmp/old/llm-client-service.jar bench/governance-load.sh  # adds `shared-base`: the
+#                                                    # shared target on another build (its libs/ beside it)
 #
 # Each round starts a fresh service pinned to GATEWAY_CPUS (0), pre-warms it (not measured), then
 # runs wrk at 1 and 32 connections from LOADGEN_CPUS (1). Results: bench/results/<timestamp>/.
@@ -76,60 +78,44 @@ printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello
 
 # run_round NAME MODE(0|1|shared|traced): one fresh service, pre-warmed, then c=1 and c=32.
 run_round() {
-    local name=$1 governed=$2 env=() headers=()
+    local name=$1 governed=$2 jar=${3:-$JAR} env=() headers=()
     if [[ $governed == 1 || $governed == shared ]]; then
         env=(LLM_CONFIG_FILE="$RUN_DIR/policy.yaml")
         headers=(-H "Authorization: Bearer $KEY")
     fi
     if [[ $governed == shared ]]; then
-        env+=(LLM_STATE_URL="redis://127.0.0.1:$REDIS_PORT/0" LLM_STATE_PREFIX="bench-$round:")
+        env+=(LLM_STATE_URL="redis://127.0.0.1:$REDIS_PORT/0" LLM_STATE_PREFIX="bench-$name-$round:")
     fi
     if [[ $governed == traced ]]; then
         # Every request traced and exported (the worst case), to the loopback sink in the mock.
         env+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$MOCK_PORT" OTEL_TRACES_SAMPLER=always_on
             OTEL_SERVICE_NAME=llm-client-bench)
     fi
-    local jfr=()
-    [[ ${PROFILE:-} == jfr ]] && jfr=(-XX:StartFlightRecording=filename="$RUN_DIR/$name-$round.jfr",dumponexit=true,settings=profile)
-    pin_prefix "$GATEWAY_CPUS"
-    env SERVER_PORT="$GW_PORT" SERVER_HOST=127.0.0.1 OPENAI_API_KEY=sk-bench-test-key \
-        OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" ANTHROPIC_API_KEY= GOOGLE_API_KEY= \
-        ALLOWED_MODELS=gpt-4.1-mini LLM_DEFAULT_MODEL=gpt-4.1-mini LLM_MAX_RETRIES=0 LLM_LOG_LEVEL=WARN \
-        LLM_MAX_CONCURRENT_REQUESTS=4096 LLM_AUDIT_LOG_FILE="$RUN_DIR/audit-$name.jsonl" "${env[@]}" \
-        "${PIN_PREFIX[@]}" "$JAVA" "${jfr[@]}" -jar "$JAR" >"$RUN_DIR/$name.log" 2>&1 &
-    local pid=$!
-    wait_http "http://127.0.0.1:$GW_PORT/health" 200 || die "$name did not come up: $(tail -3 "$RUN_DIR/$name.log")"
-    pin_prefix "$LOADGEN_CPUS"
-    local url=http://127.0.0.1:$GW_PORT/v1/chat/completions
-    "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"${PREWARM_SECONDS}s" "${headers[@]}" -s "$BENCH_DIR/wrk/post.lua" "$url" \
-        -- "$BODY" >/dev/null 2>&1 || true
-    local c
-    for c in 1 32; do
-        "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency "${headers[@]}" -s "$BENCH_DIR/wrk/post.lua" \
-            "$url" -- "$BODY" | grep '^BENCH' | sed "s/^BENCH/BENCH target=$name c=$c/" | tee -a "$RUN_DIR/results.txt"
-    done
+    SERVICE_JAVA_OPTS=()
+    [[ ${PROFILE:-} == jfr ]] && SERVICE_JAVA_OPTS=(-XX:StartFlightRecording=filename="$RUN_DIR/$name-$round.jfr",dumponexit=true,settings=profile)
+    start_service "$name" "$jar" "${env[@]+"${env[@]}"}"
+    measure_service "$name" "$BODY" "${headers[@]+"${headers[@]}"}"
     if [[ $governed == traced ]]; then
         # Spans the exporter could not deliver during the round (the sink answers at once: expect 0).
         curl -s "http://127.0.0.1:$GW_PORT/metrics" | grep '^llm_trace_spans_dropped_total' \
             | sed "s/^/round $round: /" >>"$RUN_DIR/dropped-spans.txt" || true
     fi
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+    kill -TERM "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 }
 
 for ((round = 1; round <= ROUNDS; round++)); do
     run_round plain 0
     run_round governed 1
     [[ $SHARED == 1 ]] && run_round shared shared
+    [[ $SHARED == 1 && -n ${BASE_JAR:-} ]] && run_round shared-base shared "$BASE_JAR"
     [[ $TRACED == 1 ]] && run_round traced traced
 done
 TARGETS="plain governed"
 [[ $SHARED == 1 ]] && TARGETS="$TARGETS shared"
+[[ $SHARED == 1 && -n ${BASE_JAR:-} ]] && TARGETS="$TARGETS shared-base"
 [[ $TRACED == 1 ]] && TARGETS="$TARGETS traced"
 
 # Medians of the rounds per target and connection count.
-# field NAME LINE -> the value of NAME=... in a BENCH line
-field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 {
     echo "| target | c | rps (median) | p50 µs (median) | p99 µs (median) | non-2xx (sum) |"
     echo "|---|---|---|---|---|---|"

@@ -182,3 +182,38 @@ cpu_ticks() {
     done
     echo "$total"
 }
+
+# start_service NAME JAR [VAR=VALUE...] -> PID in SERVICE_PID: the service on GW_PORT, pinned to
+# GATEWAY_CPUS, against the mock (OpenAI only, no retries, WARN logs, audit in RUN_DIR), with the
+# extra environment given; JVM options from the array SERVICE_JAVA_OPTS. Waits for /health.
+start_service() {
+    local name=$1 jar=$2; shift 2
+    local opts=("${SERVICE_JAVA_OPTS[@]+"${SERVICE_JAVA_OPTS[@]}"}")
+    pin_prefix "$GATEWAY_CPUS"
+    env SERVER_PORT="$GW_PORT" SERVER_HOST=127.0.0.1 OPENAI_API_KEY=sk-bench-test-key \
+        OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" ANTHROPIC_API_KEY= GOOGLE_API_KEY= \
+        ALLOWED_MODELS=gpt-4.1-mini LLM_DEFAULT_MODEL=gpt-4.1-mini LLM_MAX_RETRIES=0 LLM_LOG_LEVEL=WARN \
+        LLM_MAX_CONCURRENT_REQUESTS=4096 LLM_AUDIT_LOG_FILE="$RUN_DIR/audit-$name.jsonl" "$@" \
+        "${PIN_PREFIX[@]}" "$JAVA" "${opts[@]+"${opts[@]}"}" -jar "$jar" >"$RUN_DIR/$name.log" 2>&1 &
+    SERVICE_PID=$!
+    wait_http "http://127.0.0.1:$GW_PORT/health" 200 || die "$name did not come up: $(tail -3 "$RUN_DIR/$name.log")"
+}
+
+# measure_service NAME BODY [wrk args...]: pre-warms the service on GW_PORT for PREWARM_SECONDS
+# at 32 connections (not recorded), then wrk at 1 and 32 connections for DURATION seconds from
+# LOADGEN_CPUS; appends "BENCH target=NAME c=N ..." lines to RUN_DIR/results.txt.
+measure_service() {
+    local name=$1 body=$2; shift 2
+    local url=http://127.0.0.1:$GW_PORT/v1/chat/completions c
+    pin_prefix "$LOADGEN_CPUS"
+    "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"${PREWARM_SECONDS}s" "$@" -s "$BENCH_DIR/wrk/post.lua" "$url" -- "$body" \
+        >/dev/null 2>&1 || true
+    for c in 1 32; do
+        "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency "$@" -s "$BENCH_DIR/wrk/post.lua" "$url" \
+            -- "$body" | grep '^BENCH' | sed "s/^BENCH/BENCH target=$name c=$c/" | tee -a "$RUN_DIR/results.txt"
+    done
+}
+
+# field NAME LINE -> the value of NAME=... in a BENCH line; median: of the numbers on stdin.
+field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

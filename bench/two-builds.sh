@@ -26,28 +26,12 @@ printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello
 for ((round = 1; round <= ROUNDS; round++)); do
     for i in 0 1; do
         name=$([[ $i == 0 ]] && echo a || echo b)
-        pin_prefix "$GATEWAY_CPUS"
-        env SERVER_PORT="$GW_PORT" SERVER_HOST=127.0.0.1 OPENAI_API_KEY=sk-bench-test-key \
-            OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" ANTHROPIC_API_KEY= GOOGLE_API_KEY= \
-            ALLOWED_MODELS=gpt-4.1-mini LLM_DEFAULT_MODEL=gpt-4.1-mini LLM_MAX_RETRIES=0 LLM_LOG_LEVEL=WARN \
-            LLM_MAX_CONCURRENT_REQUESTS=4096 LLM_AUDIT_LOG_FILE="$RUN_DIR/audit-$name.jsonl" \
-            "${PIN_PREFIX[@]}" "$JAVA" -jar "${JARS[$i]}" >"$RUN_DIR/$name.log" 2>&1 &
-        pid=$!
-        wait_http "http://127.0.0.1:$GW_PORT/health" 200 || die "$name did not come up: $(tail -3 "$RUN_DIR/$name.log")"
-        pin_prefix "$LOADGEN_CPUS"
-        url=http://127.0.0.1:$GW_PORT/v1/chat/completions
-        "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"${PREWARM_SECONDS}s" -s "$BENCH_DIR/wrk/post.lua" "$url" -- "$BODY" \
-            >/dev/null 2>&1 || true
-        for c in 1 32; do
-            "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency -s "$BENCH_DIR/wrk/post.lua" "$url" -- "$BODY" \
-                | grep '^BENCH' | sed "s/^BENCH/BENCH target=$name c=$c/" | tee -a "$RUN_DIR/results.txt"
-        done
-        kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+        start_service "$name" "${JARS[$i]}"
+        measure_service "$name" "$BODY"
+        kill -TERM "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
     done
 done
 
-field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 {
     echo "a: $1"; echo "b: $2"; echo
     echo "| build | c | rps (median) | p50 µs (median) | p99 µs (median) |"
