@@ -3,6 +3,7 @@ package io.llmclient.inbound.support.body;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -56,6 +57,9 @@ public final class BoundedBody {
         if (declaredLength.isPresent() && !share.grow(declaredLength.getAsLong())) {
             return new Outcome.OverBudget();
         }
+        if (declaredLength.isPresent()) {
+            return readDeclared(body.open(), (int) declaredLength.getAsLong());
+        }
         // Not closed when too large: closing an entity stream may drain the rest of the body, which is
         // the caller's decision (see discard).
         InputStream in = body.open();
@@ -73,11 +77,21 @@ public final class BoundedBody {
             if (total > limit) {
                 return new Outcome.TooLarge(Optional.of(in));
             }
-            if (declaredLength.isEmpty() && !share.grow(n)) {
+            if (!share.grow(n)) {
                 return new Outcome.OverBudget();
             }
             out.write(buffer, 0, n);
         }
+    }
+
+    // A declared length (at most the limit, already taken from the share) is read into one array of
+    // that size: no copy buffer, no growing. The server ends the stream at the declared length, so a
+    // shorter body is one whose client stopped sending: what came is returned, as for an unknown length.
+    private static Outcome readDeclared(InputStream in, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        int read = in.readNBytes(bytes, 0, length);
+        in.close();
+        return new Outcome.Read(read == length ? bytes : Arrays.copyOf(bytes, read));
     }
 
     /**
