@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * Whether the shared state answers, as this replica sees it. Every call to the store goes through
  * {@link #call}: it is timed ({@code llm_state_duration_seconds}) and a failure is counted
- * ({@code llm_state_errors_total{operation}}) and cuts the link. While cut, calls fail at once
+ * ({@code llm_state_errors_total{operation}}) and cuts the link, unless only that call failed
+ * ({@link StateUnavailableException#thisCallOnly}). While cut, calls fail at once
  * instead of each waiting for the store's timeout, and one background probe pings the store every
  * {@code probeEvery}; when it answers, the recovery steps run (the spend charged meanwhile is
  * added to it) and only once they succeed is the link up again. So a dead Redis costs one timeout,
@@ -73,7 +74,11 @@ public final class StateLink implements AutoCloseable {
         try {
             return attempt(operation, work);
         } catch (StateUnavailableException e) {
-            cut(e);
+            // A call refused for its own keys (the store answered) fails alone: one caller's bad
+            // key must not send every caller of this replica to the failure mode.
+            if (!e.thisCallOnly()) {
+                cut(e);
+            }
             throw e;
         }
     }

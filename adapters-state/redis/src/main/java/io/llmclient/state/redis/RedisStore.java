@@ -174,6 +174,10 @@ public final class RedisStore implements StateStore, AutoCloseable {
         try {
             return call.get();
         } catch (JedisException e) {
+            // A key of another shape fails the calls that use it, not the store: the link stays up.
+            if (String.valueOf(e.getMessage()).startsWith("WRONGTYPE")) {
+                throw StateUnavailableException.ofThisCallOnly(describe(e), e);
+            }
             throw new StateUnavailableException(describe(e), e);
         } catch (ClassCastException | NumberFormatException | IndexOutOfBoundsException e) {
             throw new StateUnavailableException("Redis at " + address + " answered in a shape this version "

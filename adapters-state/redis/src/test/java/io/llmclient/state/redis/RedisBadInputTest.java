@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.governance.Admission;
+import io.llmclient.application.governance.SharedQuotaState;
+import io.llmclient.application.resilience.Sleeper;
+import io.llmclient.application.state.StateFailureMode;
+import io.llmclient.application.state.StateLink;
 import io.llmclient.application.state.StateUnavailableException;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
 import io.llmclient.domain.governance.Budget;
@@ -97,6 +103,29 @@ class RedisBadInputTest {
         // Nothing was counted before the check: no rpm entry, no in-flight place.
         assertEquals(false, admin.exists("bad:{k}:key:k:rpm"));
         assertEquals(false, admin.exists("bad:{k}:key:k:inflight"));
+    }
+
+    @Test
+    void aForeignKeyFailsItsOwnCallerAloneAndLeavesTheLinkUpForTheOthers() {
+        admin.rpush("bad:{k}:key:k:rpm", "left by an older version");
+        var other = List.of(new LimitedParty("o", LimitedParty.Kind.KEY, "o", EVERY_LIMIT));
+        for (StateFailureMode mode : StateFailureMode.values()) {
+            try (var link = new StateLink(store, mode, TimeSource.system(), MetricsPort.none(), Sleeper.system(),
+                    Duration.ofMillis(50))) {
+                var shared = new SharedQuotaState(state, link);
+                if (mode == StateFailureMode.OPEN) {
+                    // Admitted from this replica's memory, as in an outage, but for this call only.
+                    assertInstanceOf(Admission.Admitted.class, shared.admit(KEY, Instant.now()));
+                } else {
+                    var refused = assertThrows(StateUnavailableException.class, () -> shared.admit(KEY, Instant.now()));
+                    assertTrue(refused.getMessage().contains("bad:{k}:key:k:rpm is a list"), refused::getMessage);
+                }
+                assertTrue(link.up(), "one caller's foreign key cut the link for every caller (" + mode + ")");
+                assertInstanceOf(Admission.Admitted.class, shared.admit(other, Instant.now()));
+            }
+        }
+        // The other caller was counted in Redis both times: the link never went down.
+        assertEquals(2, admin.zcard("bad:{o}:key:o:rpm"));
     }
 
     @Test
