@@ -3,6 +3,7 @@ package io.llmclient.application.governance;
 import io.llmclient.application.state.StateFailureMode;
 import io.llmclient.application.state.StateLink;
 import io.llmclient.application.state.StateUnavailableException;
+import io.llmclient.domain.failure.LlmFailure;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
@@ -21,8 +22,9 @@ import java.util.UUID;
  * A request is settled on the state that admitted it, which holds its in-flight places. Built with
  * {@link #settlingAfterAnswers}, settlements with room to spare go to the store after the answer,
  * batched over a short linger (see {@link SettlementQueue}); a caller near a limit is settled
- * before its answer, together with its settlements that wait, so that its next request never finds
- * its own places still taken.
+ * before its answer, together with its settlements that wait, and a caller refused by its
+ * max-parallel limit while some of its calls wait to be settled is settled and asked once more, so
+ * that no request is refused for places its own ended calls still hold.
  */
 public final class SharedQuotaState implements QuotaState, AutoCloseable {
     private final QuotaState shared;
@@ -69,6 +71,10 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         Admission admission;
         try {
             admission = link.call("admit", () -> shared.admit(parties, now));
+            if (refusedForPlaces(admission) && settledWaiting(parties, now)) {
+                // Places held by this caller's calls that ended and wait to be settled: given back, once more.
+                admission = link.call("admit", () -> shared.admit(parties, now));
+            }
         } catch (StateUnavailableException unavailable) {
             if (link.mode() == StateFailureMode.CLOSED && limitsAnything(parties)) {
                 throw unavailable;
@@ -80,6 +86,19 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
             return new Admission.Admitted(admitted.standings(), settlement(parties, admitted.standings()));
         }
         return admission;
+    }
+
+    private static boolean refusedForPlaces(Admission admission) {
+        return admission instanceof Admission.Refused(LlmFailure.QuotaExceeded exceeded)
+                && exceeded.limit() == LlmFailure.QuotaLimit.MAX_PARALLEL;
+    }
+
+    // Settles now what waits of these parties; false when nothing did.
+    private boolean settledWaiting(List<LimitedParty> parties, Instant now) {
+        Optional<SettledCalls> waiting = later.flatMap(queue -> queue.takeFor(parties, now));
+        waiting.ifPresent(calls -> settleShared(parties, calls.calls(), calls.tokens(), calls.cost(), calls.at(),
+                calls.id()));
+        return waiting.isPresent();
     }
 
     // After the answer only with room to spare: while it waits in the queue, a settlement holds its

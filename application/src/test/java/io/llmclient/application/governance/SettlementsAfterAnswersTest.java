@@ -328,6 +328,27 @@ class SettlementsAfterAnswersTest {
     }
 
     @Test
+    void aCallerRefusedForPlacesItsEndedCallsStillHoldIsSettledAndAdmitted() {
+        settlingAfterAnswers(100, Duration.ofSeconds(30));
+        var wide = List.of(teamKey("dan", "research", maxParallel(4)), RESEARCH);
+        var first = admitted(wide);
+        var second = admitted(wide);
+        // Both end with room to spare (two places of four when admitted): their places wait to be given back.
+        first.settle(1, NanoUsd.ZERO, Instant.now());
+        second.settle(1, NanoUsd.ZERO, Instant.now());
+        admitted(wide);
+        admitted(wide);
+        // Four places taken in the store, two of them by ended calls: the fifth is admitted after
+        // those two are settled, where without them it would be refused.
+        var fifth = assertInstanceOf(Admission.Admitted.class, state.admit(wide, Instant.now()));
+        assertEquals(3, fifth.standings().getFirst().parallel().orElseThrow().inUse());
+        assertEquals(List.of(new Step(wide, 2, 2, 0, Thread.currentThread().getName())), store.steps);
+        // Truly full (four in flight): refused, with nothing waiting to settle.
+        admitted(wide);
+        assertInstanceOf(Admission.Refused.class, state.admit(wide, Instant.now()));
+    }
+
+    @Test
     void closingSendsTheSettlementsThatLinger() {
         settlingAfterAnswers(100, Duration.ofSeconds(30));
         admitted(PARTIES).settle(10, new NanoUsd(USD), Instant.now());
