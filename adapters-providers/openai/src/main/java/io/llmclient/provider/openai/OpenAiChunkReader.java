@@ -13,7 +13,8 @@ import java.io.IOException;
  * {@code readTree} builds for every upstream event (the largest cost of our own per streamed
  * event, docs/decisions.md 41). It gives the {@link OpenAiChunk} that
  * {@link OpenAiChunk#of} gives for the same chunk's tree, or null whenever the tree must decide:
- * data that is not a JSON object, not valid JSON, a field the decoder uses given twice, or a
+ * data that is not a JSON object, not valid JSON, a field the decoder uses given twice, data
+ * long enough to hold a string over the parser's limit (a skipped string is not measured), or a
  * mapper that refuses trailing tokens. So every refusal and its message still come from the tree.
  */
 final class OpenAiChunkReader {
@@ -29,22 +30,28 @@ final class OpenAiChunkReader {
 
     private final ObjectMapper json;
     private final boolean trailingAllowed;
+    private final int maxStringLength;
 
     OpenAiChunkReader(ObjectMapper json) {
         this.json = json;
         this.trailingAllowed = !json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.maxStringLength = json.getFactory().streamReadConstraints().getMaxStringLength();
     }
 
-    /** The chunk's fields, or null when the tree must read it (see the class comment). */
-    OpenAiChunk read(String data) {
-        if (!trailingAllowed) {
+    /**
+     * The chunk's fields, or null when the tree must read it (see the class comment). Without
+     * {@code ids} its {@code id} and {@code model} are skipped, not decoded (null in the record):
+     * the decoder keeps the first ones it saw.
+     */
+    OpenAiChunk read(String data, boolean ids) {
+        if (!trailingAllowed || data.length() > maxStringLength) {
             return null;
         }
         try (JsonParser parser = json.createParser(data)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            return new Walk(parser).chunk();
+            return new Walk(parser, ids).chunk();
         } catch (IOException malformedOrUnusual) {
             return null;
         }
@@ -53,6 +60,7 @@ final class OpenAiChunkReader {
     /** One chunk's walk: what was seen so far. */
     private final class Walk {
         private final JsonParser parser;
+        private final boolean ids;
         private int seen;
         private JsonNode error;
         private String id;
@@ -63,8 +71,9 @@ final class OpenAiChunkReader {
         private String content;
         private JsonNode toolCalls;
 
-        Walk(JsonParser parser) {
+        Walk(JsonParser parser, boolean ids) {
             this.parser = parser;
+            this.ids = ids;
         }
 
         OpenAiChunk chunk() throws IOException {
@@ -77,11 +86,11 @@ final class OpenAiChunkReader {
                     }
                     case "id" -> {
                         once(ID);
-                        id = string(value);
+                        id = ids ? string(value) : skipped();
                     }
                     case "model" -> {
                         once(MODEL);
-                        model = string(value);
+                        model = ids ? string(value) : skipped();
                     }
                     case "usage" -> {
                         once(USAGE);

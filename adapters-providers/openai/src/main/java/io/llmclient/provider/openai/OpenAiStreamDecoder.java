@@ -57,7 +57,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
             done = true;
             return;
         }
-        OpenAiChunk chunk = chunks.read(event.data());
+        OpenAiChunk chunk = chunks.read(event.data(), id.isEmpty() || providerModel.isEmpty());
         if (chunk == null) {
             chunk = OpenAiChunk.of(parse(event.data(), into.events()));
         }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,7 +49,7 @@ class OpenAiChunkReaderTest {
     }
 
     private void sameAsTheTree(String data) {
-        OpenAiChunk streamed = reader.read(data);
+        OpenAiChunk streamed = reader.read(data, true);
         // Null leaves the chunk to the tree, whatever it says.
         if (streamed != null) {
             assertEquals(byTree(data), streamed, data);
@@ -60,7 +62,7 @@ class OpenAiChunkReaderTest {
         for (String name : List.of("chat-stream.sse", "chat-stream-toolcall.sse", "chat-stream-toolcall-parallel.sse")) {
             for (ServerSentEvent event : events(new ByteArrayInputStream(fixtures.bytes(name)))) {
                 if (!event.data().equals(OpenAiStreamDecoder.DONE)) {
-                    OpenAiChunk streamed = reader.read(event.data());
+                    OpenAiChunk streamed = reader.read(event.data(), true);
                     assertNotNull(streamed, event.data());
                     assertEquals(byTree(event.data()), streamed, event.data());
                 }
@@ -74,13 +76,13 @@ class OpenAiChunkReaderTest {
                 reader.read("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt\","
                         + "\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
                         + "\"content\":\"Hi\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],"
-                        + "\"usage\":null,\"obfuscation\":\"x1\"}"));
+                        + "\"usage\":null,\"obfuscation\":\"x1\"}", true));
     }
 
     @Test
     void escapedAndNonAsciiTextIsUnescapedAsTheTreeDoes() {
         String data = "{\"choices\":[{\"delta\":{\"content\":\"a\\\"b\\\\c\\n\\t\\u00e9\\u2028 \\ud83d\\ude00 é 😀 \\u0000\"}}]}";
-        assertEquals("a\"b\\c\n\té\u2028 \uD83D\uDE00 é 😀 \u0000", reader.read(data).content());
+        assertEquals("a\"b\\c\n\té\u2028 \uD83D\uDE00 é 😀 \u0000", reader.read(data, true).content());
         sameAsTheTree(data);
         // A lone surrogate half, as Jackson passes it on.
         sameAsTheTree("{\"choices\":[{\"delta\":{\"content\":\"\\ud83d\"}}]}");
@@ -91,7 +93,7 @@ class OpenAiChunkReaderTest {
         String data = "{\"x\":{\"id\":\"no\",\"choices\":[{\"delta\":{\"content\":\"no\"}}]},\"y\":[[1,{\"error\":{}}],\"z\"],"
                 + "\"id\":\"yes\",\"choices\":[{\"extra\":{\"delta\":{}},\"delta\":{\"other\":[{\"content\":\"no\"}],"
                 + "\"content\":\"yes\"}}],\"n\":-1.5e3,\"t\":true}";
-        OpenAiChunk chunk = reader.read(data);
+        OpenAiChunk chunk = reader.read(data, true);
         assertEquals(new OpenAiChunk(null, "yes", null, null, true, null, "yes", null), chunk);
         sameAsTheTree(data);
     }
@@ -99,7 +101,7 @@ class OpenAiChunkReaderTest {
     @Test
     void onlyTheFirstChoiceCounts() {
         String data = "{\"choices\":[{\"delta\":{\"content\":\"one\"}},{\"delta\":{\"content\":\"two\"}},3,[4]]}";
-        assertEquals("one", reader.read(data).content());
+        assertEquals("one", reader.read(data, true).content());
         sameAsTheTree(data);
     }
 
@@ -107,12 +109,12 @@ class OpenAiChunkReaderTest {
     void toolCallFragmentsErrorsUsageAndOddFinishReasonsStayTrees() {
         String fragments = "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}}]";
         OpenAiChunk chunk = reader.read("{\"choices\":[{\"delta\":{\"tool_calls\":" + fragments + "},\"finish_reason\":7}],"
-                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1},\"error\":{\"message\":\"m\"}}");
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1},\"error\":{\"message\":\"m\"}}", true);
         assertEquals(ProviderFixtures.parse(fragments), chunk.toolCalls());
         assertEquals(IntNode.valueOf(7), chunk.finishReason());
         assertEquals(ProviderFixtures.parse("{\"prompt_tokens\":5,\"completion_tokens\":1}"), chunk.usage());
         assertEquals(ProviderFixtures.parse("{\"message\":\"m\"}"), chunk.error());
-        assertEquals(TextNode.valueOf("stop"), reader.read("{\"choices\":[{\"finish_reason\":\"stop\"}]}").finishReason());
+        assertEquals(TextNode.valueOf("stop"), reader.read("{\"choices\":[{\"finish_reason\":\"stop\"}]}", true).finishReason());
     }
 
     @ParameterizedTest
@@ -125,7 +127,7 @@ class OpenAiChunkReaderTest {
         "{\"id\":\"a\"} trailing", "{\"id\":\"a\"}{\"id\":\"b\"}",
     })
     void unusualButValidShapesReadAsTheTreeReadsThem(String data) {
-        assertNotNull(reader.read(data), data);
+        assertNotNull(reader.read(data, true), data);
         sameAsTheTree(data);
     }
 
@@ -139,13 +141,31 @@ class OpenAiChunkReaderTest {
         "{\"choices\":[{\"finish_reason\":null,\"finish_reason\":\"stop\"}]}",
     })
     void malformedDataNonObjectsAndRepeatedFieldsAreLeftToTheTree(String data) {
-        assertNull(reader.read(data), data);
+        assertNull(reader.read(data, true), data);
     }
 
     @Test
     void aMapperThatRefusesTrailingTokensLeavesEveryChunkToTheTree() {
         var strict = new OpenAiChunkReader(new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
-        assertNull(strict.read("{\"id\":\"a\"}"));
+        assertNull(strict.read("{\"id\":\"a\"}", true));
+    }
+
+    @Test
+    void withoutIdsTheIdAndModelAreSkippedAndTheRestIsRead() {
+        String data = "{\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}";
+        assertEquals(new OpenAiChunk(null, null, null, null, true, null, "Hi", null), reader.read(data, false));
+        assertNull(reader.read("{\"id\":\"c1\",\"id\":\"c2\"}", false));
+        assertNull(reader.read("{\"id\":\"\\q\"}", false), "a skipped string is still checked");
+    }
+
+    @Test
+    void dataThatMayHoldAStringOverTheParsersLimitIsLeftToTheTree() {
+        var limited = new ObjectMapper(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(20).build())
+                .build());
+        var limitedReader = new OpenAiChunkReader(limited);
+        assertNotNull(limitedReader.read("{\"other\":\"short\"}", true));
+        assertNull(limitedReader.read("{\"other\":\"" + "x".repeat(30) + "\"}", true));
     }
 
     @Test
@@ -177,7 +197,7 @@ class OpenAiChunkReaderTest {
                         : data.substring(0, cut) + "{}[],:\"\\x1".charAt(random.nextInt(10)) + data.substring(cut);
             }
             sameAsTheTree(data);
-            streamed += reader.read(data) != null ? 1 : 0;
+            streamed += reader.read(data, true) != null ? 1 : 0;
         }
         // Most random chunks are valid objects without repeated fields: the streaming read took them.
         assertTrue(streamed > 10_000, "streamed " + streamed);
