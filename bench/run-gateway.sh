@@ -11,6 +11,7 @@
 #   WITH_PORTKEY=1 bench/run-gateway.sh                # + Portkey from npm (npm install on first use)
 #   SKIP_BUILD=1 bench/run-gateway.sh                  # reuse bootstrap/target/llm-client-service.jar
 #   PROFILE=jfr bench/run-gateway.sh                   # JFR profile settings in the service (costs CPU)
+#   PREWARM_STREAMS_PER=1300 bench/run-gateway.sh      # warm the stream path fully first (~20,000 streams)
 #
 # Stops exactly the PIDs it started, also on Ctrl-C. Results: bench/results/<timestamp>/.
 set -euo pipefail
@@ -87,6 +88,10 @@ start_gateway gateway-slow "$GW_SLOW_PORT" "$MOCK/slow/v1"
 # So before the kit's cells, PREWARM_SECONDS (60) of traffic through the service, plain and streamed,
 # while a throw-away mock is up (the kit starts its own afterwards). Not measured; say so when quoting.
 PREWARM_SECONDS=${PREWARM_SECONDS:-60}
+# Plain streams per probe worker (16 workers) in the pre-warm. The stream path needs ~20,000 streams
+# before its CPU per stream settles (~3 ms for the first 1,600, ~0.3 ms after 20,000: session 9 in
+# docs/benchmarks/llm-performance.md); 1300 warms it fully (~20 s more on a quiet machine).
+PREWARM_STREAMS_PER=${PREWARM_STREAMS_PER:-20}
 if (( PREWARM_SECONDS > 0 )); then
     log "pre-warming the service for ${PREWARM_SECONDS}s (not measured)"
     (
@@ -100,8 +105,8 @@ if (( PREWARM_SECONDS > 0 )); then
         "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"$((PREWARM_SECONDS / 2))s" -s "$BENCH_DIR/wrk/post.lua" \
             "http://127.0.0.1:$GW_PORT/v1/chat/completions" -- "$body" >/dev/null 2>&1 || true
         "${PIN_PREFIX[@]}" timeout $((PREWARM_SECONDS + 30)) node "$BENCH_DIR/ttfb.mjs" \
-            "http://127.0.0.1:$GW_PORT/v1/chat/completions" --seq 50 --conc 16 --per 20 \
-            --max-seconds "$((PREWARM_SECONDS / 4 + 1))" >/dev/null 2>&1 || true
+            "http://127.0.0.1:$GW_PORT/v1/chat/completions" --seq 50 --conc 16 --per "$PREWARM_STREAMS_PER" \
+            --max-seconds "$((PREWARM_SECONDS / 4 + 1 + PREWARM_STREAMS_PER / 40))" >/dev/null 2>&1 || true
         # The paced instance's streams take 0.7 s each: only many at once warm its stream path
         # (measured: a first byte 4-5 ms late after 50 streams, ~0.3 ms after 2,000).
         "${PIN_PREFIX[@]}" timeout $((PREWARM_SECONDS + 30)) node "$BENCH_DIR/ttfb.mjs" \

@@ -28,11 +28,15 @@ import java.util.Map;
  * an unusual order from an OpenAI-compatible server cannot break the fragment rules. A fragment
  * that carries a new {@code id} at an index already in use starts a new call (some compatible
  * servers put every call at index 0).
+ *
+ * <p>A chunk is read without a tree ({@link OpenAiChunkReader}); the tree reads it only when it
+ * is unusual or malformed, so that every refusal keeps its message.
  */
 final class OpenAiStreamDecoder implements StreamDecoder {
     static final String DONE = "[DONE]";
 
     private final ObjectMapper json;
+    private final OpenAiChunkReader chunks;
     // OpenAI's index -> our index, and our index -> the call's id.
     private final Map<Integer, Integer> callAt = new HashMap<>();
     private final List<String> callIds = new ArrayList<>();
@@ -44,6 +48,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
 
     OpenAiStreamDecoder(ObjectMapper json) {
         this.json = json;
+        this.chunks = new OpenAiChunkReader(json);
     }
 
     @Override
@@ -52,38 +57,37 @@ final class OpenAiStreamDecoder implements StreamDecoder {
             done = true;
             return;
         }
-        JsonNode chunk = parse(event.data(), into.events());
-        if (chunk.path("error").isObject()) {
-            throw into.failure(chunk.get("error"));
+        OpenAiChunk chunk = chunks.read(event.data(), id.isEmpty() || providerModel.isEmpty());
+        if (chunk == null) {
+            chunk = OpenAiChunk.of(parse(event.data(), into.events()));
         }
-        if (id.isEmpty()) {
-            id = OpenAiResponseMapper.textOr(chunk, "id", "");
+        if (chunk.error() != null) {
+            throw into.failure(chunk.error());
         }
-        if (providerModel.isEmpty()) {
-            providerModel = OpenAiResponseMapper.textOr(chunk, "model", "");
+        if (id.isEmpty() && chunk.id() != null) {
+            id = chunk.id();
         }
-        if (chunk.hasNonNull("usage")) {
-            usage = OpenAiResponseMapper.usage(chunk.get("usage"));
+        if (providerModel.isEmpty() && chunk.model() != null) {
+            providerModel = chunk.model();
         }
-        JsonNode choice = chunk.path("choices").path(0);
-        if (!choice.isObject()) {
+        if (chunk.usage() != null) {
+            usage = OpenAiResponseMapper.usage(chunk.usage());
+        }
+        if (!chunk.choice()) {
             return;
         }
-        JsonNode finish = choice.get("finish_reason");
-        if (finish != null && !finish.isNull()) {
-            finishReason = OpenAiResponseMapper.finishReason(finish);
+        if (chunk.finishReason() != null) {
+            finishReason = OpenAiResponseMapper.finishReason(chunk.finishReason());
         }
-        JsonNode delta = choice.path("delta");
-        JsonNode text = delta.path("content");
-        if (text.isTextual()) {
-            into.text(text.asText());
+        if (chunk.content() != null) {
+            into.text(chunk.content());
         }
-        JsonNode fragments = delta.path("tool_calls");
-        if (fragments.isArray()) {
+        JsonNode fragments = chunk.toolCalls();
+        if (fragments != null && fragments.isArray()) {
             for (JsonNode fragment : fragments) {
                 toolCallDelta(fragment, into);
             }
-        } else if (!fragments.isMissingNode() && !fragments.isNull()) {
+        } else if (fragments != null) {
             throw new WireFormatException("stream event " + into.events() + ": delta.tool_calls is not an array");
         }
     }

@@ -208,4 +208,32 @@ class OpenAiStreamDecoderTest {
         accept("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
         assertEquals(FinishReason.TOOL_CALLS, assembler.result().finishReason());
     }
+
+    @Test
+    void malformedAndNonObjectEventsAreRefusedWithTheTreesMessages() {
+        assertEquals("stream event 1 is not valid JSON", firstEventRefused("{\"id\":\"c\","));
+        assertEquals("stream event 1 is not a JSON object", firstEventRefused("[{\"id\":\"c\"}]"));
+        assertEquals("stream event 1 is not a JSON object", firstEventRefused(""));
+        assertEquals("stream event 1: delta.tool_calls is not an array",
+                firstEventRefused("{\"choices\":[{\"delta\":{\"tool_calls\":{}}}]}"));
+    }
+
+    private String firstEventRefused(String data) {
+        var fresh = new StreamAssembler(new OpenAiStreamDecoder(json),
+                new OpenAiErrorMapper(Optional.of(new ApiKey("unused-secret")), Clock.systemUTC()));
+        return assertThrows(WireFormatException.class,
+                () -> fresh.accept(new ServerSentEvent(ServerSentEvent.DEFAULT_TYPE, data, ""))).getMessage();
+    }
+
+    @Test
+    void aFieldGivenTwiceCountsOnceWithItsLastValueAsTheTreeKeepsIt() {
+        assertEquals(List.of(new StreamEvent.Delta("second")),
+                accept("{\"choices\":[{\"delta\":{\"content\":\"first\",\"content\":\"second\"}}]}"));
+    }
+
+    @Test
+    void escapedAndNonAsciiTextPassesOnUnescaped() {
+        assertEquals(List.of(new StreamEvent.Delta("\"é\u2028😀\n")),
+                accept("{\"choices\":[{\"delta\":{\"content\":\"\\\"\\u00e9\\u2028\\ud83d\\ude00\\n\"}}]}"));
+    }
 }

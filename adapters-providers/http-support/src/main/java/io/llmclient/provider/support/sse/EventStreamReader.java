@@ -77,6 +77,8 @@ public final class EventStreamReader {
     /** The start of a line that spans reads; empty while the current line is within {@link #buffer}. */
     private ByteArrayOutputStream line = new ByteArrayOutputStream(0);
     private StringBuilder data = new StringBuilder();
+    /** The event's data while it has one line (the usual case): passed on as it is, no copy into {@link #data}. */
+    private String singleData;
     /** What was last told to {@link #holding}. */
     private long reported;
     private boolean afterCr;
@@ -211,7 +213,8 @@ public final class EventStreamReader {
         if (!hasData) {
             return Optional.empty();
         }
-        String joined = data.toString();
+        String joined = singleData != null ? singleData : data.toString();
+        singleData = null;
         data.setLength(0);
         hasData = false;
         return Optional.of(new ServerSentEvent(eventType, joined, lastEventId));
@@ -219,27 +222,38 @@ public final class EventStreamReader {
 
     private void field(String text) throws IOException {
         int colon = text.indexOf(':');
-        String name = colon < 0 ? text : text.substring(0, colon);
-        String value = colon < 0 ? "" : valueAfter(text, colon);
-        switch (name) {
-            case "data" -> {
-                if (hasData) {
-                    data.append('\n');
-                }
-                data.append(value);
-                hasData = true;
-                held();
-            }
-            case "event" -> type = value;
-            case "id" -> {
-                if (value.indexOf('\0') < 0) {
-                    lastEventId = value;
-                }
-            }
-            default -> {
-                // "retry" and unknown fields: ignored (see the class comment).
+        int nameEnd = colon < 0 ? text.length() : colon;
+        // The name is compared in place: no copy of it per line.
+        if (named(text, nameEnd, "data")) {
+            data(colon < 0 ? "" : valueAfter(text, colon));
+        } else if (named(text, nameEnd, "event")) {
+            type = colon < 0 ? "" : valueAfter(text, colon);
+        } else if (named(text, nameEnd, "id")) {
+            String value = colon < 0 ? "" : valueAfter(text, colon);
+            if (value.indexOf('\0') < 0) {
+                lastEventId = value;
             }
         }
+        // "retry" and unknown fields: ignored (see the class comment).
+    }
+
+    private static boolean named(String text, int nameEnd, String name) {
+        return nameEnd == name.length() && text.startsWith(name);
+    }
+
+    // A second data line joins the first in the builder; one line alone is never copied again.
+    private void data(String value) throws IOException {
+        if (!hasData) {
+            singleData = value;
+            hasData = true;
+        } else {
+            if (singleData != null) {
+                data.append(singleData);
+                singleData = null;
+            }
+            data.append('\n').append(value);
+        }
+        held();
     }
 
     private static String valueAfter(String text, int colon) {
@@ -295,7 +309,7 @@ public final class EventStreamReader {
      * made while decoding a line and the spare room of grown buffers are not counted.
      */
     private void held() throws IOException {
-        long bytes = (long) line.size() + data.length();
+        long bytes = (long) line.size() + data.length() + (singleData == null ? 0 : singleData.length());
         if (bytes > FREE_BYTES && bytes > reported) {
             holding.holding(bytes);
             reported = bytes;

@@ -118,6 +118,18 @@ class EventStreamReaderTest {
     }
 
     @Test
+    void onlyTheExactFieldNamesCountNotTheirPrefixesOrLongerNames() throws IOException {
+        assertEquals(List.of(ServerSentEvent.of("t", "kept")),
+                all("dat: no\ndatax: no\nData: no\nevents: no\neven: no\nidx: 9\nevent: t\ndata: kept\n\n"));
+        assertEquals(List.of(new ServerSentEvent("message", "x", "")), all("i: 5\nevent\ndata:x\n\n"));
+    }
+
+    @Test
+    void aSingleDataLineAndEveryLaterOneOfTheSameEventJoin() throws IOException {
+        assertEquals(List.of("only", "a\n\nb", "", "c"), data("data: only\n\ndata:a\ndata\ndata: b\n\ndata:\n\ndata: c\n\n"));
+    }
+
+    @Test
     void aLeadingByteOrderMarkIsDropped() throws IOException {
         assertEquals(List.of(ServerSentEvent.of("message_stop", "{}")), all("\uFEFFevent: message_stop\ndata: {}\n\n"));
     }
@@ -282,6 +294,17 @@ class EventStreamReaderTest {
         assertTrue(told.getLast() >= 3L * EventStreamReader.FREE_BYTES, () -> "the whole event: " + told);
         assertEquals("y", reader.next().orElseThrow().data());
         assertEquals(0L, told.getLast(), "the large event's bytes are given up");
+    }
+
+    @Test
+    void aLargeEventOfManyDataLinesIsReportedWithTheLineFeedsThatJoinThem() throws IOException {
+        var told = new ArrayList<Long>();
+        String line = "x".repeat(EventStreamReader.FREE_BYTES / 2);
+        String event = "data: " + line + "\ndata: " + line + "\ndata: " + line + "\n\n";
+        var reader = new EventStreamReader(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+                EventStreamReader.MAX_LINE_BYTES, told::add);
+        assertEquals(line + "\n" + line + "\n" + line, reader.next().orElseThrow().data());
+        assertTrue(told.contains(3L * line.length() + 2), () -> "the three lines joined: " + told);
     }
 
     @Test
