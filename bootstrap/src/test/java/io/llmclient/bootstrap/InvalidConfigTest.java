@@ -126,7 +126,7 @@ class InvalidConfigTest {
 
     @Test
     void valueHoldingPartOfAnApiKeyIsNotEchoed() {
-        String key = "sk-" + "test-0123456789abcdefghijABCDEFGHIJ";
+        String key = "sk-" + "test-canary-0123456789abcdefghijABCD";
         assertEquals("OPENAI_BASE_URL: must be an absolute http or https URL",
                 failureOf(Map.of("OPENAI_API_KEY", key, "OPENAI_BASE_URL", key.substring(3, 20))));
     }
