@@ -101,11 +101,6 @@ public final class InProcessQuotaState implements QuotaState {
     }
 
     @Override
-    public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-        settle(parties, 1, tokens, cost, now, settlementId);
-    }
-
-    @Override
     public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
                        String settlementId) {
         if (calls < 1) {

@@ -35,9 +35,12 @@ public interface QuotaState {
      * and neither does a {@link #charge} with its id. So when a settlement fails without an answer
      * (it may or may not have reached the state), its cost can be charged later under its id and
      * counts once either way. Ids are remembered for a while: long enough for a store that stalled
-     * or restarted to answer again.
+     * or restarted to answer again. The settlement of one call of
+     * {@link #settle(List, int, long, NanoUsd, Instant, String)}.
      */
-    void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId);
+    default void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
+        settle(parties, 1, tokens, cost, now, settlementId);
+    }
 
     /**
      * As {@link #settle(List, long, NanoUsd, Instant, String)} for {@code calls} calls of the same

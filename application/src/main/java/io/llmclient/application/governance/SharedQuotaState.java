@@ -43,9 +43,8 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         this.link = Objects.requireNonNull(link, "link");
         this.outage = new OutageSpend(shared, link);
         link.onRecovery(outage::replay);
-        this.later = queued == 0 ? Optional.empty() : Optional.of(new SettlementQueue(queued, linger,
-                (parties, calls) -> settleShared(parties, calls.calls(), calls.tokens(), calls.cost(), calls.at(),
-                        calls.id())));
+        this.later = queued == 0 ? Optional.empty()
+                : Optional.of(new SettlementQueue(queued, linger, this::settleShared));
     }
 
     /**
@@ -96,8 +95,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // Settles now what waits of these parties; false when nothing did.
     private boolean settledWaiting(List<LimitedParty> parties, Instant now) {
         Optional<SettledCalls> waiting = later.flatMap(queue -> queue.takeFor(parties, now));
-        waiting.ifPresent(calls -> settleShared(parties, calls.calls(), calls.tokens(), calls.cost(), calls.at(),
-                calls.id()));
+        waiting.ifPresent(calls -> settleShared(parties, calls));
         return waiting.isPresent();
     }
 
@@ -107,7 +105,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // then never refused for its own previous call, and a budget is not run past by late spend).
     private Settlement settlement(List<LimitedParty> parties, List<Standing> standings) {
         if (later.isEmpty()) {
-            return (tokens, cost, at) -> settleShared(parties, 1, tokens, cost, at);
+            return (tokens, cost, at) -> settleShared(parties, tokens, cost, at);
         }
         SettlementQueue queue = later.get();
         if (!roomy(standings)) {
@@ -115,12 +113,12 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
             return (tokens, cost, at) -> {
                 SettledCalls all = queue.takeFor(parties, at).map(waiting -> waiting.andOneMore(tokens, cost, at))
                         .orElseGet(() -> SettledCalls.one(tokens, cost, at));
-                settleShared(parties, all.calls(), all.tokens(), all.cost(), all.at(), all.id());
+                settleShared(parties, all);
             };
         }
         return (tokens, cost, at) -> {
             if (!queue.offer(parties, tokens, cost, at)) {
-                settleShared(parties, 1, tokens, cost, at);
+                settleShared(parties, tokens, cost, at);
             }
         };
     }
@@ -139,12 +137,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
 
     @Override
     public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now) {
-        settleShared(parties, 1, tokens, cost, now);
-    }
-
-    @Override
-    public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-        settleShared(parties, 1, tokens, cost, now, settlementId);
+        settleShared(parties, tokens, cost, now);
     }
 
     @Override
@@ -202,8 +195,12 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // in the store are freed by their TTL and its spend waits for the store, under the same id: a
     // settlement that timed out or lost its answer may have been applied all the same, and the
     // store then ignores the charge.
-    private void settleShared(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant at) {
-        settleShared(parties, calls, tokens, cost, at, UUID.randomUUID().toString());
+    private void settleShared(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant at) {
+        settleShared(parties, 1, tokens, cost, at, UUID.randomUUID().toString());
+    }
+
+    private void settleShared(List<LimitedParty> parties, SettledCalls calls) {
+        settleShared(parties, calls.calls(), calls.tokens(), calls.cost(), calls.at(), calls.id());
     }
 
     private void settleShared(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant at,

@@ -65,11 +65,6 @@ class SettlementsAfterAnswersTest {
         }
 
         @Override
-        public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-            settle(parties, 1, tokens, cost, now, settlementId);
-        }
-
-        @Override
         public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
                            String settlementId) {
             entered.countDown();

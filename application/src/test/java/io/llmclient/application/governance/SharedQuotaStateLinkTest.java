@@ -206,12 +206,6 @@ class SharedQuotaStateLinkTest {
         }
 
         @Override
-        public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-            answerable("settle");
-            inner.settle(parties, tokens, cost, now, settlementId);
-        }
-
-        @Override
         public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
                            String settlementId) {
             answerable("settle");

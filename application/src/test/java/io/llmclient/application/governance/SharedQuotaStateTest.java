@@ -72,14 +72,6 @@ class SharedQuotaStateTest {
         }
 
         @Override
-        public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-            call(() -> {
-                inner.settle(parties, tokens, cost, now, settlementId);
-                return null;
-            });
-        }
-
-        @Override
         public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
                            String settlementId) {
             call(() -> {

@@ -129,11 +129,6 @@ public final class RedisQuotaState implements QuotaState {
     }
 
     @Override
-    public void settle(List<LimitedParty> parties, long tokens, NanoUsd cost, Instant now, String settlementId) {
-        settle(parties, 1, tokens, cost, now, Optional.of(settlementId));
-    }
-
-    @Override
     public void settle(List<LimitedParty> parties, int calls, long tokens, NanoUsd cost, Instant now,
                        String settlementId) {
         if (calls < 1) {
