@@ -20,7 +20,7 @@ bench_ensure_deps
 trap bench_cleanup EXIT
 start_mock
 BODY=$RUN_DIR/body.json
-printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}' >"$BODY"
+write_chat_body "$BODY"
 
 for ((round = 1; round <= ROUNDS; round++)); do
     for ((i = 1; i <= $#; i++)); do

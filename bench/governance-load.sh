@@ -74,7 +74,7 @@ llm:
       budget: {usd: 1000000, period: daily}
 YAML
 BODY=$RUN_DIR/body.json
-printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}' >"$BODY"
+write_chat_body "$BODY"
 
 # run_round NAME MODE(0|1|shared|traced): one fresh service, pre-warmed, then c=1 and c=32.
 run_round() {

@@ -183,6 +183,9 @@ cpu_ticks() {
     echo "$total"
 }
 
+# write_chat_body FILE: the non-streamed chat request every load script sends (the kit's body).
+write_chat_body() { printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}' >"$1"; }
+
 # start_service NAME JAR [VAR=VALUE...] -> PID in SERVICE_PID: the service on GW_PORT, pinned to
 # GATEWAY_CPUS, against the mock (OpenAI only, no retries, WARN logs, audit in RUN_DIR), with the
 # extra environment given; JVM options from the array SERVICE_JAVA_OPTS. Waits for /health.

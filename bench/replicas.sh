@@ -108,7 +108,7 @@ llm:
       budget: {usd: 1000000, period: daily}
 YAML
 BODY=$RUN_DIR/body.json
-printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}' >"$BODY"
+write_chat_body "$BODY"
 
 # ---- The balancer: nginx round-robin over the three replicas, keep-alive, no buffering ----
 {

@@ -100,7 +100,7 @@ if (( PREWARM_SECONDS > 0 )); then
         bench_make_run_dir
         trap bench_cleanup EXIT
         start_mock
-        body=$(mktemp); printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}' >"$body"
+        body=$(mktemp); write_chat_body "$body"
         pin_prefix "$LOADGEN_CPUS"
         "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"$((PREWARM_SECONDS / 2))s" -s "$BENCH_DIR/wrk/post.lua" \
             "http://127.0.0.1:$GW_PORT/v1/chat/completions" -- "$body" >/dev/null 2>&1 || true
