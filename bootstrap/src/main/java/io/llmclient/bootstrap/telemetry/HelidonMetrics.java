@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -74,6 +75,9 @@ public final class HelidonMetrics implements MetricsPort {
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, io.micrometer.core.instrument.Counter>>
             costCounters = new ConcurrentHashMap<>();
     private final SourceAgentLabels sourceAgents = new SourceAgentLabels(SourceAgentLabels.DEFAULT_CAP);
+    // Micrometer holds a function counter's state object weakly: one held nowhere else (a lambda) is
+    // collected at some GC and its counter freezes at the last value read. Kept here, for this life.
+    private final List<Object> countedStates = new CopyOnWriteArrayList<>();
 
     /** {@code catalogModel} says whether a model id is in the catalog; others are labelled {@code other}. */
     public HelidonMetrics(MeterRegistry registry, Predicate<String> catalogModel) {
@@ -240,6 +244,7 @@ public final class HelidonMetrics implements MetricsPort {
      * failure; the count is the trail's own, read at each scrape.
      */
     public void countAuditWriteErrors(AuditTrailHealth audit) {
+        countedStates.add(audit);
         registry.getOrCreate(FunctionalCounter.builder("llm_audit_write_errors", audit, AuditTrailHealth::failures)
                 .description("Audit trail entries that could not be written"));
     }
@@ -251,6 +256,7 @@ public final class HelidonMetrics implements MetricsPort {
      * no special case.
      */
     public void countDroppedSpans(LongSupplier dropped) {
+        countedStates.add(dropped);
         registry.getOrCreate(FunctionalCounter.builder("llm_trace_spans_dropped", dropped, LongSupplier::getAsLong)
                 .description("Trace spans dropped before reaching the collector (queue full or export failed)"));
     }
