@@ -24,12 +24,14 @@ import java.util.Optional;
  * script, run atomically by the server on its own clock ({@code TIME}), so that several replicas
  * admit exactly what one would. Every key is {@code <prefix>{<slot>}:...}: the hash tag is the
  * party's slot (the team id, else the key id; contract section 14), so that a key and its team live
- * in one Redis Cluster slot and one script checks them together. Windows expire 60 s after their
- * last write, in-flight counts {@code inFlightTtl} after their last admission (a replica that died
- * holding places gives them back by expiry), spend of a period a day after the period's end; only
- * {@code total} spend is kept for ever. Budget periods are named from the caller's {@code now}.
+ * in one Redis Cluster slot and one script checks them together. A party's rpm and tpm windows are
+ * one hash of one-second buckets with running totals (decision 44): every step costs the same
+ * whatever the window holds, an entry counts for 60 to 61 s, and the hash expires 62 s after the
+ * first write of its last second. In-flight counts expire {@code inFlightTtl} after their last
+ * admission (a replica that died holding places gives them back by expiry), spend of a period a day
+ * after the period's end; only {@code total} spend is kept for ever. Budget periods are named from the caller's {@code now}.
  * Failures are {@link io.llmclient.application.state.StateUnavailableException}s ({@link RedisStore}).
- * See docs/decisions.md sections 31 and 32.
+ * See docs/decisions.md sections 31, 32, 43 and 44.
  */
 public final class RedisQuotaState implements QuotaState {
     /** The prefix of every key unless another is given. */
@@ -142,7 +144,7 @@ public final class RedisQuotaState implements QuotaState {
         if (parties.isEmpty()) {
             return;
         }
-        var keys = new ArrayList<String>(1 + 7 * parties.size());
+        var keys = new ArrayList<String>(1 + 6 * parties.size());
         var args = new ArrayList<String>(8 + parties.size());
         args.add(Integer.toString(parties.size()));
         args.add(Integer.toString(calls));
@@ -153,8 +155,7 @@ public final class RedisQuotaState implements QuotaState {
         }
         for (LimitedParty party : parties) {
             String base = partyKey(party);
-            keys.add(base + ":tpm");
-            keys.add(base + ":tpm-sum");
+            keys.add(base + ":window");
             keys.add(base + ":inflight");
             for (BudgetPeriod period : PERIODS) {
                 keys.add(spendKey(party, period, now));
@@ -220,14 +221,14 @@ public final class RedisQuotaState implements QuotaState {
                 new NanoUsd(Long.parseLong(text(spent))), budget.period(), budget.period().resetsAt(now)));
     }
 
-    // The five keys of a party that admit and standings read: rpm window, tpm window, tpm running
-    // sum, in-flight count, spend of its budget's current period (of total when it has no budget:
-    // a key of its slot that is never read).
+    // The five keys of a party that admit and standings read: its window (rpm and tpm), the rpm and
+    // tpm windows of versions before decision 44 (read while they last), in-flight count, spend of
+    // its budget's current period (of total when it has no budget: a key of its slot never read).
     private void addWindowKeys(List<String> keys, LimitedParty party, Instant now) {
         String base = partyKey(party);
+        keys.add(base + ":window");
         keys.add(base + ":rpm");
         keys.add(base + ":tpm");
-        keys.add(base + ":tpm-sum");
         keys.add(base + ":inflight");
         keys.add(spendKey(party, party.limits().budget().map(Budget::period).orElse(BudgetPeriod.TOTAL), now));
     }
@@ -260,7 +261,7 @@ public final class RedisQuotaState implements QuotaState {
                 + party.id() + ":" + period.periodName(now);
     }
 
-    // What settling touches of a party (settle.lua): its tpm window, its in-flight count (only a
+    // What settling touches of a party (settle.lua): its window's tokens, its in-flight count (only a
     // party with a max-parallel limit counts its calls in flight), both, or neither.
     private static String settled(Limits limits) {
         String touched = (limits.tpm().isPresent() ? "t" : "") + (limits.maxParallel().isPresent() ? "p" : "");

@@ -1,9 +1,8 @@
 -- admit: checks every limit of every party (key before team), then their budgets, and only when all
--- pass counts the request: one rpm entry per party with an rpm limit, one in-flight place per party
--- with a max-parallel limit.
--- KEYS per party, 5 keys: rpm window, tpm window, tpm running sum, in-flight count, spend of the
---   budget's current period. An rpm window's member is '<ms>:<entries before it>': unique, since in
---   one millisecond a window only grows.
+-- pass counts the request: one request in the rpm window of each party with an rpm limit, one
+-- in-flight place for each party with a max-parallel limit.
+-- KEYS per party, 5 keys: window (rpm and tpm, a hash: common.lua), an older version's rpm and tpm
+--   windows (sorted sets, read while they last), in-flight count, spend of the budget's current period.
 -- ARGV[1] in-flight TTL (ms), ARGV[2] number of parties; then per party, 4 values
 --   (-1 when absent): rpm, tpm, max parallel, budget (nano-dollars, as text).
 -- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight (0 without a
@@ -14,7 +13,15 @@ local inFlightTtl = ARGV[1]
 local parties = tonumber(ARGV[2])
 local counts = {}
 -- Every key is read (call) before anything is counted: a key of another shape fails the call first.
-expectedKinds = kinds('', 'zznnn', parties)
+expectedKinds = kinds('', 'hzznn', parties)
+
+-- One call finds whether any party still has an older version's window.
+local olderKeys = {}
+for i = 1, parties do
+    table.insert(olderKeys, KEYS[(i - 1) * 5 + 2])
+    table.insert(olderKeys, KEYS[(i - 1) * 5 + 3])
+end
+local older = redis.call('EXISTS', unpack(olderKeys)) > 0
 
 for i = 1, parties do
     local k = (i - 1) * 5
@@ -22,38 +29,23 @@ for i = 1, parties do
     local rpm = tonumber(ARGV[a + 1])
     local tpm = tonumber(ARGV[a + 2])
     local maxParallel = tonumber(ARGV[a + 3])
-    local c = { rpm = 0, tpm = 0 }
-    if rpm >= 0 then
-        call('ZREMRANGEBYSCORE', KEYS[k + 1], '-inf', cutoff)
-        c.rpm = redis.call('ZCARD', KEYS[k + 1])
-        if c.rpm >= rpm then
-            -- Admits again once enough of its oldest admissions have left the window.
-            local at = c.rpm - rpm
-            local freeing = redis.call('ZRANGE', KEYS[k + 1], at, at, 'WITHSCORES')
-            if #freeing == 0 then
-                return { 0, i, 'rpm', WINDOW }
-            end
-            return { 0, i, 'rpm', tonumber(freeing[2]) + WINDOW - now }
-        end
+    local c = { olderRpm = 0, olderTpm = 0, inFlight = 0 }
+    if older then
+        c.olderRpm = call('ZCOUNT', KEYS[k + 2], '(' .. cutoff, '+inf')
+        c.olderTpm = olderTokens(KEYS[k + 3])
     end
-    if tpm >= 0 then
-        c.tpm = tpmSum(KEYS[k + 2], KEYS[k + 3], true)
-        if c.tpm >= tpm then
-            local left = c.tpm
-            local freeing = now
-            local entries = redis.call('ZRANGE', KEYS[k + 2], 0, -1, 'WITHSCORES')
-            for e = 1, #entries, 2 do
-                if left < tpm then
-                    break
-                end
-                left = left - tokensOf(entries[e])
-                freeing = tonumber(entries[e + 1])
-            end
-            return { 0, i, 'tpm', freeing + WINDOW - now }
+    if rpm >= 0 or tpm >= 0 then
+        c.w = windowAt(KEYS[k + 1], 'r')
+        local requests = c.w.r + c.olderRpm
+        if rpm >= 0 and requests >= rpm then
+            return { 0, i, 'rpm', windowRetry(c.w, 'r', requests, rpm) }
+        end
+        local tokens = c.w.t + c.olderTpm
+        if tpm >= 0 and tokens >= tpm then
+            return { 0, i, 'tpm', windowRetry(c.w, 't', tokens, tpm) }
         end
     end
     -- Only a party with a max-parallel limit counts its calls in flight (its settlement gives them back).
-    c.inFlight = 0
     if maxParallel >= 0 then
         c.inFlight = tonumber(countAt(KEYS[k + 4]))
         if c.inFlight >= maxParallel then
@@ -78,27 +70,32 @@ end
 local reply = { 1 }
 for i = 1, parties do
     local k = (i - 1) * 5
+    local a = 2 + (i - 1) * 4
     local c = counts[i]
-    local rpmReset = 0
-    if tonumber(ARGV[2 + (i - 1) * 4 + 1]) >= 0 then
-        redis.call('ZADD', KEYS[k + 1], now, now .. ':' .. c.rpm)
-        redis.call('PEXPIRE', KEYS[k + 1], WINDOW)
-        c.rpm = c.rpm + 1
-        rpmReset = WINDOW
+    local requests, requestsReset, tokens, tokensReset = 0, 0, 0, 0
+    if tonumber(ARGV[a + 1]) >= 0 then
+        c.w.r = c.w.r + 1
+        c.w.current = c.w.current + 1
+        writeWindow(c.w, 'r')
+        requests = c.w.r + c.olderRpm
+        requestsReset = windowReset(second, c.w.r)
     end
-    local tpmReset = 0
-    if tonumber(ARGV[2 + (i - 1) * 4 + 2]) >= 0 then
-        tpmReset = resetAfter(KEYS[k + 2])
+    if tonumber(ARGV[a + 2]) >= 0 then
+        tokens = c.w.t + c.olderTpm
+        tokensReset = windowReset(c.w.tn, c.w.t)
+        if c.olderTpm > 0 then
+            tokensReset = math.max(tokensReset, resetAfter(KEYS[k + 3]))
+        end
     end
     local inFlight = 0
-    if tonumber(ARGV[2 + (i - 1) * 4 + 3]) >= 0 then
-        inFlight = redis.call('INCR', KEYS[k + 4])
-        redis.call('PEXPIRE', KEYS[k + 4], inFlightTtl)
+    if tonumber(ARGV[a + 3]) >= 0 then
+        inFlight = c.inFlight + 1
+        redis.call('SET', KEYS[k + 4], inFlight, 'PX', inFlightTtl)
     end
-    table.insert(reply, c.rpm)
-    table.insert(reply, rpmReset)
-    table.insert(reply, c.tpm)
-    table.insert(reply, tpmReset)
+    table.insert(reply, requests)
+    table.insert(reply, requestsReset)
+    table.insert(reply, tokens)
+    table.insert(reply, tokensReset)
     table.insert(reply, inFlight)
     table.insert(reply, c.spent)
 end

@@ -90,24 +90,24 @@ class RedisBadInputTest {
 
     @Test
     void aKeyOfAnotherTypeUnderThePrefixFailsTheCallNamingItAndIsLeftAlone() {
-        // The tpm window, which admit, standings and settle all read: a list where a sorted set belongs.
-        admin.rpush("bad:{k}:key:k:tpm", "left by an older version");
+        // The window, which admit, standings and settle all read: a list where a hash belongs.
+        admin.rpush("bad:{k}:key:k:window", "left by another program");
         for (var call : List.<Runnable>of(() -> state.admit(KEY, Instant.now()),
                 () -> state.standings(KEY, Instant.now()),
                 () -> state.settle(KEY, 10, new NanoUsd(5), Instant.now()))) {
             var error = assertThrows(StateUnavailableException.class, call::run);
-            assertTrue(error.getMessage().contains("bad:{k}:key:k:tpm is a list"), error::getMessage);
+            assertTrue(error.getMessage().contains("bad:{k}:key:k:window is a list"), error::getMessage);
             assertTrue(error.getMessage().contains("another program or an older version"), error::getMessage);
         }
-        assertEquals(List.of("left by an older version"), admin.lrange("bad:{k}:key:k:tpm", 0, -1));
-        // Nothing was counted before the check: no rpm entry, no in-flight place.
-        assertEquals(false, admin.exists("bad:{k}:key:k:rpm"));
+        assertEquals(List.of("left by another program"), admin.lrange("bad:{k}:key:k:window", 0, -1));
+        // Nothing was counted before the check: no in-flight place, no spend.
         assertEquals(false, admin.exists("bad:{k}:key:k:inflight"));
+        assertEquals(false, admin.exists("bad:{k}:spend:key:k:total"));
     }
 
     @Test
     void aForeignKeyFailsItsOwnCallerAloneAndLeavesTheLinkUpForTheOthers() {
-        admin.rpush("bad:{k}:key:k:rpm", "left by an older version");
+        admin.rpush("bad:{k}:key:k:window", "left by another program");
         var other = List.of(new LimitedParty("o", LimitedParty.Kind.KEY, "o", EVERY_LIMIT));
         for (StateFailureMode mode : StateFailureMode.values()) {
             try (var link = new StateLink(store, mode, TimeSource.system(), MetricsPort.none(), Sleeper.system(),
@@ -118,14 +118,14 @@ class RedisBadInputTest {
                     assertInstanceOf(Admission.Admitted.class, shared.admit(KEY, Instant.now()));
                 } else {
                     var refused = assertThrows(StateUnavailableException.class, () -> shared.admit(KEY, Instant.now()));
-                    assertTrue(refused.getMessage().contains("bad:{k}:key:k:rpm is a list"), refused::getMessage);
+                    assertTrue(refused.getMessage().contains("bad:{k}:key:k:window is a list"), refused::getMessage);
                 }
                 assertTrue(link.up(), "one caller's foreign key cut the link for every caller (" + mode + ")");
                 assertInstanceOf(Admission.Admitted.class, shared.admit(other, Instant.now()));
             }
         }
         // The other caller was counted in Redis both times: the link never went down.
-        assertEquals(2, admin.zcard("bad:{o}:key:o:rpm"));
+        assertEquals("2", admin.hget("bad:{o}:key:o:window", "r"));
     }
 
     @Test
@@ -137,8 +137,8 @@ class RedisBadInputTest {
         var charge = assertThrows(StateUnavailableException.class,
                 () -> state.charge(KEY, new NanoUsd(5), Instant.now(), "charge-1"));
         assertTrue(charge.getMessage().contains("bad:{k}:spend:key:k:total"), charge::getMessage);
-        // Nothing was counted: no rpm entry, no charge marker (so the charge can be sent again once fixed).
-        assertEquals(false, admin.exists("bad:{k}:key:k:rpm"));
+        // Nothing was counted: no window, no charge marker (so the charge can be sent again once fixed).
+        assertEquals(false, admin.exists("bad:{k}:key:k:window"));
         assertEquals("many", admin.get("bad:{k}:key:k:inflight"));
         admin.del("bad:{k}:key:k:inflight", "bad:{k}:spend:key:k:total");
         state.charge(KEY, new NanoUsd(5), Instant.now(), "charge-1");
@@ -152,13 +152,14 @@ class RedisBadInputTest {
         admin.zadd("bad:{k}:spend:key:k:" + BudgetPeriod.DAILY.periodName(Instant.now()), 1, "not a count");
         var spend = assertThrows(StateUnavailableException.class, () -> state.admit(KEY, Instant.now()));
         assertTrue(spend.getMessage().contains("bad:{k}:spend:key:k:"), spend::getMessage);
-        assertEquals(false, admin.exists("bad:{k}:key:k:rpm"));
+        assertEquals(false, admin.exists("bad:{k}:key:k:window"));
         assertEquals(false, admin.exists("bad:{k}:key:k:inflight"));
     }
 
     @Test
-    void theSequenceKeyOfAnOlderVersionIsLeftAloneAndItsWindowMembersStillCount() {
-        // Versions before decision 43 numbered window members from {slot}:seq; this one does not read it.
+    void theWindowsOfOlderVersionsStillCountUntilTheyExpireAndAreNeverWritten() {
+        // Before decision 44 windows were sorted sets (rpm, tpm with a running sum); before decision
+        // 43 their members were numbered from {slot}:seq. This version reads the sets and writes neither.
         admin.set("bad:{k}:seq", "41");
         admin.zadd("bad:{k}:key:k:rpm", System.currentTimeMillis(), "41");
         admin.zadd("bad:{k}:key:k:tpm", System.currentTimeMillis(), "40:300");
@@ -167,8 +168,24 @@ class RedisBadInputTest {
         assertEquals(8, admitted.standings().getFirst().requests().orElseThrow().remaining());
         assertEquals(700, admitted.standings().getFirst().tokens().orElseThrow().remaining());
         state.settle(KEY, 50, NanoUsd.ZERO, Instant.now());
-        assertEquals(650, state.standings(KEY, Instant.now()).getFirst().tokens().orElseThrow().remaining());
+        var standing = state.standings(KEY, Instant.now()).getFirst();
+        assertEquals(8, standing.requests().orElseThrow().remaining());
+        assertEquals(650, standing.tokens().orElseThrow().remaining());
         assertEquals("41", admin.get("bad:{k}:seq"));
+        assertEquals(1, admin.zcard("bad:{k}:key:k:rpm"));
+        assertEquals(1, admin.zcard("bad:{k}:key:k:tpm"));
+        assertEquals("300", admin.get("bad:{k}:key:k:tpm-sum"));
+    }
+
+    @Test
+    void anOlderVersionsWindowOfAnotherTypeFailsTheCallNamingIt() {
+        admin.rpush("bad:{k}:key:k:tpm", "left by another program");
+        for (var call : List.<Runnable>of(() -> state.admit(KEY, Instant.now()),
+                () -> state.standings(KEY, Instant.now()))) {
+            var error = assertThrows(StateUnavailableException.class, call::run);
+            assertTrue(error.getMessage().contains("bad:{k}:key:k:tpm is a list"), error::getMessage);
+        }
+        assertEquals(false, admin.exists("bad:{k}:key:k:window"));
     }
 
     @Test

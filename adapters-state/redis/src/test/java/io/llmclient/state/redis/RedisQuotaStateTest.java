@@ -67,6 +67,12 @@ class RedisQuotaStateTest extends QuotaStateContract {
         return state;
     }
 
+    /** Windows count in one-second buckets of Redis's clock (decision 44). */
+    @Override
+    protected Duration windowGranularity() {
+        return Duration.ofSeconds(1);
+    }
+
     private List<Standing> admitted(List<LimitedParty> parties, Instant at) {
         return admit(parties, at).standings();
     }
@@ -77,9 +83,13 @@ class RedisQuotaStateTest extends QuotaStateContract {
         return exceeded.retryAfter().orElseThrow().toMillis();
     }
 
-    private static void assertAbout(long expected, long actual, long slack) {
-        assertTrue(actual <= expected && actual >= expected - slack,
-                () -> "expected " + expected + " ms (less at most " + slack + "), was " + actual);
+    // What an exact log of entries would answer, less the time that passes (slack), and at most a
+    // bucket's width more: an entry leaves at the end of its second's bucket.
+    private void assertAbout(long expected, long actual, long slack) {
+        long bucket = windowGranularity().toMillis();
+        assertTrue(actual <= expected + bucket && actual >= expected - slack,
+                () -> "expected " + expected + " ms (less at most " + slack + ", more at most " + bucket + "), was "
+                        + actual);
     }
 
     @Test
@@ -125,6 +135,60 @@ class RedisQuotaStateTest extends QuotaStateContract {
         state.settle(key, 50, NanoUsd.ZERO, Instant.now());
         // 150: 100 after the first leaves (still at the limit), 50 after the second, 400 ms before the third.
         assertAbout(59_600, retryMillis(refused(key), QuotaLimit.TPM), 400);
+    }
+
+    // Redis's clock, in whole seconds and in milliseconds.
+    private long[] serverSecondAndMillis() {
+        var time = (List<?>) admin.eval("return redis.call('TIME')");
+        long seconds = Long.parseLong(String.valueOf(time.get(0)));
+        long micros = Long.parseLong(String.valueOf(time.get(1)));
+        return new long[] {seconds, seconds * 1000 + micros / 1000};
+    }
+
+    @Test
+    void bucketsThatLeftTheWindowAreTakenOffItsTotalsAndDeleted() {
+        long second = serverSecondAndMillis()[0];
+        // Written 10 s ago: a bucket of 65 s ago (counted then, not now) and one of 20 s ago.
+        admin.hset("test:{k}:key:k:window", java.util.Map.of("h", Long.toString(second - 10),
+                "r", "5", "t", "140", "rn", Long.toString(second - 20), "tn", Long.toString(second - 20),
+                "r" + (second - 65), "3", "t" + (second - 65), "100",
+                "r" + (second - 20), "2", "t" + (second - 20), "40"));
+        var key = List.of(soloKey("k", limits(10L, 1000L, null, null)));
+        var standing = admitted(key).getFirst();
+        assertEquals(10 - 3, standing.requests().orElseThrow().remaining());
+        assertEquals(1000 - 40, standing.tokens().orElseThrow().remaining());
+        // The tokens' newest bucket, 20 s old, leaves in 41 s (its second ends, then 60 s).
+        assertAbout(41_000, standing.tokens().orElseThrow().resetAfter().toMillis(), 2_000);
+        var window = admin.hgetAll("test:{k}:key:k:window");
+        assertFalse(window.containsKey("r" + (second - 65)) || window.containsKey("t" + (second - 65)), window::toString);
+        assertEquals("3", window.get("r"));
+        assertEquals("40", window.get("t"));
+    }
+
+    @Test
+    void aWindowWhoseEveryBucketLeftStartsAgainFromZero() {
+        long second = serverSecondAndMillis()[0];
+        admin.hset("test:{k}:key:k:window", java.util.Map.of("h", Long.toString(second - 100),
+                "r", "10", "r" + (second - 100), "10"));
+        var key = List.of(soloKey("k", rpm(10)));
+        assertEquals(9, admitted(key).getFirst().requests().orElseThrow().remaining());
+        assertFalse(admin.hexists("test:{k}:key:k:window", "r" + (second - 100)));
+    }
+
+    @Test
+    void theRetryAfterIsWhenTheOldestBucketsThatMustLeaveHaveLeft() {
+        long[] clock = serverSecondAndMillis();
+        long second = clock[0];
+        // 10 of 10 taken: 6 admitted 50 s ago, 4 admitted 10 s ago. One leaving is enough: the 6
+        // leave when their second's bucket does, 11 s from the start of this second.
+        admin.hset("test:{k}:key:k:window", java.util.Map.of("h", Long.toString(second),
+                "r", "10", "rn", Long.toString(second - 10),
+                "r" + (second - 50), "6", "r" + (second - 10), "4"));
+        long retry = retryMillis(refused(List.of(soloKey("k", rpm(10)))), QuotaLimit.RPM);
+        long expected = (second + 11) * 1000 - clock[1];
+        assertTrue(retry <= expected && retry > expected - 1_000, () -> "retry after " + retry + ", expected about " + expected);
+        // Nothing was counted by the refusal.
+        assertEquals("10", admin.hget("test:{k}:key:k:window", "r"));
     }
 
     @Test
