@@ -83,7 +83,7 @@ public final class RedisQuotaState implements QuotaState {
         if (parties.isEmpty()) {
             return Admission.Admitted.unlimited();
         }
-        var keys = new ArrayList<String>(5 * parties.size());
+        var keys = new ArrayList<String>(6 * parties.size());
         var args = new ArrayList<String>(2 + 4 * parties.size());
         args.add(inFlightTtlMillis);
         args.add(Integer.toString(parties.size()));
@@ -198,7 +198,7 @@ public final class RedisQuotaState implements QuotaState {
         if (parties.isEmpty()) {
             return List.of();
         }
-        var keys = new ArrayList<String>(5 * parties.size());
+        var keys = new ArrayList<String>(6 * parties.size());
         for (LimitedParty party : parties) {
             addWindowKeys(keys, party, now);
         }
@@ -221,14 +221,16 @@ public final class RedisQuotaState implements QuotaState {
                 new NanoUsd(Long.parseLong(text(spent))), budget.period(), budget.period().resetsAt(now)));
     }
 
-    // The five keys of a party that admit and standings read: its window (rpm and tpm), the rpm and
-    // tpm windows of versions before decision 44 (read while they last), in-flight count, spend of
-    // its budget's current period (of total when it has no budget: a key of its slot never read).
+    // The six keys of a party that admit and standings read: its window (rpm and tpm), the rpm
+    // window, tpm window and tpm running sum of versions before decision 44 (counted while they
+    // last), in-flight count, spend of its budget's current period (of total when it has no budget:
+    // a key of its slot never read).
     private void addWindowKeys(List<String> keys, LimitedParty party, Instant now) {
         String base = partyKey(party);
         keys.add(base + ":window");
         keys.add(base + ":rpm");
         keys.add(base + ":tpm");
+        keys.add(base + ":tpm-sum");
         keys.add(base + ":inflight");
         keys.add(spendKey(party, party.limits().budget().map(Budget::period).orElse(BudgetPeriod.TOTAL), now));
     }

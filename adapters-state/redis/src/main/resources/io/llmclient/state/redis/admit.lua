@@ -1,8 +1,9 @@
 -- admit: checks every limit of every party (key before team), then their budgets, and only when all
 -- pass counts the request: one request in the rpm window of each party with an rpm limit, one
 -- in-flight place for each party with a max-parallel limit.
--- KEYS per party, 5 keys: window (rpm and tpm, a hash: common.lua), an older version's rpm and tpm
---   windows (sorted sets, read while they last), in-flight count, spend of the budget's current period.
+-- KEYS per party, 6 keys: window (rpm and tpm, a hash: common.lua), an older version's rpm window,
+--   tpm window and tpm running sum (counted while they last), in-flight count, spend of the
+--   budget's current period.
 -- ARGV[1] in-flight TTL (ms), ARGV[2] number of parties; then per party, 4 values
 --   (-1 when absent): rpm, tpm, max parallel, budget (nano-dollars, as text).
 -- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight (0 without a
@@ -13,26 +14,27 @@ local inFlightTtl = ARGV[1]
 local parties = tonumber(ARGV[2])
 local counts = {}
 -- Every key is read (call) before anything is counted: a key of another shape fails the call first.
-expectedKinds = kinds('', 'hzznn', parties)
+expectedKinds = kinds('', 'hzznnn', parties)
 
 -- One call finds whether any party still has an older version's window.
 local olderKeys = {}
 for i = 1, parties do
-    table.insert(olderKeys, KEYS[(i - 1) * 5 + 2])
-    table.insert(olderKeys, KEYS[(i - 1) * 5 + 3])
+    table.insert(olderKeys, KEYS[(i - 1) * 6 + 2])
+    table.insert(olderKeys, KEYS[(i - 1) * 6 + 3])
 end
 local older = redis.call('EXISTS', unpack(olderKeys)) > 0
 
 for i = 1, parties do
-    local k = (i - 1) * 5
+    local k = (i - 1) * 6
     local a = 2 + (i - 1) * 4
     local rpm = tonumber(ARGV[a + 1])
     local tpm = tonumber(ARGV[a + 2])
     local maxParallel = tonumber(ARGV[a + 3])
     local c = { olderRpm = 0, olderTpm = 0, inFlight = 0 }
     if older then
-        c.olderRpm = call('ZCOUNT', KEYS[k + 2], '(' .. cutoff, '+inf')
-        c.olderTpm = olderTokens(KEYS[k + 3])
+        call('ZREMRANGEBYSCORE', KEYS[k + 2], '-inf', cutoff)
+        c.olderRpm = redis.call('ZCARD', KEYS[k + 2])
+        c.olderTpm = tpmSum(KEYS[k + 3], KEYS[k + 4], true)
     end
     if rpm >= 0 or tpm >= 0 then
         c.w = windowAt(KEYS[k + 1], 'r')
@@ -47,7 +49,7 @@ for i = 1, parties do
     end
     -- Only a party with a max-parallel limit counts its calls in flight (its settlement gives them back).
     if maxParallel >= 0 then
-        c.inFlight = tonumber(countAt(KEYS[k + 4]))
+        c.inFlight = tonumber(countAt(KEYS[k + 5]))
         if c.inFlight >= maxParallel then
             return { 0, i, 'max_parallel', -1 }
         end
@@ -59,7 +61,7 @@ for i = 1, parties do
     local budget = ARGV[2 + (i - 1) * 4 + 4]
     counts[i].spent = '0'
     if budget ~= '-1' then
-        local spent = countAt(KEYS[(i - 1) * 5 + 5])
+        local spent = countAt(KEYS[(i - 1) * 6 + 6])
         if atLeast(spent, budget) then
             return { 0, i, 'budget', spent }
         end
@@ -69,7 +71,7 @@ end
 
 local reply = { 1 }
 for i = 1, parties do
-    local k = (i - 1) * 5
+    local k = (i - 1) * 6
     local a = 2 + (i - 1) * 4
     local c = counts[i]
     local requests, requestsReset, tokens, tokensReset = 0, 0, 0, 0
@@ -90,7 +92,7 @@ for i = 1, parties do
     local inFlight = 0
     if tonumber(ARGV[a + 3]) >= 0 then
         inFlight = c.inFlight + 1
-        redis.call('SET', KEYS[k + 4], inFlight, 'PX', inFlightTtl)
+        redis.call('SET', KEYS[k + 5], inFlight, 'PX', inFlightTtl)
     end
     table.insert(reply, requests)
     table.insert(reply, requestsReset)

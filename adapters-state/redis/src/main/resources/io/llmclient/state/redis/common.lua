@@ -80,7 +80,32 @@ local function countAt(key)
     return value
 end
 
--- Windows of versions before decision 44 (sorted sets, below) are read while they last, never written.
+-- Windows of versions before decision 44 (sorted sets, below) count while they last: admit prunes
+-- them as those versions did, and nothing adds to them.
+
+-- The tokens in an older version's tpm window: its running sum less the entries that left the
+-- window. When prune is true they are removed and the sum written back (admit, as that version did,
+-- so that each call finds only the entries that left since the last); standings only reads.
+local function tpmSum(zkey, skey, prune)
+    local sum = tonumber(countAt(skey))
+    local gone = call('ZRANGEBYSCORE', zkey, '-inf', cutoff)
+    if #gone == 0 then
+        return sum
+    end
+    for _, member in ipairs(gone) do
+        sum = sum - tokensOf(member)
+    end
+    if prune then
+        redis.call('ZREMRANGEBYSCORE', zkey, '-inf', cutoff)
+        if redis.call('EXISTS', zkey) == 0 or sum <= 0 then
+            sum = 0
+            redis.call('DEL', skey)
+        else
+            redis.call('SET', skey, sum, 'KEEPTTL')
+        end
+    end
+    return math.max(0, sum)
+end
 
 -- How long until a window is whole again: its newest entry leaves it; 0 when it is empty.
 local function resetAfter(zkey)
@@ -185,13 +210,4 @@ local function windowRetry(w, kind, total, limit)
         end
     end
     return SPAN * SECOND
-end
-
--- The tokens of an older version's tpm window (a sorted set of '...:<tokens>' members), read only.
-local function olderTokens(zkey)
-    local sum = 0
-    for _, member in ipairs(call('ZRANGEBYSCORE', zkey, '(' .. cutoff, '+inf')) do
-        sum = sum + tokensOf(member)
-    end
-    return sum
 end

@@ -23,8 +23,8 @@ class RedisReplyShapeTest {
     void aReplyOfAnotherShapeIsTheStateBeingUnavailable() {
         try (var store = new RedisStore(SERVER.url(), Duration.ofSeconds(2), 2)) {
             RedisStore.Script standings = store.script("common.lua", "standings.lua");
-            List<String> keys = List.of("shape:{s}:key:k:rpm", "shape:{s}:key:k:tpm", "shape:{s}:key:k:tpm-sum",
-                    "shape:{s}:key:k:inflight", "shape:{s}:spend:key:k:total");
+            List<String> keys = List.of("shape:{s}:key:k:window", "shape:{s}:key:k:rpm", "shape:{s}:key:k:tpm",
+                    "shape:{s}:key:k:tpm-sum", "shape:{s}:key:k:inflight", "shape:{s}:spend:key:k:total");
             var wrongShape = assertThrows(StateUnavailableException.class,
                     () -> standings.run(keys, List.of("1"), reply -> (String) reply));
             assertTrue(wrongShape.getMessage().contains("shape this version does not read"), wrongShape.getMessage());
