@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmclient.application.governance.Admission;
 import io.llmclient.application.governance.QuotaState;
 import io.llmclient.application.governance.Standing;
+import io.llmclient.application.state.StateUnavailableException;
 import io.llmclient.application.testing.QuotaStateContract;
 import io.llmclient.domain.failure.LlmFailure.QuotaExceeded;
 import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
@@ -268,6 +269,51 @@ class RedisQuotaStateTest extends QuotaStateContract {
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(tookMillis < 2_000, () -> "a stalled Redis held the call " + tookMillis + " ms");
         }
+    }
+
+    @Test
+    void aRedisThatNeverAnswersFailsAVirtualThreadsCallWithinTheTimeoutToo() throws Exception {
+        // Requests run on virtual threads, whose reads have no socket timeout: the deadline stops them.
+        try (var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             var stalledStore = new RedisStore("redis://127.0.0.1:" + silent.getLocalPort(), Duration.ofMillis(300), 2)) {
+            var stalled = new RedisQuotaState(stalledStore, "p:", Duration.ofMinutes(1));
+            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            long start = System.nanoTime();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    stalled.admit(List.of(soloKey("k", rpm(1))), Instant.now());
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }).join();
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            var timedOut = assertInstanceOf(StateUnavailableException.class, failure.get());
+            assertTrue(timedOut.getMessage().contains("did not answer within 300 ms (LLM_STATE_TIMEOUT)"),
+                    timedOut::getMessage);
+            assertTrue(tookMillis < 2_000, () -> "a stalled Redis held the call " + tookMillis + " ms");
+            assertFalse(Thread.currentThread().isInterrupted());
+        }
+    }
+
+    @Test
+    void aVirtualThreadStoppedByTheDeadlineLeavesTheOthersTheirConnections() throws Exception {
+        var key = List.of(soloKey("k", rpm(1000)));
+        var errors = new java.util.concurrent.atomic.AtomicInteger();
+        var threads = new java.util.ArrayList<Thread>();
+        for (int i = 0; i < 50; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    state.admit(key, Instant.now());
+                } catch (RuntimeException e) {
+                    errors.incrementAndGet();
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(0, errors.get());
+        assertEquals(950, state.standings(key, Instant.now()).getFirst().requests().orElseThrow().remaining());
     }
 
     @Test
