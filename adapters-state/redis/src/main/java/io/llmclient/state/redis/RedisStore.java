@@ -1,6 +1,5 @@
 package io.llmclient.state.redis;
 
-import io.llmclient.application.deadline.WholeCallDeadline;
 import io.llmclient.application.state.StateStore;
 import io.llmclient.application.state.StateUnavailableException;
 import java.io.ByteArrayInputStream;
@@ -42,28 +41,12 @@ import redis.clients.jedis.util.JedisURIHelper;
  * password. Scripts are loaded once and called by {@code EVALSHA}, loaded again when the server
  * answers {@code NOSCRIPT} (a restart or a failover forgets them). Over {@code rediss://} the server's
  * certificate must be signed by a trusted CA (the ones given, else the JVM's trust store) and name
- * the URL's host.
- *
- * <p>A call from a virtual thread (every request, and the service's own state threads) reads its
- * answer without a socket timeout and is bounded by a {@link WholeCallDeadline} instead: a socket
- * timeout arms and cancels a timer of the JDK's scheduler on every read, which cost a sixth of the
- * service's CPU per request on the shared path (docs/decisions.md 45). A call from a platform
- * thread, whose socket read an interrupt cannot stop, uses a pool of its own with the socket
- * timeout. See docs/decisions.md sections 31, 32 and 45.
+ * the URL's host. See docs/decisions.md sections 31 and 32.
  */
 public final class RedisStore implements StateStore, AutoCloseable {
-    // Platform threads call rarely (tests, a shutdown hook): a few connections are enough.
-    private static final int PLATFORM_CONNECTIONS = 4;
-
+    private final RedisClient redis;
     private final HostAndPort address;
     private final long timeoutMillis;
-    private final DefaultJedisClientConfig.Builder config;
-    private final ConnectionPoolConfig pool;
-    private final WholeCallDeadline deadline;
-    // Built at the first call of each kind of thread, on that thread: building connects (Jedis
-    // reads the server's protocol), which only a virtual thread's deadline can stop.
-    private volatile RedisClient onVirtualThreads;
-    private volatile RedisClient onPlatformThreads;
 
     /**
      * Connects (lazily: the pool opens connections when calls need them).
@@ -100,6 +83,7 @@ public final class RedisStore implements StateStore, AutoCloseable {
         this.timeoutMillis = Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         var config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) timeoutMillis)
+                .socketTimeoutMillis((int) timeoutMillis)
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
                 .database(JedisURIHelper.getDBIndex(uri))
@@ -111,57 +95,16 @@ public final class RedisStore implements StateStore, AutoCloseable {
             throw new IllegalArgumentException("CA certificates are given (LLM_STATE_CA_FILE) but the URL is "
                     + "redis://, without TLS: use rediss://");
         }
-        this.config = config;
-        this.pool = new ConnectionPoolConfig();
+        var pool = new ConnectionPoolConfig();
         pool.setMaxTotal(maxConnections);
         pool.setMaxIdle(maxConnections);
         pool.setMaxWait(timeout);
         this.address = JedisURIHelper.getHostAndPort(uri);
-        this.deadline = new WholeCallDeadline(timeout, this::timedOut);
-    }
-
-    // A pooled client whose reads wait socketTimeoutMillis at most (0: as long as it takes).
-    private RedisClient client(int socketTimeoutMillis, ConnectionPoolConfig poolConfig) {
-        return RedisClient.builder()
+        this.redis = RedisClient.builder()
                 .hostAndPort(address)
-                .clientConfig(config.socketTimeoutMillis(socketTimeoutMillis).build())
-                .poolConfig(poolConfig)
+                .clientConfig(config.build())
+                .poolConfig(pool)
                 .build();
-    }
-
-    private RedisClient onVirtualThreads() {
-        RedisClient client = onVirtualThreads;
-        if (client == null) {
-            synchronized (this) {
-                if (onVirtualThreads == null) {
-                    onVirtualThreads = client(0, pool);
-                }
-                client = onVirtualThreads;
-            }
-        }
-        return client;
-    }
-
-    private RedisClient onPlatformThreads() {
-        RedisClient client = onPlatformThreads;
-        if (client == null) {
-            synchronized (this) {
-                if (onPlatformThreads == null) {
-                    var platformPool = new ConnectionPoolConfig();
-                    platformPool.setMaxTotal(Math.min(PLATFORM_CONNECTIONS, pool.getMaxTotal()));
-                    platformPool.setMaxIdle(Math.min(PLATFORM_CONNECTIONS, pool.getMaxTotal()));
-                    platformPool.setMaxWait(pool.getMaxWaitDuration());
-                    onPlatformThreads = client((int) timeoutMillis, platformPool);
-                }
-                client = onPlatformThreads;
-            }
-        }
-        return client;
-    }
-
-    private StateUnavailableException timedOut() {
-        return new StateUnavailableException("Redis at " + address + " did not answer within " + timeoutMillis
-                + " ms (LLM_STATE_TIMEOUT)");
     }
 
     // Trusts exactly the given CAs (an in-memory trust store), or the JVM's trust store when none are
@@ -223,19 +166,13 @@ public final class RedisStore implements StateStore, AutoCloseable {
     @Override
     public void ping() {
         // A write, so that a read-only replica is reported as what it is; it expires at once.
-        guarded(redis -> redis.set("llm-gateway:ping", "1", SetParams.setParams().px(1)));
+        guarded(() -> redis.set("llm-gateway:ping", "1", SetParams.setParams().px(1)));
     }
 
-    /**
-     * Runs a call on the client for this thread, within the timeout, turning every failure into a
-     * {@link StateUnavailableException} that says what happened.
-     */
-    <T> T guarded(Function<RedisClient, T> call) {
+    /** Runs a call, turning every failure into a {@link StateUnavailableException} that says what happened. */
+    <T> T guarded(Supplier<T> call) {
         try {
-            if (Thread.currentThread().isVirtual()) {
-                return deadline.call(() -> call.apply(onVirtualThreads()));
-            }
-            return call.apply(onPlatformThreads());
+            return call.get();
         } catch (JedisException e) {
             // A key of another shape fails the calls that use it, not the store: the link stays up.
             if (String.valueOf(e.getMessage()).startsWith("WRONGTYPE")) {
@@ -243,22 +180,9 @@ public final class RedisStore implements StateStore, AutoCloseable {
             }
             throw new StateUnavailableException(describe(e), e);
         } catch (ClassCastException | NumberFormatException | IndexOutOfBoundsException e) {
-            throw unreadable(e);
+            throw new StateUnavailableException("Redis at " + address + " answered in a shape this version "
+                    + "does not read: " + e.getMessage(), e);
         }
-    }
-
-    /** Reads a reply; one of a shape the reading does not expect is a {@link StateUnavailableException}. */
-    <T> T read(Supplier<T> reading) {
-        try {
-            return reading.get();
-        } catch (ClassCastException | NumberFormatException | IndexOutOfBoundsException e) {
-            throw unreadable(e);
-        }
-    }
-
-    private StateUnavailableException unreadable(RuntimeException e) {
-        return new StateUnavailableException("Redis at " + address + " answered in a shape this version "
-                + "does not read: " + e.getMessage(), e);
     }
 
     private String describe(JedisException e) {
@@ -330,12 +254,8 @@ public final class RedisStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        for (RedisClient client : new RedisClient[] {onVirtualThreads, onPlatformThreads}) {
-            if (client != null) {
-                client.close();
-            }
-        }
+    public void close() {
+        redis.close();
     }
 
     /** A script loaded once per server and called by its SHA1; loaded again when the server forgot it. */
@@ -353,25 +273,25 @@ public final class RedisStore implements StateStore, AutoCloseable {
          */
         <T> T run(List<String> keys, List<String> args, Function<Object, T> reading) {
             Object reply = run(keys, args);
-            return read(() -> reading.apply(reply));
+            return guarded(() -> reading.apply(reply));
         }
 
         /** Runs it; a failure is a {@link StateUnavailableException}. */
         Object run(List<String> keys, List<String> args) {
-            return guarded(redis -> {
+            return guarded(() -> {
                 String known = sha;
                 if (known == null) {
-                    known = load(redis);
+                    known = load();
                 }
                 try {
                     return redis.evalsha(known, keys, args);
                 } catch (JedisNoScriptException e) {
-                    return redis.evalsha(load(redis), keys, args);
+                    return redis.evalsha(load(), keys, args);
                 }
             });
         }
 
-        private String load(RedisClient redis) {
+        private String load() {
             String loaded = redis.scriptLoad(source);
             sha = loaded;
             return loaded;
