@@ -1,5 +1,6 @@
 package io.llmclient.state.redis;
 
+import io.llmclient.application.deadline.WholeCallDeadline;
 import io.llmclient.application.state.StateStore;
 import io.llmclient.application.state.StateUnavailableException;
 import java.io.ByteArrayInputStream;
@@ -22,10 +23,13 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.exceptions.JedisException;
@@ -41,12 +45,23 @@ import redis.clients.jedis.util.JedisURIHelper;
  * password. Scripts are loaded once and called by {@code EVALSHA}, loaded again when the server
  * answers {@code NOSCRIPT} (a restart or a failover forgets them). Over {@code rediss://} the server's
  * certificate must be signed by a trusted CA (the ones given, else the JVM's trust store) and name
- * the URL's host. See docs/decisions.md sections 31 and 32.
+ * the URL's host.
+ *
+ * <p>Connections are made with the socket timeout (so connecting and the handshake are bounded).
+ * A call from a virtual thread (every request, and the service's own state threads) then reads its
+ * answer without one, bounded by a {@link WholeCallDeadline} around the command alone: a socket
+ * timeout arms and cancels a timer of the JDK's scheduler on every read of a virtual thread, a sixth
+ * of the service's CPU per shared request (docs/decisions.md 45). The deadline's interrupt can only
+ * land in the command's socket I/O, never in the pool, and a connection it stopped is dropped. A
+ * platform thread, whose read an interrupt cannot stop, keeps the socket timeout. See
+ * docs/decisions.md sections 31, 32 and 45.
  */
 public final class RedisStore implements StateStore, AutoCloseable {
     private final RedisClient redis;
+    private final CommandObjects commands = new CommandObjects(RedisProtocol.RESP3);
     private final HostAndPort address;
     private final long timeoutMillis;
+    private final WholeCallDeadline deadline;
 
     /**
      * Connects (lazily: the pool opens connections when calls need them).
@@ -84,6 +99,8 @@ public final class RedisStore implements StateStore, AutoCloseable {
         var config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) timeoutMillis)
                 .socketTimeoutMillis((int) timeoutMillis)
+                // Named, as the commands are built for it (Redis 7 and Valkey speak RESP3).
+                .protocol(RedisProtocol.RESP3)
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
                 .database(JedisURIHelper.getDBIndex(uri))
@@ -105,6 +122,12 @@ public final class RedisStore implements StateStore, AutoCloseable {
                 .clientConfig(config.build())
                 .poolConfig(pool)
                 .build();
+        this.deadline = new WholeCallDeadline(timeout, this::timedOut);
+    }
+
+    private StateUnavailableException timedOut() {
+        return new StateUnavailableException("Redis at " + address + " did not answer within " + timeoutMillis
+                + " ms (LLM_STATE_TIMEOUT)");
     }
 
     // Trusts exactly the given CAs (an in-memory trust store), or the JVM's trust store when none are
@@ -166,13 +189,27 @@ public final class RedisStore implements StateStore, AutoCloseable {
     @Override
     public void ping() {
         // A write, so that a read-only replica is reported as what it is; it expires at once.
-        guarded(() -> redis.set("llm-gateway:ping", "1", SetParams.setParams().px(1)));
+        guarded(connection -> connection.executeCommand(commands.set("llm-gateway:ping", "1", SetParams.setParams().px(1))));
     }
 
-    /** Runs a call, turning every failure into a {@link StateUnavailableException} that says what happened. */
-    <T> T guarded(Supplier<T> call) {
-        try {
-            return call.get();
+    /**
+     * Runs a call on a pooled connection within the timeout, turning every failure into a
+     * {@link StateUnavailableException} that says what happened.
+     */
+    <T> T guarded(Function<Connection, T> call) {
+        try (Connection connection = redis.getPool().getResource()) {
+            if (!Thread.currentThread().isVirtual()) {
+                connection.setSoTimeout((int) timeoutMillis);
+                return call.apply(connection);
+            }
+            connection.setSoTimeout(0);
+            try {
+                return deadline.call(() -> call.apply(connection));
+            } catch (StateUnavailableException | java.util.concurrent.CancellationException stopped) {
+                // Its socket was closed mid-command, or a reply may still be on its way: never reuse it.
+                connection.setBroken();
+                throw stopped;
+            }
         } catch (JedisException e) {
             // A key of another shape fails the calls that use it, not the store: the link stays up.
             if (String.valueOf(e.getMessage()).startsWith("WRONGTYPE")) {
@@ -180,9 +217,22 @@ public final class RedisStore implements StateStore, AutoCloseable {
             }
             throw new StateUnavailableException(describe(e), e);
         } catch (ClassCastException | NumberFormatException | IndexOutOfBoundsException e) {
-            throw new StateUnavailableException("Redis at " + address + " answered in a shape this version "
-                    + "does not read: " + e.getMessage(), e);
+            throw unreadable(e);
         }
+    }
+
+    /** Reads a reply; one of a shape the reading does not expect is a {@link StateUnavailableException}. */
+    <T> T read(Supplier<T> reading) {
+        try {
+            return reading.get();
+        } catch (ClassCastException | NumberFormatException | IndexOutOfBoundsException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private StateUnavailableException unreadable(RuntimeException e) {
+        return new StateUnavailableException("Redis at " + address + " answered in a shape this version "
+                + "does not read: " + e.getMessage(), e);
     }
 
     private String describe(JedisException e) {
@@ -273,26 +323,26 @@ public final class RedisStore implements StateStore, AutoCloseable {
          */
         <T> T run(List<String> keys, List<String> args, Function<Object, T> reading) {
             Object reply = run(keys, args);
-            return guarded(() -> reading.apply(reply));
+            return read(() -> reading.apply(reply));
         }
 
         /** Runs it; a failure is a {@link StateUnavailableException}. */
         Object run(List<String> keys, List<String> args) {
-            return guarded(() -> {
+            return guarded(connection -> {
                 String known = sha;
                 if (known == null) {
-                    known = load();
+                    known = load(connection);
                 }
                 try {
-                    return redis.evalsha(known, keys, args);
+                    return connection.executeCommand(commands.evalsha(known, keys, args));
                 } catch (JedisNoScriptException e) {
-                    return redis.evalsha(load(), keys, args);
+                    return connection.executeCommand(commands.evalsha(load(connection), keys, args));
                 }
             });
         }
 
-        private String load() {
-            String loaded = redis.scriptLoad(source);
+        private String load(Connection connection) {
+            String loaded = connection.executeCommand(commands.scriptLoad(source));
             sha = loaded;
             return loaded;
         }
