@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -244,9 +245,8 @@ public final class HelidonMetrics implements MetricsPort {
      * failure; the count is the trail's own, read at each scrape.
      */
     public void countAuditWriteErrors(AuditTrailHealth audit) {
-        countedStates.add(audit);
-        registry.getOrCreate(FunctionalCounter.builder("llm_audit_write_errors", audit, AuditTrailHealth::failures)
-                .description("Audit trail entries that could not be written"));
+        functionalCounter("llm_audit_write_errors", audit, AuditTrailHealth::failures,
+                "Audit trail entries that could not be written");
     }
 
     /**
@@ -256,9 +256,15 @@ public final class HelidonMetrics implements MetricsPort {
      * no special case.
      */
     public void countDroppedSpans(LongSupplier dropped) {
-        countedStates.add(dropped);
-        registry.getOrCreate(FunctionalCounter.builder("llm_trace_spans_dropped", dropped, LongSupplier::getAsLong)
-                .description("Trace spans dropped before reaching the collector (queue full or export failed)"));
+        functionalCounter("llm_trace_spans_dropped", dropped, LongSupplier::getAsLong,
+                "Trace spans dropped before reaching the collector (queue full or export failed)");
+    }
+
+    // A counter read from state at each scrape. The state is kept here too: Micrometer holds it weakly.
+    private <T> void functionalCounter(String name, T state, Function<T, Long> count,
+                                       String description) {
+        countedStates.add(state);
+        registry.getOrCreate(FunctionalCounter.builder(name, state, count).description(description));
     }
 
     /**

@@ -20,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
@@ -126,8 +127,11 @@ public final class RedisStore implements StateStore, AutoCloseable {
     }
 
     private StateUnavailableException timedOut() {
-        return new StateUnavailableException("Redis at " + address + " did not answer within " + timeoutMillis
-                + " ms (LLM_STATE_TIMEOUT)");
+        return new StateUnavailableException(noAnswerInTime());
+    }
+
+    private String noAnswerInTime() {
+        return "Redis at " + address + " did not answer within " + timeoutMillis + " ms (LLM_STATE_TIMEOUT)";
     }
 
     // Trusts exactly the given CAs (an in-memory trust store), or the JVM's trust store when none are
@@ -205,7 +209,7 @@ public final class RedisStore implements StateStore, AutoCloseable {
             connection.setSoTimeout(0);
             try {
                 return deadline.call(() -> call.apply(connection));
-            } catch (StateUnavailableException | java.util.concurrent.CancellationException stopped) {
+            } catch (StateUnavailableException | CancellationException stopped) {
                 // Its socket was closed mid-command, or a reply may still be on its way: never reuse it.
                 connection.setBroken();
                 throw stopped;
@@ -238,7 +242,7 @@ public final class RedisStore implements StateStore, AutoCloseable {
     private String describe(JedisException e) {
         String message = String.valueOf(e.getMessage());
         if (causedBy(e, SocketTimeoutException.class)) {
-            return "Redis at " + address + " did not answer within " + timeoutMillis + " ms (LLM_STATE_TIMEOUT)";
+            return noAnswerInTime();
         }
         if (causedBy(e, SSLException.class)) {
             return tlsFailure(e);

@@ -24,20 +24,19 @@ end
 -- counted from a value this version cannot read, and nothing of another program is overwritten or
 -- deleted. charge checks all its keys first; admit, settle and standings read every key they use
 -- before writing any and check them only when a read fails or reads a value of another shape
--- (call, countAt). kinds: 'z' a sorted set, 'n' a count (an integer as text), '-' not checked.
+-- (call, countAt). kinds: 'h' a hash, 'z' a sorted set, 'n' a count (an integer as text), '-' not
+-- checked.
+local COLLECTIONS = { h = { type = 'hash', name = 'hash' }, z = { type = 'zset', name = 'sorted set' } }
 local function checkKeys(kinds)
     for i = 1, #KEYS do
         local kind = string.sub(kinds, i, i)
         if kind ~= '-' then
             local found = redis.call('TYPE', KEYS[i]).ok
             if found ~= 'none' then
-                if kind == 'h' and found ~= 'hash' then
-                    error({ err = 'WRONGTYPE key ' .. KEYS[i] .. ' is a ' .. found .. ', not the hash this '
-                            .. 'version writes' })
-                end
-                if kind == 'z' and found ~= 'zset' then
-                    error({ err = 'WRONGTYPE key ' .. KEYS[i] .. ' is a ' .. found .. ', not the sorted set this '
-                            .. 'version writes' })
+                local collection = COLLECTIONS[kind]
+                if collection and found ~= collection.type then
+                    error({ err = 'WRONGTYPE key ' .. KEYS[i] .. ' is a ' .. found .. ', not the ' .. collection.name
+                            .. ' this version writes' })
                 end
                 if kind == 'n' and (found ~= 'string' or not string.match(redis.call('GET', KEYS[i]), '^%d+$')) then
                     error({ err = 'WRONGTYPE key ' .. KEYS[i] .. ' is not the count this version writes' })

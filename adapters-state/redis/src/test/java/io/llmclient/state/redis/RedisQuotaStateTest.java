@@ -23,10 +23,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,7 +154,7 @@ class RedisQuotaStateTest extends QuotaStateContract {
     void bucketsThatLeftTheWindowAreTakenOffItsTotalsAndDeleted() {
         long second = serverSecondAndMillis()[0];
         // Written 10 s ago: a bucket of 65 s ago (counted then, not now) and one of 20 s ago.
-        admin.hset("test:{k}:key:k:window", java.util.Map.of("h", Long.toString(second - 10),
+        admin.hset("test:{k}:key:k:window", Map.of("h", Long.toString(second - 10),
                 "r", "5", "t", "140", "rn", Long.toString(second - 20), "tn", Long.toString(second - 20),
                 "r" + (second - 65), "3", "t" + (second - 65), "100",
                 "r" + (second - 20), "2", "t" + (second - 20), "40"));
@@ -169,7 +173,7 @@ class RedisQuotaStateTest extends QuotaStateContract {
     @Test
     void aWindowWhoseEveryBucketLeftStartsAgainFromZero() {
         long second = serverSecondAndMillis()[0];
-        admin.hset("test:{k}:key:k:window", java.util.Map.of("h", Long.toString(second - 100),
+        admin.hset("test:{k}:key:k:window", Map.of("h", Long.toString(second - 100),
                 "r", "10", "r" + (second - 100), "10"));
         var key = List.of(soloKey("k", rpm(10)));
         assertEquals(9, admitted(key).getFirst().requests().orElseThrow().remaining());
@@ -182,7 +186,7 @@ class RedisQuotaStateTest extends QuotaStateContract {
         long second = clock[0];
         // 10 of 10 taken: 6 admitted 50 s ago, 4 admitted 10 s ago. One leaving is enough: the 6
         // leave when their second's bucket does, 11 s from the start of this second.
-        admin.hset("test:{k}:key:k:window", java.util.Map.of("h", Long.toString(second),
+        admin.hset("test:{k}:key:k:window", Map.of("h", Long.toString(second),
                 "r", "10", "rn", Long.toString(second - 10),
                 "r" + (second - 50), "6", "r" + (second - 10), "4"));
         long retry = retryMillis(refused(List.of(soloKey("k", rpm(10)))), QuotaLimit.RPM);
@@ -277,7 +281,7 @@ class RedisQuotaStateTest extends QuotaStateContract {
         try (var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              var stalledStore = new RedisStore("redis://127.0.0.1:" + silent.getLocalPort(), Duration.ofMillis(300), 2)) {
             var stalled = new RedisQuotaState(stalledStore, "p:", Duration.ofMinutes(1));
-            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            var failure = new AtomicReference<Throwable>();
             long start = System.nanoTime();
             Thread.ofVirtual().start(() -> {
                 try {
@@ -298,8 +302,8 @@ class RedisQuotaStateTest extends QuotaStateContract {
     @Test
     void aVirtualThreadStoppedByTheDeadlineLeavesTheOthersTheirConnections() throws Exception {
         var key = List.of(soloKey("k", rpm(1000)));
-        var errors = new java.util.concurrent.atomic.AtomicInteger();
-        var threads = new java.util.ArrayList<Thread>();
+        var errors = new AtomicInteger();
+        var threads = new ArrayList<Thread>();
         for (int i = 0; i < 50; i++) {
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
