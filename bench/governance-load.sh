@@ -14,6 +14,8 @@
 #   SKIP_BUILD=1 ROUNDS=3 bench/governance-load.sh
 #   PROFILE=jfr bench/governance-load.sh             # JFR profile of each service (costs CPU)
 #   SHARED=0 TRACED=1 bench/governance-load.sh       # tracing on against off only (plus governed)
+#   PAIRS=7 bench/governance-load.sh                 # issue 21 item 7: governed and shared side by
+#                                                    # side, alternating cells (see run_pairs)
 #   BASE_JAR=/tmp/old/llm-client-service.jar bench/governance-load.sh  # adds `shared-base`: the
 #                                                    # shared target on another build (its libs/ beside it)
 #
@@ -108,6 +110,69 @@ run_round() {
         redis-cli -h 127.0.0.1 -p "$REDIS_PORT" FLUSHALL >/dev/null
     fi
 }
+
+# PAIRS=N (issue 21, item 7): governed and shared side by side instead of one after the other.
+# This machine's speed drifts by up to 2x within minutes, so rounds a minute apart compared one
+# target in a fast spell with the other in a slow one (session 10: ratios 0.42 to 0.94 in one run).
+# Here both services run at once (both pinned to GATEWAY_CPUS, only the measured one busy), each is
+# pre-warmed, then N pairs of cells alternate between them (order swapped each pair), each pair
+# within DURATION*4 s; the figure is the median of the per-pair ratios.
+run_pairs() {
+    local pairs=$1 base_port=$GW_PORT governed_pid shared_pid
+    local policy=(LLM_CONFIG_FILE="$RUN_DIR/policy.yaml") auth=(-H "Authorization: Bearer $KEY")
+    SERVICE_JAVA_OPTS=()
+    GW_PORT=$((base_port + 1))
+    start_service paired-governed "$JAR" "${policy[@]}"
+    governed_pid=$SERVICE_PID
+    GW_PORT=$((base_port + 2))
+    start_service paired-shared "$JAR" "${policy[@]}" LLM_STATE_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+        LLM_STATE_PREFIX="bench-paired:"
+    shared_pid=$SERVICE_PID
+    pin_prefix "$LOADGEN_CPUS"
+    for port in $((base_port + 1)) $((base_port + 2)); do
+        "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"${PREWARM_SECONDS}s" "${auth[@]}" -s "$BENCH_DIR/wrk/post.lua" \
+            "http://127.0.0.1:$port/v1/chat/completions" -- "$BODY" >/dev/null 2>&1 || true
+    done
+    local pair order target port c
+    for ((pair = 1; pair <= pairs; pair++)); do
+        order="governed shared"; (( pair % 2 == 0 )) && order="shared governed"
+        for c in 1 32; do
+            for target in $order; do
+                port=$((base_port + 1)); [[ $target == shared ]] && port=$((base_port + 2))
+                "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency "${auth[@]}" -s "$BENCH_DIR/wrk/post.lua" \
+                    "http://127.0.0.1:$port/v1/chat/completions" -- "$BODY" | grep '^BENCH' \
+                    | sed "s/^BENCH/PAIRED pair=$pair target=$target c=$c/" | tee -a "$RUN_DIR/paired.txt"
+            done
+        done
+    done
+    kill -TERM "$governed_pid" "$shared_pid"; wait "$governed_pid" "$shared_pid" 2>/dev/null || true
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" FLUSHALL >/dev/null
+    GW_PORT=$base_port
+    # Per pair: shared's throughput at 32 connections over governed's, and shared's p50 at one
+    # connection minus governed's (the item's two bars); then the medians.
+    {
+        echo "| pair | rps c=32 governed | rps c=32 shared | ratio | p50 c=1 governed µs | p50 c=1 shared µs | added µs |"
+        echo "|---|---|---|---|---|---|---|"
+        for ((pair = 1; pair <= pairs; pair++)); do
+            pick() { grep "^PAIRED pair=$pair target=$1 c=$2 " "$RUN_DIR/paired.txt"; }
+            gr=$(field rps "$(pick governed 32)"); sr=$(field rps "$(pick shared 32)")
+            gp=$(field p50_us "$(pick governed 1)"); sp=$(field p50_us "$(pick shared 1)")
+            echo "| $pair | $gr | $sr | $(awk -v a="$sr" -v b="$gr" 'BEGIN { printf "%.2f", a / b }') | $gp | $sp | $((sp - gp)) |"
+        done
+    } >"$RUN_DIR/paired.md"
+    local ratios added
+    ratios=$(awk -F'|' 'NR > 2 { print $5 }' "$RUN_DIR/paired.md" | median)
+    added=$(awk -F'|' 'NR > 2 { print $8 }' "$RUN_DIR/paired.md" | median)
+    echo "| median | | | $ratios | | | $added |" >>"$RUN_DIR/paired.md"
+    cat "$RUN_DIR/paired.md"
+}
+
+if [[ ${PAIRS:-0} -gt 0 ]]; then
+    [[ $SHARED == 1 ]] || die "PAIRS needs redis-server (the shared target)"
+    run_pairs "$PAIRS"
+    log "results in $RUN_DIR"
+    exit 0
+fi
 
 for ((round = 1; round <= ROUNDS; round++)); do
     run_round plain 0
