@@ -108,10 +108,11 @@ if (( PREWARM_SECONDS > 0 )); then
             "http://127.0.0.1:$GW_PORT/v1/chat/completions" --seq 50 --conc 16 --per "$PREWARM_STREAMS_PER" \
             --max-seconds "$((PREWARM_SECONDS / 4 + 1 + PREWARM_STREAMS_PER / 40))" >/dev/null 2>&1 || true
         # The paced instance's streams take 0.7 s each: only many at once warm its stream path
-        # (measured: a first byte 4-5 ms late after 50 streams, ~0.3 ms after 2,000).
-        "${PIN_PREFIX[@]}" timeout $((PREWARM_SECONDS + 30)) node "$BENCH_DIR/ttfb.mjs" \
-            "http://127.0.0.1:$GW_SLOW_PORT/v1/chat/completions" --seq 0 --conc 200 --per 10 \
-            --max-seconds "$((PREWARM_SECONDS / 2 + 5))" >/dev/null 2>&1 || true
+        # (measured: a first byte 4-5 ms late after 50 streams; session 11: 2.27 ms after 2,000
+        # and 1.73 ms after 8,000, against direct's 0.92 ms). PREWARM_PACED_PER streams per worker.
+        "${PIN_PREFIX[@]}" timeout $((PREWARM_SECONDS + 60)) node "$BENCH_DIR/ttfb.mjs" \
+            "http://127.0.0.1:$GW_SLOW_PORT/v1/chat/completions" --seq 0 --conc 200 --per "${PREWARM_PACED_PER:-40}" \
+            --max-seconds "$((PREWARM_SECONDS / 2 + 35))" >/dev/null 2>&1 || true
         rm -f "$body"
     )
 fi
