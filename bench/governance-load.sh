@@ -139,9 +139,8 @@ run_pairs() {
         for c in 1 32; do
             for target in $order; do
                 port=$((base_port + 1)); [[ $target == shared ]] && port=$((base_port + 2))
-                "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency "${auth[@]}" -s "$BENCH_DIR/wrk/post.lua" \
-                    "http://127.0.0.1:$port/v1/chat/completions" -- "$BODY" | grep '^BENCH' \
-                    | sed "s/^BENCH/PAIRED pair=$pair target=$target c=$c/" | tee -a "$RUN_DIR/paired.txt"
+                wrk_cell "$RUN_DIR/paired.txt" "PAIRED pair=$pair target=$target c=$c" "$c" \
+                    "http://127.0.0.1:$port/v1/chat/completions" "$BODY" "${auth[@]}"
             done
         done
     done
@@ -153,8 +152,8 @@ run_pairs() {
     {
         echo "| pair | rps c=32 governed | rps c=32 shared | ratio | p50 c=1 governed µs | p50 c=1 shared µs | added µs |"
         echo "|---|---|---|---|---|---|---|"
+        pick() { grep "^PAIRED pair=$pair target=$1 c=$2 " "$RUN_DIR/paired.txt"; }
         for ((pair = 1; pair <= pairs; pair++)); do
-            pick() { grep "^PAIRED pair=$pair target=$1 c=$2 " "$RUN_DIR/paired.txt"; }
             gr=$(field rps "$(pick governed 32)"); sr=$(field rps "$(pick shared 32)")
             gp=$(field p50_us "$(pick governed 1)"); sp=$(field p50_us "$(pick shared 1)")
             echo "| $pair | $gr | $sr | $(awk -v a="$sr" -v b="$gr" 'BEGIN { printf "%.2f", a / b }') | $gp | $sp | $((sp - gp)) |"

@@ -212,9 +212,17 @@ measure_service() {
     "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"${PREWARM_SECONDS}s" "$@" -s "$BENCH_DIR/wrk/post.lua" "$url" -- "$body" \
         >/dev/null 2>&1 || true
     for c in 1 32; do
-        "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency "$@" -s "$BENCH_DIR/wrk/post.lua" "$url" \
-            -- "$body" | grep '^BENCH' | sed "s/^BENCH/BENCH target=$name c=$c/" | tee -a "$RUN_DIR/results.txt"
+        wrk_cell "$RUN_DIR/results.txt" "BENCH target=$name c=$c" "$c" "$url" "$body" "$@"
     done
+}
+
+# wrk_cell FILE LABEL CONNECTIONS URL BODY [wrk args...]: one measured cell of DURATION seconds from
+# LOADGEN_CPUS; its BENCH line, prefixed by LABEL in place of "BENCH", is printed and appended to FILE.
+wrk_cell() {
+    local file=$1 label=$2 c=$3 url=$4 body=$5; shift 5
+    pin_prefix "$LOADGEN_CPUS"
+    "${PIN_PREFIX[@]}" wrk -t1 -c"$c" -d"${DURATION}s" --latency "$@" -s "$BENCH_DIR/wrk/post.lua" "$url" \
+        -- "$body" | grep '^BENCH' | sed "s/^BENCH/$label/" | tee -a "$file"
 }
 
 # field NAME LINE -> the value of NAME=... in a BENCH line; median: of the numbers on stdin.
