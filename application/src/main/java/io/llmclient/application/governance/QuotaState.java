@@ -24,6 +24,26 @@ public interface QuotaState {
     Admission admit(List<LimitedParty> parties, Instant now);
 
     /**
+     * As {@link #admit}, asking for up to {@code wanted} requests of the same parties at once: the
+     * store admits more than the asking one only where every party has room to spare, and counts
+     * them all now. A state with no round trip to save admits one (this default).
+     */
+    default Grant admitSeveral(List<LimitedParty> parties, int wanted, Instant now) {
+        return Grant.single(admit(parties, now));
+    }
+
+    /**
+     * Gives back {@code unused} of the requests {@code grant} admitted beyond the asking one and
+     * that were never handed out: their counts in the rpm windows (while those still hold them) and
+     * their in-flight places. A state that never admits more than one has nothing to give back.
+     */
+    default void giveBack(List<LimitedParty> parties, Grant grant, int unused) {
+        if (unused > grant.more()) {
+            throw new IllegalArgumentException(unused + " given back of a grant of " + grant.more() + " more");
+        }
+    }
+
+    /**
      * A call admitted earlier ended (succeeded, failed or was cancelled): its max-parallel slots
      * are given back, its {@code tokens} enter the tpm windows and its {@code cost} is added to each
      * party's spend for the period holding {@code now}. Called exactly once per admission.

@@ -24,27 +24,37 @@ import java.util.UUID;
  * batched over a short linger (see {@link SettlementQueue}); a caller near a limit is settled
  * before its answer, together with its settlements that wait, and a caller refused by its
  * max-parallel limit while some of its calls wait to be settled is settled and asked once more, so
- * that no request is refused for places its own ended calls still hold.
+ * that no request is refused for places its own ended calls still hold. Admitting ahead, parties
+ * with room to spare and a steady rate are admitted several requests at a time, which this replica
+ * hands out without a round trip (see {@link Allowances}).
  */
 public final class SharedQuotaState implements QuotaState, AutoCloseable {
+    // How often allowances whose time passed give back what they left unused (of parties gone quiet:
+    // a renewal gives back its predecessor's at once).
+    private static final Duration ALLOWANCE_SWEEP_EVERY = Duration.ofSeconds(1);
     private final QuotaState shared;
     private final QuotaState local = new InProcessQuotaState();
     private final StateLink link;
     private final OutageSpend outage;
     private final Optional<SettlementQueue> later;
+    private final Optional<Allowances> ahead;
+    private final Optional<Thread> sweeper;
 
     /** Settles every request before its answer: two round trips per request. */
     public SharedQuotaState(QuotaState shared, StateLink link) {
-        this(shared, link, 0, Duration.ZERO);
+        this(shared, link, 0, Duration.ZERO, 0);
     }
 
-    private SharedQuotaState(QuotaState shared, StateLink link, int queued, Duration linger) {
+    private SharedQuotaState(QuotaState shared, StateLink link, int queued, Duration linger, int allowance) {
         this.shared = Objects.requireNonNull(shared, "shared");
         this.link = Objects.requireNonNull(link, "link");
         this.outage = new OutageSpend(shared, link);
         link.onRecovery(outage::replay);
         this.later = queued == 0 ? Optional.empty()
                 : Optional.of(new SettlementQueue(queued, linger, this::settleShared));
+        this.ahead = allowance == 0 ? Optional.empty() : Optional.of(new Allowances(allowance));
+        this.sweeper = ahead.map(allowances -> Thread.ofVirtual().name("llm-allowances")
+                .start(() -> giveBackExpiredUntilClosed(allowances)));
     }
 
     /**
@@ -56,10 +66,26 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
      */
     public static SharedQuotaState settlingAfterAnswers(QuotaState shared, StateLink link, int queued,
                                                         Duration linger) {
+        return settlingAfterAnswers(shared, link, queued, linger, 0);
+    }
+
+    /**
+     * As {@link #settlingAfterAnswers(QuotaState, StateLink, int, Duration)}, and admitting ahead:
+     * for parties with room to spare and a rate that pays, the store admits up to {@code allowance}
+     * requests in one step and this replica hands them out without a round trip while their grant
+     * is valid (see {@link Grant}); what it does not hand out in time it gives back. Zero admits
+     * every request in the store.
+     */
+    public static SharedQuotaState settlingAfterAnswers(QuotaState shared, StateLink link, int queued,
+                                                        Duration linger, int allowance) {
         if (queued < 1) {
             throw new IllegalArgumentException("at least one settlement can wait, not " + queued);
         }
-        return new SharedQuotaState(shared, link, queued, linger);
+        if (allowance < 0 || allowance == 1) {
+            throw new IllegalArgumentException("an allowance is zero (none) or at least two requests, not "
+                    + allowance);
+        }
+        return new SharedQuotaState(shared, link, queued, linger, allowance);
     }
 
     @Override
@@ -67,9 +93,15 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         if (parties.isEmpty()) {
             return Admission.Admitted.unlimited();
         }
+        if (ahead.isPresent()) {
+            Admission.Admitted admitted = ahead.get().take(parties);
+            if (admitted != null) {
+                return admitted;
+            }
+        }
         Admission admission;
         try {
-            admission = link.call("admit", () -> shared.admit(parties, now));
+            admission = admitShared(parties, now);
             if (refusedForPlaces(admission) && settledWaiting(parties, now)) {
                 // Places held by this caller's calls that ended and wait to be settled: given back, once more.
                 admission = link.call("admit", () -> shared.admit(parties, now));
@@ -85,6 +117,50 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
             return new Admission.Admitted(admitted.standings(), settlement(parties, admitted.standings()));
         }
         return admission;
+    }
+
+    // One request admitted by the store, or (when this caller renews the parties' allowance) the
+    // asking one and the grant's more, kept to be handed out; the one being replaced gives back
+    // what it left unused first, so that its places are free before new ones are counted.
+    private Admission admitShared(List<LimitedParty> parties, Instant now) {
+        Allowances.Renewal renewal = ahead.map(allowances -> allowances.renew(parties)).orElse(null);
+        if (renewal == null) {
+            return link.call("admit", () -> shared.admit(parties, now));
+        }
+        try (renewal) {
+            if (renewal.unused() != null) {
+                giveBack(renewal.unused());
+            }
+            long sent = System.nanoTime();
+            Grant grant = link.call("admit", () -> shared.admitSeveral(parties, renewal.wanted(), now));
+            if (grant.more() > 0 && grant.admission() instanceof Admission.Admitted admitted) {
+                renewal.keep(grant, new Admission.Admitted(admitted.standings(),
+                        settlement(parties, admitted.standings())), sent);
+            }
+            return grant.admission();
+        }
+    }
+
+    // Requests admitted ahead and not handed out: their counts and places go back to the store. When it
+    // does not answer they stay counted (never fewer than were handed out): the rpm counts leave the
+    // window within a minute, the in-flight places with their TTL.
+    private void giveBack(Allowances.Unused unused) {
+        try {
+            link.run("give_back", () -> shared.giveBack(unused.parties(), unused.grant(), unused.requests()));
+        } catch (StateUnavailableException unavailable) {
+            // Counted and timed by the link; nothing more to do.
+        }
+    }
+
+    private void giveBackExpiredUntilClosed(Allowances allowances) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(ALLOWANCE_SWEEP_EVERY);
+                allowances.expired(false).forEach(this::giveBack);
+            }
+        } catch (InterruptedException closing) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static boolean refusedForPlaces(Admission admission) {
@@ -179,6 +255,15 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     /** Sends the settlements that wait (and waits for them); later ones settle before their answers. */
     @Override
     public void close() {
+        sweeper.ifPresent(thread -> {
+            thread.interrupt();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ahead.ifPresent(allowances -> allowances.expired(true).forEach(this::giveBack));
         later.ifPresent(SettlementQueue::close);
     }
 

@@ -42,10 +42,13 @@ public final class SharedStateWiring implements AutoCloseable {
     // Settlements waiting to be sent after their answers; beyond this many (Redis slower than the
     // traffic) requests settle before answering again (decision 40).
     private static final int SETTLEMENTS_WAITING = 10_000;
-    // How long a settlement waits for the next admission of its parties to carry it (one script for
-    // both) before it is sent on its own: what other replicas see of its tokens and spend lags by at
-    // most this (decision 43).
+    // How long a settlement waits for others of its parties to be sent with it in one step: what
+    // other replicas see of its tokens and spend lags by at most this (decision 43).
     private static final Duration SETTLEMENT_LINGER = Duration.ofMillis(20);
+    // The most requests one admission step grants a replica ahead, for parties with room to spare
+    // and a rate of at least 16 a second on it (decision 47): at a steady high rate one round trip
+    // per this many requests.
+    private static final int ADMITTED_AHEAD = 64;
 
     // Another replica's pause or circuit is seen here at most this late (decision 35).
     private static final Duration POLL_EVERY = Duration.ofMillis(250);
@@ -85,7 +88,7 @@ public final class SharedStateWiring implements AutoCloseable {
         var link = new StateLink(store, settings.failureMode(), time, metrics, sleeper, PROBE_EVERY);
         var quotas = SharedQuotaState.settlingAfterAnswers(
                 new RedisQuotaState(store, settings.prefix(), IN_FLIGHT_TTL), link, SETTLEMENTS_WAITING,
-                SETTLEMENT_LINGER);
+                SETTLEMENT_LINGER, ADMITTED_AHEAD);
         // The guards' clock: the view's deadlines are compared on it. The poll sleeps in real time.
         var health = new SharedProviderHealth(new RedisProviderHealth(store, settings.prefix(), circuitMemory), link,
                 time, Sleeper.system(), providers, POLL_EVERY, probeLease);

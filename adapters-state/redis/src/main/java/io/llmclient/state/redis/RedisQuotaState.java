@@ -1,6 +1,7 @@
 package io.llmclient.state.redis;
 
 import io.llmclient.application.governance.Admission;
+import io.llmclient.application.governance.Grant;
 import io.llmclient.application.governance.QuotaState;
 import io.llmclient.application.governance.Standing;
 import io.llmclient.domain.failure.LlmFailure.QuotaLimit;
@@ -30,8 +31,10 @@ import java.util.Optional;
  * first write of its last second. In-flight counts expire {@code inFlightTtl} after their last
  * admission (a replica that died holding places gives them back by expiry), spend of a period a day
  * after the period's end; only {@code total} spend is kept for ever. Budget periods are named from the caller's {@code now}.
+ * Admitting ahead ({@link #admitSeveral}) counts the requests granted in the current second's bucket
+ * and in-flight count; those given back leave them again.
  * Failures are {@link io.llmclient.application.state.StateUnavailableException}s ({@link RedisStore}).
- * See docs/decisions.md sections 31, 32, 43 and 44.
+ * See docs/decisions.md sections 31, 32, 43, 44 and 47.
  */
 public final class RedisQuotaState implements QuotaState {
     /** The prefix of every key unless another is given. */
@@ -50,12 +53,17 @@ public final class RedisQuotaState implements QuotaState {
     // Two minutes of requests' ids cost about what the rpm windows hold already.
     private static final long SETTLEMENT_ID_TTL_MILLIS = 120_000L;
 
+    // Requests admitted ahead are handed out this long before Redis's second that counted them ends
+    // (admit.lua grants more only with at least 100 ms of it left).
+    private static final long GRANT_MARGIN_MILLIS = 50;
+
     private final String prefix;
     private final String inFlightTtlMillis;
     private final RedisStore.Script admit;
     private final RedisStore.Script settle;
     private final RedisStore.Script standings;
     private final RedisStore.Script charge;
+    private final RedisStore.Script giveBack;
 
     /**
      * The quota state on {@code store}.
@@ -76,12 +84,21 @@ public final class RedisQuotaState implements QuotaState {
         this.settle = store.script("common.lua", "settle.lua");
         this.standings = store.script("common.lua", "standings.lua");
         this.charge = store.script("common.lua", "charge.lua");
+        this.giveBack = store.script("common.lua", "giveback.lua");
     }
 
     @Override
     public Admission admit(List<LimitedParty> parties, Instant now) {
+        return admitSeveral(parties, 1, now).admission();
+    }
+
+    @Override
+    public Grant admitSeveral(List<LimitedParty> parties, int wanted, Instant now) {
+        if (wanted < 1) {
+            throw new IllegalArgumentException("an admission asks for at least one request, not " + wanted);
+        }
         if (parties.isEmpty()) {
-            return Admission.Admitted.unlimited();
+            return Grant.single(Admission.Admitted.unlimited());
         }
         var keys = new ArrayList<String>(6 * parties.size());
         var args = new ArrayList<String>(2 + 4 * parties.size());
@@ -95,7 +112,41 @@ public final class RedisQuotaState implements QuotaState {
             args.add(orAbsent(limits.maxParallel()));
             args.add(limits.budget().map(budget -> Long.toString(budget.limit().nanos())).orElse("-1"));
         }
-        return admit.run(keys, args, reply -> admission((List<?>) reply, parties, now));
+        args.add(Integer.toString(wanted));
+        return admit.run(keys, args, reply -> grant((List<?>) reply, parties, now));
+    }
+
+    // The requests admitted beyond the asking one are handed out within the second of Redis's clock
+    // that counted them, less a margin for the step's way back and the replica's own delays.
+    private Grant grant(List<?> reply, List<LimitedParty> parties, Instant now) {
+        Admission admission = admission(reply, parties, now);
+        int tail = 1 + 6 * parties.size();
+        if (!(admission instanceof Admission.Admitted) || number(reply.get(tail)) <= 1) {
+            return Grant.single(admission);
+        }
+        return new Grant(admission, (int) number(reply.get(tail)) - 1,
+                Duration.ofMillis(number(reply.get(tail + 1)) - GRANT_MARGIN_MILLIS), number(reply.get(tail + 2)));
+    }
+
+    @Override
+    public void giveBack(List<LimitedParty> parties, Grant grant, int unused) {
+        if (unused < 1 || unused > grant.more()) {
+            throw new IllegalArgumentException(unused + " given back of a grant of " + grant.more() + " more");
+        }
+        var keys = new ArrayList<String>(2 * parties.size());
+        var args = new ArrayList<String>(3 + parties.size());
+        args.add(Integer.toString(parties.size()));
+        args.add(Integer.toString(unused));
+        args.add(Long.toString(grant.countedIn()));
+        for (LimitedParty party : parties) {
+            String base = partyKey(party);
+            keys.add(base + ":window");
+            keys.add(base + ":inflight");
+            Limits limits = party.limits();
+            String counted = (limits.rpm().isPresent() ? "r" : "") + (limits.maxParallel().isPresent() ? "p" : "");
+            args.add(counted.isEmpty() ? "-" : counted);
+        }
+        giveBack.run(keys, args);
     }
 
     private Admission admission(List<?> reply, List<LimitedParty> parties, Instant now) {

@@ -1,18 +1,21 @@
 -- admit: checks every limit of every party (key before team), then their budgets, and only when all
--- pass counts the request: one request in the rpm window of each party with an rpm limit, one
--- in-flight place for each party with a max-parallel limit.
+-- pass counts the request (or the requests granted: see "grant"): in the rpm window of each party
+-- with an rpm limit, and an in-flight place for each party with a max-parallel limit.
 -- KEYS per party, 6 keys: window (rpm and tpm, a hash: common.lua), an older version's rpm window,
 --   tpm window and tpm running sum (counted while they last), in-flight count, spend of the
 --   budget's current period.
 -- ARGV[1] in-flight TTL (ms), ARGV[2] number of parties; then per party, 4 values
---   (-1 when absent): rpm, tpm, max parallel, budget (nano-dollars, as text).
+--   (-1 when absent): rpm, tpm, max parallel, budget (nano-dollars, as text); then how many requests
+--   are asked for (1 when absent: see "grant" below).
 -- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight (0 without a
--- max-parallel limit), spent (text, '0' without a budget)} when admitted,
+-- max-parallel limit), spent (text, '0' without a budget); then the requests admitted, the ms left
+-- in the second of Redis's clock that counted them, and that second} when admitted,
 -- {0, party (1-based), 'rpm'|'tpm', retry after ms}, {0, party, 'max_parallel', -1} or
 -- {0, party, 'budget', spent (text)} when refused; a refused request counts nothing.
 local inFlightTtl = ARGV[1]
 local parties = tonumber(ARGV[2])
 local counts = {}
+local wanted = tonumber(ARGV[3 + parties * 4]) or 1
 -- Every key is read (call) before anything is counted: a key of another shape fails the call first.
 expectedKinds = kinds('', 'hzznnn', parties)
 
@@ -69,6 +72,36 @@ for i = 1, parties do
     end
 end
 
+-- How many requests this step admits: the asking one and, when more are asked for (a replica
+-- admitting ahead, decision 47), as many more as every party has room for: an rpm or max-parallel
+-- count stays within half its limit and grows by at most a 64th of it; tpm and budget at most half
+-- used. None more with under 100 ms of Redis's second left: requests admitted ahead count in this
+-- second's bucket, so the replica hands them out within it.
+local grant = 1
+local msLeft = SECOND - (now - second * SECOND)
+if wanted > 1 and msLeft >= 100 then
+    grant = wanted
+    for i = 1, parties do
+        local a = 2 + (i - 1) * 4
+        local rpm, tpm, maxParallel = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+        local budget = ARGV[a + 4]
+        local c = counts[i]
+        if rpm >= 0 then
+            grant = math.min(grant, math.floor(rpm / 64), math.floor(rpm / 2) - c.w.r - c.olderRpm)
+        end
+        if maxParallel >= 0 then
+            grant = math.min(grant, math.floor(maxParallel / 64), math.floor(maxParallel / 2) - c.inFlight)
+        end
+        if tpm >= 0 and (c.w.t + c.olderTpm) * 2 > tpm then
+            grant = 1
+        end
+        if budget ~= '-1' and tonumber(c.spent) * 2 > tonumber(budget) then
+            grant = 1
+        end
+    end
+    grant = math.max(1, grant)
+end
+
 local reply = { 1 }
 for i = 1, parties do
     local k = (i - 1) * 6
@@ -76,8 +109,8 @@ for i = 1, parties do
     local c = counts[i]
     local requests, requestsReset, tokens, tokensReset = 0, 0, 0, 0
     if tonumber(ARGV[a + 1]) >= 0 then
-        c.w.r = c.w.r + 1
-        c.w.current = c.w.current + 1
+        c.w.r = c.w.r + grant
+        c.w.current = c.w.current + grant
         writeWindow(c.w, 'r')
         requests = c.w.r + c.olderRpm
         requestsReset = windowReset(second, c.w.r)
@@ -91,7 +124,7 @@ for i = 1, parties do
     end
     local inFlight = 0
     if tonumber(ARGV[a + 3]) >= 0 then
-        inFlight = c.inFlight + 1
+        inFlight = c.inFlight + grant
         redis.call('SET', KEYS[k + 5], inFlight, 'PX', inFlightTtl)
     end
     table.insert(reply, requests)
@@ -101,4 +134,7 @@ for i = 1, parties do
     table.insert(reply, inFlight)
     table.insert(reply, c.spent)
 end
+table.insert(reply, grant)
+table.insert(reply, msLeft)
+table.insert(reply, second)
 return reply

@@ -1,0 +1,163 @@
+package io.llmclient.application.governance;
+
+import io.llmclient.domain.governance.LimitedParty;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Requests the shared store admitted ahead of time for parties with room to spare (a
+ * {@link Grant}'s {@code more}), handed out by this replica without a round trip until they run out
+ * or their grant's time passes. Per parties, one caller at a time renews the allowance; the others
+ * meanwhile ask the store for one request each. How many to ask for follows the parties' rate on
+ * this replica: an eighth of what it admitted for them in the previous second, at most
+ * {@code most}, so that a slow caller gets none and never holds places it does not use.
+ * See docs/decisions.md section 47.
+ */
+final class Allowances {
+    private static final long SECOND_NANOS = 1_000_000_000L;
+    // A slot neither used nor holding anything this long is forgotten (parties of an older policy).
+    private static final long IDLE_NANOS = 10 * SECOND_NANOS;
+
+    /** Requests handed out ahead of time, of one grant. */
+    private record Allowance(Grant grant, Admission.Admitted admitted, long validUntil, AtomicInteger left) {
+
+        // One request, or null when none is left or the time has passed.
+        Admission.Admitted take(long now) {
+            if (now - validUntil >= 0) {
+                return null;
+            }
+            for (int n = left.get(); n > 0; n = left.get()) {
+                if (left.compareAndSet(n, n - 1)) {
+                    return admitted;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** What this grant left unused, to be given back. */
+    record Unused(List<LimitedParty> parties, Grant grant, int requests) {
+    }
+
+    /** The right to renew one parties' allowance; {@link #close} it when done. */
+    final class Renewal implements AutoCloseable {
+        private final Slot slot;
+        private final int wanted;
+        private final Unused unused;
+
+        private Renewal(Slot slot, int wanted, Unused unused) {
+            this.slot = slot;
+            this.wanted = wanted;
+            this.unused = unused;
+        }
+
+        /** How many requests to ask the store for, the asking one included. */
+        int wanted() {
+            return wanted;
+        }
+
+        /** What the allowance being replaced left unused, or null when nothing. */
+        Unused unused() {
+            return unused;
+        }
+
+        /**
+         * Keeps the {@code more} requests of {@code grant} (a step sent at {@code sentNanos}) to be
+         * handed out as {@code admitted}.
+         */
+        void keep(Grant grant, Admission.Admitted admitted, long sentNanos) {
+            slot.allowance = new Allowance(grant, admitted, sentNanos + grant.validFor().toNanos(),
+                    new AtomicInteger(grant.more()));
+        }
+
+        @Override
+        public void close() {
+            slot.renewing.set(false);
+        }
+    }
+
+    private static final class Slot {
+        private final AtomicBoolean renewing = new AtomicBoolean();
+        private final AtomicInteger thisSecond = new AtomicInteger();
+        private volatile Allowance allowance;
+        private volatile long second;
+        private volatile int lastSecond;
+
+        // Counts an admission in this replica's second (a sizing estimate: races only blur it).
+        void count(long now) {
+            long s = now / SECOND_NANOS;
+            if (s != second) {
+                synchronized (this) {
+                    if (s != second) {
+                        lastSecond = s == second + 1 ? thisSecond.get() : 0;
+                        thisSecond.set(0);
+                        second = s;
+                    }
+                }
+            }
+            thisSecond.incrementAndGet();
+        }
+    }
+
+    private final int most;
+    private final ConcurrentHashMap<List<LimitedParty>, Slot> slots = new ConcurrentHashMap<>();
+
+    /** @param most the most requests one grant may ask for, at least two (one would grant nothing ahead) */
+    Allowances(int most) {
+        if (most < 2) {
+            throw new IllegalArgumentException("an allowance asks for at least two requests, not " + most);
+        }
+        this.most = most;
+    }
+
+    /** One request of the parties' allowance, or null when there is none: then ask the store. */
+    Admission.Admitted take(List<LimitedParty> parties) {
+        long now = System.nanoTime();
+        Slot slot = slots.computeIfAbsent(parties, p -> new Slot());
+        slot.count(now);
+        Allowance allowance = slot.allowance;
+        return allowance == null ? null : allowance.take(now);
+    }
+
+    /**
+     * The right to renew the parties' allowance, or null when another caller holds it (then ask the
+     * store for one request) or when their rate is too low for an allowance to pay.
+     */
+    Renewal renew(List<LimitedParty> parties) {
+        Slot slot = slots.computeIfAbsent(parties, p -> new Slot());
+        int wanted = Math.min(most, slot.lastSecond / 8);
+        if (wanted < 2 && slot.allowance == null || !slot.renewing.compareAndSet(false, true)) {
+            return null;
+        }
+        Allowance old = slot.allowance;
+        slot.allowance = null;
+        int left = old == null ? 0 : old.left.getAndSet(0);
+        return new Renewal(slot, Math.max(1, wanted), left > 0 ? new Unused(parties, old.grant, left) : null);
+    }
+
+    /**
+     * Takes what allowances whose time has passed left unused (all of them when {@code all}), and
+     * forgets parties idle for a while.
+     */
+    List<Unused> expired(boolean all) {
+        long now = System.nanoTime();
+        var unused = new ArrayList<Unused>();
+        slots.forEach((parties, slot) -> {
+            Allowance allowance = slot.allowance;
+            if (allowance != null && (all || now - allowance.validUntil >= 0)) {
+                int left = allowance.left.getAndSet(0);
+                if (left > 0) {
+                    unused.add(new Unused(parties, allowance.grant, left));
+                }
+            }
+            if ((allowance == null || now - allowance.validUntil - IDLE_NANOS >= 0)
+                    && now / SECOND_NANOS - slot.second > IDLE_NANOS / SECOND_NANOS && !slot.renewing.get()) {
+                slots.remove(parties, slot);
+            }
+        });
+        return unused;
+    }
+}
