@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.governance.Admission;
 import io.llmclient.application.governance.Grant;
+import io.llmclient.application.governance.SharedQuotaState;
+import io.llmclient.application.resilience.Sleeper;
+import io.llmclient.application.state.StateFailureMode;
+import io.llmclient.application.state.StateLink;
+import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.telemetry.TimeSource;
 import io.llmclient.domain.governance.Budget;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.governance.Limits;
@@ -15,12 +21,18 @@ import io.llmclient.domain.money.NanoUsd;
 import io.llmclient.state.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -41,6 +53,9 @@ class RedisAdmittingAheadTest {
     void connect() {
         admin = RedisClient.create(SERVER.url());
         admin.flushAll();
+        try (var stats = new Jedis("127.0.0.1", SERVER.port())) {
+            stats.configResetStat();
+        }
         store = new RedisStore(SERVER.url(), Duration.ofSeconds(2), 8);
         state = new RedisQuotaState(store, "ahead:", Duration.ofMinutes(10));
     }
@@ -172,6 +187,84 @@ class RedisAdmittingAheadTest {
         state.giveBack(parties, old, 63);
         assertEquals("64", admin.hget("ahead:{t}:key:k:window", "r"));
         assertEquals("0", admin.get("ahead:{t}:key:k:inflight"));
+    }
+
+    @Test
+    void threeReplicasAdmittingAheadLeaveExactCountsInFewerSteps() throws Exception {
+        var parties = List.of(key(limits(1_000_000L, null, 100_000L, null)), team(limits(2_000_000L, null, null, null)));
+        int[] outcome = burst(parties, 3_000);
+        int admitted = outcome[0];
+        assertEquals(0, outcome[1]);
+        long steps = evalshaCalls();
+        // Admitted ahead: far fewer scripts (admit, settle and give back together) than admissions.
+        assertTrue(admitted > 2_000 && steps < admitted / 4, () -> steps + " scripts for " + admitted + " admitted");
+        // What was granted ahead and not handed out was given back; every call was settled.
+        assertEquals(Integer.toString(admitted), admin.hget("ahead:{t}:key:k:window", "r"));
+        assertEquals(Integer.toString(admitted), admin.hget("ahead:{t}:team:t:window", "r"));
+        assertEquals("0", admin.get("ahead:{t}:key:k:inflight"));
+    }
+
+    @Test
+    void threeReplicasAdmittingAheadNeverPassALimit() throws Exception {
+        // Ahead until half of 6,400 (up to 64 per step: a 64th is 100), then one request per step.
+        var parties = List.of(key(limits(6_400L, null, null, null)), team(limits(100_000L, null, null, null)));
+        int[] outcome = burst(parties, 3_000);
+        int admitted = outcome[0];
+        assertTrue(outcome[1] > 0, "the burst never reached the limit: " + admitted + " admitted");
+        assertTrue(admitted <= 6_400, () -> admitted + " admitted");
+        assertEquals(Integer.toString(admitted), admin.hget("ahead:{t}:key:k:window", "r"));
+    }
+
+    // Three replicas (each a SharedQuotaState admitting ahead on its own link) and four callers on
+    // each, admitting and settling at once for the given time; then the replicas close (giving back
+    // what they hold). Returns {admitted, refused}.
+    private int[] burst(List<LimitedParty> parties, long millis) throws Exception {
+        var admitted = new AtomicInteger();
+        var refused = new AtomicInteger();
+        var links = new ArrayList<StateLink>();
+        var replicas = new ArrayList<SharedQuotaState>();
+        for (int r = 0; r < 3; r++) {
+            var link = new StateLink(store, StateFailureMode.CLOSED, TimeSource.system(), MetricsPort.none(),
+                    Sleeper.system(), Duration.ofMillis(500));
+            links.add(link);
+            replicas.add(SharedQuotaState.settlingAfterAnswers(state, link, 10_000, Duration.ofMillis(20), 64));
+        }
+        long deadline = System.nanoTime() + Duration.ofMillis(millis).toNanos();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            var done = new ArrayList<Future<?>>();
+            for (int t = 0; t < 12; t++) {
+                SharedQuotaState replica = replicas.get(t % 3);
+                done.add(threads.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        if (replica.admit(parties, Instant.now()) instanceof Admission.Admitted call) {
+                            admitted.incrementAndGet();
+                            call.settlement().settle(0, NanoUsd.ZERO, Instant.now());
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                        Thread.sleep(0, 500_000);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        }
+        replicas.forEach(SharedQuotaState::close);
+        links.forEach(StateLink::close);
+        return new int[] {admitted.get(), refused.get()};
+    }
+
+    // How many scripts Redis ran since the test's FLUSHALL (which does not reset the stats: CONFIG RESETSTAT does).
+    private long evalshaCalls() {
+        String stats;
+        try (var jedis = new Jedis("127.0.0.1", SERVER.port())) {
+            stats = jedis.info("commandstats");
+        }
+        var matcher = java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(stats);
+        assertTrue(matcher.find(), stats);
+        return Long.parseLong(matcher.group(1));
     }
 
     @Test
