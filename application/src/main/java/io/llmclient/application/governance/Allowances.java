@@ -1,9 +1,12 @@
 package io.llmclient.application.governance;
 
 import io.llmclient.domain.governance.LimitedParty;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Requests the shared store admitted ahead of time for parties with room to spare (a
  * {@link Grant}'s {@code more}), handed out by this replica without a round trip until they run out
  * or their grant's time passes. Per parties, one caller at a time renews the allowance; the others
- * meanwhile ask the store for one request each. How many to ask for follows the parties' rate on
+ * that find it empty meanwhile wait for that renewal and take from it ({@link #afterRenewal}). How many to ask for follows the parties' rate on
  * this replica: an eighth of what it admitted for them in the previous second, at most
  * {@code most}, so that a slow caller gets none and never holds places it does not use.
  * See docs/decisions.md section 47.
@@ -76,11 +79,14 @@ final class Allowances {
         @Override
         public void close() {
             slot.renewing.set(false);
+            slot.renewed.countDown();
         }
     }
 
     private static final class Slot {
         private final AtomicBoolean renewing = new AtomicBoolean();
+        // Counted down when the renewal under way ends (the callers waiting for it then take from it).
+        private volatile CountDownLatch renewed = new CountDownLatch(0);
         private final AtomicInteger thisSecond = new AtomicInteger();
         private volatile Allowance allowance;
         private volatile long second;
@@ -129,13 +135,40 @@ final class Allowances {
     Renewal renew(List<LimitedParty> parties) {
         Slot slot = slots.computeIfAbsent(parties, p -> new Slot());
         int wanted = Math.min(most, slot.lastSecond / 8);
+        var renewed = new CountDownLatch(1);
         if (wanted < 2 && slot.allowance == null || !slot.renewing.compareAndSet(false, true)) {
             return null;
         }
+        slot.renewed = renewed;
         Allowance old = slot.allowance;
         slot.allowance = null;
         int left = old == null ? 0 : old.left.getAndSet(0);
         return new Renewal(slot, Math.max(1, wanted), left > 0 ? new Unused(parties, old.grant, left) : null);
+    }
+
+    /**
+     * Waits for the renewal of the parties' allowance that another caller has under way (at most
+     * {@code patience}) and takes one request of it; null when there is none, or nothing to take.
+     * Waiting costs a caller a park and a wake-up; asking the store for one request each, as every
+     * caller that found the allowance empty during a renewal would, costs a round trip each.
+     */
+    Admission.Admitted afterRenewal(List<LimitedParty> parties, Duration patience) {
+        Slot slot = slots.get(parties);
+        if (slot == null) {
+            return null;
+        }
+        if (slot.renewing.get()) {
+            try {
+                if (!slot.renewed.await(patience.toNanos(), TimeUnit.NANOSECONDS)) {
+                    return null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        Allowance allowance = slot.allowance;
+        return allowance == null ? null : allowance.take(System.nanoTime());
     }
 
     /**

@@ -32,6 +32,9 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // How often allowances whose time passed give back what they left unused (of parties gone quiet:
     // a renewal gives back its predecessor's at once).
     private static final Duration ALLOWANCE_SWEEP_EVERY = Duration.ofSeconds(1);
+    // How long a caller waits for another's renewal of an allowance before asking the store itself:
+    // a renewal is two store calls at most, each bounded by LLM_STATE_TIMEOUT.
+    private static final Duration RENEWAL_PATIENCE = Duration.ofMillis(200);
     private final QuotaState shared;
     private final QuotaState local = new InProcessQuotaState();
     private final StateLink link;
@@ -121,11 +124,14 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
 
     // One request admitted by the store, or (when this caller renews the parties' allowance) the
     // asking one and the grant's more, kept to be handed out; the one being replaced gives back
-    // what it left unused first, so that its places are free before new ones are counted.
+    // what it left unused first, so that its places are free before new ones are counted. A caller
+    // that finds another renewing waits for that renewal and takes from it.
     private Admission admitShared(List<LimitedParty> parties, Instant now) {
         Allowances.Renewal renewal = ahead.map(allowances -> allowances.renew(parties)).orElse(null);
         if (renewal == null) {
-            return link.call("admit", () -> shared.admit(parties, now));
+            Admission.Admitted renewed = ahead.map(allowances -> allowances.afterRenewal(parties, RENEWAL_PATIENCE))
+                    .orElse(null);
+            return renewed != null ? renewed : link.call("admit", () -> shared.admit(parties, now));
         }
         try (renewal) {
             if (renewal.unused() != null) {

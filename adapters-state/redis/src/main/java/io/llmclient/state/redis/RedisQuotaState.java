@@ -54,7 +54,7 @@ public final class RedisQuotaState implements QuotaState {
     private static final long SETTLEMENT_ID_TTL_MILLIS = 120_000L;
 
     // Requests admitted ahead are handed out this long before Redis's second that counted them ends
-    // (admit.lua grants more only with at least 100 ms of it left).
+    // (admit.lua counts them in the next second when under 200 ms of the current one are left).
     private static final long GRANT_MARGIN_MILLIS = 50;
 
     private final String prefix;

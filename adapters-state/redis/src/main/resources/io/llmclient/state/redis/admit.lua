@@ -9,7 +9,8 @@
 --   are asked for (1 when absent: see "grant" below).
 -- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight (0 without a
 -- max-parallel limit), spent (text, '0' without a budget); then the requests admitted, the ms left
--- in the second of Redis's clock that counted them, and that second} when admitted,
+-- until the end of the second of Redis's clock that counted those beyond the asking one, and that
+-- second} when admitted,
 -- {0, party (1-based), 'rpm'|'tpm', retry after ms}, {0, party, 'max_parallel', -1} or
 -- {0, party, 'budget', spent (text)} when refused; a refused request counts nothing.
 local inFlightTtl = ARGV[1]
@@ -75,11 +76,17 @@ end
 -- How many requests this step admits: the asking one and, when more are asked for (a replica
 -- admitting ahead, decision 47), as many more as every party has room for: an rpm or max-parallel
 -- count stays within half its limit and grows by at most a 64th of it; tpm and budget at most half
--- used. None more with under 100 ms of Redis's second left: requests admitted ahead count in this
--- second's bucket, so the replica hands them out within it.
+-- used. The requests beyond the asking one count in the bucket of the second the replica hands
+-- them out in: this one, or the next when under 200 ms of this one are left (they then count for
+-- up to a second longer than the rolling minute, never less).
 local grant = 1
+local aheadSecond = second
 local msLeft = SECOND - (now - second * SECOND)
-if wanted > 1 and msLeft >= 100 then
+if msLeft < 200 then
+    aheadSecond = second + 1
+    msLeft = msLeft + SECOND
+end
+if wanted > 1 then
     grant = wanted
     for i = 1, parties do
         local a = 2 + (i - 1) * 4
@@ -110,8 +117,16 @@ for i = 1, parties do
     local requests, requestsReset, tokens, tokensReset = 0, 0, 0, 0
     if tonumber(ARGV[a + 1]) >= 0 then
         c.w.r = c.w.r + grant
-        c.w.current = c.w.current + grant
-        writeWindow(c.w, 'r')
+        if aheadSecond == second then
+            c.w.current = c.w.current + grant
+            writeWindow(c.w, 'r')
+        else
+            c.w.current = c.w.current + 1
+            writeWindow(c.w, 'r')
+            if grant > 1 then
+                redis.call('HINCRBY', c.w.key, 'r' .. aheadSecond, grant - 1)
+            end
+        end
         requests = c.w.r + c.olderRpm
         requestsReset = windowReset(second, c.w.r)
     end
@@ -136,5 +151,5 @@ for i = 1, parties do
 end
 table.insert(reply, grant)
 table.insert(reply, msLeft)
-table.insert(reply, second)
+table.insert(reply, aheadSecond)
 return reply

@@ -144,8 +144,9 @@ local function windowAt(key, kind)
     if not w.h or w.h >= second then
         return w
     end
-    if w.h < oldest then
-        -- Every bucket it counted has left the window.
+    if w.h + 1 < oldest then
+        -- Every bucket it counted has left the window (the one after h too: admit.lua may count
+        -- requests admitted ahead in the second after the one it writes).
         w.r, w.t, w.left = 0, 0, 'all'
         return w
     end
@@ -197,7 +198,8 @@ end
 -- limit. Entries of an older version's window in total are taken to leave last (a minute at most).
 local function windowRetry(w, kind, total, limit)
     local fields = {}
-    for b = oldest, second do
+    -- Up to the next second: requests admitted ahead near a second's end count in it (admit.lua).
+    for b = oldest, second + 1 do
         table.insert(fields, kind .. b)
     end
     local counts = call('HMGET', w.key, unpack(fields))

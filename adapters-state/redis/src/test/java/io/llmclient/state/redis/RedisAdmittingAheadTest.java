@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,7 +80,7 @@ class RedisAdmittingAheadTest {
         return new LimitedParty("t", LimitedParty.Kind.TEAM, "t", limits);
     }
 
-    // A grant of more is made only with 100 ms of Redis's second left: start early in a second.
+    // Early in a second of Redis's clock: the requests ahead count in this second (not the next).
     private long earlyInASecond() throws InterruptedException {
         while (true) {
             var time = (List<?>) admin.eval("return redis.call('TIME')");
@@ -114,6 +115,48 @@ class RedisAdmittingAheadTest {
         var standing = ((Admission.Admitted) grant.admission()).standings().getFirst();
         assertEquals(6_400 - 64, standing.requests().orElseThrow().remaining());
         assertEquals(64, standing.parallel().orElseThrow().inUse());
+    }
+
+    @Test
+    void nearTheEndOfASecondTheRequestsAheadCountInTheNextOne() throws Exception {
+        var parties = List.of(key(limits(6_400L, null, null, null)));
+        long second = lateInASecond();
+        Grant grant = grant(parties, 64);
+        assertEquals(63, grant.more());
+        assertEquals(second + 1, grant.countedIn());
+        long valid = grant.validFor().toMillis();
+        assertTrue(valid > 950 && valid <= 1_150, () -> "valid for " + valid + " ms");
+        var window = admin.hgetAll("ahead:{t}:key:k:window");
+        assertEquals("64", window.get("r"));
+        assertEquals("1", window.get("r" + second));
+        assertEquals("63", window.get("r" + (second + 1)));
+        // The next second's admission finds them in its own bucket.
+        Thread.sleep(300);
+        grant(parties, 1);
+        assertEquals("64", admin.hget("ahead:{t}:key:k:window", "r" + (second + 1)));
+        assertEquals("65", admin.hget("ahead:{t}:key:k:window", "r"));
+    }
+
+    @Test
+    void aBucketOfTheSecondAfterTheLastWriteCountsUntilItLeaves() throws Exception {
+        long second = earlyInASecond();
+        // Last written 61 s ago, with requests admitted ahead into the second after: those still count.
+        admin.hset("ahead:{t}:key:k:window", Map.of("h", Long.toString(second - 61), "r", "5",
+                "r" + (second - 60), "5"));
+        grant(List.of(key(limits(6_400L, null, null, null))), 1);
+        assertEquals("6", admin.hget("ahead:{t}:key:k:window", "r"));
+    }
+
+    // Under 200 ms of Redis's second left.
+    private long lateInASecond() throws InterruptedException {
+        while (true) {
+            var time = (List<?>) admin.eval("return redis.call('TIME')");
+            long micros = Long.parseLong(String.valueOf(time.get(1)));
+            if (micros > 850_000 && micros < 950_000) {
+                return Long.parseLong(String.valueOf(time.get(0)));
+            }
+            Thread.sleep(micros < 850_000 ? (850_000 - micros) / 1000 + 5 : (1_850_000 - micros) / 1000 + 5);
+        }
     }
 
     @Test
