@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +53,8 @@ class AdmittingAheadTest {
         final AtomicInteger grantedMore = new AtomicInteger();
         final AtomicInteger givenBack = new AtomicInteger();
         volatile int mostWanted;
+        volatile CountDownLatch gate = new CountDownLatch(0);
+        volatile CountDownLatch entered = new CountDownLatch(0);
         volatile Duration validFor = Duration.ofSeconds(10);
 
         @Override
@@ -67,6 +71,12 @@ class AdmittingAheadTest {
                 return Grant.single(admission);
             }
             stepsAskingMore.incrementAndGet();
+            entered.countDown();
+            try {
+                assertTrue(gate.await(10, TimeUnit.SECONDS), "the test never opened the gate");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
             mostWanted = Math.max(mostWanted, wanted);
             grantedMore.addAndGet(wanted - 1);
             return new Grant(admission, wanted - 1, validFor, 42);
@@ -160,6 +170,37 @@ class AdmittingAheadTest {
         int steps = store.steps.get() - stepsBefore;
         // At most 64 at a time, as many as an eighth of the last second's rate: far fewer steps than requests.
         assertTrue(steps >= 9 && steps <= 40, () -> steps + " store steps for 640 requests");
+    }
+
+    @Test
+    void callersThatFindTheAllowanceEmptyWaitForItsRenewalInsteadOfAskingTheStore() throws Exception {
+        admitUntilAskedAhead();
+        store.gate = new CountDownLatch(1);
+        store.entered = new CountDownLatch(1);
+        var stop = new AtomicBoolean();
+        // One caller uses up the allowance and renews it: its step is held by the store.
+        Thread renewer = Thread.ofVirtual().start(() -> {
+            while (!stop.get()) {
+                admitOne();
+            }
+        });
+        assertTrue(store.entered.await(10, TimeUnit.SECONDS), "the allowance was never renewed");
+        stop.set(true);
+        int steps = store.steps.get();
+        var waiting = new ArrayList<Thread>();
+        for (int i = 0; i < 10; i++) {
+            waiting.add(Thread.ofVirtual().start(this::admitOne));
+        }
+        Thread.sleep(100);
+        assertEquals(steps, store.steps.get(), "callers asked the store while a renewal was under way");
+        store.gate.countDown();
+        renewer.join(10_000);
+        for (Thread thread : waiting) {
+            thread.join(10_000);
+            assertTrue(!thread.isAlive());
+        }
+        // All ten were handed requests of the renewed allowance.
+        assertEquals(steps, store.steps.get());
     }
 
     @Test
