@@ -2,6 +2,7 @@ package io.llmclient.application.governance;
 
 import io.llmclient.domain.governance.LimitedParty;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,10 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Requests the shared store admitted ahead of time for parties with room to spare (a
  * {@link Grant}'s {@code more}), handed out by this replica without a round trip until they run out
- * or their grant's time passes. Per parties, one caller at a time renews the allowance; the others
- * that find it empty meanwhile wait for that renewal and take from it ({@link #afterRenewal}). How many to ask for follows the parties' rate on
- * this replica: an eighth of what it admitted for them in the previous second, at most
- * {@code most}, so that a slow caller gets none and never holds places it does not use.
+ * or their grant's time passes. Per parties, one renewal at a time: started in the background when
+ * half of an allowance is left (so that callers rarely find it empty), or by a caller that finds it
+ * empty; callers that find it empty while a renewal is under way wait for that renewal
+ * ({@link #afterRenewal}). How many to ask for follows the parties' rate on this replica: an eighth of what it
+ * admitted for them in the previous second, at most {@code most}, so that a slow caller gets none
+ * and never holds places it does not use.
  * See docs/decisions.md section 47.
  */
 final class Allowances {
@@ -24,8 +27,14 @@ final class Allowances {
     // A slot neither used nor holding anything this long is forgotten (parties of an older policy).
     private static final long IDLE_NANOS = 10 * SECOND_NANOS;
 
+    /** Renews an allowance ahead of time, on a thread of its own, and closes the renewal. */
+    @FunctionalInterface
+    interface Renewer {
+        void renewAhead(List<LimitedParty> parties, Renewal renewal, Instant now);
+    }
+
     /** Requests handed out ahead of time, of one grant. */
-    private record Allowance(Grant grant, Admission.Admitted admitted, long validUntil, AtomicInteger left) {
+    private record Allowance(Grant grant, Admission.Admitted admitted, long validUntil, int size, AtomicInteger left) {
 
         // One request, or null when none is left or the time has passed.
         Admission.Admitted take(long now) {
@@ -39,6 +48,12 @@ final class Allowances {
             }
             return null;
         }
+
+        // Half left: the renewal's round trip, on a core as busy as the callers', must come back
+        // before the other half is handed out.
+        boolean low() {
+            return left.get() <= size / 2;
+        }
     }
 
     /** What this grant left unused, to be given back. */
@@ -47,17 +62,19 @@ final class Allowances {
 
     /** The right to renew one parties' allowance; {@link #close} it when done. */
     final class Renewal implements AutoCloseable {
+        private final List<LimitedParty> parties;
         private final Slot slot;
         private final int wanted;
         private final Unused unused;
 
-        private Renewal(Slot slot, int wanted, Unused unused) {
+        private Renewal(List<LimitedParty> parties, Slot slot, int wanted, Unused unused) {
+            this.parties = parties;
             this.slot = slot;
             this.wanted = wanted;
             this.unused = unused;
         }
 
-        /** How many requests to ask the store for, the asking one included. */
+        /** How many requests to ask the store for. */
         int wanted() {
             return wanted;
         }
@@ -69,11 +86,25 @@ final class Allowances {
 
         /**
          * Keeps the {@code more} requests of {@code grant} (a step sent at {@code sentNanos}) to be
-         * handed out as {@code admitted}.
+         * handed out as {@code admitted}, in place of the allowance it renews. What that one still
+         * holds is carried over when both were counted in the same second, and returned to be given
+         * back otherwise (null when nothing).
          */
-        void keep(Grant grant, Admission.Admitted admitted, long sentNanos) {
-            slot.allowance = new Allowance(grant, admitted, sentNanos + grant.validFor().toNanos(),
+        Unused keep(Grant grant, Admission.Admitted admitted, long sentNanos) {
+            var fresh = new Allowance(grant, admitted, sentNanos + grant.validFor().toNanos(), grant.more(),
                     new AtomicInteger(grant.more()));
+            Allowance old = slot.allowance;
+            slot.allowance = fresh;
+            int left = old == null ? 0 : old.left.getAndSet(0);
+            if (left == 0) {
+                return null;
+            }
+            // Both valid until the end of the same second of the store's clock, each bound safe.
+            if (old.grant.countedIn() == grant.countedIn()) {
+                fresh.left.addAndGet(left);
+                return null;
+            }
+            return new Unused(parties, old.grant, left);
         }
 
         @Override
@@ -85,7 +116,7 @@ final class Allowances {
 
     private static final class Slot {
         private final AtomicBoolean renewing = new AtomicBoolean();
-        // Counted down when the renewal under way ends (the callers waiting for it then take from it).
+        // Counted down when the renewal under way ends: callers that found the allowance empty wait on it.
         private volatile CountDownLatch renewed = new CountDownLatch(0);
         private final AtomicInteger thisSecond = new AtomicInteger();
         private volatile Allowance allowance;
@@ -106,35 +137,62 @@ final class Allowances {
             }
             thisSecond.incrementAndGet();
         }
+
+        int wanted(int most) {
+            return Math.min(most, lastSecond / 8);
+        }
     }
 
     private final int most;
+    private final Renewer renewer;
     private final ConcurrentHashMap<List<LimitedParty>, Slot> slots = new ConcurrentHashMap<>();
 
-    /** @param most the most requests one grant may ask for, at least two (one would grant nothing ahead) */
-    Allowances(int most) {
+    /**
+     * @param most    the most requests one grant may ask for, at least two (one would grant nothing ahead)
+     * @param renewer renews an allowance ahead of time; called on a new virtual thread
+     */
+    Allowances(int most, Renewer renewer) {
         if (most < 2) {
             throw new IllegalArgumentException("an allowance asks for at least two requests, not " + most);
         }
         this.most = most;
+        this.renewer = renewer;
     }
 
-    /** One request of the parties' allowance, or null when there is none: then ask the store. */
-    Admission.Admitted take(List<LimitedParty> parties) {
+    /**
+     * One request of the parties' allowance, or null when there is none: then ask the store. When
+     * half of the allowance is left, its renewal starts in the background.
+     */
+    Admission.Admitted take(List<LimitedParty> parties, Instant at) {
         long now = System.nanoTime();
         Slot slot = slots.computeIfAbsent(parties, p -> new Slot());
         slot.count(now);
         Allowance allowance = slot.allowance;
-        return allowance == null ? null : allowance.take(now);
+        if (allowance == null) {
+            return null;
+        }
+        Admission.Admitted admitted = allowance.take(now);
+        if (admitted != null && allowance.low() && !slot.renewing.get()) {
+            int wanted = slot.wanted(most);
+            var renewed = new CountDownLatch(1);
+            if (wanted >= 2 && slot.renewing.compareAndSet(false, true)) {
+                slot.renewed = renewed;
+                var renewal = new Renewal(parties, slot, wanted, null);
+                Thread.ofVirtual().name("llm-allowance").start(() -> renewer.renewAhead(parties, renewal, at));
+            }
+        }
+        return admitted;
     }
 
     /**
-     * The right to renew the parties' allowance, or null when another caller holds it (then ask the
-     * store for one request) or when their rate is too low for an allowance to pay.
+     * The right to renew the parties' allowance now, the asking request included; null when another
+     * renewal is under way (then ask the store for one request) or when their rate is too low for an
+     * allowance to pay. The allowance it replaces is retired at once: what it left unused is in
+     * {@link Renewal#unused}.
      */
     Renewal renew(List<LimitedParty> parties) {
         Slot slot = slots.computeIfAbsent(parties, p -> new Slot());
-        int wanted = Math.min(most, slot.lastSecond / 8);
+        int wanted = slot.wanted(most);
         var renewed = new CountDownLatch(1);
         if (wanted < 2 && slot.allowance == null || !slot.renewing.compareAndSet(false, true)) {
             return null;
@@ -143,29 +201,27 @@ final class Allowances {
         Allowance old = slot.allowance;
         slot.allowance = null;
         int left = old == null ? 0 : old.left.getAndSet(0);
-        return new Renewal(slot, Math.max(1, wanted), left > 0 ? new Unused(parties, old.grant, left) : null);
+        return new Renewal(parties, slot, Math.max(1, wanted), left > 0 ? new Unused(parties, old.grant, left) : null);
     }
 
     /**
-     * Waits for the renewal of the parties' allowance that another caller has under way (at most
-     * {@code patience}) and takes one request of it; null when there is none, or nothing to take.
-     * Waiting costs a caller a park and a wake-up; asking the store for one request each, as every
-     * caller that found the allowance empty during a renewal would, costs a round trip each.
+     * Waits for the renewal of the parties' allowance under way (at most {@code patience}) and takes
+     * one request of it; null when there is none, or nothing to take. A caller that found the
+     * allowance empty waits rather than asking the store for one request: on a busy core, the
+     * callers asking one by one would delay the renewal's own round trip, and cost one each.
      */
     Admission.Admitted afterRenewal(List<LimitedParty> parties, Duration patience) {
         Slot slot = slots.get(parties);
-        if (slot == null) {
+        if (slot == null || !slot.renewing.get()) {
             return null;
         }
-        if (slot.renewing.get()) {
-            try {
-                if (!slot.renewed.await(patience.toNanos(), TimeUnit.NANOSECONDS)) {
-                    return null;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (!slot.renewed.await(patience.toNanos(), TimeUnit.NANOSECONDS)) {
                 return null;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
         Allowance allowance = slot.allowance;
         return allowance == null ? null : allowance.take(System.nanoTime());

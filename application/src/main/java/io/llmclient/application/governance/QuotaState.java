@@ -33,13 +33,25 @@ public interface QuotaState {
     }
 
     /**
-     * Gives back {@code unused} of the requests {@code grant} admitted beyond the asking one and
-     * that were never handed out: their counts in the rpm windows (while those still hold them) and
-     * their in-flight places. A state that never admits more than one has nothing to give back.
+     * As {@link #admitSeveral} without an asking request: up to {@code wanted} requests ahead (at
+     * least two), only where every party has room to spare, none otherwise; a grant's
+     * {@code admission} then carries the standings, and only its {@code more} are counted. How a
+     * replica renews an allowance before it runs out. A state that never admits ahead admits
+     * nothing (this default).
+     */
+    default Grant admitAhead(List<LimitedParty> parties, int wanted, Instant now) {
+        return Grant.single(new Admission.Admitted(standings(parties, now), (tokens, cost, at) -> { }));
+    }
+
+    /**
+     * Gives back {@code unused} requests admitted ahead that were never handed out, counted where
+     * {@code grant} counted its own (a grant's requests and those of earlier grants of the same
+     * second carried over with them): their counts in the rpm windows (while those still hold
+     * them) and their in-flight places. A state that never admits ahead has nothing to give back.
      */
     default void giveBack(List<LimitedParty> parties, Grant grant, int unused) {
-        if (unused > grant.more()) {
-            throw new IllegalArgumentException(unused + " given back of a grant of " + grant.more() + " more");
+        if (unused < 1) {
+            throw new IllegalArgumentException("at least one request is given back, not " + unused);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The quota state of several replicas: the shared store's, reached through a {@link StateLink},
@@ -32,9 +34,9 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // How often allowances whose time passed give back what they left unused (of parties gone quiet:
     // a renewal gives back its predecessor's at once).
     private static final Duration ALLOWANCE_SWEEP_EVERY = Duration.ofSeconds(1);
-    // How long a caller waits for another's renewal of an allowance before asking the store itself:
-    // a renewal is two store calls at most, each bounded by LLM_STATE_TIMEOUT.
-    private static final Duration RENEWAL_PATIENCE = Duration.ofMillis(200);
+    // How long a caller that found an allowance empty waits for its renewal under way before asking
+    // the store itself: a renewal is at most two store calls, each bounded by LLM_STATE_TIMEOUT.
+    private static final Duration RENEWAL_PATIENCE = Duration.ofMillis(100);
     private final QuotaState shared;
     private final QuotaState local = new InProcessQuotaState();
     private final StateLink link;
@@ -42,6 +44,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     private final Optional<SettlementQueue> later;
     private final Optional<Allowances> ahead;
     private final Optional<Thread> sweeper;
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     /** Settles every request before its answer: two round trips per request. */
     public SharedQuotaState(QuotaState shared, StateLink link) {
@@ -55,7 +58,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         link.onRecovery(outage::replay);
         this.later = queued == 0 ? Optional.empty()
                 : Optional.of(new SettlementQueue(queued, linger, this::settleShared));
-        this.ahead = allowance == 0 ? Optional.empty() : Optional.of(new Allowances(allowance));
+        this.ahead = allowance == 0 ? Optional.empty() : Optional.of(new Allowances(allowance, this::renewAhead));
         this.sweeper = ahead.map(allowances -> Thread.ofVirtual().name("llm-allowances")
                 .start(() -> giveBackExpiredUntilClosed(allowances)));
     }
@@ -97,7 +100,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
             return Admission.Admitted.unlimited();
         }
         if (ahead.isPresent()) {
-            Admission.Admitted admitted = ahead.get().take(parties);
+            Admission.Admitted admitted = ahead.get().take(parties, now);
             if (admitted != null) {
                 return admitted;
             }
@@ -125,7 +128,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // One request admitted by the store, or (when this caller renews the parties' allowance) the
     // asking one and the grant's more, kept to be handed out; the one being replaced gives back
     // what it left unused first, so that its places are free before new ones are counted. A caller
-    // that finds another renewing waits for that renewal and takes from it.
+    // that finds a renewal under way waits for it.
     private Admission admitShared(List<LimitedParty> parties, Instant now) {
         Allowances.Renewal renewal = ahead.map(allowances -> allowances.renew(parties)).orElse(null);
         if (renewal == null) {
@@ -147,6 +150,24 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         }
     }
 
+    // On a thread of its own, when half of the parties' allowance is left: requests ahead only,
+    // which replace it (what it still holds is carried over, or given back).
+    private void renewAhead(List<LimitedParty> parties, Allowances.Renewal renewal, Instant now) {
+        try (renewal) {
+            long sent = System.nanoTime();
+            Grant grant = link.call("admit", () -> shared.admitAhead(parties, renewal.wanted(), now));
+            if (grant.more() > 0 && grant.admission() instanceof Admission.Admitted admitted) {
+                Allowances.Unused back = renewal.keep(grant, new Admission.Admitted(admitted.standings(),
+                        settlement(parties, admitted.standings())), sent);
+                if (back != null) {
+                    giveBack(back);
+                }
+            }
+        } catch (StateUnavailableException unavailable) {
+            // Counted by the link: the allowance runs out, and its callers then ask the store (or fail over).
+        }
+    }
+
     // Requests admitted ahead and not handed out: their counts and places go back to the store. When it
     // does not answer they stay counted (never fewer than were handed out): the rpm counts leave the
     // window within a minute, the in-flight places with their TTL.
@@ -158,13 +179,14 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         }
     }
 
+    // Woken by close rather than interrupted: an interrupt landing in a give-back's Redis call would
+    // close its connection and cut the link just before close gives back what allowances hold.
     private void giveBackExpiredUntilClosed(Allowances allowances) {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(ALLOWANCE_SWEEP_EVERY);
+            while (!closing.await(ALLOWANCE_SWEEP_EVERY.toNanos(), TimeUnit.NANOSECONDS)) {
                 allowances.expired(false).forEach(this::giveBack);
             }
-        } catch (InterruptedException closing) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -261,8 +283,8 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     /** Sends the settlements that wait (and waits for them); later ones settle before their answers. */
     @Override
     public void close() {
+        closing.countDown();
         sweeper.ifPresent(thread -> {
-            thread.interrupt();
             try {
                 thread.join();
             } catch (InterruptedException e) {

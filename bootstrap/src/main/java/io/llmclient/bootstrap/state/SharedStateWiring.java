@@ -48,7 +48,7 @@ public final class SharedStateWiring implements AutoCloseable {
     // The most requests one admission step grants a replica ahead, for parties with room to spare
     // and a rate of at least 16 a second on it (decision 47): at a steady high rate one round trip
     // per this many requests.
-    private static final int ADMITTED_AHEAD = 64;
+    private static final int ADMITTED_AHEAD = 256;
 
     // Another replica's pause or circuit is seen here at most this late (decision 35).
     private static final Duration POLL_EVERY = Duration.ofMillis(250);

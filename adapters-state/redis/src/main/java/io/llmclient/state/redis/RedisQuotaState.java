@@ -97,6 +97,19 @@ public final class RedisQuotaState implements QuotaState {
         if (wanted < 1) {
             throw new IllegalArgumentException("an admission asks for at least one request, not " + wanted);
         }
+        return admitting(parties, wanted, now);
+    }
+
+    @Override
+    public Grant admitAhead(List<LimitedParty> parties, int wanted, Instant now) {
+        if (wanted < 2) {
+            throw new IllegalArgumentException("ahead means at least two requests, not " + wanted);
+        }
+        return admitting(parties, -wanted, now);
+    }
+
+    // The admit script; a negative number asks for requests ahead only (admit.lua).
+    private Grant admitting(List<LimitedParty> parties, int wanted, Instant now) {
         if (parties.isEmpty()) {
             return Grant.single(Admission.Admitted.unlimited());
         }
@@ -121,17 +134,17 @@ public final class RedisQuotaState implements QuotaState {
     private Grant grant(List<?> reply, List<LimitedParty> parties, Instant now) {
         Admission admission = admission(reply, parties, now);
         int tail = 1 + 6 * parties.size();
-        if (!(admission instanceof Admission.Admitted) || number(reply.get(tail)) <= 1) {
+        if (!(admission instanceof Admission.Admitted) || number(reply.get(tail)) == 0) {
             return Grant.single(admission);
         }
-        return new Grant(admission, (int) number(reply.get(tail)) - 1,
+        return new Grant(admission, (int) number(reply.get(tail)),
                 Duration.ofMillis(number(reply.get(tail + 1)) - GRANT_MARGIN_MILLIS), number(reply.get(tail + 2)));
     }
 
     @Override
     public void giveBack(List<LimitedParty> parties, Grant grant, int unused) {
-        if (unused < 1 || unused > grant.more()) {
-            throw new IllegalArgumentException(unused + " given back of a grant of " + grant.more() + " more");
+        if (unused < 1) {
+            throw new IllegalArgumentException("at least one request is given back, not " + unused);
         }
         var keys = new ArrayList<String>(2 * parties.size());
         var args = new ArrayList<String>(3 + parties.size());

@@ -6,17 +6,23 @@
 --   budget's current period.
 -- ARGV[1] in-flight TTL (ms), ARGV[2] number of parties; then per party, 4 values
 --   (-1 when absent): rpm, tpm, max parallel, budget (nano-dollars, as text); then how many requests
---   are asked for (1 when absent: see "grant" below).
+--   are asked for (1 when absent; negative: ahead only, see "grant" below).
 -- Returns {1, per party: rpm count, rpm reset ms, tpm sum, tpm reset ms, in flight (0 without a
--- max-parallel limit), spent (text, '0' without a budget); then the requests admitted, the ms left
--- until the end of the second of Redis's clock that counted those beyond the asking one, and that
--- second} when admitted,
+-- max-parallel limit), spent (text, '0' without a budget); then the requests admitted ahead (beyond
+-- the asking one), the ms left until the end of the second of Redis's clock that counted them, and
+-- that second} when admitted,
 -- {0, party (1-based), 'rpm'|'tpm', retry after ms}, {0, party, 'max_parallel', -1} or
 -- {0, party, 'budget', spent (text)} when refused; a refused request counts nothing.
 local inFlightTtl = ARGV[1]
 local parties = tonumber(ARGV[2])
 local counts = {}
 local wanted = tonumber(ARGV[3 + parties * 4]) or 1
+-- A negative number asks ahead only (a replica renewing an allowance before it runs out): no asking
+-- request, only requests ahead, and none at all without room for two.
+local asking = 1
+if wanted < 0 then
+    asking, wanted = 0, -wanted
+end
 -- Every key is read (call) before anything is counted: a key of another shape fails the call first.
 expectedKinds = kinds('', 'hzznnn', parties)
 
@@ -108,6 +114,10 @@ if wanted > 1 then
     end
     grant = math.max(1, grant)
 end
+if asking == 0 and grant < 2 then
+    grant = 0
+end
+local ahead = grant - asking
 
 local reply = { 1 }
 for i = 1, parties do
@@ -116,15 +126,17 @@ for i = 1, parties do
     local c = counts[i]
     local requests, requestsReset, tokens, tokensReset = 0, 0, 0, 0
     if tonumber(ARGV[a + 1]) >= 0 then
-        c.w.r = c.w.r + grant
-        if aheadSecond == second then
-            c.w.current = c.w.current + grant
-            writeWindow(c.w, 'r')
-        else
-            c.w.current = c.w.current + 1
-            writeWindow(c.w, 'r')
-            if grant > 1 then
-                redis.call('HINCRBY', c.w.key, 'r' .. aheadSecond, grant - 1)
+        if grant > 0 then
+            c.w.r = c.w.r + grant
+            if aheadSecond == second then
+                c.w.current = c.w.current + grant
+                writeWindow(c.w, 'r')
+            else
+                c.w.current = c.w.current + asking
+                writeWindow(c.w, 'r')
+                if ahead > 0 then
+                    redis.call('HINCRBY', c.w.key, 'r' .. aheadSecond, ahead)
+                end
             end
         end
         requests = c.w.r + c.olderRpm
@@ -140,7 +152,9 @@ for i = 1, parties do
     local inFlight = 0
     if tonumber(ARGV[a + 3]) >= 0 then
         inFlight = c.inFlight + grant
-        redis.call('SET', KEYS[k + 5], inFlight, 'PX', inFlightTtl)
+        if grant > 0 then
+            redis.call('SET', KEYS[k + 5], inFlight, 'PX', inFlightTtl)
+        end
     end
     table.insert(reply, requests)
     table.insert(reply, requestsReset)
@@ -149,7 +163,7 @@ for i = 1, parties do
     table.insert(reply, inFlight)
     table.insert(reply, c.spent)
 end
-table.insert(reply, grant)
+table.insert(reply, ahead)
 table.insert(reply, msLeft)
 table.insert(reply, aheadSecond)
 return reply

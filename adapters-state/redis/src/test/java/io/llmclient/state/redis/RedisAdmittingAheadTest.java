@@ -160,6 +160,30 @@ class RedisAdmittingAheadTest {
     }
 
     @Test
+    void aheadOnlyCountsTheRequestsAheadOrNothing() throws Exception {
+        var parties = List.of(key(limits(6_400L, null, 6_400L, null)), team(limits(12_800L, null, null, null)));
+        long second = earlyInASecond();
+        Grant grant = state.admitAhead(parties, 64, Instant.now());
+        assertEquals(64, grant.more());
+        assertEquals(second, grant.countedIn());
+        assertEquals("64", admin.hget("ahead:{t}:key:k:window", "r"));
+        assertEquals("64", admin.hget("ahead:{t}:key:k:window", "r" + second));
+        assertEquals("64", admin.get("ahead:{t}:key:k:inflight"));
+        // rpm 100: a 64th is one, no room for two ahead: nothing granted, nothing counted.
+        var small = List.of(new LimitedParty("s", LimitedParty.Kind.KEY, "s", limits(100L, null, 100L, null)));
+        Grant none = state.admitAhead(small, 64, Instant.now());
+        assertEquals(0, none.more());
+        assertInstanceOf(Admission.Admitted.class, none.admission());
+        assertEquals(false, admin.exists("ahead:{s}:key:s:window"));
+        assertEquals(false, admin.exists("ahead:{s}:key:s:inflight"));
+        // At the limit: refused, nothing counted.
+        admin.hset("ahead:{s}:key:s:window", Map.of("h", Long.toString(second), "r", "100", "r" + second, "100"));
+        assertInstanceOf(Admission.Refused.class, state.admitAhead(small, 64, Instant.now()).admission());
+        assertEquals("100", admin.hget("ahead:{s}:key:s:window", "r"));
+        assertThrows(IllegalArgumentException.class, () -> state.admitAhead(parties, 1, Instant.now()));
+    }
+
+    @Test
     void noPartyIsGrantedMoreThanA64thOfALimitNorPastHalfOfIt() throws Exception {
         earlyInASecond();
         // A 64th of 640 is 10.
@@ -216,7 +240,7 @@ class RedisAdmittingAheadTest {
         assertEquals("24", admin.get("ahead:{t}:key:k:inflight"));
         // The team has no max-parallel limit: it never had a count to give back to.
         assertEquals(false, admin.exists("ahead:{t}:team:t:inflight"));
-        assertThrows(IllegalArgumentException.class, () -> state.giveBack(parties, grant, 64));
+        assertThrows(IllegalArgumentException.class, () -> state.giveBack(parties, grant, 0));
     }
 
     @Test
