@@ -150,7 +150,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
         }
     }
 
-    // On a thread of its own, when half of the parties' allowance is left: requests ahead only,
+    // On a thread of its own, when a quarter of the parties' allowance is handed out: requests ahead only,
     // which replace it (what it still holds is carried over, or given back).
     private void renewAhead(List<LimitedParty> parties, Allowances.Renewal renewal, Instant now) {
         try (renewal) {

@@ -206,16 +206,16 @@ class AdmittingAheadTest {
             admitted++;
             assertTrue(admitted < 1_000, "no renewal ahead started");
         }
-        // The renewal is held by the store. Forty callers: what is left of the allowance (half of
-        // it, 32 at most) serves some at once, the others wait for the renewal.
+        // The renewal is held by the store. Eighty callers: what is left of the allowance (three
+        // quarters of it, 48 at most) serves some at once, the others wait for the renewal.
         int steps = store.steps.get();
         var callers = new ArrayList<Thread>();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 80; i++) {
             callers.add(Thread.ofVirtual().start(this::admitOne));
         }
         Thread.sleep(50);
         assertEquals(steps, store.steps.get(), "callers asked the store while a renewal was under way");
-        assertTrue(callers.stream().anyMatch(Thread::isAlive), "nobody waited: the allowance held 40");
+        assertTrue(callers.stream().anyMatch(Thread::isAlive), "nobody waited: the allowance held 80");
         store.gate.countDown();
         for (Thread caller : callers) {
             caller.join(10_000);
