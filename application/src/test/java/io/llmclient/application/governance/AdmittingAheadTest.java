@@ -222,8 +222,9 @@ class AdmittingAheadTest {
             caller.join(10_000);
             assertTrue(!caller.isAlive());
         }
-        // The waiting callers were served once the renewal ended, some of them from it (in some
-        // runs a part of them then asked the store: issue 21's closing note, session 12).
+        // The waiting callers were served once the renewal ended, as many as it granted from it:
+        // when the renewal held was one the warm-up had started, the allowance it renews was
+        // already empty, all 80 waited for its 64 and the other 16 then asked the store.
         int asked = store.steps.get() - steps;
         assertTrue(asked < waiting, () -> asked + " of " + waiting + " waiting callers asked the store");
     }
