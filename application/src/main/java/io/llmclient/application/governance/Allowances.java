@@ -34,7 +34,7 @@ final class Allowances {
     }
 
     /** Requests handed out ahead of time, of one grant. */
-    private record Allowance(Grant grant, Admission.Admitted admitted, long validUntil, int size, AtomicInteger left) {
+    private record Allowance(Grant grant, Admission.Admitted admitted, long validUntil, AtomicInteger left) {
 
         // One request, or null when none is left or the time has passed.
         Admission.Admitted take(long now) {
@@ -52,7 +52,7 @@ final class Allowances {
         // A quarter handed out: the renewal's round trip, on a core as busy as the callers', must
         // come back before the rest is (at half, measured, it often did not at 32 connections).
         boolean low() {
-            return left.get() <= size * 3 / 4;
+            return left.get() <= grant.more() * 3 / 4;
         }
     }
 
@@ -91,7 +91,7 @@ final class Allowances {
          * back otherwise (null when nothing).
          */
         Unused keep(Grant grant, Admission.Admitted admitted, long sentNanos) {
-            var fresh = new Allowance(grant, admitted, sentNanos + grant.validFor().toNanos(), grant.more(),
+            var fresh = new Allowance(grant, admitted, sentNanos + grant.validFor().toNanos(),
                     new AtomicInteger(grant.more()));
             Allowance old = slot.allowance;
             slot.allowance = fresh;
@@ -141,6 +141,17 @@ final class Allowances {
         int wanted(int most) {
             return Math.min(most, lastSecond / 8);
         }
+
+        // Takes the right to renew; false when a renewal is under way. Its end is what waiting
+        // callers await (a caller that reads the latch before this one is set finds the previous,
+        // counted down, and asks the store itself).
+        boolean startRenewal() {
+            if (!renewing.compareAndSet(false, true)) {
+                return false;
+            }
+            renewed = new CountDownLatch(1);
+            return true;
+        }
     }
 
     private final int most;
@@ -174,9 +185,7 @@ final class Allowances {
         Admission.Admitted admitted = allowance.take(now);
         if (admitted != null && allowance.low() && !slot.renewing.get()) {
             int wanted = slot.wanted(most);
-            var renewed = new CountDownLatch(1);
-            if (wanted >= 2 && slot.renewing.compareAndSet(false, true)) {
-                slot.renewed = renewed;
+            if (wanted >= 2 && slot.startRenewal()) {
                 var renewal = new Renewal(parties, slot, wanted, null);
                 Thread.ofVirtual().name("llm-allowance").start(() -> renewer.renewAhead(parties, renewal, at));
             }
@@ -193,11 +202,9 @@ final class Allowances {
     Renewal renew(List<LimitedParty> parties) {
         Slot slot = slots.computeIfAbsent(parties, p -> new Slot());
         int wanted = slot.wanted(most);
-        var renewed = new CountDownLatch(1);
-        if (wanted < 2 && slot.allowance == null || !slot.renewing.compareAndSet(false, true)) {
+        if (wanted < 2 && slot.allowance == null || !slot.startRenewal()) {
             return null;
         }
-        slot.renewed = renewed;
         Allowance old = slot.allowance;
         slot.allowance = null;
         int left = old == null ? 0 : old.left.getAndSet(0);

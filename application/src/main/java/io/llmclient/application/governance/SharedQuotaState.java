@@ -142,10 +142,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
             }
             long sent = System.nanoTime();
             Grant grant = link.call("admit", () -> shared.admitSeveral(parties, renewal.wanted(), now));
-            if (grant.more() > 0 && grant.admission() instanceof Admission.Admitted admitted) {
-                renewal.keep(grant, new Admission.Admitted(admitted.standings(),
-                        settlement(parties, admitted.standings())), sent);
-            }
+            keep(parties, renewal, grant, sent);
             return grant.admission();
         }
     }
@@ -155,16 +152,22 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     private void renewAhead(List<LimitedParty> parties, Allowances.Renewal renewal, Instant now) {
         try (renewal) {
             long sent = System.nanoTime();
-            Grant grant = link.call("admit", () -> shared.admitAhead(parties, renewal.wanted(), now));
-            if (grant.more() > 0 && grant.admission() instanceof Admission.Admitted admitted) {
-                Allowances.Unused back = renewal.keep(grant, new Admission.Admitted(admitted.standings(),
-                        settlement(parties, admitted.standings())), sent);
-                if (back != null) {
-                    giveBack(back);
-                }
-            }
+            keep(parties, renewal, link.call("admit", () -> shared.admitAhead(parties, renewal.wanted(), now)), sent);
         } catch (StateUnavailableException unavailable) {
             // Counted by the link: the allowance runs out, and its callers then ask the store (or fail over).
+        }
+    }
+
+    // The grant's requests ahead (a step sent at sentNanos), if any, become the parties' allowance,
+    // settled as any admission of theirs; what the allowance they replace held goes back unless
+    // carried over.
+    private void keep(List<LimitedParty> parties, Allowances.Renewal renewal, Grant grant, long sentNanos) {
+        if (grant.more() > 0 && grant.admission() instanceof Admission.Admitted admitted) {
+            Allowances.Unused back = renewal.keep(grant,
+                    new Admission.Admitted(admitted.standings(), settlement(parties, admitted.standings())), sentNanos);
+            if (back != null) {
+                giveBack(back);
+            }
         }
     }
 
