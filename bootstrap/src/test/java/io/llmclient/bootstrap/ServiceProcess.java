@@ -80,6 +80,13 @@ public final class ServiceProcess {
         throw new AssertionError("no 'listening on port' line in: " + stdout.soFar() + stderr.soFar());
     }
 
+    /** What the process printed so far, stdout then stderr (for a failing test's message). */
+    public List<String> printedSoFar() {
+        var printed = new ArrayList<>(stdout.soFar());
+        printed.addAll(stderr.soFar());
+        return printed;
+    }
+
     /** SIGTERM, as an orchestrator sends it (not {@link Process#destroy()}, which also closes our pipes). */
     public void sigterm() {
         process.toHandle().destroy();

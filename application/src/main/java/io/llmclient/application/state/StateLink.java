@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  * not one per request.
  */
 public final class StateLink implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StateLink.class.getName());
     private final StateStore store;
     private final StateFailureMode mode;
     private final TimeSource time;
@@ -134,6 +135,9 @@ public final class StateLink implements AutoCloseable {
         }
         up = false;
         metrics.stateFallback(mode == StateFailureMode.OPEN);
+        // The failure's message names what happened and never holds the password (the store's contract).
+        LOG.log(System.Logger.Level.WARNING, "the shared state does not answer, "
+                + (mode == StateFailureMode.OPEN ? "failing open" : "failing closed") + ": " + lastFailure);
         probe = Thread.ofVirtual().name("state-probe").start(this::probeUntilUp);
     }
 
@@ -159,6 +163,7 @@ public final class StateLink implements AutoCloseable {
                 probe = null;
                 metrics.stateFallback(false);
             }
+            LOG.log(System.Logger.Level.INFO, "the shared state answers again");
             // What was charged while the recovery ran is added now rather than at the next outage.
             try {
                 recoveries.forEach(Runnable::run);

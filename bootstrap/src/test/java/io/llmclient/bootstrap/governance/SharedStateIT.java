@@ -49,6 +49,8 @@ class SharedStateIT {
     private static final List<ServiceProcess> PROCESSES = new ArrayList<>();
     private static final List<GovernanceWire> WIRES = new ArrayList<>();
     private static GovernanceWire closedWire;
+    // Long enough for a timed-out call, the checks made while it lasts and a slow CI machine.
+    private static final Duration STALL = Duration.ofSeconds(5);
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,8 +77,11 @@ class SharedStateIT {
         var environment = new HashMap<String, String>(Map.of("SERVER_PORT", "0", "LLM_CONFIG_FILE", "policy.yaml",
                 "LLM_AUDIT_LOG_FILE", "-", "LLM_STATE_URL", REDIS.url(), "LLM_STATE_PREFIX", "e2e:",
                 "LLM_STATE_FAILURE_MODE", failureMode));
-        // Generous for a loaded CI machine; the stall below lasts far longer.
-        environment.put("LLM_STATE_TIMEOUT", "0.25");
+        // Generous for a loaded CI machine: a call slower than this fails the replica over to its own
+        // memory, as it should, and the cases that count in Redis then count wrong. At 0.25 s, with
+        // six busy loops beside the suite on two cores, 6 of 8 runs had a call time out mid-burst,
+        // with admitting ahead on or off alike (docs/decisions.md 47). The stalls below last far longer.
+        environment.put("LLM_STATE_TIMEOUT", "1");
         return environment;
     }
 
@@ -113,8 +118,9 @@ class SharedStateIT {
                 return null;
             });
         }
+        List<Map<String, Double>> errorsBefore = WIRES.stream().map(SharedStateIT::stateErrorsByOperation).toList();
         runAll(calls, 24);
-        assertEquals(100, admitted.get(), "rpm 100 across three replicas");
+        assertEquals(100, admitted.get(), () -> "rpm 100 across three replicas; " + replicasStateReport(errorsBefore));
         assertEquals(500, refused.get());
         JsonNode quota = WIRES.get(1).quota(key);
         assertEquals(0, quota.path("limits").path("rpm").path("remaining").asLong(), quota.toString());
@@ -184,15 +190,16 @@ class SharedStateIT {
         BigDecimal sum = cost(wire.rpc(key, "llm.complete", params("sim-fast", 2)).path("result").path("usage"));
         double errorsBefore = stateErrors(wire);
 
-        try (var _ = stallRedis(Duration.ofSeconds(3))) {
+        try (var _ = stallRedis(STALL)) {
             long started = System.nanoTime();
             for (int i = 0; i < 5; i++) {
                 JsonNode reply = wire.rpc(key, "llm.complete", params("sim-fast", 2));
                 assertTrue(reply.has("result"), () -> "served while Redis stalls: " + reply);
                 sum = sum.add(new BigDecimal(reply.path("result").path("cost_usd").asText()));
             }
+            // Five timeouts would take 5 s: the first call cuts the link, and the rest fail over at once.
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 2_500,
-                    "one timeout at most, not one per request");
+                    "not one timeout per request");
             JsonNode state = healthCheck(wire, "state");
             assertEquals("DOWN", state.path("status").asText(), state.toString());
             assertTrue(state.path("data").path("reason").asText().contains("failing open"), state.toString());
@@ -214,7 +221,7 @@ class SharedStateIT {
         String limited = key("outage-closed");
         assertTrue(closedWire.rpc(limited, "llm.complete", params("sim-fast", 1)).has("result"));
 
-        try (var _ = stallRedis(Duration.ofSeconds(3))) {
+        try (var _ = stallRedis(STALL)) {
             assertRefusedWhileStalled(limited);
         }
         awaitTrue(() -> closedWire.rpc(limited, "llm.complete", params("sim-fast", 1)).has("result"),
@@ -262,6 +269,32 @@ class SharedStateIT {
 
     private static Scrape scrape(GovernanceWire wire) {
         return Scrape.parse(wire.get("/metrics", "none").body());
+    }
+
+    private static Map<String, Double> stateErrorsByOperation(GovernanceWire wire) {
+        Scrape scrape = scrape(wire);
+        var errors = new java.util.TreeMap<String, Double>();
+        for (Map<String, String> labels : scrape.labelSets("llm_state_errors_total")) {
+            errors.merge(labels.toString(), scrape.counter("llm_state_errors_total", labels), Double::sum);
+        }
+        return errors;
+    }
+
+    // What each replica saw of Redis during a case: its state errors before and after, and what it printed.
+    private static String replicasStateReport(List<Map<String, Double>> errorsBefore) {
+        var report = new StringBuilder();
+        for (int i = 0; i < WIRES.size(); i++) {
+            report.append("\nreplica ").append(i).append(": state errors before ").append(errorsBefore.get(i))
+                    .append(", after ").append(stateErrorsByOperation(WIRES.get(i)))
+                    .append("; its warnings and errors:\n  ").append(String.join("\n  ", warnings(PROCESSES.get(i).printedSoFar())));
+        }
+        return report.toString();
+    }
+
+    private static List<String> warnings(List<String> lines) {
+        List<String> warnings = lines.stream().filter(line -> line.contains("\"level\":\"WARN")
+                || line.contains("\"level\":\"ERROR")).toList();
+        return warnings.subList(Math.max(0, warnings.size() - 10), warnings.size());
     }
 
     private static double stateErrors(GovernanceWire wire) {
