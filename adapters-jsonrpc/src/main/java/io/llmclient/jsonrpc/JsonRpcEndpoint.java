@@ -1,6 +1,5 @@
 package io.llmclient.jsonrpc;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -114,7 +113,7 @@ public final class JsonRpcEndpoint implements HttpService {
 
     private void handle(ServerRequest req, ServerResponse res) {
         RequestTimer arrived = service.arrival();
-        var fromHeaders = new Inbound(A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name))),
+        var fromHeaders = new Inbound(A2aHeaders.read(req.headers()),
                 Callers.of(req, service.governance()));
         byte[] body = ReadBody.of(req);
         // Everything but a stream is worked out here, while the client waits and may leave; a stream

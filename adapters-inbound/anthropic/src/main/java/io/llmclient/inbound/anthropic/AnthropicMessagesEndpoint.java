@@ -223,8 +223,8 @@ public final class AnthropicMessagesEndpoint implements HttpService {
 
     // The context this request runs under; its trace id goes on the response, as request-id too.
     private static A2aContext context(ServerRequest req, ServerResponse res) {
-        A2aContext context = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
-        res.header(HeaderNames.create(A2aHeaders.TRACE_ID), context.traceId());
+        A2aContext context = A2aHeaders.read(req.headers());
+        res.header(A2aHeaders.TRACE_ID_HEADER, context.traceId());
         res.header(HeaderNames.create(REQUEST_ID), context.traceId());
         return context;
     }

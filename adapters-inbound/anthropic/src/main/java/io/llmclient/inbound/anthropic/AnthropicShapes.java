@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmclient.domain.chat.ChatResponse;
 import io.llmclient.domain.chat.Usage;
 import io.llmclient.domain.tools.ToolCall;
+import io.llmclient.inbound.support.context.RandomIds;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The JSON of Anthropic's answers: the {@code message} object and the events of a stream, in the
@@ -46,7 +46,7 @@ final class AnthropicShapes {
     }
 
     static String newMessageId() {
-        return MSG_PREFIX + UUID.randomUUID().toString().replace("-", "");
+        return MSG_PREFIX + RandomIds.hex();
     }
 
     /** The {@code message} object of a whole answer. */

@@ -250,8 +250,8 @@ public final class OpenAiCompatibleEndpoint implements HttpService {
 
     // The context this request runs under; its trace id goes on the response whatever happens next.
     private static A2aContext context(ServerRequest req, ServerResponse res) {
-        A2aContext context = A2aHeaders.read(name -> req.headers().first(HeaderNames.create(name)));
-        res.header(HeaderNames.create(A2aHeaders.TRACE_ID), context.traceId());
+        A2aContext context = A2aHeaders.read(req.headers());
+        res.header(A2aHeaders.TRACE_ID_HEADER, context.traceId());
         return context;
     }
 }

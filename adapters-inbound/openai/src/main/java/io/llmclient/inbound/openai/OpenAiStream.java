@@ -9,6 +9,7 @@ import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
 import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.context.GatewayOverhead;
+import io.llmclient.inbound.support.context.RandomIds;
 import io.llmclient.inbound.support.limit.InboundLimits;
 import io.llmclient.inbound.support.sse.ClientGone;
 import io.llmclient.inbound.support.sse.CoalescingSink;
@@ -19,7 +20,6 @@ import io.llmclient.inbound.support.sse.SseFrame;
 import io.llmclient.inbound.support.sse.WriteDeadline;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Runs one {@code stream: true} chat completion as OpenAI streams it: a chunk with the assistant
@@ -100,7 +100,7 @@ final class OpenAiStream {
         private final EventStream out;
         private final PreparedRequest prepared;
         private final ChatCompletionRequest request;
-        private final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        private final String id = "chatcmpl-" + RandomIds.hex();
         private final String model;
         private final long created;
         private final ContentChunks contents;

@@ -1,25 +1,38 @@
 package io.llmclient.inbound.support;
 
+import io.helidon.common.context.Contexts;
 import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.llmclient.inbound.support.context.A2aHeaders;
+import io.llmclient.inbound.support.context.RequestTraceId;
+import java.util.Optional;
 
 /**
  * Gives every response an {@code X-Trace-Id} (contract section 3): the request's header when it
  * is well formed, else a new UUID. Set before routing, so a route that knows a better trace id
- * (such as {@code /jsonrpc}, where params win) simply overwrites it.
+ * (such as {@code /jsonrpc}, where params win) simply overwrites it. A generated one is registered
+ * as the request's ({@link RequestTraceId}), so that every later reader of the request (a refusing
+ * filter, the surface, the request log) takes the same one rather than drawing its own.
  */
 public final class TraceIdFilter implements Filter {
     /** The response header; a surface that knows a better trace id sets it again. */
-    public static final HeaderName TRACE_ID = HeaderNames.create(A2aHeaders.TRACE_ID);
+    public static final HeaderName TRACE_ID = A2aHeaders.TRACE_ID_HEADER;
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        res.header(TRACE_ID, A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name))));
-        chain.proceed();
+        Optional<String> sent = A2aHeaders.sentTraceId(req.headers());
+        if (sent.isPresent()) {
+            res.header(TRACE_ID, sent.get());
+            chain.proceed();
+            return;
+        }
+        String generated = A2aHeaders.newTraceId();
+        RequestTraceId.register(req.context(), generated);
+        res.header(TRACE_ID, generated);
+        // Readers find it in the current context, which is the request's only while it runs in it.
+        Contexts.runInContext(req.context(), chain::proceed);
     }
 }

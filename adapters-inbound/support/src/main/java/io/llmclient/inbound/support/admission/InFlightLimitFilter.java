@@ -1,6 +1,5 @@
 package io.llmclient.inbound.support.admission;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -86,7 +85,7 @@ public final class InFlightLimitFilter implements Filter {
     }
 
     private void refuse(String path, RoutingRequest req, RoutingResponse res) {
-        String traceId = A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name)));
+        String traceId = A2aHeaders.traceId(req.headers());
         refusals.send(path, res, traceId, refusal);
     }
 }

@@ -1,6 +1,5 @@
 package io.llmclient.inbound.support.admission;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -49,7 +48,7 @@ public final class RequestBodyFilter implements Filter {
             chain.proceed();
             return;
         }
-        String traceId = A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name)));
+        String traceId = A2aHeaders.traceId(req.headers());
         if (!watch.readingBody(() -> {
             if (!res.isSent()) {
                 refusals.send(path, res, traceId, timedOut);

@@ -56,7 +56,7 @@ public final class InboundAuthFilter implements Filter {
                 chain.proceed();
             }
             case Authentication.Rejected rejected -> {
-                String traceId = A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name)));
+                String traceId = A2aHeaders.traceId(req.headers());
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
                 refusals.send(path, res, traceId, new Refusal.Unauthorized(rejected.reason()));
             }

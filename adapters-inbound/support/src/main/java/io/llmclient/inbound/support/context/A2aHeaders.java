@@ -2,9 +2,10 @@ package io.llmclient.inbound.support.context;
 
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.validation.ChatRequestParser;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Reads the A2A context from the request headers {@code X-Trace-Id}, {@code X-Source-Agent} and
@@ -15,26 +16,39 @@ public final class A2aHeaders {
     public static final String TRACE_ID = "X-Trace-Id";
     public static final String SOURCE_AGENT = "X-Source-Agent";
     public static final String SESSION_ID = "X-Session-Id";
+    /** {@link #TRACE_ID} as a header name, made once: making one per use costs a map lookup (profiled). */
+    public static final HeaderName TRACE_ID_HEADER = HeaderNames.create(TRACE_ID);
+    private static final HeaderName SOURCE_AGENT_HEADER = HeaderNames.create(SOURCE_AGENT);
+    private static final HeaderName SESSION_ID_HEADER = HeaderNames.create(SESSION_ID);
 
     private A2aHeaders() {
     }
 
-    /** The context from headers, looked up by name through {@code header}. */
-    public static A2aContext read(Function<String, Optional<String>> header) {
-        return new A2aContext(traceId(header), wellFormed(header, SOURCE_AGENT), wellFormed(header, SESSION_ID));
+    /** The context from a request's headers. */
+    public static A2aContext read(Headers headers) {
+        return new A2aContext(traceId(headers), wellFormed(headers, SOURCE_AGENT_HEADER),
+                wellFormed(headers, SESSION_ID_HEADER));
     }
 
-    /** The well-formed {@code X-Trace-Id}, or a new UUID. */
-    public static String traceId(Function<String, Optional<String>> header) {
-        return wellFormed(header, TRACE_ID).orElseGet(A2aHeaders::newTraceId);
+    /** The well-formed {@code X-Trace-Id}, or the request's generated one ({@link #newTraceId}). */
+    public static String traceId(Headers headers) {
+        return sentTraceId(headers).orElseGet(A2aHeaders::newTraceId);
     }
 
-    /** A fresh trace id: the request's W3C trace id when it is traced ({@link RequestTraceId}), else a UUID. */
+    /** The well-formed {@code X-Trace-Id} the caller sent, if any. */
+    public static Optional<String> sentTraceId(Headers headers) {
+        return wellFormed(headers, TRACE_ID_HEADER);
+    }
+
+    /**
+     * The trace id generated for the request being handled ({@link RequestTraceId}: its W3C trace
+     * id when it is traced, else the one the trace-id filter drew), or a new UUID.
+     */
     public static String newTraceId() {
-        return RequestTraceId.current().orElseGet(() -> UUID.randomUUID().toString());
+        return RequestTraceId.current().orElseGet(RandomIds::uuid);
     }
 
-    private static Optional<String> wellFormed(Function<String, Optional<String>> header, String name) {
-        return header.apply(name).filter(ChatRequestParser::isWellFormedId);
+    private static Optional<String> wellFormed(Headers headers, HeaderName name) {
+        return headers.first(name).filter(ChatRequestParser::isWellFormedId);
     }
 }

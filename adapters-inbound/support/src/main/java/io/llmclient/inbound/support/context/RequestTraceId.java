@@ -8,7 +8,8 @@ import java.util.Optional;
  * The trace id a request takes when its caller sent none: with tracing on, the W3C trace id of
  * its SERVER span, registered in the request's Helidon context by the tracing filter before any
  * other filter runs, so that the {@code X-Trace-Id} echo, the request log, the audit entry and the
- * trace all join on one id (contract section 13). Absent with tracing off: a new UUID then.
+ * trace all join on one id (contract section 13). With tracing off, the UUID the trace-id filter
+ * drew for it is registered instead, for the same reason.
  */
 public record RequestTraceId(String value) {
 

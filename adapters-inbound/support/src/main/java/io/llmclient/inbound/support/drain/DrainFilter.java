@@ -1,6 +1,5 @@
 package io.llmclient.inbound.support.drain;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -41,7 +40,7 @@ public final class DrainFilter implements Filter {
             chain.proceed();
             return;
         }
-        String traceId = A2aHeaders.traceId(name -> req.headers().first(HeaderNames.create(name)));
+        String traceId = A2aHeaders.traceId(req.headers());
         refusals.send(path, res, traceId, new Refusal.Draining());
     }
 }

@@ -37,7 +37,7 @@ public final class SurfaceRefusals {
     public void send(String path, ServerResponse res, String traceId, Refusal refusal) {
         RefusalShape shape = byPath.getOrDefault(path, otherwise);
         res.status(shape.status(refusal));
-        res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
+        res.header(A2aHeaders.TRACE_ID_HEADER, traceId);
         shape.headers(traceId).forEach((name, value) -> res.header(HeaderNames.create(name), value));
         refusal.retryAfterSeconds().ifPresent(seconds -> res.header(HeaderNames.RETRY_AFTER, seconds));
         if (refusal.closeConnection()) {

@@ -371,7 +371,7 @@ public final class EventStream {
     // The headers Helidon's SSE sink sent, in its order: a content type unless one is set, then no caching.
     private void open() {
         res.status(Status.OK_200);
-        res.header(HeaderNames.create(A2aHeaders.TRACE_ID), traceId);
+        res.header(A2aHeaders.TRACE_ID_HEADER, traceId);
         if (res.headers().contentType().isEmpty()) {
             res.header(HeaderValues.CONTENT_TYPE_EVENT_STREAM);
         }
