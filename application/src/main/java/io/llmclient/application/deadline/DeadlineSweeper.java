@@ -2,18 +2,22 @@ package io.llmclient.application.deadline;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * One watchdog for many deadlines: a single virtual thread looks at the registered entries every
  * tick and expires those whose deadline has passed. It runs only while entries come, and stops
- * after some ticks without any. Registering is a set insertion, so a deadline costs no timer
- * (decision 14: arming and cancelling timers per call was the largest CPU cost measured).
+ * after some ticks without any. Registering appends to a lock-free queue and removing sets a flag
+ * on the entry, which the sweeper unlinks at its next look: a deadline costs no timer (decision
+ * 14: arming and cancelling timers per call was the largest CPU cost measured) and no hashing or
+ * lock on the caller's path (a set's insertion and removal, six per request, were 3 % of the
+ * service's CPU per request: docs/benchmarks/llm-performance.md, issue 24 session 13).
  *
  * <p>By default each entry past its deadline is expired. A sweeper made with a {@code due} handler
  * hands that handler all entries past their deadline at once, once per tick, and the handler
@@ -27,16 +31,19 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
     private final Duration tick;
     private final int idleTicks;
     private final Consumer<? super List<T>> due;
-    private final Set<T> watched = ConcurrentHashMap.newKeySet();
+    private final Queue<T> watched = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sweeping = new AtomicBoolean();
 
-    /** Something with a deadline that the sweeper ends once it has passed. */
-    public interface Watched {
+    /** Something with a deadline that the sweeper ends once it has passed; added to one sweeper, once. */
+    public abstract static class Watched {
+        // Set by remove(); the sweeper unlinks the entry at its next look.
+        private volatile boolean removed;
+
         /** When it must end, on the {@link System#nanoTime()} scale. */
-        long deadlineNanos();
+        public abstract long deadlineNanos();
 
         /** Called by the sweeper at every tick past the deadline until the entry is removed. */
-        void expire();
+        public abstract void expire();
     }
 
     /**
@@ -67,9 +74,10 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
         }
     }
 
-    /** Stops watching {@code entry}. */
+    /** Stops watching {@code entry}: it is not expired after this returns, except by a look already under way. */
     public void remove(T entry) {
-        watched.remove(entry);
+        Watched watched = entry;
+        watched.removed = true;
     }
 
     /** Whether the sweeper thread is running; for tests. */
@@ -89,8 +97,11 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
             }
             long now = System.nanoTime();
             List<T> pastDeadline = new ArrayList<>();
-            for (T entry : watched) {
-                if (now - entry.deadlineNanos() >= 0) {
+            for (Iterator<T> entries = watched.iterator(); entries.hasNext(); ) {
+                T entry = entries.next();
+                if (((Watched) entry).removed) {
+                    entries.remove();
+                } else if (now - entry.deadlineNanos() >= 0) {
                     pastDeadline.add(entry);
                 }
             }

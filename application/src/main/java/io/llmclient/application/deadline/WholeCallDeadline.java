@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * thread, which the load benchmark measured as the largest single CPU cost of a request and of
  * a streamed event (see docs/decisions.md, 'Our own kept-alive provider connections, no socket
  * timers'). Registering a call here is a
- * set insertion into a {@link DeadlineSweeper}, which looks at the calls every {@link #TICK} and
+ * queue append into a {@link DeadlineSweeper}, which looks at the calls every {@link #TICK} and
  * stops after {@link #IDLE_TICKS} ticks without any. So a call times out between its deadline and
  * one tick later.
  */
@@ -106,7 +106,7 @@ public final class WholeCallDeadline {
     }
 
     /** One call in flight: who runs it, when it must end, and whether the watchdog stopped it. */
-    private static final class Call implements DeadlineSweeper.Watched {
+    private static final class Call extends DeadlineSweeper.Watched {
         private static final int RUNNING = 0;
         private static final int FINISHED = 1;
         private static final int INTERRUPTING = 2;
@@ -124,18 +124,6 @@ public final class WholeCallDeadline {
         @Override
         public long deadlineNanos() {
             return deadlineNanos;
-        }
-
-        // A call sits in the sweeper's hash set while it runs: a hash from its deadline costs less than
-        // the identity hash each new call would otherwise be given (profiled, docs/decisions.md 41).
-        @Override
-        public int hashCode() {
-            return Long.hashCode(deadlineNanos);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return this == other;
         }
 
         /**

@@ -16,7 +16,7 @@ class DeadlineSweeperTest {
     private static final Duration TICK = Duration.ofMillis(10);
 
     /** An entry whose deadline is {@code fromNow} away; counts its expiries. */
-    private static final class Entry implements DeadlineSweeper.Watched {
+    private static final class Entry extends DeadlineSweeper.Watched {
         private final long deadlineNanos;
         private final AtomicInteger expired = new AtomicInteger();
 
@@ -64,5 +64,36 @@ class DeadlineSweeperTest {
         Thread.sleep(TICK.multipliedBy(10));
         assertTrue(handed.isEmpty());
         sweeper.remove(later);
+    }
+
+    @Test
+    void aRemovedEntryIsNeverExpiredAgainAndTheSweeperStopsOnceAllAreRemoved() throws InterruptedException {
+        var sweeper = new DeadlineSweeper<Entry>("test-sweeper", TICK, 5);
+        var due = new Entry(Duration.ZERO);
+        var kept = new Entry(Duration.ZERO);
+        sweeper.add(due);
+        sweeper.add(kept);
+        awaitTrue(() -> due.expired.get() > 0 && kept.expired.get() > 0);
+        sweeper.remove(due);
+        int expiredWhenRemoved = due.expired.get();
+        int keptBefore = kept.expired.get();
+        Thread.sleep(TICK.multipliedBy(5));
+        // A look under way when it was removed may expire it once more; none after that.
+        int settled = due.expired.get();
+        assertTrue(settled <= expiredWhenRemoved + 1, "expired " + settled + " times after " + expiredWhenRemoved);
+        Thread.sleep(TICK.multipliedBy(5));
+        assertEquals(settled, due.expired.get(), "not expired after its removal");
+        assertTrue(kept.expired.get() > keptBefore, "the other entry is still expired at every tick");
+        assertTrue(sweeper.sweeping());
+        sweeper.remove(kept);
+        awaitTrue(() -> !sweeper.sweeping());
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 10 s");
+            Thread.sleep(5);
+        }
     }
 }

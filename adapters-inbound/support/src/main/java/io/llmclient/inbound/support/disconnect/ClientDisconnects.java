@@ -200,7 +200,7 @@ public final class ClientDisconnects {
     }
 
     /** One waiting call: its connection, its thread, and whether it was cancelled. */
-    private final class Watch implements DeadlineSweeper.Watched {
+    private final class Watch extends DeadlineSweeper.Watched {
         private static final int WAITING = 0;
         private static final int DONE = 1;
         private static final int INTERRUPTING = 2;

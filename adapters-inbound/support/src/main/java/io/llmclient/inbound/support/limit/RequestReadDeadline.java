@@ -68,7 +68,7 @@ public final class RequestReadDeadline implements Http1ConnectionListener {
     }
 
     /** One request's read deadline, in one of its phases. */
-    public final class Watch implements DeadlineSweeper.Watched {
+    public final class Watch extends DeadlineSweeper.Watched {
         private static final int HEADERS = 0;
         private static final int BODY = 1;
         private static final int DONE = 2;
