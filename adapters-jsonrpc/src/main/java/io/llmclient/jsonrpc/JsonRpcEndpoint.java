@@ -10,7 +10,6 @@ import io.llmclient.application.accounting.RequestTimer;
 import io.llmclient.application.service.LlmService;
 import io.llmclient.application.telemetry.MetricsReader;
 import io.llmclient.inbound.support.admission.RequestBody;
-import io.llmclient.inbound.support.TraceIdFilter;
 import io.llmclient.inbound.support.body.JsonCodec;
 import io.llmclient.inbound.support.body.ReadBody;
 import io.llmclient.inbound.support.auth.Callers;
@@ -145,7 +144,7 @@ public final class JsonRpcEndpoint implements HttpService {
     }
 
     private void send(ServerRequest req, ServerResponse res, Reply reply, RequestTimer arrived) {
-        res.header(TraceIdFilter.TRACE_ID, reply.traceId());
+        res.header(A2aHeaders.TRACE_ID_HEADER, reply.traceId());
         switch (reply) {
             case Reply.NoContent ignored -> res.status(Status.NO_CONTENT_204).send();
             case Reply.Body body -> {

@@ -9,8 +9,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.llmclient.application.provider.StreamSink;
 import io.llmclient.domain.failure.LlmFailureException;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.inbound.support.TraceIdFilter;
 import io.llmclient.inbound.support.body.JsonCodec;
+import io.llmclient.inbound.support.context.A2aHeaders;
 import io.llmclient.inbound.support.context.GatewayOverhead;
 import io.llmclient.jsonrpc.dispatch.Reply;
 import io.llmclient.inbound.support.limit.InboundLimits;
@@ -137,7 +137,7 @@ final class JsonRpcStream {
     private void end(ServerResponse res, EventStream out, Reply.Stream call, JsonRpcError error) {
         JsonNode response = responses.error(call.id(), error, call.traceId());
         if (out.endUnopened()) {
-            res.header(TraceIdFilter.TRACE_ID, call.traceId());
+            res.header(A2aHeaders.TRACE_ID_HEADER, call.traceId());
             res.status(Status.OK_200);
             res.header(HeaderValues.CONTENT_TYPE_JSON);
             res.send(codec.write(response));

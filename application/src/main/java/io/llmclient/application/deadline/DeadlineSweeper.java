@@ -76,8 +76,7 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
 
     /** Stops watching {@code entry}: it is not expired after this returns, except by a look already under way. */
     public void remove(T entry) {
-        Watched watched = entry;
-        watched.removed = true;
+        ((Watched) entry).removed = true;
     }
 
     /** Whether the sweeper thread is running; for tests. */

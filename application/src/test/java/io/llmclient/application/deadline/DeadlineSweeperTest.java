@@ -3,6 +3,7 @@ package io.llmclient.application.deadline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmclient.application.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -73,7 +74,7 @@ class DeadlineSweeperTest {
         var kept = new Entry(Duration.ZERO);
         sweeper.add(due);
         sweeper.add(kept);
-        awaitTrue(() -> due.expired.get() > 0 && kept.expired.get() > 0);
+        Await.until(() -> due.expired.get() > 0 && kept.expired.get() > 0, "both entries expired");
         sweeper.remove(due);
         int expiredWhenRemoved = due.expired.get();
         int keptBefore = kept.expired.get();
@@ -86,14 +87,6 @@ class DeadlineSweeperTest {
         assertTrue(kept.expired.get() > keptBefore, "the other entry is still expired at every tick");
         assertTrue(sweeper.sweeping());
         sweeper.remove(kept);
-        awaitTrue(() -> !sweeper.sweeping());
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 10 s");
-            Thread.sleep(5);
-        }
+        Await.until(() -> !sweeper.sweeping(), "the sweeper stopped");
     }
 }

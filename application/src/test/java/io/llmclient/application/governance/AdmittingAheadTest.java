@@ -14,6 +14,7 @@ import io.llmclient.application.state.StateLink;
 import io.llmclient.application.state.StateStore;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.application.testing.Await;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.money.NanoUsd;
 import java.time.Duration;
@@ -25,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,14 +159,6 @@ class AdmittingAheadTest {
         return admitted;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-            Thread.sleep(5);
-        }
-    }
-
     @Test
     void aSteadyRateIsAdmittedAheadAndHandedOutWithoutAStepEach() throws InterruptedException {
         int warm = admitUntilAskedAhead();
@@ -275,7 +267,7 @@ class AdmittingAheadTest {
         int handedOut = admitUntilAskedAhead() - store.steps.get();
         int unused = store.grantedMore.get() - handedOut;
         assertTrue(unused >= 63, () -> unused + " unused");
-        await(() -> store.givenBack.get() == unused, "the quiet parties' allowance given back");
+        Await.until(() -> store.givenBack.get() == unused, "the quiet parties' allowance given back");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.llmclient.application.state.StateStore;
 import io.llmclient.application.state.StateUnavailableException;
 import io.llmclient.application.telemetry.MetricsPort;
 import io.llmclient.application.telemetry.TimeSource;
+import io.llmclient.application.testing.Await;
 import io.llmclient.domain.governance.Budget;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.money.BudgetPeriod;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,14 +144,6 @@ class SettlementsAfterAnswersTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-            Thread.sleep(2);
-        }
-    }
-
     private Settlement admitted(List<LimitedParty> parties) {
         return assertInstanceOf(Admission.Admitted.class, state.admit(parties, Instant.now())).settlement();
     }
@@ -166,7 +158,7 @@ class SettlementsAfterAnswersTest {
         assertTrue(held.await(10, TimeUnit.SECONDS));
         assertEquals(List.of(), store.steps);
         store.open();
-        await(() -> store.steps.size() == 1, "the settlement to arrive");
+        Await.until(() -> store.steps.size() == 1, "the settlement to arrive");
         assertEquals(new Step(PARTIES, 1, 40, 3 * USD, "llm-settlements"), store.steps.getFirst());
         assertEquals(0, store.standing(ALICE).parallel().orElseThrow().inUse());
         assertEquals(3 * USD, store.standing(RESEARCH).budget().orElseThrow().spent().nanos());
@@ -186,9 +178,9 @@ class SettlementsAfterAnswersTest {
             others.get(i).settle(10 + i, new NanoUsd(100 + i), Instant.now());
         }
         alone.settle(7, NanoUsd.ZERO, Instant.now());
-        await(() -> state.settlementsWaiting() == 4, "the settlements to queue");
+        Await.until(() -> state.settlementsWaiting() == 4, "the settlements to queue");
         store.open();
-        await(() -> store.steps.size() == 3, "three steps");
+        Await.until(() -> store.steps.size() == 3, "three steps");
         assertEquals(List.of(new Step(PARTIES, 1, 1, 1, "llm-settlements"),
                 new Step(PARTIES, 3, 33, 303, "llm-settlements"),
                 new Step(solo, 1, 7, 0, "llm-settlements")), store.steps);
@@ -233,14 +225,14 @@ class SettlementsAfterAnswersTest {
         settlements.get(0).settle(1, new NanoUsd(1), Instant.now());
         assertTrue(held.await(10, TimeUnit.SECONDS));
         settlements.get(1).settle(2, new NanoUsd(2), Instant.now());
-        await(() -> state.settlementsWaiting() == 1, "one settlement to wait");
+        Await.until(() -> state.settlementsWaiting() == 1, "one settlement to wait");
         Thread caller = Thread.ofVirtual().name("caller").start(
                 () -> settlements.get(2).settle(3, new NanoUsd(3), Instant.now()));
-        await(() -> caller.getState() == Thread.State.WAITING || caller.getState() == Thread.State.TIMED_WAITING,
+        Await.until(() -> caller.getState() == Thread.State.WAITING || caller.getState() == Thread.State.TIMED_WAITING,
                 "the caller to reach the held store");
         store.open();
         caller.join(10_000);
-        await(() -> store.steps.size() == 3, "all three");
+        Await.until(() -> store.steps.size() == 3, "all three");
         assertTrue(store.steps.stream().anyMatch(step -> step.thread().equals("caller") && step.nanos() == 3),
                 store.steps::toString);
         assertEquals(6, store.standing(ALICE).budget().orElseThrow().spent().nanos());
@@ -253,9 +245,9 @@ class SettlementsAfterAnswersTest {
         store.down = true;
         settlements.get(0).settle(10, new NanoUsd(5 * USD), Instant.now());
         settlements.get(1).settle(10, new NanoUsd(7 * USD), Instant.now());
-        await(() -> state.settlementsWaiting() == 0 && state.outstandingNanos() > 0, "the batch to fail");
+        Await.until(() -> state.settlementsWaiting() == 0 && state.outstandingNanos() > 0, "the batch to fail");
         store.down = false;
-        await(() -> state.outstandingNanos() == 0, "the outage spend to be replayed");
+        Await.until(() -> state.outstandingNanos() == 0, "the outage spend to be replayed");
         assertEquals(12 * USD, store.standing(ALICE).budget().orElseThrow().spent().nanos());
         assertEquals(12 * USD, store.standing(RESEARCH).budget().orElseThrow().spent().nanos());
     }
@@ -288,7 +280,7 @@ class SettlementsAfterAnswersTest {
         today.settle(1, new NanoUsd(2), Instant.now());
         yesterday.settle(1, new NanoUsd(4), Instant.now().minus(Duration.ofDays(1)));
         store.open();
-        await(() -> store.steps.size() == 3, "three steps");
+        Await.until(() -> store.steps.size() == 3, "three steps");
         assertEquals(List.of(1L, 2L, 4L), store.steps.stream().map(Step::nanos).toList());
     }
 
@@ -300,7 +292,7 @@ class SettlementsAfterAnswersTest {
         for (int i = 0; i < settlements.size(); i++) {
             settlements.get(i).settle(10 + i, new NanoUsd(USD), Instant.now());
         }
-        await(() -> store.steps.size() == 1, "the lingering settlements to be sent");
+        Await.until(() -> store.steps.size() == 1, "the lingering settlements to be sent");
         assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(50), "sent before the linger ended");
         assertEquals(new Step(PARTIES, 3, 33, 3 * USD, "llm-settlements"), store.steps.getFirst());
         assertEquals(0, state.settlementsWaiting());

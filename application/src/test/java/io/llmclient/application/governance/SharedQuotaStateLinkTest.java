@@ -16,6 +16,7 @@ import io.llmclient.application.state.StateLink;
 import io.llmclient.application.state.StateStore;
 import io.llmclient.application.state.StateUnavailableException;
 import io.llmclient.application.telemetry.MetricsPort;
+import io.llmclient.application.testing.Await;
 import io.llmclient.application.testing.ManualClock;
 import io.llmclient.domain.governance.LimitedParty;
 import io.llmclient.domain.governance.Limits;
@@ -28,8 +29,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,10 +114,10 @@ class SharedQuotaStateLinkTest {
 
         // A probe while still down changes nothing; the next one finds the store and replays.
         probeSleeps.step();
-        awaitTrue(() -> metrics.calls.contains("ping failed"));
+        Await.until(() -> metrics.calls.contains("ping failed"), "a failed ping");
         store.down = false;
         probeSleeps.step();
-        awaitTrue(link::up);
+        Await.until(link::up, "the link up again");
         assertEquals(700, spent(BUDGETED));
         assertEquals(0, state.outstandingNanos());
         assertEquals(List.of(true, false), metrics.fallbacks);
@@ -153,8 +152,8 @@ class SharedQuotaStateLinkTest {
                     logged, "one line for the failure, not one per request");
             store.down = false;
             probeSleeps.step();
-            awaitTrue(link::up);
-            awaitTrue(() -> logged.size() == 2);
+            Await.until(link::up, "the link up again");
+            Await.until(() -> logged.size() == 2, "the line saying the store answers again");
             assertEquals("INFO the shared state answers again", logged.get(1));
         } finally {
             logger.removeHandler(handler);
@@ -171,9 +170,9 @@ class SharedQuotaStateLinkTest {
         store.down = false;
         store.loseNextChargeAnswer = true;
         probeSleeps.step();
-        awaitTrue(() -> store.chargeIds.size() == 1);
+        Await.until(() -> store.chargeIds.size() == 1, "one charge sent");
         probeSleeps.step();
-        awaitTrue(link::up);
+        Await.until(link::up, "the link up again");
         assertEquals(2, store.chargeIds.size(), "sent twice");
         assertEquals(store.chargeIds.get(0), store.chargeIds.get(1), "with one id");
         assertEquals(400, spent(BUDGETED), "counted once");
@@ -186,7 +185,7 @@ class SharedQuotaStateLinkTest {
         var local = assertInstanceOf(Admission.Admitted.class, state.admit(List.of(LIMITED), NOW));
         store.down = false;
         probeSleeps.step();
-        awaitTrue(link::up);
+        Await.until(link::up, "the link up again");
 
         var shared = assertInstanceOf(Admission.Admitted.class, state.admit(List.of(LIMITED), NOW));
         local.settlement().settle(0, NanoUsd.ZERO, NOW);
@@ -198,14 +197,6 @@ class SharedQuotaStateLinkTest {
 
     private long spent(LimitedParty party) {
         return store.inner.standings(List.of(party), NOW).getFirst().budget().orElseThrow().spent().nanos();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 10 s");
-            Thread.onSpinWait();
-        }
     }
 
     /** A shared store that can be switched off: every call fails while {@code down}. */

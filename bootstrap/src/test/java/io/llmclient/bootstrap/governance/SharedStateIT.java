@@ -298,9 +298,7 @@ class SharedStateIT {
     }
 
     private static double stateErrors(GovernanceWire wire) {
-        Scrape scrape = scrape(wire);
-        return scrape.labelSets("llm_state_errors_total").stream()
-                .mapToDouble(labels -> scrape.counter("llm_state_errors_total", labels)).sum();
+        return stateErrorsByOperation(wire).values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     // CLIENT PAUSE stalls every client, as a Redis stuck in a long command or a paused VM would; it

@@ -1,7 +1,6 @@
 package io.llmclient.inbound.support;
 
 import io.helidon.common.context.Contexts;
-import io.helidon.http.HeaderName;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -18,20 +17,17 @@ import java.util.Optional;
  * filter, the surface, the request log) takes the same one rather than drawing its own.
  */
 public final class TraceIdFilter implements Filter {
-    /** The response header; a surface that knows a better trace id sets it again. */
-    public static final HeaderName TRACE_ID = A2aHeaders.TRACE_ID_HEADER;
-
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         Optional<String> sent = A2aHeaders.sentTraceId(req.headers());
         if (sent.isPresent()) {
-            res.header(TRACE_ID, sent.get());
+            res.header(A2aHeaders.TRACE_ID_HEADER, sent.get());
             chain.proceed();
             return;
         }
         String generated = A2aHeaders.newTraceId();
         RequestTraceId.register(req.context(), generated);
-        res.header(TRACE_ID, generated);
+        res.header(A2aHeaders.TRACE_ID_HEADER, generated);
         // Readers find it in the current context, which is the request's only while it runs in it.
         Contexts.runInContext(req.context(), chain::proceed);
     }

@@ -1,5 +1,6 @@
 package io.llmclient.inbound.support.context;
 
+import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -22,7 +23,8 @@ public final class RandomIds {
     /** A version-4 UUID as 32 hex digits without dashes (the shape of OpenAI's and Anthropic's ids). */
     public static String hex() {
         UUID id = version4();
-        return hex16(id.getMostSignificantBits()) + hex16(id.getLeastSignificantBits());
+        HexFormat hex = HexFormat.of();
+        return hex.toHexDigits(id.getMostSignificantBits()) + hex.toHexDigits(id.getLeastSignificantBits());
     }
 
     private static UUID version4() {
@@ -30,10 +32,5 @@ public final class RandomIds {
         long most = random.nextLong() & ~0xF000L | 0x4000L;
         long least = random.nextLong() & ~(0xC000_0000_0000_0000L) | 0x8000_0000_0000_0000L;
         return new UUID(most, least);
-    }
-
-    private static String hex16(long bits) {
-        String digits = Long.toHexString(bits);
-        return "0".repeat(16 - digits.length()) + digits;
     }
 }
