@@ -39,4 +39,9 @@ public class OpenAiMappingBenchmark {
     public Object responseFromWire() {
         return wire.completion(responseBody);
     }
+
+    @Benchmark
+    public Object responseFromWireByTree() {
+        return wire.completionByTree(responseBody);
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.bench.SseReplay;
 import io.llmclient.domain.stream.StreamEvent;
+import io.llmclient.provider.support.skeleton.Completion;
 import io.llmclient.provider.support.skeleton.StreamAssembler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
  */
 public final class OpenAiWire {
     private final ObjectMapper json = new ObjectMapper();
+    private final OpenAiCompletionReader completions = new OpenAiCompletionReader(json);
     private final OpenAiErrorMapper errors = new OpenAiErrorMapper(Optional.empty(), Clock.systemUTC());
 
     /** The request body sent upstream, as bytes. */
@@ -29,8 +31,14 @@ public final class OpenAiWire {
         }
     }
 
-    /** An upstream completion body read into the adapter's result. */
+    /** An upstream completion body read into the adapter's result, as the provider reads it. */
     public Object completion(byte[] body) {
+        Completion streamed = completions.read(body);
+        return streamed != null ? streamed : completionByTree(body);
+    }
+
+    /** The same, always through the tree (the reading that {@link #completion} falls back to). */
+    public Object completionByTree(byte[] body) {
         try {
             JsonNode root = json.readTree(body);
             return OpenAiResponseMapper.completion(root);

@@ -8,6 +8,7 @@ import io.llmclient.application.provider.ProviderDescription.Activation;
 import io.llmclient.application.provider.ProviderSettings;
 import io.llmclient.domain.chat.ProviderId;
 import io.llmclient.provider.support.json.SharedBufferJson;
+import io.llmclient.provider.support.skeleton.Completion;
 import io.llmclient.provider.support.skeleton.HttpProvider;
 import io.llmclient.provider.support.skeleton.ProviderParts;
 import io.llmclient.provider.support.skeleton.ResponseMapper;
@@ -50,9 +51,18 @@ public final class OpenAiProviderFactory implements LlmProviderFactory {
         ObjectMapper json = SharedBufferJson.mapperBuilder().build();
         String keyVariable = description().apiKeyVariable().orElseThrow();
         return new HttpProvider(settings, baseUrl, new ProviderParts(ProviderId.OPENAI, keyVariable, json,
-                new OpenAiRequestMapper(baseUrl),
-                ResponseMapper.ofJson(json, OpenAiResponseMapper::completion),
+                new OpenAiRequestMapper(baseUrl), responses(json),
                 () -> new OpenAiStreamDecoder(json),
                 new OpenAiErrorMapper(settings.apiKey(), clock)));
+    }
+
+    // The streaming read first; the tree reads what it leaves (and says what is wrong with it).
+    static ResponseMapper responses(ObjectMapper json) {
+        var streamed = new OpenAiCompletionReader(json);
+        var tree = ResponseMapper.ofJson(json, OpenAiResponseMapper::completion);
+        return reply -> {
+            Completion completion = streamed.read(reply.body());
+            return completion != null ? completion : tree.completion(reply);
+        };
     }
 }

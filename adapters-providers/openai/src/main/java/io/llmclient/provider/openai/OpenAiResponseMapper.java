@@ -37,7 +37,7 @@ final class OpenAiResponseMapper {
     }
 
     /** {@code message.tool_calls}: absent or null is none; each entry needs an id, a name and string arguments. */
-    private static List<ToolCall> toolCalls(JsonNode wire) {
+    static List<ToolCall> toolCalls(JsonNode wire) {
         if (wire == null || wire.isNull()) {
             return List.of();
         }
