@@ -14,10 +14,10 @@ import java.util.List;
 
 /**
  * Reads a whole {@code chat.completion} body with Jackson's streaming parser, without the tree
- * that {@code readTree} builds for the ~25 fields of every answer when only eight are used (the
- * largest cost of our own per non-streamed request, docs/benchmarks/llm-performance.md, session
- * 14). It gives the {@link Completion} that {@link OpenAiResponseMapper#completion} gives for the
- * same body's tree, or null whenever the tree must decide: a body that is not a JSON object or
+ * that {@code readTree} builds for the ~25 fields of every answer when only eight are used: the
+ * allocation of the non-streamed path, whose young collections set its p99, fell by a ninth
+ * (docs/decisions.md 48). It gives the {@link Completion} that
+ * {@link OpenAiResponseMapper#completion} gives for the same body's tree, or null whenever the tree must decide: a body that is not a JSON object or
  * not valid JSON, no object at {@code choices[0]}, a non-object {@code message}, a used field
  * given twice, usage that is not plain non-negative int counts, a body long enough to hold a
  * string over the parser's limit (a skipped string is not measured), or a mapper that refuses
