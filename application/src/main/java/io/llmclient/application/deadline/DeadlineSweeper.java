@@ -2,22 +2,21 @@ package io.llmclient.application.deadline;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * One watchdog for many deadlines: a single virtual thread looks at the registered entries every
  * tick and expires those whose deadline has passed. It runs only while entries come, and stops
- * after some ticks without any. Registering appends to a lock-free queue and removing sets a flag
- * on the entry, which the sweeper unlinks at its next look: a deadline costs no timer (decision
- * 14: arming and cancelling timers per call was the largest CPU cost measured) and no hashing or
- * lock on the caller's path (a set's insertion and removal, six per request, were 3 % of the
- * service's CPU per request: docs/benchmarks/llm-performance.md, issue 24 session 13).
+ * after some ticks without any. The entries are their own links in a list: registering appends,
+ * removing unlinks at once, each a few writes under a lock held for nothing else but the tick's
+ * look. So a deadline costs no timer (decision 14: arming and cancelling timers per call was the
+ * largest CPU cost measured), no hashing and no allocation (a set's insertion and removal, six per
+ * request, were 3 % of the service's CPU per request), and a removed entry is not held until the
+ * next look (a queue unlinked lazily held ~3,000 removed watches at 8,000 requests/s, which young
+ * collections copied: docs/benchmarks/llm-performance.md, issue 24 sessions 13 and 14).
  *
  * <p>By default each entry past its deadline is expired. A sweeper made with a {@code due} handler
  * hands that handler all entries past their deadline at once, once per tick, and the handler
@@ -31,13 +30,18 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
     private final Duration tick;
     private final int idleTicks;
     private final Consumer<? super List<T>> due;
-    private final Queue<T> watched = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final Object lock = new Object();
+    // The watched entries, oldest first; guarded by lock.
+    private Watched head;
+    private Watched tail;
 
     /** Something with a deadline that the sweeper ends once it has passed; added to one sweeper, once. */
     public abstract static class Watched {
-        // Set by remove(); the sweeper unlinks the entry at its next look.
-        private volatile boolean removed;
+        // Links in the sweeper's list, guarded by its lock; listed from add() until remove().
+        private Watched previous;
+        private Watched next;
+        private boolean listed;
 
         /** When it must end, on the {@link System#nanoTime()} scale. */
         public abstract long deadlineNanos();
@@ -68,7 +72,17 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
 
     /** Watches {@code entry} until it is removed. */
     public void add(T entry) {
-        watched.add(entry);
+        Watched added = entry;
+        synchronized (lock) {
+            added.previous = tail;
+            if (tail == null) {
+                head = added;
+            } else {
+                tail.next = added;
+            }
+            tail = added;
+            added.listed = true;
+        }
         if (sweeping.compareAndSet(false, true)) {
             Thread.ofVirtual().name(threadName).start(this::sweep);
         }
@@ -76,12 +90,41 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
 
     /** Stops watching {@code entry}: it is not expired after this returns, except by a look already under way. */
     public void remove(T entry) {
-        ((Watched) entry).removed = true;
+        Watched removed = entry;
+        synchronized (lock) {
+            if (!removed.listed) {
+                return;
+            }
+            if (removed.previous == null) {
+                head = removed.next;
+            } else {
+                removed.previous.next = removed.next;
+            }
+            if (removed.next == null) {
+                tail = removed.previous;
+            } else {
+                removed.next.previous = removed.previous;
+            }
+            removed.previous = null;
+            removed.next = null;
+            removed.listed = false;
+        }
     }
 
     /** Whether the sweeper thread is running; for tests. */
     public boolean sweeping() {
         return sweeping.get();
+    }
+
+    /** How many entries are watched now; for tests. */
+    public int watching() {
+        synchronized (lock) {
+            int count = 0;
+            for (Watched entry = head; entry != null; entry = entry.next) {
+                count++;
+            }
+            return count;
+        }
     }
 
     /** Runs while entries come; hands over to a new sweeper when one arrives as it stops. */
@@ -94,28 +137,39 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
                 sweeping.set(false);
                 return;
             }
-            long now = System.nanoTime();
-            List<T> pastDeadline = new ArrayList<>();
-            for (Iterator<T> entries = watched.iterator(); entries.hasNext(); ) {
-                T entry = entries.next();
-                if (((Watched) entry).removed) {
-                    entries.remove();
-                } else if (now - entry.deadlineNanos() >= 0) {
-                    pastDeadline.add(entry);
-                }
-            }
+            List<T> pastDeadline = pastDeadline(System.nanoTime());
             if (!pastDeadline.isEmpty()) {
                 due.accept(pastDeadline);
             }
-            idle = watched.isEmpty() ? idle + 1 : 0;
+            idle = isEmpty() ? idle + 1 : 0;
             if (idle >= idleTicks) {
                 sweeping.set(false);
                 // An entry added after the check above either saw sweeping=false and started a
                 // sweeper of its own, or this one takes the flag back and carries on.
-                if (watched.isEmpty() || !sweeping.compareAndSet(false, true)) {
+                if (isEmpty() || !sweeping.compareAndSet(false, true)) {
                     return;
                 }
             }
+        }
+    }
+
+    // Only entries given to add() are listed, so each is a T.
+    @SuppressWarnings("unchecked")
+    private List<T> pastDeadline(long now) {
+        List<T> pastDeadline = new ArrayList<>();
+        synchronized (lock) {
+            for (Watched entry = head; entry != null; entry = entry.next) {
+                if (now - entry.deadlineNanos() >= 0) {
+                    pastDeadline.add((T) entry);
+                }
+            }
+        }
+        return pastDeadline;
+    }
+
+    private boolean isEmpty() {
+        synchronized (lock) {
+            return head == null;
         }
     }
 }

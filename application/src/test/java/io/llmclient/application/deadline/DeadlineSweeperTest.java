@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmclient.application.testing.Await;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -88,5 +89,58 @@ class DeadlineSweeperTest {
         assertTrue(sweeper.sweeping());
         sweeper.remove(kept);
         Await.until(() -> !sweeper.sweeping(), "the sweeper stopped");
+    }
+
+    @Test
+    void aRemovedEntryIsLetGoAtOnceWhereverItIsInTheList() {
+        var sweeper = new DeadlineSweeper<Entry>("test-sweeper", Duration.ofHours(1), 5);
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            var entry = new Entry(Duration.ofHours(1));
+            entries.add(entry);
+            sweeper.add(entry);
+        }
+        assertEquals(1_000, sweeper.watching());
+        // First, last, then the middle ones, and one twice: no look of the sweeper comes in between.
+        sweeper.remove(entries.getFirst());
+        sweeper.remove(entries.getLast());
+        sweeper.remove(entries.getLast());
+        assertEquals(998, sweeper.watching());
+        for (int i = 1; i < 999; i += 2) {
+            sweeper.remove(entries.get(i));
+        }
+        assertEquals(499, sweeper.watching());
+        for (int i = 2; i < 999; i += 2) {
+            sweeper.remove(entries.get(i));
+        }
+        assertEquals(0, sweeper.watching());
+        var again = new Entry(Duration.ofHours(1));
+        sweeper.add(again);
+        assertEquals(1, sweeper.watching());
+        sweeper.remove(again);
+        assertEquals(0, sweeper.watching());
+    }
+
+    @Test
+    void entriesAddedAndRemovedFromManyThreadsAtOnceLeaveNoneBehind() throws InterruptedException {
+        var sweeper = new DeadlineSweeper<Entry>("test-sweeper", TICK, 5);
+        var longLived = new Entry(Duration.ofHours(1));
+        sweeper.add(longLived);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    var entry = new Entry(Duration.ofHours(1));
+                    sweeper.add(entry);
+                    sweeper.remove(entry);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(1, sweeper.watching());
+        sweeper.remove(longLived);
+        assertEquals(0, sweeper.watching());
     }
 }

@@ -25,6 +25,10 @@ public final class Log4jRequestLog implements RequestLog {
 
     @Override
     public void completed(RequestRecord record) {
+        // Below INFO (LLM_LOG_LEVEL=WARN) the line is not built: ten fields a request for nothing.
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
         String status = record.status().name().toLowerCase(Locale.ROOT);
         var line = withContext(new RequestLine("request " + record.operation() + " " + status), record.context())
                 .field("operation", record.operation())

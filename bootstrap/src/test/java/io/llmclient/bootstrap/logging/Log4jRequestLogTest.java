@@ -83,6 +83,20 @@ class Log4jRequestLogTest {
     }
 
     @Test
+    void aFinishedRequestLogsNothingBelowInfo() {
+        Level before = LogManager.getLogger("io.llmclient.request").getLevel();
+        Configurator.setLevel("io.llmclient.request", Level.WARN);
+        try (var logs = CapturedLogs.capture()) {
+            new Log4jRequestLog().completed(new RequestRecord(A2aContext.ofTrace("t-9"), "complete",
+                    Optional.of("gpt-4.1-mini"), Optional.of("openai"), Duration.ofMillis(3),
+                    RequestRecord.Status.SUCCESS, Optional.empty()));
+            assertEquals(List.of(), logs.lines());
+        } finally {
+            Configurator.setLevel("io.llmclient.request", before);
+        }
+    }
+
+    @Test
     void julRecordsBecomeTheSameJsonLines() throws Exception {
         JsonNode line = onlyLine(() -> java.util.logging.Logger.getLogger("io.helidon.test").warning("from JUL"));
         assertEquals("WARN", line.path("level").asText());
