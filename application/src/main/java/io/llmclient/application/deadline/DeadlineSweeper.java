@@ -10,9 +10,10 @@ import java.util.function.Consumer;
 /**
  * One watchdog for many deadlines: a single virtual thread looks at the registered entries every
  * tick and expires those whose deadline has passed. It runs only while entries come, and stops
- * after some ticks without any. The entries are their own links in a list: registering appends,
- * removing unlinks at once, each a few writes under a lock held for nothing else but the tick's
- * look. So a deadline costs no timer (decision 14: arming and cancelling timers per call was the
+ * after some ticks without any. The entries are their own links in lists: registering appends,
+ * removing unlinks at once, each a few writes under the lock of one list (one per core, chosen by
+ * the registering thread, so callers on different cores rarely meet), held otherwise only for the
+ * tick's look. So a deadline costs no timer (decision 14: arming and cancelling timers per call was the
  * largest CPU cost measured), no hashing and no allocation (a set's insertion and removal, six per
  * request, were 3 % of the service's CPU per request), and a removed entry is not held until the
  * next look (a queue unlinked lazily held ~3,000 removed watches at 8,000 requests/s, which young
@@ -26,19 +27,21 @@ import java.util.function.Consumer;
  * @param <T> what is watched
  */
 public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
+    // Lists in stripes, chosen by the adding thread: on many cores, callers rarely share a lock.
+    private static final int STRIPES = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1);
+
     private final String threadName;
     private final Duration tick;
     private final int idleTicks;
     private final Consumer<? super List<T>> due;
     private final AtomicBoolean sweeping = new AtomicBoolean();
-    private final Object lock = new Object();
-    // The watched entries, oldest first; guarded by lock.
-    private Watched head;
-    private Watched tail;
+    private final WatchList[] lists = new WatchList[STRIPES];
 
     /** Something with a deadline that the sweeper ends once it has passed; added to one sweeper, once. */
     public abstract static class Watched {
-        // Links in the sweeper's list, guarded by its lock; listed from add() until remove().
+        // Which of the sweeper's lists holds it: the adding thread's, fixed when it is made.
+        private final int stripe = (int) Thread.currentThread().threadId() & (STRIPES - 1);
+        // Links in that list, guarded by its lock; listed from add() until remove().
         private Watched previous;
         private Watched next;
         private boolean listed;
@@ -68,21 +71,15 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
         this.tick = Objects.requireNonNull(tick, "tick");
         this.idleTicks = idleTicks;
         this.due = Objects.requireNonNull(due, "due");
+        for (int i = 0; i < STRIPES; i++) {
+            lists[i] = new WatchList();
+        }
     }
 
     /** Watches {@code entry} until it is removed. */
     public void add(T entry) {
         Watched added = entry;
-        synchronized (lock) {
-            added.previous = tail;
-            if (tail == null) {
-                head = added;
-            } else {
-                tail.next = added;
-            }
-            tail = added;
-            added.listed = true;
-        }
+        lists[added.stripe].add(added);
         if (sweeping.compareAndSet(false, true)) {
             Thread.ofVirtual().name(threadName).start(this::sweep);
         }
@@ -91,24 +88,7 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
     /** Stops watching {@code entry}: it is not expired after this returns, except by a look already under way. */
     public void remove(T entry) {
         Watched removed = entry;
-        synchronized (lock) {
-            if (!removed.listed) {
-                return;
-            }
-            if (removed.previous == null) {
-                head = removed.next;
-            } else {
-                removed.previous.next = removed.next;
-            }
-            if (removed.next == null) {
-                tail = removed.previous;
-            } else {
-                removed.next.previous = removed.previous;
-            }
-            removed.previous = null;
-            removed.next = null;
-            removed.listed = false;
-        }
+        lists[removed.stripe].remove(removed);
     }
 
     /** Whether the sweeper thread is running; for tests. */
@@ -118,13 +98,11 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
 
     /** How many entries are watched now; for tests. */
     public int watching() {
-        synchronized (lock) {
-            int count = 0;
-            for (Watched entry = head; entry != null; entry = entry.next) {
-                count++;
-            }
-            return count;
+        int count = 0;
+        for (WatchList list : lists) {
+            count += list.count();
         }
+        return count;
     }
 
     /** Runs while entries come; hands over to a new sweeper when one arrives as it stops. */
@@ -156,20 +134,75 @@ public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
     // Only entries given to add() are listed, so each is a T.
     @SuppressWarnings("unchecked")
     private List<T> pastDeadline(long now) {
-        List<T> pastDeadline = new ArrayList<>();
-        synchronized (lock) {
-            for (Watched entry = head; entry != null; entry = entry.next) {
-                if (now - entry.deadlineNanos() >= 0) {
-                    pastDeadline.add((T) entry);
-                }
-            }
+        List<Watched> pastDeadline = new ArrayList<>();
+        for (WatchList list : lists) {
+            list.collectPastDeadline(now, pastDeadline);
         }
-        return pastDeadline;
+        return (List<T>) (List<?>) pastDeadline;
     }
 
     private boolean isEmpty() {
-        synchronized (lock) {
+        for (WatchList list : lists) {
+            if (!list.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Entries linked through themselves, oldest first, under a lock held only for a few writes or a look. */
+    private static final class WatchList {
+        private Watched head;
+        private Watched tail;
+
+        synchronized void add(Watched added) {
+            added.previous = tail;
+            if (tail == null) {
+                head = added;
+            } else {
+                tail.next = added;
+            }
+            tail = added;
+            added.listed = true;
+        }
+
+        synchronized void remove(Watched removed) {
+            if (!removed.listed) {
+                return;
+            }
+            if (removed.previous == null) {
+                head = removed.next;
+            } else {
+                removed.previous.next = removed.next;
+            }
+            if (removed.next == null) {
+                tail = removed.previous;
+            } else {
+                removed.next.previous = removed.previous;
+            }
+            removed.previous = null;
+            removed.next = null;
+            removed.listed = false;
+        }
+
+        synchronized void collectPastDeadline(long now, List<Watched> into) {
+            for (Watched entry = head; entry != null; entry = entry.next) {
+                if (now - entry.deadlineNanos() >= 0) {
+                    into.add(entry);
+                }
+            }
+        }
+
+        synchronized boolean isEmpty() {
             return head == null;
+        }
+
+        synchronized int count() {
+            int count = 0;
+            for (Watched entry = head; entry != null; entry = entry.next) {
+                count++;
+            }
+            return count;
         }
     }
 }
