@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -87,7 +87,7 @@ final class AnthropicRequestMapper implements RequestMapper {
     }
 
     @Override
-    public HttpClientRequest request(WebClient client, ApiKey key, CallContext context, boolean stream) {
+    public Http1ClientRequest request(Http1Client client, ApiKey key, CallContext context, boolean stream) {
         return client.post()
                 .uri(endpoint)
                 .header(API_KEY, key.value())

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -47,7 +47,7 @@ final class AnthropicTokenCounting implements TokenCounting {
     }
 
     @Override
-    public HttpClientRequest request(WebClient client, ApiKey key, CallContext context) {
+    public Http1ClientRequest request(Http1Client client, ApiKey key, CallContext context) {
         return client.post()
                 .uri(endpoint)
                 .header(HeaderNames.create("x-api-key"), key.value())

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -69,9 +69,9 @@ final class GeminiRequestMapper implements RequestMapper {
     }
 
     @Override
-    public HttpClientRequest request(WebClient client, ApiKey key, CallContext context, boolean stream) {
+    public Http1ClientRequest request(Http1Client client, ApiKey key, CallContext context, boolean stream) {
         String method = stream ? ":streamGenerateContent" : ":generateContent";
-        HttpClientRequest request = client.post(models + "/" + context.model().providerModel() + method)
+        Http1ClientRequest request = client.post(models + "/" + context.model().providerModel() + method)
                 .header(API_KEY, key.value());
         if (stream) {
             request.queryParam("alt", "sse");

@@ -1,13 +1,13 @@
 package io.llmclient.provider.support.http;
 
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.common.uri.UriInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.webclient.api.ClientUri;
-import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.llmclient.application.deadline.WholeCallDeadline;
 import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.provider.Transport;
@@ -101,12 +101,12 @@ public final class ProviderExchange {
      * returns the open response once its headers have come, within the request timeout; the caller
      * closes it. {@code request} is asked again for the one resend on a new connection.
      */
-    public HttpClientResponse send(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body) {
+    public HttpClientResponse send(Supplier<Http1ClientRequest> request, A2aContext a2a, byte[] body) {
         return wholeCallDeadline.call(() -> sendOnKeptConnection(request, a2a, body));
     }
 
-    private HttpClientResponse sendOnKeptConnection(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body) {
-        HttpClientRequest first = request.get();
+    private HttpClientResponse sendOnKeptConnection(Supplier<Http1ClientRequest> request, A2aContext a2a, byte[] body) {
+        Http1ClientRequest first = request.get();
         UpstreamConnections upstream = connectionsTo(first.resolvedUri());
         UpstreamConnections.Lease lease = connect(upstream::acquire);
         try {
@@ -128,7 +128,7 @@ public final class ProviderExchange {
         }
     }
 
-    private HttpClientResponse submit(HttpClientRequest request, TcpClientConnection connection, A2aContext a2a,
+    private HttpClientResponse submit(Http1ClientRequest request, TcpClientConnection connection, A2aContext a2a,
                                       byte[] body) {
         request.connection(connection).readTimeout(socketTimeout()).contentType(MediaTypes.APPLICATION_JSON)
                 .header(HeaderValues.CONNECTION_KEEP_ALIVE);
@@ -150,7 +150,7 @@ public final class ProviderExchange {
         }
     }
 
-    private UpstreamConnections connectionsTo(ClientUri target) {
+    private UpstreamConnections connectionsTo(UriInfo target) {
         return connections.computeIfAbsent(target.scheme() + "://" + target.authority(),
                 ignored -> new UpstreamConnections(client, target.scheme(), target.host(), target.port()));
     }
@@ -168,7 +168,7 @@ public final class ProviderExchange {
      * timeout ({@link WholeCallDeadline}): when the time is up the call is interrupted and the
      * caller gets ProviderTimedOut, however the answer trickled in. The body is held in {@code held}.
      */
-    public HttpReply exchange(Supplier<HttpClientRequest> request, A2aContext a2a, byte[] body,
+    public HttpReply exchange(Supplier<Http1ClientRequest> request, A2aContext a2a, byte[] body,
                               ResponseBudget.Reservation held) {
         return wholeCallDeadline.call(() -> {
             try (HttpClientResponse response = sendOnKeptConnection(request, a2a, body)) {

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The kept-alive HTTP/1.1 connections to one provider host, handed to each request explicitly
- * ({@code HttpClientRequest.connection}) instead of through Helidon's own connection cache.
+ * ({@code Http1ClientRequest.connection}) instead of through Helidon's own connection cache.
  *
  * <p>Why not Helidon's cache: for every connection it takes back, it starts a virtual thread that
  * blocks reading the idle socket with a 101 ms socket timeout, to notice a close by the server;

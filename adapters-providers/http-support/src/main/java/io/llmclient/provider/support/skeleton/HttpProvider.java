@@ -3,9 +3,10 @@ package io.llmclient.provider.support.skeleton;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
@@ -76,10 +77,10 @@ public final class HttpProvider implements LlmProvider {
     private final Optional<Upstream> upstream;
 
     /** What calling the upstream takes; there is none when the provider cannot be called. */
-    private record Upstream(ApiKey key, WebClient client, ProviderExchange http) {
-        HttpClientRequest request(RequestMapper requests, Map<String, String> forwarded, CallContext context,
-                                  boolean stream) {
-            HttpClientRequest request = requests.request(client, key, context, stream);
+    private record Upstream(ApiKey key, Http1Client client, ProviderExchange http) {
+        Http1ClientRequest request(RequestMapper requests, Map<String, String> forwarded, CallContext context,
+                                   boolean stream) {
+            Http1ClientRequest request = requests.request(client, key, context, stream);
             forwarded.forEach(
                     (name, value) -> request.header(HeaderNames.create(name), value));
             // The attempt's span (traceparent, tracestate), last: no forwarded header may stand in for it.
@@ -105,7 +106,9 @@ public final class HttpProvider implements LlmProvider {
     private Upstream upstream(ApiKey key, URI baseUrl, ProviderSettings settings) {
         // TLS 1.2+ with the host name checked; no redirects, which would carry the key header along.
         WebClient client = ProviderClients.create(baseUrl, settings);
-        return new Upstream(key, client, new ProviderExchange(parts.id(), client, settings.connectTimeout(),
+        // HTTP/1.1 named: a request of the generic client finds its protocol anew every time, through
+        // a cache keyed by the endpoint and its TLS settings (4 % of the CPU per request, session 14).
+        return new Upstream(key, client.client(Http1Client.PROTOCOL), new ProviderExchange(parts.id(), client, settings.connectTimeout(),
                 settings.requestTimeout(), settings.transport(), parts.errors().headers()));
     }
 
@@ -154,7 +157,7 @@ public final class HttpProvider implements LlmProvider {
         Map<String, String> forwarded = forwarded(request);
         try (ResponseBudget.Reservation held = to.http().reserve()) {
             HttpReply reply = to.http().exchange(() -> {
-                HttpClientRequest post = counting.request(to.client(), to.key(), context);
+                Http1ClientRequest post = counting.request(to.client(), to.key(), context);
                 forwarded.forEach((name, value) -> post.header(HeaderNames.create(name), value));
                 return post;
             }, context.a2a(), body, held);

@@ -1,8 +1,8 @@
 package io.llmclient.provider.support.skeleton;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -20,8 +20,11 @@ public interface RequestMapper {
      */
     ObjectNode body(ChatRequest request, CallContext context, boolean stream);
 
-    /** The POST on {@code client} to the provider's endpoint for this call, with the key and the answer's media type. */
-    HttpClientRequest request(WebClient client, ApiKey key, CallContext context, boolean stream);
+    /**
+     * The POST on {@code client} to the provider's endpoint for this call, with the key and the answer's
+     * media type. HTTP/1.1 named, not discovered per request (docs/benchmarks/llm-performance.md, session 14).
+     */
+    Http1ClientRequest request(Http1Client client, ApiKey key, CallContext context, boolean stream);
 
     /** Where the requests go (never with the key), for the provider's description. */
     String endpoint();

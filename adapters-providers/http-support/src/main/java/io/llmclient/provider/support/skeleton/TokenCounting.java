@@ -1,8 +1,8 @@
 package io.llmclient.provider.support.skeleton;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.CallContext;
 import io.llmclient.domain.chat.ChatRequest;
@@ -18,7 +18,7 @@ public interface TokenCounting {
     ObjectNode body(ChatRequest request, CallContext context);
 
     /** The POST on {@code client} to the provider's counting endpoint, with the key. */
-    HttpClientRequest request(WebClient client, ApiKey key, CallContext context);
+    Http1ClientRequest request(Http1Client client, ApiKey key, CallContext context);
 
     /**
      * The input tokens of a successful answer.

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
 import io.llmclient.application.provider.ResponseBudget;
 import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.A2aContext;
@@ -39,6 +40,7 @@ class ProviderExchangeTest {
     private static final A2aContext A2A = new A2aContext("t-exchange", Optional.of("planner"), Optional.empty());
 
     private final WebClient client = WebClient.builder().connectTimeout(CONNECT).followRedirects(false).build();
+    private final Http1Client http1 = client.client(Http1Client.PROTOCOL);
     private final Map<String, String> seen = new ConcurrentHashMap<>();
     private HttpServer server;
 
@@ -112,7 +114,7 @@ class ProviderExchangeTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/stream");
     }
 
-    private static void streamToDone(ProviderExchange http, WebClient client, URI uri) {
+    private static void streamToDone(ProviderExchange http, Http1Client client, URI uri) {
         try (HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
             var events = http.events(response, unshared());
             while (http.next(events).map(ServerSentEvent::data).filter("[DONE]"::equals).isEmpty()) {
@@ -127,8 +129,8 @@ class ProviderExchangeTest {
         List<Integer> ports = new java.util.concurrent.CopyOnWriteArrayList<>();
         URI uri = serveStreams(Duration.ZERO, ports);
         ProviderExchange http = exchange(1024);
-        streamToDone(http, client, uri);
-        streamToDone(http, client, uri);
+        streamToDone(http, http1, uri);
+        streamToDone(http, http1, uri);
         assertEquals(2, ports.size());
         assertEquals(ports.get(0), ports.get(1), "the second stream did not reuse the first one's connection");
     }
@@ -142,7 +144,7 @@ class ProviderExchangeTest {
         // Provider calls run on virtual threads, whose socket reads an interrupt ends.
         Thread.ofVirtual().start(() -> {
             long start = System.nanoTime();
-            streamToDone(http, client, uri);
+            streamToDone(http, http1, uri);
             took.set(Duration.ofNanos(System.nanoTime() - start));
             interrupted.set(Thread.currentThread().isInterrupted());
         }).join(Duration.ofSeconds(10));
@@ -153,7 +155,7 @@ class ProviderExchangeTest {
     @Test
     void theBodyIsPostedAsJsonWithTheA2aHeadersKnown() throws IOException {
         URI uri = serve(200, Map.of(), "{}");
-        exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{\"q\":1}"), unshared());
+        exchange(1024).exchange(() -> http1.post().uri(uri), A2A, json("{\"q\":1}"), unshared());
         assertEquals(Map.of("content-type", "application/json", "trace", "t-exchange", "agent", "planner",
                 "session", "null", "body", "{\"q\":1}"), seen);
     }
@@ -161,7 +163,7 @@ class ProviderExchangeTest {
     @Test
     void aWholeAnswerKeepsItsStatusBodyAndOnlyTheNamedHeaders() throws IOException {
         URI uri = serve(429, Map.of("Retry-After", "7", "X-Other", "dropped"), "{\"error\":{}}");
-        HttpReply reply = exchange(1024).exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
+        HttpReply reply = exchange(1024).exchange(() -> http1.post().uri(uri), A2A, json("{}"), unshared());
         assertEquals(429, reply.status());
         assertEquals("{\"error\":{}}", new String(reply.body(), StandardCharsets.UTF_8));
         assertEquals(Map.of("retry-after", "7"), reply.headers());
@@ -171,7 +173,7 @@ class ProviderExchangeTest {
     void anAnswerLargerThanTheLimitIsAPermanentProviderFailureWithItsStatus() throws IOException {
         URI uri = serve(200, Map.of(), "0123456789");
         var failure = assertThrows(LlmFailureException.class,
-                () -> exchange(4).exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared()));
+                () -> exchange(4).exchange(() -> http1.post().uri(uri), A2A, json("{}"), unshared()));
         assertEquals(new ProviderFailed(ProviderId.OPENAI, OptionalInt.of(200),
                 "upstream answer larger than 4 bytes (LLM_MAX_RESPONSE_BYTES): cut off", false), failure.failure());
     }
@@ -182,7 +184,7 @@ class ProviderExchangeTest {
         server.stop(0);
         server = null;
         var failure = assertThrows(LlmFailureException.class,
-                () -> exchange(1024).send(() -> client.post().uri(uri), A2A, json("{}")));
+                () -> exchange(1024).send(() -> http1.post().uri(uri), A2A, json("{}")));
         var failed = (ProviderFailed) failure.failure();
         assertEquals(OptionalInt.empty(), failed.status());
         assertEquals(true, failed.transientFailure());
@@ -192,7 +194,7 @@ class ProviderExchangeTest {
     void aStreamedAnswerIsReadEventByEventToItsEnd() throws IOException {
         URI uri = serve(200, Map.of("Content-Type", "text/event-stream"), "data: one\n\ndata: two\n\n");
         ProviderExchange exchange = exchange(1024);
-        try (HttpClientResponse response = exchange.send(() -> client.post().uri(uri), A2A, json("{}"))) {
+        try (HttpClientResponse response = exchange.send(() -> http1.post().uri(uri), A2A, json("{}"))) {
             var events = exchange.events(response, unshared());
             assertEquals("one", exchange.next(events).map(ServerSentEvent::data).orElseThrow());
             assertEquals("two", exchange.next(events).map(ServerSentEvent::data).orElseThrow());
@@ -204,7 +206,7 @@ class ProviderExchangeTest {
     void aStreamLargerThanTheLimitIsCutOffAsAPermanentProviderFailure() throws IOException {
         URI uri = serve(200, Map.of("Content-Type", "text/event-stream"), "data: " + "x".repeat(100) + "\n\n");
         ProviderExchange exchange = exchange(16);
-        try (HttpClientResponse response = exchange.send(() -> client.post().uri(uri), A2A, json("{}"))) {
+        try (HttpClientResponse response = exchange.send(() -> http1.post().uri(uri), A2A, json("{}"))) {
             var events = exchange.events(response, unshared());
             var failure = assertThrows(LlmFailureException.class, () -> exchange.next(events));
             assertEquals(false, ((ProviderFailed) failure.failure()).transientFailure());
@@ -230,7 +232,7 @@ class ProviderExchangeTest {
         // A virtual thread, as in the service: its socket has no read timeout, only the watchdog ends the wait.
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
-                exchange.exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
+                exchange.exchange(() -> http1.post().uri(uri), A2A, json("{}"), unshared());
             } catch (RuntimeException failure) {
                 thrown.set(failure);
             }
@@ -268,13 +270,13 @@ class ProviderExchangeTest {
         server.start();
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/call");
         ProviderExchange http = exchange(1024);
-        http.exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
+        http.exchange(() -> http1.post().uri(uri), A2A, json("{}"), unshared());
         var thrown = new java.util.concurrent.atomic.AtomicReference<Throwable>();
         var stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
         // Someone else (the caller's disconnect watch, decision 22) interrupts the waiting virtual thread.
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
-                http.exchange(() -> client.post().uri(uri), A2A, json("{}"), unshared());
+                http.exchange(() -> http1.post().uri(uri), A2A, json("{}"), unshared());
             } catch (RuntimeException failure) {
                 thrown.set(failure);
             }
@@ -317,7 +319,7 @@ class ProviderExchangeTest {
         var budget = new ResponseBudget(1000);
         ProviderExchange http = sharing(budget);
         try (var held = http.reserve()) {
-            http.exchange(() -> client.post().uri(uri), A2A, json("{}"), held);
+            http.exchange(() -> http1.post().uri(uri), A2A, json("{}"), held);
             assertEquals(900, budget.available(), "the body is held while the adapter maps it");
         }
         assertEquals(1000, budget.available());
@@ -330,7 +332,7 @@ class ProviderExchangeTest {
         ProviderExchange http = sharing(budget);
         try (var held = http.reserve()) {
             var thrown = assertThrows(LlmFailureException.class,
-                    () -> http.exchange(() -> client.post().uri(uri), A2A, json("{}"), held));
+                    () -> http.exchange(() -> http1.post().uri(uri), A2A, json("{}"), held));
             assertEquals(new Overloaded(ProviderId.OPENAI, new Overloaded.ResponseBuffer(99)), thrown.failure());
             assertEquals(99, budget.available(), "nothing was taken");
         }
@@ -343,7 +345,7 @@ class ProviderExchangeTest {
         ProviderExchange http = sharing(budget);
         try (var held = http.reserve()) {
             var thrown = assertThrows(LlmFailureException.class,
-                    () -> http.exchange(() -> client.post().uri(uri), A2A, json("{}"), held));
+                    () -> http.exchange(() -> http1.post().uri(uri), A2A, json("{}"), held));
             assertEquals(new Overloaded.ResponseBuffer(8 * 1024), limitOf(thrown));
             assertTrue(held.held() <= 8 * 1024, "never more than the budget: " + held.held());
         }
@@ -356,7 +358,7 @@ class ProviderExchangeTest {
         var budget = new ResponseBudget(1);
         ProviderExchange http = sharing(budget);
         try (var held = http.reserve();
-             HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
+             HttpClientResponse response = http.send(() -> http1.post().uri(uri), A2A, json("{}"))) {
             var events = http.events(response, held);
             int read = 0;
             while (http.next(events).isPresent()) {
@@ -374,7 +376,7 @@ class ProviderExchangeTest {
         var budget = new ResponseBudget(1024 * 1024);
         ProviderExchange http = sharing(budget);
         try (var held = http.reserve();
-             HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
+             HttpClientResponse response = http.send(() -> http1.post().uri(uri), A2A, json("{}"))) {
             var events = http.events(response, held);
             assertEquals(big, http.next(events).map(ServerSentEvent::data).orElseThrow());
             assertTrue(budget.available() <= 1024 * 1024 - 40 * 1024, "held: " + budget);
@@ -389,7 +391,7 @@ class ProviderExchangeTest {
         var budget = new ResponseBudget(32 * 1024);
         ProviderExchange http = sharing(budget);
         try (var held = http.reserve();
-             HttpClientResponse response = http.send(() -> client.post().uri(uri), A2A, json("{}"))) {
+             HttpClientResponse response = http.send(() -> http1.post().uri(uri), A2A, json("{}"))) {
             var events = http.events(response, held);
             var thrown = assertThrows(LlmFailureException.class, () -> http.next(events));
             assertEquals(new Overloaded.ResponseBuffer(32 * 1024), limitOf(thrown));

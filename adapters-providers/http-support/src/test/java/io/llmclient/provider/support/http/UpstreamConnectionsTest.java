@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
 import io.llmclient.application.provider.Transport;
 import io.llmclient.domain.chat.A2aContext;
 import io.llmclient.domain.chat.ProviderId;
@@ -30,13 +31,14 @@ class UpstreamConnectionsTest {
     private static final byte[] BODY = "{\"q\":1}".getBytes(StandardCharsets.UTF_8);
 
     private final WebClient client = WebClient.builder().connectTimeout(CONNECT).followRedirects(false).build();
+    private final Http1Client http1 = client.client(Http1Client.PROTOCOL);
     private final ProviderExchange exchange =
             new ProviderExchange(ProviderId.OPENAI, client, CONNECT, REQUEST, new Transport(List.of(), false, 1024),
                     List.of());
 
     private String call(URI uri) {
         try (var held = exchange.reserve()) {
-            return new String(exchange.exchange(() -> client.post().uri(uri), A2A, BODY, held).body(),
+            return new String(exchange.exchange(() -> http1.post().uri(uri), A2A, BODY, held).body(),
                     StandardCharsets.UTF_8);
         }
     }

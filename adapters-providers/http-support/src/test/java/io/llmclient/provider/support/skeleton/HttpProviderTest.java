@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import io.llmclient.application.provider.ApiKey;
 import io.llmclient.application.provider.Availability;
 import io.llmclient.application.provider.CallContext;
@@ -111,7 +111,7 @@ class HttpProviderTest {
         }
 
         @Override
-        public HttpClientRequest request(WebClient client, ApiKey key, CallContext context, boolean stream) {
+        public Http1ClientRequest request(Http1Client client, ApiKey key, CallContext context, boolean stream) {
             return client.post(endpoint).header(HeaderNames.create("X-Key"), key.value());
         }
 
