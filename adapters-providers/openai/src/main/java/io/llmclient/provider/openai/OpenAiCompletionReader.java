@@ -152,11 +152,8 @@ final class OpenAiCompletionReader {
         }
 
         private void usage(JsonToken value) throws IOException {
-            if (value == JsonToken.VALUE_NULL) {
+            if (!objectOrNull(value)) {
                 return;
-            }
-            if (value != JsonToken.START_OBJECT) {
-                throw leftToTheTree();
             }
             for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
                 JsonToken field = parser.nextToken();
@@ -184,11 +181,8 @@ final class OpenAiCompletionReader {
 
         // Absent or null cached tokens are 0, as the tree reads them.
         private void details(JsonToken value) throws IOException {
-            if (value == JsonToken.VALUE_NULL) {
+            if (!objectOrNull(value)) {
                 return;
-            }
-            if (value != JsonToken.START_OBJECT) {
-                throw leftToTheTree();
             }
             for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
                 JsonToken field = parser.nextToken();
@@ -199,6 +193,17 @@ final class OpenAiCompletionReader {
                     parser.skipChildren();
                 }
             }
+        }
+
+        // True for an object to walk, false for null; any other value is the tree's to decide.
+        private boolean objectOrNull(JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_NULL) {
+                return false;
+            }
+            if (value != JsonToken.START_OBJECT) {
+                throw leftToTheTree();
+            }
+            return true;
         }
 
         // A token count the tree accepts without a second look: an int that is not negative.
