@@ -88,23 +88,30 @@ final class Allowances {
          * Keeps the {@code more} requests of {@code grant} (a step sent at {@code sentNanos}) to be
          * handed out as {@code admitted}, in place of the allowance it renews. What that one still
          * holds is carried over when both were counted in the same second, and returned to be given
-         * back otherwise (null when nothing).
+         * back otherwise. Once the allowances are closed the new grant is returned whole too: no
+         * caller will take it, and the close has already given back what it found.
          */
-        Unused keep(Grant grant, Admission.Admitted admitted, long sentNanos) {
+        List<Unused> keep(Grant grant, Admission.Admitted admitted, long sentNanos) {
             var fresh = new Allowance(grant, admitted, sentNanos + grant.validFor().toNanos(),
                     new AtomicInteger(grant.more()));
             Allowance old = slot.allowance;
             slot.allowance = fresh;
+            var back = new ArrayList<Unused>(2);
             int left = old == null ? 0 : old.left.getAndSet(0);
-            if (left == 0) {
-                return null;
-            }
             // Both valid until the end of the same second of the store's clock, each bound safe.
-            if (old.grant.countedIn() == grant.countedIn()) {
+            if (left > 0 && old.grant.countedIn() == grant.countedIn()) {
                 fresh.left.addAndGet(left);
-                return null;
+            } else if (left > 0) {
+                back.add(new Unused(parties, old.grant, left));
             }
-            return new Unused(parties, old.grant, left);
+            // Read after the new allowance is in place: either the close found it, or this sees closed.
+            if (closed) {
+                int unused = fresh.left.getAndSet(0);
+                if (unused > 0) {
+                    back.add(new Unused(parties, grant, unused));
+                }
+            }
+            return back;
         }
 
         @Override
@@ -157,6 +164,8 @@ final class Allowances {
     private final int most;
     private final Renewer renewer;
     private final ConcurrentHashMap<List<LimitedParty>, Slot> slots = new ConcurrentHashMap<>();
+    // Set by close(): a renewal that ends afterwards gives its grant back rather than keeping it.
+    private volatile boolean closed;
 
     /**
      * @param most    the most requests one grant may ask for, at least two (one would grant nothing ahead)
@@ -258,5 +267,27 @@ final class Allowances {
             }
         });
         return unused;
+    }
+
+    /**
+     * Closes the allowances: waits for renewals under way (at most {@code patience} in all), then
+     * takes what every allowance left unused, to be given back. A renewal that ends later returns its
+     * grant from {@link Renewal#keep}.
+     */
+    List<Unused> close(Duration patience) {
+        closed = true;
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (Slot slot : slots.values()) {
+            long wait = deadline - System.nanoTime();
+            if (slot.renewing.get() && wait > 0) {
+                try {
+                    slot.renewed.await(wait, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return expired(true);
     }
 }

@@ -34,6 +34,8 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // How often allowances whose time passed give back what they left unused (of parties gone quiet:
     // a renewal gives back its predecessor's at once).
     private static final Duration ALLOWANCE_SWEEP_EVERY = Duration.ofSeconds(1);
+    // How long a close waits for allowances being renewed; one that ends later gives its grant back.
+    private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(1);
     // How long a caller that found an allowance empty waits for its renewal under way before asking
     // the store itself: a renewal is at most two store calls, each bounded by LLM_STATE_TIMEOUT.
     private static final Duration RENEWAL_PATIENCE = Duration.ofMillis(100);
@@ -163,11 +165,8 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
     // carried over.
     private void keep(List<LimitedParty> parties, Allowances.Renewal renewal, Grant grant, long sentNanos) {
         if (grant.more() > 0 && grant.admission() instanceof Admission.Admitted admitted) {
-            Allowances.Unused back = renewal.keep(grant,
-                    new Admission.Admitted(admitted.standings(), settlement(parties, admitted.standings())), sentNanos);
-            if (back != null) {
-                giveBack(back);
-            }
+            renewal.keep(grant, new Admission.Admitted(admitted.standings(), settlement(parties, admitted.standings())),
+                    sentNanos).forEach(this::giveBack);
         }
     }
 
@@ -294,7 +293,7 @@ public final class SharedQuotaState implements QuotaState, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
-        ahead.ifPresent(allowances -> allowances.expired(true).forEach(this::giveBack));
+        ahead.ifPresent(allowances -> allowances.close(CLOSE_PATIENCE).forEach(this::giveBack));
         later.ifPresent(SettlementQueue::close);
     }
 
