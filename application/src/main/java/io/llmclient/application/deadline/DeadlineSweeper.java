@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  * after some ticks without any. The entries are their own links in lists: registering appends,
  * removing unlinks at once, each a few writes under the lock of one list (one per core, chosen by
  * the registering thread, so callers on different cores rarely meet), held otherwise only for the
- * tick's look. So a deadline costs no timer (decision 14: arming and cancelling timers per call was the
- * largest CPU cost measured), no hashing and no allocation (a set's insertion and removal, six per
+ * tick's look. So a deadline costs no timer (decision 14: arming and cancelling timers per call was
+ * the largest CPU cost measured), no hashing and no allocation (a set's insertion and removal, six per
  * request, were 3 % of the service's CPU per request), and a removed entry is not held until the
  * next look (a queue unlinked lazily held ~3,000 removed watches at 8,000 requests/s, which young
  * collections copied: docs/benchmarks/llm-performance.md, issue 24 sessions 13 and 14).
@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  */
 public final class DeadlineSweeper<T extends DeadlineSweeper.Watched> {
     // Lists in stripes, chosen by the adding thread: on many cores, callers rarely share a lock.
-    private static final int STRIPES = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1);
+    private static final int STRIPES =
+            Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1);
 
     private final String threadName;
     private final Duration tick;

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * thread, which the load benchmark measured as the largest single CPU cost of a request and of
  * a streamed event (see docs/decisions.md, 'Our own kept-alive provider connections, no socket
  * timers'). Registering a call here is a
- * queue append into a {@link DeadlineSweeper}, which looks at the calls every {@link #TICK} and
+ * list append into a {@link DeadlineSweeper}, which looks at the calls every {@link #TICK} and
  * stops after {@link #IDLE_TICKS} ticks without any. So a call times out between its deadline and
  * one tick later.
  */

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmclient.domain.chat.ChatRequest;
 import io.llmclient.bench.SseReplay;
 import io.llmclient.domain.stream.StreamEvent;
-import io.llmclient.provider.support.skeleton.Completion;
+import io.llmclient.provider.support.http.HttpReply;
+import io.llmclient.provider.support.skeleton.ResponseMapper;
 import io.llmclient.provider.support.skeleton.StreamAssembler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -19,7 +21,7 @@ import java.util.function.Consumer;
  */
 public final class OpenAiWire {
     private final ObjectMapper json = new ObjectMapper();
-    private final OpenAiCompletionReader completions = new OpenAiCompletionReader(json);
+    private final ResponseMapper responses = OpenAiProviderFactory.responses(json);
     private final OpenAiErrorMapper errors = new OpenAiErrorMapper(Optional.empty(), Clock.systemUTC());
 
     /** The request body sent upstream, as bytes. */
@@ -31,10 +33,9 @@ public final class OpenAiWire {
         }
     }
 
-    /** An upstream completion body read into the adapter's result, as the provider reads it. */
+    /** An upstream completion body read into the adapter's result, by the provider's own mapper. */
     public Object completion(byte[] body) {
-        Completion streamed = completions.read(body);
-        return streamed != null ? streamed : completionByTree(body);
+        return responses.completion(new HttpReply(200, Map.of(), body));
     }
 
     /** The same, always through the tree (the reading that {@link #completion} falls back to). */

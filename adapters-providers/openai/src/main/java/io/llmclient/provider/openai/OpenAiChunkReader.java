@@ -2,7 +2,6 @@ package io.llmclient.provider.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -29,13 +28,11 @@ final class OpenAiChunkReader {
     private static final int TOOL_CALLS = 1 << 8;
 
     private final ObjectMapper json;
-    private final boolean trailingAllowed;
-    private final int maxStringLength;
+    private final StreamedReadScope scope;
 
     OpenAiChunkReader(ObjectMapper json) {
         this.json = json;
-        this.trailingAllowed = !json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.maxStringLength = json.getFactory().streamReadConstraints().getMaxStringLength();
+        this.scope = StreamedReadScope.of(json);
     }
 
     /**
@@ -44,7 +41,7 @@ final class OpenAiChunkReader {
      * the decoder keeps the first ones it saw.
      */
     OpenAiChunk read(String data, boolean ids) {
-        if (!trailingAllowed || data.length() > maxStringLength) {
+        if (!scope.covers(data.length())) {
             return null;
         }
         try (JsonParser parser = json.createParser(data)) {

@@ -2,7 +2,6 @@ package io.llmclient.provider.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -17,12 +16,12 @@ import java.util.List;
  * that {@code readTree} builds for the ~25 fields of every answer when only eight are used: the
  * allocation of the non-streamed path, whose young collections set its p99, fell by a ninth
  * (docs/decisions.md 48). It gives the {@link Completion} that
- * {@link OpenAiResponseMapper#completion} gives for the same body's tree, or null whenever the tree must decide: a body that is not a JSON object or
- * not valid JSON, no object at {@code choices[0]}, a non-object {@code message}, a used field
- * given twice, usage that is not plain non-negative int counts, a body long enough to hold a
- * string over the parser's limit (a skipped string is not measured), or a mapper that refuses
- * trailing tokens. So every refusal and its message still come from the tree. Tool calls, rare
- * and checked field by field, are read as trees.
+ * {@link OpenAiResponseMapper#completion} gives for the same body's tree, or null whenever the tree
+ * must decide: a body that is not a JSON object or not valid JSON, no object at
+ * {@code choices[0]}, a non-object {@code message}, a used field given twice, usage that is not
+ * plain non-negative int counts, or a body outside the {@link StreamedReadScope}. So every refusal
+ * and its message still come from the tree. Tool calls, rare and checked field by field, are read
+ * as trees.
  */
 final class OpenAiCompletionReader {
     private static final int ID = 1;
@@ -39,18 +38,16 @@ final class OpenAiCompletionReader {
     private static final int CACHED = 1 << 11;
 
     private final ObjectMapper json;
-    private final boolean trailingAllowed;
-    private final int maxStringLength;
+    private final StreamedReadScope scope;
 
     OpenAiCompletionReader(ObjectMapper json) {
         this.json = json;
-        this.trailingAllowed = !json.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.maxStringLength = json.getFactory().streamReadConstraints().getMaxStringLength();
+        this.scope = StreamedReadScope.of(json);
     }
 
     /** What the body says, or null when the tree must read it (see the class comment). */
     Completion read(byte[] body) {
-        if (!trailingAllowed || body.length > maxStringLength) {
+        if (!scope.covers(body.length)) {
             return null;
         }
         try (JsonParser parser = json.createParser(body)) {

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * has to come from elsewhere. A timer per stream (or per event) is what decision 14 removed: it
  * was the largest CPU cost of a streamed event. So, like {@code WholeCallDeadline}, one
  * {@link DeadlineSweeper} per surface looks at the registered streams every tick and stops after a
- * few ticks without any; a stream costs a queue append when it starts and a flag when it ends.
+ * few ticks without any; a stream costs a list append when it starts and an unlink when it ends.
  * Each keep-alive is written on a virtual thread of its own, so that one client that reads
  * nothing (its write blocks up to the write limit) holds up no other stream's keep-alive.
  *

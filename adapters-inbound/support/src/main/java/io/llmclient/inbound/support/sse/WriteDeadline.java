@@ -12,7 +12,7 @@ import java.util.concurrent.CancellationException;
  * ends as if the client had disconnected.
  *
  * <p>One per surface, shared by all its streams: its watchdog ({@link WholeCallDeadline}) costs a
- * queue append per write. A timer per write (as this class had, on a scheduled executor) woke
+ * list append per write. A timer per write (as this class had, on a scheduled executor) woke
  * a timer thread for every event sent, one of the largest costs when streaming (see
  * docs/decisions.md, 'Our own kept-alive provider connections, no socket timers'). The
  * interrupt is only ever delivered while a write is under way, and cleared before the writer

@@ -3,8 +3,10 @@ package io.llmclient.inbound.support.context;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class RandomIdsTest {
@@ -29,8 +31,8 @@ class RandomIdsTest {
 
     @Test
     void idsDrawnOnManyThreadsDoNotRepeat() throws Exception {
-        var ids = java.util.Collections.synchronizedSet(new HashSet<String>());
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        var ids = Collections.synchronizedSet(new HashSet<String>());
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int t = 0; t < 100; t++) {
                 threads.submit(() -> {
                     for (int i = 0; i < 1_000; i++) {

@@ -108,8 +108,8 @@ public final class HttpProvider implements LlmProvider {
         WebClient client = ProviderClients.create(baseUrl, settings);
         // HTTP/1.1 named: a request of the generic client finds its protocol anew every time, through
         // a cache keyed by the endpoint and its TLS settings (4 % of the CPU per request, session 14).
-        return new Upstream(key, client.client(Http1Client.PROTOCOL), new ProviderExchange(parts.id(), client, settings.connectTimeout(),
-                settings.requestTimeout(), settings.transport(), parts.errors().headers()));
+        return new Upstream(key, client.client(Http1Client.PROTOCOL), new ProviderExchange(parts.id(), client,
+                settings.connectTimeout(), settings.requestTimeout(), settings.transport(), parts.errors().headers()));
     }
 
     // Headers the caller meant for this provider only (ForwardedHeaders); others never see them.
