@@ -54,7 +54,8 @@ final class GeminiStreamDecoder implements StreamDecoder {
 
     @Override
     public void decode(ServerSentEvent event, StreamAssembler into) {
-        read(parse(event.data().getBytes(StandardCharsets.UTF_8)), into);
+        // ASCII bytes are read as they are; any other data as its decoded text (see ServerSentEvent).
+        read(parse(event.asciiData() ? event.dataUtf8() : event.data().getBytes(StandardCharsets.UTF_8)), into);
     }
 
     /**

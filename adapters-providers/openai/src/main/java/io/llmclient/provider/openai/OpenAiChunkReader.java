@@ -45,13 +45,34 @@ final class OpenAiChunkReader {
             return null;
         }
         try (JsonParser parser = json.createParser(data)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            return new Walk(parser, ids).chunk();
+            return walk(parser, ids);
         } catch (IOException malformedOrUnusual) {
             return null;
         }
+    }
+
+    /**
+     * As {@link #read(String, boolean)}, from the data's UTF-8 bytes: Jackson's byte parser, no
+     * string and no char copy per chunk. Only for bytes that are all ASCII (the caller checks):
+     * the byte parser and Java's decoder may differ on a malformed sequence, and the text must be
+     * what the decoded string says.
+     */
+    OpenAiChunk read(byte[] asciiData, boolean ids) {
+        if (!scope.covers(asciiData.length)) {
+            return null;
+        }
+        try (JsonParser parser = json.createParser(asciiData)) {
+            return walk(parser, ids);
+        } catch (IOException malformedOrUnusual) {
+            return null;
+        }
+    }
+
+    private OpenAiChunk walk(JsonParser parser, boolean ids) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        return new Walk(parser, ids).chunk();
     }
 
     /** One chunk's walk: what was seen so far. */

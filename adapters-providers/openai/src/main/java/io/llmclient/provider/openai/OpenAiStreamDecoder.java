@@ -53,11 +53,13 @@ final class OpenAiStreamDecoder implements StreamDecoder {
 
     @Override
     public void decode(ServerSentEvent event, StreamAssembler into) {
-        if (DONE.equals(event.data())) {
+        if (event.dataIs(DONE)) {
             done = true;
             return;
         }
-        OpenAiChunk chunk = chunks.read(event.data(), id.isEmpty() || providerModel.isEmpty());
+        boolean ids = id.isEmpty() || providerModel.isEmpty();
+        // ASCII data is parsed from its bytes; any other from its decoded text (see ServerSentEvent).
+        OpenAiChunk chunk = event.asciiData() ? chunks.read(event.dataUtf8(), ids) : chunks.read(event.data(), ids);
         if (chunk == null) {
             chunk = OpenAiChunk.of(parse(event.data(), into.events()));
         }

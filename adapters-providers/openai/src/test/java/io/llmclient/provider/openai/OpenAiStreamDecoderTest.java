@@ -65,6 +65,50 @@ class OpenAiStreamDecoderTest {
         assertEquals(ServerSentEvent.DEFAULT_TYPE, events.getFirst().type());
     }
 
+    // One data line read from raw bytes by the reader, as the provider's stream delivers it.
+    private List<StreamEvent> acceptRaw(byte[] data) throws IOException {
+        byte[] line = new byte[data.length + 8];
+        System.arraycopy("data: ".getBytes(StandardCharsets.US_ASCII), 0, line, 0, 6);
+        System.arraycopy(data, 0, line, 6, data.length);
+        line[line.length - 2] = '\n';
+        line[line.length - 1] = '\n';
+        return assembler.accept(new EventStreamReader(new ByteArrayInputStream(line)).next().orElseThrow());
+    }
+
+    private static byte[] contentChunk(byte[] content) {
+        byte[] before = "{\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] after = "\"},\"finish_reason\":null}]}".getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = new byte[before.length + content.length + after.length];
+        System.arraycopy(before, 0, chunk, 0, before.length);
+        System.arraycopy(content, 0, chunk, before.length, content.length);
+        System.arraycopy(after, 0, chunk, before.length + content.length, after.length);
+        return chunk;
+    }
+
+    @Test
+    void textReadFromTheStreamsBytesIsTheTextTheDecodedStringHolds() throws IOException {
+        String text = "caf\u00e9 \u65e5\u672c \ud83d\ude00 a \"quote\" and a \\ slash";
+        String json = "caf\u00e9 \u65e5\u672c \ud83d\ude00 a \\\"quote\\\" and a \\\\ slash";
+        assertEquals(List.of(new StreamEvent.Delta(text)), acceptRaw(contentChunk(json.getBytes(StandardCharsets.UTF_8))));
+        assertEquals(List.of(new StreamEvent.Delta("ascii \"only\"")),
+                acceptRaw(contentChunk("ascii \\\"only\\\"".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    @Test
+    void malformedUtf8IsReplacedAsTheEventStreamRulesSayNotReadAsTheParserWould() throws IOException {
+        // An encoded surrogate and an overlong NUL: Java's decoder (the WHATWG rule) replaces each
+        // byte; a byte parser reading them as they are would pass on a lone surrogate or a NUL.
+        byte[] surrogate = {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80, 'b'};
+        byte[] overlong = {'c', (byte) 0xE0, (byte) 0x80, (byte) 0x80, 'd'};
+        for (byte[] malformed : List.of(surrogate, overlong)) {
+            String decoded = new String(malformed, StandardCharsets.UTF_8);
+            assertTrue(decoded.indexOf('\ufffd') > 0 && decoded.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c)),
+                    decoded);
+            assertEquals(List.of(new StreamEvent.Delta(decoded)), acceptRaw(contentChunk(malformed)));
+        }
+    }
+
     // Every event the assembler hands on for a recorded stream, in order.
     private List<StreamEvent> feed(String fixture) throws IOException {
         return feed(FIXTURES.bytes(fixture));

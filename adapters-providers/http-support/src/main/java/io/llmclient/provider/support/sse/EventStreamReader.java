@@ -1,9 +1,9 @@
 package io.llmclient.provider.support.sse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,6 +39,10 @@ import java.util.Optional;
  * holds that much, and the number of streams is bounded by the connection cap; asking a shared
  * counter for each ordinary event would cost every stream for what only an outsized one needs.
  * The bytes of an event are held until the next event is asked for; then buffers it grew are dropped.
+ *
+ * <p>Lines are taken apart as bytes: a data line's value is copied once, from the read buffer into
+ * the event, and never decoded here. A decoder may parse those bytes as they are
+ * ({@link ServerSentEvent#dataUtf8()}); the text is decoded only when asked for.
  */
 public final class EventStreamReader {
     /** A line longer than this is refused rather than buffered without bound, unless the reader is given its own cap. */
@@ -66,7 +70,11 @@ public final class EventStreamReader {
 
     private static final int CR = '\r';
     private static final int LF = '\n';
-    private static final char BOM = '\uFEFF';
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NONE = new byte[0];
 
     private final InputStream in;
     private final long maxLineBytes;
@@ -74,11 +82,17 @@ public final class EventStreamReader {
     private final byte[] buffer = new byte[READ_BYTES];
     private int position;
     private int limit;
-    /** The start of a line that spans reads; empty while the current line is within {@link #buffer}. */
-    private ByteArrayOutputStream line = new ByteArrayOutputStream(0);
-    private StringBuilder data = new StringBuilder();
-    /** The event's data while it has one line (the usual case): passed on as it is, no copy into {@link #data}. */
-    private String singleData;
+    /** The start of a line that spans reads, its first {@link #spilled} bytes; none while the line is within {@link #buffer}. */
+    private byte[] spill = NONE;
+    private int spilled;
+    /** The line just read: {@link #lineFrom} to {@link #lineTo} of this array ({@link #buffer} or {@link #spill}). */
+    private byte[] lineBytes;
+    private int lineFrom;
+    private int lineTo;
+    /** Data lines after the first, joined with LF behind it. */
+    private final GrowingBytes data = new GrowingBytes();
+    /** The event's first data line (the usual event has one): passed on as it is, no copy into {@link #data}. */
+    private byte[] singleData;
     /** What was last told to {@link #holding}. */
     private long reported;
     private boolean afterCr;
@@ -121,20 +135,19 @@ public final class EventStreamReader {
     public Optional<ServerSentEvent> next() throws IOException {
         if (reported > 0) {
             // The last event was large and its caller is done with it: drop the buffers it grew.
-            line = new ByteArrayOutputStream(0);
-            data = new StringBuilder();
+            spill = NONE;
+            data.drop();
             reported = 0;
             holding.holding(0);
         }
-        for (Optional<String> read = readLine(); read.isPresent(); read = readLine()) {
-            String text = read.get();
-            if (text.isEmpty()) {
+        while (readLine()) {
+            if (lineFrom == lineTo) {
                 Optional<ServerSentEvent> event = dispatch();
                 if (event.isPresent()) {
                     return event;
                 }
-            } else if (text.charAt(0) != ':') {
-                field(text);
+            } else if (lineBytes[lineFrom] != ':') {
+                field();
             }
         }
         return Optional.empty();
@@ -148,7 +161,7 @@ public final class EventStreamReader {
      * when {@link #next()} would have to wait. Looks only at what is buffered; costs a scan of it.
      */
     public boolean eventAtHand() {
-        if (line.size() > 0 || hasData || firstLine) {
+        if (spilled > 0 || hasData || firstLine) {
             return false;
         }
         boolean data = false;
@@ -213,23 +226,24 @@ public final class EventStreamReader {
         if (!hasData) {
             return Optional.empty();
         }
-        String joined = singleData != null ? singleData : data.toString();
+        byte[] joined = singleData != null ? singleData : data.copy();
         singleData = null;
-        data.setLength(0);
+        data.clear();
         hasData = false;
-        return Optional.of(new ServerSentEvent(eventType, joined, lastEventId));
+        return Optional.of(ServerSentEvent.ofUtf8(eventType, joined, lastEventId));
     }
 
-    private void field(String text) throws IOException {
-        int colon = text.indexOf(':');
-        int nameEnd = colon < 0 ? text.length() : colon;
-        // The name is compared in place: no copy of it per line.
-        if (named(text, nameEnd, "data")) {
-            data(colon < 0 ? "" : valueAfter(text, colon));
-        } else if (named(text, nameEnd, "event")) {
-            type = colon < 0 ? "" : valueAfter(text, colon);
-        } else if (named(text, nameEnd, "id")) {
-            String value = colon < 0 ? "" : valueAfter(text, colon);
+    // The line just read, not blank and not a comment. The name is compared in place: no copy of it per line.
+    private void field() throws IOException {
+        int colon = indexOfColon();
+        int nameEnd = colon < 0 ? lineTo : colon;
+        int valueFrom = colon < 0 ? lineTo : valueStart(colon);
+        if (named(nameEnd, DATA)) {
+            data(valueFrom);
+        } else if (named(nameEnd, EVENT)) {
+            type = text(valueFrom);
+        } else if (named(nameEnd, ID)) {
+            String value = text(valueFrom);
             if (value.indexOf('\0') < 0) {
                 lastEventId = value;
             }
@@ -237,39 +251,55 @@ public final class EventStreamReader {
         // "retry" and unknown fields: ignored (see the class comment).
     }
 
-    private static boolean named(String text, int nameEnd, String name) {
-        return nameEnd == name.length() && text.startsWith(name);
+    private int indexOfColon() {
+        for (int at = lineFrom; at < lineTo; at++) {
+            if (lineBytes[at] == ':') {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    // One space after the colon is dropped.
+    private int valueStart(int colon) {
+        int start = colon + 1;
+        return start < lineTo && lineBytes[start] == ' ' ? start + 1 : start;
+    }
+
+    private boolean named(int nameEnd, byte[] name) {
+        return Arrays.equals(lineBytes, lineFrom, nameEnd, name, 0, name.length);
+    }
+
+    // A whole line decodes on its own: no UTF-8 sequence contains the bytes of CR or LF.
+    private String text(int from) {
+        return new String(lineBytes, from, lineTo - from, StandardCharsets.UTF_8);
     }
 
     // A second data line joins the first in the builder; one line alone is never copied again.
-    private void data(String value) throws IOException {
+    private void data(int from) throws IOException {
         if (!hasData) {
-            singleData = value;
+            singleData = Arrays.copyOfRange(lineBytes, from, lineTo);
             hasData = true;
         } else {
             if (singleData != null) {
-                data.append(singleData);
+                data.append(singleData, 0, singleData.length);
                 singleData = null;
             }
-            data.append('\n').append(value);
+            data.append(LF);
+            data.append(lineBytes, from, lineTo - from);
         }
         held();
     }
 
-    private static String valueAfter(String text, int colon) {
-        int start = colon + 1;
-        if (start < text.length() && text.charAt(start) == ' ') {
-            start++;
-        }
-        return text.substring(start);
-    }
-
-    /** One line without its terminator, or empty at the end of the stream (a partial last line is dropped). */
-    private Optional<String> readLine() throws IOException {
-        line.reset();
+    /**
+     * Reads one line: true with the line (without its terminator) at {@link #lineBytes}, or false at
+     * the end of the stream (a partial last line is dropped).
+     */
+    private boolean readLine() throws IOException {
+        spilled = 0;
         while (true) {
             if (position == limit && !fill()) {
-                return Optional.empty();
+                return false;
             }
             if (afterCr) {
                 afterCr = false;
@@ -281,35 +311,58 @@ public final class EventStreamReader {
             }
             int start = position;
             int end = endOfLine(start);
-            if (line.size() + (long) (end - start) > maxLineBytes) {
+            if (spilled + (long) (end - start) > maxLineBytes) {
                 throw new IOException("event-stream line longer than " + maxLineBytes + " bytes");
             }
             if (end == limit) {
-                line.write(buffer, start, end - start);
+                spill(start, end);
                 position = limit;
                 held();
                 continue;
             }
             afterCr = buffer[end] == CR;
             position = end + 1;
-            if (line.size() == 0) {
-                return Optional.of(decode(new String(buffer, start, end - start, StandardCharsets.UTF_8)));
+            if (spilled == 0) {
+                line(buffer, start, end);
+            } else {
+                spill(start, end);
+                line(spill, 0, spilled);
+                // Its bytes now live on in the event's data: counted once, there (see held()).
+                spilled = 0;
             }
-            line.write(buffer, start, end - start);
-            String text = line.toString(StandardCharsets.UTF_8);
-            // Its bytes now live on as the text: counted once, as the event's data (see held()).
-            line.reset();
-            return Optional.of(decode(text));
+            return true;
         }
+    }
+
+    private void line(byte[] bytes, int from, int to) {
+        lineBytes = bytes;
+        lineFrom = from;
+        lineTo = to;
+        if (firstLine) {
+            firstLine = false;
+            if (Arrays.equals(bytes, from, Math.min(to, from + BOM.length), BOM, 0, BOM.length)) {
+                lineFrom += BOM.length;
+            }
+        }
+    }
+
+    // The part of a line that spans reads, kept until its end arrives.
+    private void spill(int from, int to) {
+        int length = to - from;
+        if (spilled + length > spill.length) {
+            spill = Arrays.copyOf(spill, Math.max(spilled + length, 2 * spill.length));
+        }
+        System.arraycopy(buffer, from, spill, spilled, length);
+        spilled += length;
     }
 
     /**
      * Tells {@link #holding} about what the event holds, once it is over {@link #FREE_BYTES} and has
-     * grown since: the line being read plus the data joined so far. About, not exactly: the copies
-     * made while decoding a line and the spare room of grown buffers are not counted.
+     * grown since: the line being read plus the data joined so far. About, not exactly: the spare
+     * room of grown buffers is not counted.
      */
     private void held() throws IOException {
-        long bytes = (long) line.size() + data.length() + (singleData == null ? 0 : singleData.length());
+        long bytes = (long) spilled + data.length() + (singleData == null ? 0 : singleData.length);
         if (bytes > FREE_BYTES && bytes > reported) {
             holding.holding(bytes);
             reported = bytes;
@@ -335,14 +388,43 @@ public final class EventStreamReader {
         return true;
     }
 
-    /** A whole line decodes on its own: no UTF-8 sequence contains the bytes of CR or LF. */
-    private String decode(String text) {
-        if (firstLine) {
-            firstLine = false;
-            if (!text.isEmpty() && text.charAt(0) == BOM) {
-                return text.substring(1);
+    /** Bytes joined in place: the data lines of an event that has more than one. */
+    private static final class GrowingBytes {
+        private byte[] bytes = NONE;
+        private int length;
+
+        void append(int b) {
+            ensure(1);
+            bytes[length++] = (byte) b;
+        }
+
+        void append(byte[] from, int offset, int count) {
+            ensure(count);
+            System.arraycopy(from, offset, bytes, length, count);
+            length += count;
+        }
+
+        int length() {
+            return length;
+        }
+
+        byte[] copy() {
+            return Arrays.copyOf(bytes, length);
+        }
+
+        void clear() {
+            length = 0;
+        }
+
+        void drop() {
+            bytes = NONE;
+            length = 0;
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(length + more, Math.max(64, 2 * bytes.length)));
             }
         }
-        return text;
     }
 }

@@ -157,6 +157,39 @@ class EventStreamReaderTest {
     }
 
     @Test
+    void theDataBytesAreTheLinesBytesAndTheTextIsTheirDecoding() throws IOException {
+        byte[] stream = {'d', 'a', 't', 'a', ':', ' ', 'x', (byte) 0xC3, (byte) 0xA9, (byte) 0xFF, '\n', '\n'};
+        ServerSentEvent event = new EventStreamReader(new ByteArrayInputStream(stream)).next().orElseThrow();
+        assertTrue(Arrays.equals(new byte[] {'x', (byte) 0xC3, (byte) 0xA9, (byte) 0xFF}, event.dataUtf8()));
+        assertEquals("x\u00e9\ufffd", event.data(), "a malformed byte is replaced, as UTF-8 decoding does");
+        assertFalse(event.asciiData());
+        assertEquals(ServerSentEvent.of(ServerSentEvent.DEFAULT_TYPE, "x\u00e9\ufffd"), event,
+                "equal to the event of the same text");
+    }
+
+    @Test
+    void asciiDataAndAnExactAsciiValueAreToldWithoutDecoding() throws IOException {
+        List<ServerSentEvent> events = all("data: [DONE]\n\ndata: [DONE] \n\ndata: caf\u00e9\n\n");
+        assertTrue(events.get(0).dataIs("[DONE]"));
+        assertTrue(events.get(0).asciiData());
+        assertFalse(events.get(1).dataIs("[DONE]"), "a trailing space is another value");
+        assertFalse(events.get(2).asciiData());
+        assertFalse(events.get(2).dataIs("caf"));
+    }
+
+    @Test
+    void aLineSpanningReadsKeepsItsBytesWholeInTheEvent() throws IOException {
+        String value = "\u00e9".repeat(EventStreamReader.READ_BYTES) + "end";
+        var reader = new EventStreamReader(new ByteArrayInputStream(("event: big\ndata: " + value
+                + "\ndata: two\n\ndata: after\n\n").getBytes(StandardCharsets.UTF_8)));
+        ServerSentEvent first = reader.next().orElseThrow();
+        assertEquals(value + "\ntwo", first.data());
+        assertEquals("big", first.type());
+        assertTrue(Arrays.equals((value + "\ntwo").getBytes(StandardCharsets.UTF_8), first.dataUtf8()));
+        assertEquals("after", reader.next().orElseThrow().data());
+    }
+
+    @Test
     void aLineBeyondTheLimitIsRefused() {
         byte[] huge = new byte[EventStreamReader.MAX_LINE_BYTES + 10];
         Arrays.fill(huge, (byte) 'a');
