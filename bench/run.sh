@@ -24,6 +24,8 @@ STREAM=${STREAM:-1}
 TTFB_SEQ=${TTFB_SEQ:-50}
 TTFB_CONC=${TTFB_CONC:-16}
 TTFB_PER=${TTFB_PER:-10}
+# Repository addition: the paced upstream's concurrent phase on its own count (a paced stream takes 0.7 s).
+TTFB_PACED_PER=${TTFB_PACED_PER:-$TTFB_PER}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 if [[ $PIN == 1 ]]; then WRK_THREADS=${WRK_THREADS:-1}; else WRK_THREADS=${WRK_THREADS:-2}; fi
 OUT=${OUT:-$BENCH_DIR/results/$(date +%Y%m%d-%H%M%S)}
@@ -152,10 +154,11 @@ if [[ $STREAM == 1 ]]; then
             hargs=()
             while IFS= read -r h; do [[ -n $h ]] && hargs+=(--header "$h"); done < <(target_headers "$t" "$slow")
             label="$t${slow:+-paced${CHUNK_DELAY_MS}ms}"
+            per=$TTFB_PER; [[ -n $slow ]] && per=$TTFB_PACED_PER
             log "streaming probe $label"
             pin_prefix "$LOADGEN_CPUS"
             "${PIN_PREFIX[@]}" timeout 150 node "$BENCH_DIR/ttfb.mjs" "$url" "${hargs[@]}" --label "$label" \
-                --seq "$TTFB_SEQ" --conc "$TTFB_CONC" --per "$TTFB_PER" --max-seconds 120 >>"$TTFB" 2>&1 \
+                --seq "$TTFB_SEQ" --conc "$TTFB_CONC" --per "$per" --max-seconds 120 >>"$TTFB" 2>&1 \
                 || log "ttfb probe failed for $label"
         done
     done
