@@ -164,6 +164,17 @@ public final class EventStreamReader {
         if (spilled > 0 || hasData || firstLine) {
             return false;
         }
+        if (!afterCr && isDataField(position)) {
+            // The usual event, a data line and a blank line ending in LF, told by one tight scan.
+            int end = endOfLine(position + 4);
+            if (end == limit) {
+                // Its first line has not ended yet.
+                return false;
+            }
+            if (buffer[end] == LF && end + 1 < limit && buffer[end + 1] == LF) {
+                return true;
+            }
+        }
         boolean data = false;
         boolean lineStart = true;
         boolean lf = afterCr;

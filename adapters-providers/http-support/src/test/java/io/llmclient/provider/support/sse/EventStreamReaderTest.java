@@ -375,6 +375,20 @@ class EventStreamReaderTest {
     }
 
     @Test
+    void anEventOfSeveralDataLinesIsAtHandOnlyOnceItsBlankLineIsIn() throws IOException {
+        EventStreamReader whole = readerOf("data: one\n\ndata: a\ndata: b\n\n");
+        whole.next();
+        assertTrue(whole.eventAtHand());
+        assertEquals("a\nb", whole.next().orElseThrow().data());
+        EventStreamReader cut = readerOf("data: one\n\ndata: a\ndata: b\n");
+        cut.next();
+        assertFalse(cut.eventAtHand(), "its second line, but no blank line");
+        EventStreamReader lineCut = readerOf("data: one\n\ndata: a");
+        lineCut.next();
+        assertFalse(lineCut.eventAtHand(), "its first line has not ended");
+    }
+
+    @Test
     void commentsAndEventsWithoutDataAreNotAtHandButAWholeEventAfterThemIs() throws IOException {
         EventStreamReader comment = readerOf("data: one\n\n: ping\n\nevent: x\n\n");
         comment.next();
