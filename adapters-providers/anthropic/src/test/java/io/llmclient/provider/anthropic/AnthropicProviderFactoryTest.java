@@ -31,7 +31,8 @@ class AnthropicProviderFactoryTest {
         List<ProviderId> ids = ServiceLoader.load(LlmProviderFactory.class).stream()
                 .map(provider -> provider.get().id())
                 .toList();
-        assertEquals(List.of(ProviderId.ANTHROPIC), ids);
+        // Once, whatever else the class path holds (a targeted build puts application's test factory on it).
+        assertEquals(1, java.util.Collections.frequency(ids, ProviderId.ANTHROPIC), ids::toString);
     }
 
     @Test
