@@ -90,7 +90,8 @@ class OpenAiStreamDecoderTest {
     void textReadFromTheStreamsBytesIsTheTextTheDecodedStringHolds() throws IOException {
         String text = "caf\u00e9 \u65e5\u672c \ud83d\ude00 a \"quote\" and a \\ slash";
         String json = "caf\u00e9 \u65e5\u672c \ud83d\ude00 a \\\"quote\\\" and a \\\\ slash";
-        assertEquals(List.of(new StreamEvent.Delta(text)), acceptRaw(contentChunk(json.getBytes(StandardCharsets.UTF_8))));
+        assertEquals(List.of(new StreamEvent.Delta(text)),
+                acceptRaw(contentChunk(json.getBytes(StandardCharsets.UTF_8))));
         assertEquals(List.of(new StreamEvent.Delta("ascii \"only\"")),
                 acceptRaw(contentChunk("ascii \\\"only\\\"".getBytes(StandardCharsets.US_ASCII))));
     }
@@ -103,8 +104,8 @@ class OpenAiStreamDecoderTest {
         byte[] overlong = {'c', (byte) 0xE0, (byte) 0x80, (byte) 0x80, 'd'};
         for (byte[] malformed : List.of(surrogate, overlong)) {
             String decoded = new String(malformed, StandardCharsets.UTF_8);
-            assertTrue(decoded.indexOf('\ufffd') > 0 && decoded.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c)),
-                    decoded);
+            assertTrue(decoded.indexOf('\ufffd') > 0
+                    && decoded.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c)), decoded);
             assertEquals(List.of(new StreamEvent.Delta(decoded)), acceptRaw(contentChunk(malformed)));
         }
     }

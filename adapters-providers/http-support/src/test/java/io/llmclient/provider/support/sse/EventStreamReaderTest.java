@@ -351,6 +351,13 @@ class EventStreamReaderTest {
         assertEquals(refused, assertThrows(IOException.class, reader::next));
     }
 
+    // Whether, once the first event is read, the next one is at hand.
+    private static boolean atHandAfterTheFirst(String body) throws IOException {
+        EventStreamReader events = readerOf(body);
+        events.next();
+        return events.eventAtHand();
+    }
+
     private static EventStreamReader readerOf(String body) {
         return new EventStreamReader(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     }
@@ -366,12 +373,9 @@ class EventStreamReaderTest {
 
     @Test
     void aPartOfAnEventIsNotAtHand() throws IOException {
-        EventStreamReader events = readerOf("data: one\n\ndata: tw");
-        events.next();
-        assertFalse(events.eventAtHand(), "no blank line yet");
-        EventStreamReader ended = readerOf("data: one\n\ndata: two\n");
-        ended.next();
-        assertFalse(ended.eventAtHand(), "its data line, but not the blank line that ends it");
+        assertFalse(atHandAfterTheFirst("data: one\n\ndata: tw"), "no blank line yet");
+        assertFalse(atHandAfterTheFirst("data: one\n\ndata: two\n"),
+                "its data line, but not the blank line that ends it");
     }
 
     @Test
@@ -380,25 +384,17 @@ class EventStreamReaderTest {
         whole.next();
         assertTrue(whole.eventAtHand());
         assertEquals("a\nb", whole.next().orElseThrow().data());
-        EventStreamReader cut = readerOf("data: one\n\ndata: a\ndata: b\n");
-        cut.next();
-        assertFalse(cut.eventAtHand(), "its second line, but no blank line");
-        EventStreamReader lineCut = readerOf("data: one\n\ndata: a");
-        lineCut.next();
-        assertFalse(lineCut.eventAtHand(), "its first line has not ended");
+        assertFalse(atHandAfterTheFirst("data: one\n\ndata: a\ndata: b\n"), "its second line, but no blank line");
+        assertFalse(atHandAfterTheFirst("data: one\n\ndata: a"), "its first line has not ended");
     }
 
     @Test
     void commentsAndEventsWithoutDataAreNotAtHandButAWholeEventAfterThemIs() throws IOException {
-        EventStreamReader comment = readerOf("data: one\n\n: ping\n\nevent: x\n\n");
-        comment.next();
-        assertFalse(comment.eventAtHand(), "nothing here would be dispatched");
-        EventStreamReader after = readerOf("data: one\n\n: ping\n\nevent: x\ndata\n\n");
-        after.next();
-        assertTrue(after.eventAtHand(), "a bare data field dispatches an empty event");
-        EventStreamReader lookalike = readerOf("data: one\n\ndatum: x\n\n");
-        lookalike.next();
-        assertFalse(lookalike.eventAtHand(), "datum is not data");
+        assertFalse(atHandAfterTheFirst("data: one\n\n: ping\n\nevent: x\n\n"),
+                "nothing here would be dispatched");
+        assertTrue(atHandAfterTheFirst("data: one\n\n: ping\n\nevent: x\ndata\n\n"),
+                "a bare data field dispatches an empty event");
+        assertFalse(atHandAfterTheFirst("data: one\n\ndatum: x\n\n"), "datum is not data");
     }
 
     @Test
@@ -409,8 +405,7 @@ class EventStreamReaderTest {
             assertTrue(events.eventAtHand(), () -> "line end " + end.replace("\r", "CR").replace("\n", "LF"));
             assertEquals("two", events.next().orElseThrow().data());
         }
-        EventStreamReader split = readerOf("data: one\r\n\r\ndata: two\r\n");
-        split.next();
-        assertFalse(split.eventAtHand(), "the CRLF after the blank line is no second blank line");
+        assertFalse(atHandAfterTheFirst("data: one\r\n\r\ndata: two\r\n"),
+                "the CRLF after the blank line is no second blank line");
     }
 }
