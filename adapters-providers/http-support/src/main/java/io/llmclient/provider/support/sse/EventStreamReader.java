@@ -82,7 +82,7 @@ public final class EventStreamReader {
     private final byte[] buffer = new byte[READ_BYTES];
     private int position;
     private int limit;
-    /** The start of a line that spans reads: its first {@link #spilled} bytes (none while it is within {@link #buffer}). */
+    /** The start of a line that spans reads: its first {@link #spilled} bytes (none while in {@link #buffer}). */
     private byte[] spill = NONE;
     private int spilled;
     /** The line just read: {@link #lineFrom} to {@link #lineTo} of this array ({@link #buffer} or {@link #spill}). */
