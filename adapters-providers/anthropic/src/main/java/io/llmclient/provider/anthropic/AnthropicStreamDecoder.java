@@ -173,8 +173,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
 
     private JsonNode parse(ServerSentEvent event, StreamAssembler into) {
         try {
-            // ASCII bytes are read as they are; any other data as its decoded text (see ServerSentEvent).
-            JsonNode data = event.asciiData() ? json.readTree(event.dataUtf8()) : json.readTree(event.data());
+            JsonNode data = json.readTree(event.parsableData());
             if (data == null || !data.isObject()) {
                 throw new WireFormatException("stream event " + into.events() + " (" + event.type()
                         + ") is not a JSON object");

@@ -16,7 +16,6 @@ import io.llmclient.provider.support.skeleton.StreamDecoder;
 import io.llmclient.provider.support.skeleton.WireFormatException;
 import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -54,8 +53,7 @@ final class GeminiStreamDecoder implements StreamDecoder {
 
     @Override
     public void decode(ServerSentEvent event, StreamAssembler into) {
-        // ASCII bytes are read as they are; any other data as its decoded text (see ServerSentEvent).
-        read(parse(event.asciiData() ? event.dataUtf8() : event.data().getBytes(StandardCharsets.UTF_8)), into);
+        read(parse(event.parsableData()), into);
     }
 
     /**

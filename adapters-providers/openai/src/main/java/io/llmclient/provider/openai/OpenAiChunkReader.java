@@ -36,43 +36,23 @@ final class OpenAiChunkReader {
     }
 
     /**
-     * The chunk's fields, or null when the tree must read it (see the class comment). Without
+     * The fields of the chunk in {@code data} (UTF-8, as {@code ServerSentEvent.parsableData()} gives
+     * it), or null when the tree must read it (see the class comment). Without
      * {@code ids} its {@code id} and {@code model} are skipped, not decoded (null in the record):
      * the decoder keeps the first ones it saw.
      */
-    OpenAiChunk read(String data, boolean ids) {
-        if (!scope.covers(data.length())) {
+    OpenAiChunk read(byte[] data, boolean ids) {
+        if (!scope.covers(data.length)) {
             return null;
         }
         try (JsonParser parser = json.createParser(data)) {
-            return walk(parser, ids);
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            return new Walk(parser, ids).chunk();
         } catch (IOException malformedOrUnusual) {
             return null;
         }
-    }
-
-    /**
-     * As {@link #read(String, boolean)}, from the data's UTF-8 bytes: Jackson's byte parser, no
-     * string and no char copy per chunk. Only for bytes that are all ASCII (the caller checks):
-     * the byte parser and Java's decoder may differ on a malformed sequence, and the text must be
-     * what the decoded string says.
-     */
-    OpenAiChunk read(byte[] asciiData, boolean ids) {
-        if (!scope.covers(asciiData.length)) {
-            return null;
-        }
-        try (JsonParser parser = json.createParser(asciiData)) {
-            return walk(parser, ids);
-        } catch (IOException malformedOrUnusual) {
-            return null;
-        }
-    }
-
-    private OpenAiChunk walk(JsonParser parser, boolean ids) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-            return null;
-        }
-        return new Walk(parser, ids).chunk();
     }
 
     /** One chunk's walk: what was seen so far. */

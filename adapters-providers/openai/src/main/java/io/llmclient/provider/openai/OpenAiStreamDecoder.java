@@ -57,9 +57,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
             done = true;
             return;
         }
-        boolean ids = id.isEmpty() || providerModel.isEmpty();
-        // ASCII data is parsed from its bytes; any other from its decoded text (see ServerSentEvent).
-        OpenAiChunk chunk = event.asciiData() ? chunks.read(event.dataUtf8(), ids) : chunks.read(event.data(), ids);
+        OpenAiChunk chunk = chunks.read(event.parsableData(), id.isEmpty() || providerModel.isEmpty());
         if (chunk == null) {
             chunk = OpenAiChunk.of(parse(event.data(), into.events()));
         }

@@ -19,6 +19,7 @@ import io.llmclient.provider.support.sse.ServerSentEvent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,15 +42,24 @@ class OpenAiChunkReaderTest {
     /** What the tree says: the record from a parsed object, or null when the tree refuses or sees no object. */
     private static OpenAiChunk byTree(String data) {
         try {
-            JsonNode root = JSON.readTree(data);
+            JsonNode root = JSON.readTree(utf8(data));
             return root != null && root.isObject() ? OpenAiChunk.of(root) : null;
         } catch (IOException malformed) {
             return null;
         }
     }
 
+    // The reader takes a chunk's UTF-8 bytes; the tree reads the very same bytes.
+    private static byte[] utf8(String data) {
+        return data.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private OpenAiChunk read(String data, boolean ids) {
+        return reader.read(utf8(data), ids);
+    }
+
     private void sameAsTheTree(String data) {
-        OpenAiChunk streamed = reader.read(data, true);
+        OpenAiChunk streamed = read(data, true);
         // Null leaves the chunk to the tree, whatever it says.
         if (streamed != null) {
             assertEquals(byTree(data), streamed, data);
@@ -62,7 +72,7 @@ class OpenAiChunkReaderTest {
         for (String name : List.of("chat-stream.sse", "chat-stream-toolcall.sse", "chat-stream-toolcall-parallel.sse")) {
             for (ServerSentEvent event : events(new ByteArrayInputStream(fixtures.bytes(name)))) {
                 if (!event.data().equals(OpenAiStreamDecoder.DONE)) {
-                    OpenAiChunk streamed = reader.read(event.data(), true);
+                    OpenAiChunk streamed = read(event.data(), true);
                     assertNotNull(streamed, event.data());
                     assertEquals(byTree(event.data()), streamed, event.data());
                 }
@@ -73,7 +83,7 @@ class OpenAiChunkReaderTest {
     @Test
     void aTextChunkKeepsItsFieldsAndSkipsTheRest() {
         assertEquals(new OpenAiChunk(null, "c1", "gpt", null, true, null, "Hi", null),
-                reader.read("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt\","
+                read("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt\","
                         + "\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
                         + "\"content\":\"Hi\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],"
                         + "\"usage\":null,\"obfuscation\":\"x1\"}", true));
@@ -82,7 +92,7 @@ class OpenAiChunkReaderTest {
     @Test
     void escapedAndNonAsciiTextIsUnescapedAsTheTreeDoes() {
         String data = "{\"choices\":[{\"delta\":{\"content\":\"a\\\"b\\\\c\\n\\t\\u00e9\\u2028 \\ud83d\\ude00 é 😀 \\u0000\"}}]}";
-        assertEquals("a\"b\\c\n\té\u2028 \uD83D\uDE00 é 😀 \u0000", reader.read(data, true).content());
+        assertEquals("a\"b\\c\n\té\u2028 \uD83D\uDE00 é 😀 \u0000", read(data, true).content());
         sameAsTheTree(data);
         // A lone surrogate half, as Jackson passes it on.
         sameAsTheTree("{\"choices\":[{\"delta\":{\"content\":\"\\ud83d\"}}]}");
@@ -93,7 +103,7 @@ class OpenAiChunkReaderTest {
         String data = "{\"x\":{\"id\":\"no\",\"choices\":[{\"delta\":{\"content\":\"no\"}}]},\"y\":[[1,{\"error\":{}}],\"z\"],"
                 + "\"id\":\"yes\",\"choices\":[{\"extra\":{\"delta\":{}},\"delta\":{\"other\":[{\"content\":\"no\"}],"
                 + "\"content\":\"yes\"}}],\"n\":-1.5e3,\"t\":true}";
-        OpenAiChunk chunk = reader.read(data, true);
+        OpenAiChunk chunk = read(data, true);
         assertEquals(new OpenAiChunk(null, "yes", null, null, true, null, "yes", null), chunk);
         sameAsTheTree(data);
     }
@@ -101,20 +111,20 @@ class OpenAiChunkReaderTest {
     @Test
     void onlyTheFirstChoiceCounts() {
         String data = "{\"choices\":[{\"delta\":{\"content\":\"one\"}},{\"delta\":{\"content\":\"two\"}},3,[4]]}";
-        assertEquals("one", reader.read(data, true).content());
+        assertEquals("one", read(data, true).content());
         sameAsTheTree(data);
     }
 
     @Test
     void toolCallFragmentsErrorsUsageAndOddFinishReasonsStayTrees() {
         String fragments = "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}}]";
-        OpenAiChunk chunk = reader.read("{\"choices\":[{\"delta\":{\"tool_calls\":" + fragments + "},\"finish_reason\":7}],"
+        OpenAiChunk chunk = read("{\"choices\":[{\"delta\":{\"tool_calls\":" + fragments + "},\"finish_reason\":7}],"
                 + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1},\"error\":{\"message\":\"m\"}}", true);
         assertEquals(ProviderFixtures.parse(fragments), chunk.toolCalls());
         assertEquals(IntNode.valueOf(7), chunk.finishReason());
         assertEquals(ProviderFixtures.parse("{\"prompt_tokens\":5,\"completion_tokens\":1}"), chunk.usage());
         assertEquals(ProviderFixtures.parse("{\"message\":\"m\"}"), chunk.error());
-        assertEquals(TextNode.valueOf("stop"), reader.read("{\"choices\":[{\"finish_reason\":\"stop\"}]}", true).finishReason());
+        assertEquals(TextNode.valueOf("stop"), read("{\"choices\":[{\"finish_reason\":\"stop\"}]}", true).finishReason());
     }
 
     @ParameterizedTest
@@ -127,7 +137,7 @@ class OpenAiChunkReaderTest {
         "{\"id\":\"a\"} trailing", "{\"id\":\"a\"}{\"id\":\"b\"}",
     })
     void unusualButValidShapesReadAsTheTreeReadsThem(String data) {
-        assertNotNull(reader.read(data, true), data);
+        assertNotNull(read(data, true), data);
         sameAsTheTree(data);
     }
 
@@ -141,21 +151,21 @@ class OpenAiChunkReaderTest {
         "{\"choices\":[{\"finish_reason\":null,\"finish_reason\":\"stop\"}]}",
     })
     void malformedDataNonObjectsAndRepeatedFieldsAreLeftToTheTree(String data) {
-        assertNull(reader.read(data, true), data);
+        assertNull(read(data, true), data);
     }
 
     @Test
     void aMapperThatRefusesTrailingTokensLeavesEveryChunkToTheTree() {
         var strict = new OpenAiChunkReader(new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
-        assertNull(strict.read("{\"id\":\"a\"}", true));
+        assertNull(strict.read(utf8("{\"id\":\"a\"}"), true));
     }
 
     @Test
     void withoutIdsTheIdAndModelAreSkippedAndTheRestIsRead() {
         String data = "{\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}";
-        assertEquals(new OpenAiChunk(null, null, null, null, true, null, "Hi", null), reader.read(data, false));
-        assertNull(reader.read("{\"id\":\"c1\",\"id\":\"c2\"}", false));
-        assertNull(reader.read("{\"id\":\"\\q\"}", false), "a skipped string is still checked");
+        assertEquals(new OpenAiChunk(null, null, null, null, true, null, "Hi", null), read(data, false));
+        assertNull(read("{\"id\":\"c1\",\"id\":\"c2\"}", false));
+        assertNull(read("{\"id\":\"\\q\"}", false), "a skipped string is still checked");
     }
 
     @Test
@@ -164,8 +174,8 @@ class OpenAiChunkReaderTest {
                 .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(20).build())
                 .build());
         var limitedReader = new OpenAiChunkReader(limited);
-        assertNotNull(limitedReader.read("{\"other\":\"short\"}", true));
-        assertNull(limitedReader.read("{\"other\":\"" + "x".repeat(30) + "\"}", true));
+        assertNotNull(limitedReader.read(utf8("{\"other\":\"short\"}"), true));
+        assertNull(limitedReader.read(utf8("{\"other\":\"" + "x".repeat(30) + "\"}"), true));
     }
 
     @Test
@@ -197,7 +207,7 @@ class OpenAiChunkReaderTest {
                         : data.substring(0, cut) + "{}[],:\"\\x1".charAt(random.nextInt(10)) + data.substring(cut);
             }
             sameAsTheTree(data);
-            streamed += reader.read(data, true) != null ? 1 : 0;
+            streamed += read(data, true) != null ? 1 : 0;
         }
         // Most random chunks are valid objects without repeated fields: the streaming read took them.
         assertTrue(streamed > 10_000, "streamed " + streamed);

@@ -42,7 +42,7 @@ import java.util.Optional;
  *
  * <p>Lines are taken apart as bytes: a data line's value is copied once, from the read buffer into
  * the event, and never decoded here. A decoder may parse those bytes as they are
- * ({@link ServerSentEvent#dataUtf8()}); the text is decoded only when asked for.
+ * ({@link ServerSentEvent#parsableData()}); the text is decoded only when asked for.
  */
 public final class EventStreamReader {
     /** A line longer than this is refused rather than buffered without bound, unless the reader is given its own cap. */

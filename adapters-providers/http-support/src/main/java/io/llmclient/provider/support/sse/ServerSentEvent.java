@@ -10,9 +10,9 @@ import java.util.Objects;
  * so far ({@code ""} until an {@code id} field sets one, as the WHATWG "last event ID buffer").
  *
  * <p>The data is kept as the UTF-8 bytes the stream carried, and decoded to text only when
- * {@link #data()} is first asked for: a decoder that parses JSON can read the bytes as they are
- * ({@link #dataUtf8()}), without a string per event (docs/decisions.md 50). Two events are equal
- * when their type, text and id are.
+ * {@link #data()} is first asked for: a decoder that parses JSON reads {@link #parsableData()},
+ * which is those bytes as they are in the usual case, without a string per event
+ * (docs/decisions.md 50). Two events are equal when their type, text and id are.
  */
 public final class ServerSentEvent {
     /** The type of an event whose stream gave no {@code event:} field. */
@@ -62,16 +62,23 @@ public final class ServerSentEvent {
     }
 
     /**
-     * The data's bytes as the stream carried them: not a copy, so not to be changed. Read them as
-     * they are only where a malformed sequence would be refused or could not matter; otherwise
-     * {@link #data()} decodes them as the WHATWG rules say.
+     * The data as UTF-8 for a parser, saying exactly what {@link #data()} says: the bytes the stream
+     * carried when all are ASCII (not a copy, so not to be changed), else the decoded text encoded
+     * again. Why not always the carried bytes: a byte parser and the WHATWG decoding differ on
+     * malformed UTF-8 (an encoded surrogate or an overlong NUL passes one and is replaced by the
+     * other), and the text is what the stream says.
      */
-    public byte[] dataUtf8() {
+    public byte[] parsableData() {
+        return asciiData() ? utf8 : data().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The data's bytes as the stream carried them; for tests. */
+    byte[] dataUtf8() {
         return utf8;
     }
 
     /** Whether every byte of the data is ASCII, so that the bytes and the text say the same. */
-    public boolean asciiData() {
+    boolean asciiData() {
         for (byte b : utf8) {
             if (b < 0) {
                 return false;
