@@ -1,5 +1,6 @@
 package io.llmclient.provider.support.sse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ public final class EventStreamReader {
     private int lineFrom;
     private int lineTo;
     /** Data lines after the first, joined with LF behind it. */
-    private final GrowingBytes data = new GrowingBytes();
+    private ByteArrayOutputStream data = new ByteArrayOutputStream(0);
     /** The event's first data line (the usual event has one): passed on as it is, no copy into {@link #data}. */
     private byte[] singleData;
     /** What was last told to {@link #holding}. */
@@ -136,7 +137,7 @@ public final class EventStreamReader {
         if (reported > 0) {
             // The last event was large and its caller is done with it: drop the buffers it grew.
             spill = NONE;
-            data.drop();
+            data = new ByteArrayOutputStream(0);
             reported = 0;
             holding.holding(0);
         }
@@ -237,9 +238,9 @@ public final class EventStreamReader {
         if (!hasData) {
             return Optional.empty();
         }
-        byte[] joined = singleData != null ? singleData : data.copy();
+        byte[] joined = singleData != null ? singleData : data.toByteArray();
         singleData = null;
-        data.clear();
+        data.reset();
         hasData = false;
         return Optional.of(ServerSentEvent.ofUtf8(eventType, joined, lastEventId));
     }
@@ -293,11 +294,11 @@ public final class EventStreamReader {
             hasData = true;
         } else {
             if (singleData != null) {
-                data.append(singleData, 0, singleData.length);
+                data.write(singleData, 0, singleData.length);
                 singleData = null;
             }
-            data.append(LF);
-            data.append(lineBytes, from, lineTo - from);
+            data.write(LF);
+            data.write(lineBytes, from, lineTo - from);
         }
         held();
     }
@@ -373,7 +374,7 @@ public final class EventStreamReader {
      * room of grown buffers is not counted.
      */
     private void held() throws IOException {
-        long bytes = (long) spilled + data.length() + (singleData == null ? 0 : singleData.length);
+        long bytes = (long) spilled + data.size() + (singleData == null ? 0 : singleData.length);
         if (bytes > FREE_BYTES && bytes > reported) {
             holding.holding(bytes);
             reported = bytes;
@@ -397,45 +398,5 @@ public final class EventStreamReader {
         position = 0;
         limit = n;
         return true;
-    }
-
-    /** Bytes joined in place: the data lines of an event that has more than one. */
-    private static final class GrowingBytes {
-        private byte[] bytes = NONE;
-        private int length;
-
-        void append(int b) {
-            ensure(1);
-            bytes[length++] = (byte) b;
-        }
-
-        void append(byte[] from, int offset, int count) {
-            ensure(count);
-            System.arraycopy(from, offset, bytes, length, count);
-            length += count;
-        }
-
-        int length() {
-            return length;
-        }
-
-        byte[] copy() {
-            return Arrays.copyOf(bytes, length);
-        }
-
-        void clear() {
-            length = 0;
-        }
-
-        void drop() {
-            bytes = NONE;
-            length = 0;
-        }
-
-        private void ensure(int more) {
-            if (length + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(length + more, Math.max(64, 2 * bytes.length)));
-            }
-        }
     }
 }
