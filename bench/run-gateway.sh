@@ -111,20 +111,25 @@ if (( PREWARM_SECONDS > 0 )); then
         "${PIN_PREFIX[@]}" timeout $((PREWARM_SECONDS + 30)) node "$BENCH_DIR/ttfb.mjs" \
             "http://127.0.0.1:$GW_PORT/v1/chat/completions" --seq 50 --conc 16 --per "$PREWARM_STREAMS_PER" \
             --max-seconds "$((PREWARM_SECONDS / 4 + 1 + PREWARM_STREAMS_PER / 40))" >/dev/null 2>&1 || true
-        # The paced instance takes the same plain-request phase as the other one: a request's own
-        # path (filters, handler, admission, the upstream connection and write) runs once per
-        # stream, and 8,000 paced streams left it in C1's profiling tier (-XX:+PrintCompilation:
-        # OpenAiCompatibleEndpoint.chat, LlmService.prepare, ProviderExchange.sendOnKeptConnection
-        # at tier 3 when the cells ran), which measured the JIT's warm-up, not the service
-        # (session 16 in docs/benchmarks/llm-performance.md). The paced mock answers these at once.
-        "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"$((PREWARM_SECONDS / 2))s" -s "$BENCH_DIR/wrk/post.lua" \
-            "http://127.0.0.1:$GW_SLOW_PORT/v1/chat/completions" -- "$body" >/dev/null 2>&1 || true
-        # The paced instance's streams take 0.7 s each: only many at once warm its stream path
-        # (measured: a first byte 4-5 ms late after 50 streams; session 11: 2.27 ms after 2,000
-        # and 1.73 ms after 8,000, against direct's 0.92 ms). PREWARM_PACED_PER streams per worker.
-        "${PIN_PREFIX[@]}" timeout $((PREWARM_SECONDS + 60)) node "$BENCH_DIR/ttfb.mjs" \
-            "http://127.0.0.1:$GW_SLOW_PORT/v1/chat/completions" --seq 0 --conc 200 --per "${PREWARM_PACED_PER:-40}" \
-            --max-seconds "$((PREWARM_SECONDS / 2 + 35))" >/dev/null 2>&1 || true
+        # The paced instance gets the same warm-up as the other one: the same plain requests (the
+        # paced mock answers them at once), then as many streams. What runs once per request or
+        # once per stream was otherwise still in C1's profiling tier when the cells ran
+        # (-XX:+PrintCompilation after 8,000 paced streams: TraceIdFilter.filter, LlmService.prepare,
+        # ProviderExchange.sendOnKeptConnection; with the plain requests too, still EventStream.open,
+        # OpenAiStream.Chunks.opened, LlmService.stream), so the cell measured the JIT's warm-up
+        # (session 16 in docs/benchmarks/llm-performance.md; session 11: 2.27 ms after 2,000 paced
+        # streams, 1.73 ms after 8,000). A paced stream takes 0.7 s, so they run 200 at once:
+        # PREWARM_PACED_PER per worker, by default the plain instance's stream count over 200.
+        # Only when the streaming probe runs (the weekly check measures no stream: STREAM=0).
+        if [[ ${STREAM:-1} != 0 ]]; then
+            "${PIN_PREFIX[@]}" wrk -t1 -c32 -d"$((PREWARM_SECONDS / 2))s" -s "$BENCH_DIR/wrk/post.lua" \
+                "http://127.0.0.1:$GW_SLOW_PORT/v1/chat/completions" -- "$body" >/dev/null 2>&1 || true
+            paced_per=${PREWARM_PACED_PER:-$(( (16 * PREWARM_STREAMS_PER + 50 + 199) / 200 ))}
+            (( paced_per < 40 )) && paced_per=40
+            "${PIN_PREFIX[@]}" timeout $((paced_per * 2 + 90)) node "$BENCH_DIR/ttfb.mjs" \
+                "http://127.0.0.1:$GW_SLOW_PORT/v1/chat/completions" --seq 0 --conc 200 --per "$paced_per" \
+                --max-seconds "$((paced_per * 2 + 60))" >/dev/null 2>&1 || true
+        fi
         rm -f "$body"
     )
 fi
