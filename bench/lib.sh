@@ -188,7 +188,8 @@ write_chat_body() { printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"us
 
 # start_service NAME JAR [VAR=VALUE...] -> PID in SERVICE_PID: the service on GW_PORT, pinned to
 # GATEWAY_CPUS, against the mock (OpenAI only, no retries, WARN logs, audit in RUN_DIR), with the
-# extra environment given; JVM options from the array SERVICE_JAVA_OPTS. Waits for /health.
+# extra environment given; JVM options from the array SERVICE_JAVA_OPTS. Waits for /health. Listed
+# in BENCH_PIDS, so that bench_cleanup stops it too when a script ends before stopping it itself.
 start_service() {
     local name=$1 jar=$2; shift 2
     local opts=("${SERVICE_JAVA_OPTS[@]+"${SERVICE_JAVA_OPTS[@]}"}")
@@ -199,6 +200,7 @@ start_service() {
         LLM_MAX_CONCURRENT_REQUESTS=4096 LLM_AUDIT_LOG_FILE="$RUN_DIR/audit-$name.jsonl" "$@" \
         "${PIN_PREFIX[@]}" "$JAVA" "${opts[@]+"${opts[@]}"}" -jar "$jar" >"$RUN_DIR/$name.log" 2>&1 &
     SERVICE_PID=$!
+    BENCH_PIDS+=("$SERVICE_PID")
     wait_http "http://127.0.0.1:$GW_PORT/health" 200 || die "$name did not come up: $(tail -3 "$RUN_DIR/$name.log")"
 }
 

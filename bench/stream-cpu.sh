@@ -21,8 +21,7 @@ mkdir -p "$RUN_DIR"
 source "$BENCH_DIR/java-home.sh"
 source "$BENCH_DIR/lib.sh"
 bench_ensure_deps
-SERVICE_PID=
-trap '[[ -n $SERVICE_PID ]] && kill -TERM "$SERVICE_PID" 2>/dev/null; bench_cleanup' EXIT
+trap bench_cleanup EXIT
 start_mock
 URL=http://127.0.0.1:$GW_PORT/v1/chat/completions
 RESULTS=$RUN_DIR/results.tsv
@@ -50,7 +49,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$cell" "$n" \
                 $(((u1 - u0) * TICK_US / n)) $(((s1 - s0) * TICK_US / n)) "$rps" | tee -a "$RESULTS"
         done
-        kill -TERM "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=
+        kill -TERM "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
     done
 done
 
