@@ -186,6 +186,16 @@ cpu_ticks() {
 # write_chat_body FILE: the non-streamed chat request every load script sends (the kit's body).
 write_chat_body() { printf '%s' '{"model":"gpt-4.1-mini","messages":[{"role":"user","content":"Hello!"}]}' >"$1"; }
 
+# bench_with_mock: how a script that measures builds against the kit's mock begins, RUN_DIR set:
+# the run folder made, the tools installed, all it starts stopped on exit (the trap comes first,
+# so a failing start leaves nothing running), then the mock up.
+bench_with_mock() {
+    bench_make_run_dir
+    bench_ensure_deps
+    trap bench_cleanup EXIT
+    start_mock
+}
+
 # start_service NAME JAR [VAR=VALUE...] -> PID in SERVICE_PID: the service on GW_PORT, pinned to
 # GATEWAY_CPUS, against the mock (OpenAI only, no retries, WARN logs, audit in RUN_DIR), with the
 # extra environment given; JVM options from the array SERVICE_JAVA_OPTS. Waits for /health. Listed

@@ -17,12 +17,9 @@ PER=${PER:-300}
 WARM_PER=${WARM_PER:-1300}
 GW_PORT=${GW_PORT:-18090}
 export RUN_DIR=${OUT:-$BENCH_DIR/results/stream-cpu-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$RUN_DIR"
 source "$BENCH_DIR/java-home.sh"
 source "$BENCH_DIR/lib.sh"
-bench_ensure_deps
-trap bench_cleanup EXIT
-start_mock
+bench_with_mock
 URL=http://127.0.0.1:$GW_PORT/v1/chat/completions
 RESULTS=$RUN_DIR/results.tsv
 printf 'build\tround\tcell\tstreams\tuser_us\tsystem_us\tstreams_per_s\n' >"$RESULTS"

@@ -14,12 +14,9 @@ DURATION=${DURATION:-10}
 PREWARM_SECONDS=${PREWARM_SECONDS:-20}
 GW_PORT=${GW_PORT:-18090}
 export RUN_DIR=${OUT:-$BENCH_DIR/results/two-builds-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$RUN_DIR"
 source "$BENCH_DIR/java-home.sh"
 source "$BENCH_DIR/lib.sh"
-bench_ensure_deps
-trap bench_cleanup EXIT
-start_mock
+bench_with_mock
 BODY=$RUN_DIR/body.json
 write_chat_body "$BODY"
 
